@@ -1,0 +1,12 @@
+/**
+ * `npm run bench`: runs every benchmark program in turn; each prints its own Markdown table.
+ * Results are copied into docs/BENCHMARKS.md with the machine they were measured on.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const programs = ['portIngest.ts'];
+for (const program of programs) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, program)], { stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}

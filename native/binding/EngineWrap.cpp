@@ -1,0 +1,207 @@
+#include "EngineWrap.hpp"
+
+#include "NativeError.hpp"
+
+#include <cstring>
+
+namespace wg::binding {
+
+namespace {
+constexpr size_t kDefaultEventQueue = 1024;
+
+size_t optionalSize(const Napi::Object& options, const char* name, size_t fallback, size_t min, size_t max) {
+  Napi::Value v = options.Get(name);
+  if (v.IsUndefined()) return fallback;
+  if (!v.IsNumber()) throwTypeError(options.Env(), std::string(name) + " must be a number");
+  double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= static_cast<double>(min) && d <= static_cast<double>(max)) || d != static_cast<double>(static_cast<size_t>(d)))
+    throwTypeError(options.Env(), std::string(name) + " must be an integer in [" + std::to_string(min) + ", " +
+                                      std::to_string(max) + "]");
+  return static_cast<size_t>(d);
+}
+
+uint32_t handleArg(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsNumber()) throwTypeError(info.Env(), "a port handle (number) is required");
+  return info[0].As<Napi::Number>().Uint32Value();
+}
+
+const char* kindName(io::EngineEventKind kind) {
+  switch (kind) {
+    case io::EngineEventKind::PortSource: return "port-source";
+    case io::EngineEventKind::PortDrops: return "port-drops";
+  }
+  return "unknown";
+}
+}  // namespace
+
+Napi::Function EngineWrap::define(Napi::Env env) {
+  return DefineClass(env, "Engine",
+                     {
+                         InstanceMethod<&EngineWrap::openUdpPort>("openUdpPort"),
+                         InstanceMethod<&EngineWrap::closeUdpPort>("closeUdpPort"),
+                         InstanceMethod<&EngineWrap::portStats>("portStats"),
+                         InstanceMethod<&EngineWrap::stats>("stats"),
+                         InstanceMethod<&EngineWrap::close>("close"),
+                         InstanceAccessor<&EngineWrap::threadId>("threadId"),
+                     });
+}
+
+EngineWrap::EngineWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<EngineWrap>(info), env_(info.Env()) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject()) throwTypeError(env, "Engine options (an object) are required");
+  Napi::Object options = info[0].As<Napi::Object>();
+  Napi::Value onEvents = options.Get("onEvents");
+  if (!onEvents.IsFunction()) throwTypeError(env, "options.onEvents must be a function");
+
+  io::EngineOptions engineOptions;
+  size_t queue = optionalSize(options, "eventQueueSize", kDefaultEventQueue, 1, 1 << 20);
+  engineOptions.recvBatchCount = optionalSize(options, "recvBatchCount", engineOptions.recvBatchCount, 1, 1024);
+  engineOptions.recvSlotBytes = optionalSize(options, "recvSlotBytes", engineOptions.recvSlotBytes, 64, 65536);
+
+  events_ = EventTsfn::New(env, onEvents.As<Napi::Function>(), "webrtc-gateway:engine-events", queue, 1);
+  // Events must not keep the process alive: the gateway decides when to stop.
+  events_.Unref(env);
+  try {
+    engine_ = std::make_unique<io::Engine>(engineOptions, static_cast<io::EngineEventSink&>(*this));
+  } catch (const std::exception& e) {
+    events_.Release();
+    throwWithCode(env, "ERR_ENGINE_START", e.what());
+  }
+  // Registered after the thread-safe function, so it runs before that function's own cleanup.
+  napi_add_env_cleanup_hook(env_, &EngineWrap::onEnvCleanup, this);
+  cleanupHookRegistered_ = true;
+}
+
+EngineWrap::~EngineWrap() {
+  shutdown();
+  if (cleanupHookRegistered_) napi_remove_env_cleanup_hook(env_, &EngineWrap::onEnvCleanup, this);
+}
+
+void EngineWrap::onEnvCleanup(void* self) {
+  auto* wrap = static_cast<EngineWrap*>(self);
+  wrap->cleanupHookRegistered_ = false;
+  wrap->shutdown();
+}
+
+void EngineWrap::shutdown() {
+  if (!engine_) return;
+  engine_->stop();  // joins the thread: nothing calls the thread-safe function after this
+  engine_.reset();
+  ports_.clear();
+  events_.Release();
+}
+
+io::Engine& EngineWrap::engine(Napi::Env env) {
+  if (!engine_) throwWithCode(env, "ERR_ENGINE_CLOSED", "the engine is closed");
+  return *engine_;
+}
+
+bool EngineWrap::deliver(io::EngineEventBatch&& batch) {
+  auto* heap = new io::EngineEventBatch(std::move(batch));
+  if (events_.NonBlockingCall(heap) != napi_ok) {
+    delete heap;
+    return false;
+  }
+  return true;
+}
+
+void EngineWrap::callJs(Napi::Env env, Napi::Function callback, std::nullptr_t*, io::EngineEventBatch* batch) {
+  std::unique_ptr<io::EngineEventBatch> owned(batch);
+  if (env == nullptr || callback.IsEmpty() || !owned) return;  // torn down with events still queued
+  Napi::Array list = Napi::Array::New(env, owned->size());
+  for (size_t i = 0; i < owned->size(); ++i) {
+    const io::EngineEvent& e = (*owned)[i];
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("kind", kindName(e.kind));
+    o.Set("subject", e.subject);
+    o.Set("value", static_cast<double>(e.value));
+    o.Set("detail", e.detail);
+    list.Set(static_cast<uint32_t>(i), o);
+  }
+  try {
+    callback.Call({list});
+  } catch (const Napi::Error& error) {
+    // Rethrown into JS, where it surfaces as an uncaught exception instead of aborting here.
+    error.ThrowAsJavaScriptException();
+  }
+}
+
+Napi::Value EngineWrap::openUdpPort(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  io::Engine& eng = engine(env);
+  if (info.Length() < 2 || !info[0].IsString() || !info[1].IsNumber())
+    throwTypeError(env, "openUdpPort(ip: string, port: number)");
+  std::string ip = info[0].As<Napi::String>().Utf8Value();
+  double port = info[1].As<Napi::Number>().DoubleValue();
+  if (!(port >= 0 && port <= 65535) || port != static_cast<double>(static_cast<int>(port)))
+    throwTypeError(env, "port must be an integer in [0, 65535]");
+  auto address = net::SocketAddress::parse(ip, static_cast<uint16_t>(port));
+  if (!address) throwWithCode(env, "ERR_INVALID_ADDRESS", "not a numeric IP address: " + ip);
+
+  int error = 0;
+  auto socket = io::UdpSocket::bind(*address, error);
+  if (!socket) {
+    throwWithCode(env, errnoCode(error),
+                  "bind " + address->toString() + " failed: " + std::string(std::strerror(error)));
+  }
+  net::SocketAddress bound = socket->localAddress();
+  uint32_t handle = nextHandle_++;
+  auto counters = std::make_shared<io::PortCounters>();
+  ports_[handle] = counters;
+  eng.addPort(handle, std::move(*socket), counters);
+
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("handle", handle);
+  result.Set("ip", bound.ipString());
+  result.Set("port", bound.port());
+  return result;
+}
+
+Napi::Value EngineWrap::closeUdpPort(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint32_t handle = handleArg(info);
+  if (!engine_) return Napi::Boolean::New(env, false);
+  ports_.erase(handle);
+  return Napi::Boolean::New(env, engine_->closePort(handle));
+}
+
+Napi::Value EngineWrap::portStats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint32_t handle = handleArg(info);
+  auto found = ports_.find(handle);
+  if (found == ports_.end()) return env.Undefined();
+  const io::PortCounters& c = *found->second;
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("packets", static_cast<double>(c.packets.get()));
+  o.Set("bytes", static_cast<double>(c.bytes.get()));
+  o.Set("droppedOversize", static_cast<double>(c.droppedOversize.get()));
+  o.Set("socketErrors", static_cast<double>(c.socketErrors.get()));
+  o.Set("sourceChanges", static_cast<double>(c.sourceChanges.get()));
+  net::SocketAddress source = c.lastSource();
+  o.Set("lastSource", source.isUnspecified() ? env.Null() : Napi::String::New(env, source.toString()));
+  return o;
+}
+
+Napi::Value EngineWrap::stats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("running", engine_ != nullptr);
+  o.Set("ports", static_cast<double>(ports_.size()));
+  if (engine_) {
+    o.Set("eventsDelivered", static_cast<double>(engine_->counters().eventsDelivered.get()));
+    o.Set("eventsDropped", static_cast<double>(engine_->counters().eventsDropped.get()));
+    o.Set("loopWakeups", static_cast<double>(engine_->loopWakeups()));
+  }
+  return o;
+}
+
+Napi::Value EngineWrap::close(const Napi::CallbackInfo& info) {
+  shutdown();
+  return info.Env().Undefined();
+}
+
+Napi::Value EngineWrap::threadId(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), engine_ ? engine_->threadId() : 0);
+}
+
+}  // namespace wg::binding

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "../io/Engine.hpp"
+
+#include <napi.h>
+
+#include <memory>
+#include <unordered_map>
+
+namespace wg::binding {
+
+// JavaScript's handle on one native I/O engine (`new addon.Engine({onEvents})`).
+// Owns the engine's thread and its single thread-safe function; both end on close(),
+// on garbage collection and on Node environment cleanup, whichever comes first.
+class EngineWrap : public Napi::ObjectWrap<EngineWrap>, private io::EngineEventSink {
+public:
+  static Napi::Function define(Napi::Env env);
+  explicit EngineWrap(const Napi::CallbackInfo& info);
+  ~EngineWrap() override;
+
+private:
+  static void callJs(Napi::Env env, Napi::Function callback, std::nullptr_t*, io::EngineEventBatch* batch);
+  using EventTsfn = Napi::TypedThreadSafeFunction<std::nullptr_t, io::EngineEventBatch, &EngineWrap::callJs>;
+  static void onEnvCleanup(void* self);
+
+  Napi::Value openUdpPort(const Napi::CallbackInfo& info);
+  Napi::Value closeUdpPort(const Napi::CallbackInfo& info);
+  Napi::Value portStats(const Napi::CallbackInfo& info);
+  Napi::Value stats(const Napi::CallbackInfo& info);
+  Napi::Value close(const Napi::CallbackInfo& info);
+  Napi::Value threadId(const Napi::CallbackInfo& info);
+
+  bool deliver(io::EngineEventBatch&& batch) override;
+  io::Engine& engine(Napi::Env env);
+  void shutdown();
+
+  napi_env env_;
+  EventTsfn events_;
+  std::unique_ptr<io::Engine> engine_;
+  std::unordered_map<uint32_t, std::shared_ptr<io::PortCounters>> ports_;
+  uint32_t nextHandle_ = 1;
+  bool cleanupHookRegistered_ = false;
+};
+
+}  // namespace wg::binding

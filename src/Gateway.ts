@@ -1,0 +1,83 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { createApp } from './api/createApp.js';
+import type { GatewayConfig } from './config/GatewayConfig.js';
+import { createLogger, type Logger } from './log/createLogger.js';
+import { NativeEngine } from './native/NativeEngine.js';
+import { PortAllocator } from './session/ports/PortAllocator.js';
+import { PortRegistry } from './session/ports/PortRegistry.js';
+
+export interface GatewayOptions {
+  readonly logger?: Logger;
+}
+
+/**
+ * One gateway process: the native I/O engine, the port registry and the REST API.
+ * `start()` resolves once the API listens; `stop()` closes every port and joins the I/O thread.
+ */
+export class Gateway {
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    readonly config: GatewayConfig,
+    readonly logger: Logger,
+    readonly engine: NativeEngine,
+    readonly ports: PortRegistry,
+    private readonly server: Server,
+  ) {}
+
+  static async start(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
+    const logger = options.logger ?? createLogger(config.logLevel);
+    const allocator = new PortAllocator(config.portMin, config.portMax);
+    const engineLog = logger.child({ subsystem: 'engine' });
+    const engine = new NativeEngine({
+      onUnhandled: (event) => {
+        if (event instanceof Error) engineLog.error({ err: event }, 'engine event listener failed');
+        else engineLog.debug({ event }, 'engine event for a closed handle');
+      },
+    });
+    const ports = new PortRegistry({
+      engine,
+      allocator,
+      bindIp: config.portBindIp,
+      logger,
+    });
+    const app = createApp({ ports, advertisedIpV4: config.advertisedIpV4, logger: logger.child({ subsystem: 'api' }) });
+    const server = createServer(app);
+    try {
+      server.listen(config.apiPort, config.apiHost);
+      await once(server, 'listening');
+    } catch (error) {
+      engine.close();
+      throw error;
+    }
+    const gateway = new Gateway(config, logger, engine, ports, server);
+    const { address, port } = gateway.apiAddress;
+    logger.info({ api: `http://${address.includes(':') ? `[${address}]` : address}:${port}` }, 'REST API listening');
+    return gateway;
+  }
+
+  /** Where the REST API actually listens (the port is real even when 0 was configured). */
+  get apiAddress(): { address: string; port: number } {
+    const info = this.server.address() as AddressInfo;
+    return { address: info.address, port: info.port };
+  }
+
+  /** Stops accepting requests, closes every port and joins the native thread. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // Long-polls and idle keep-alive sockets must not hold the shutdown up.
+    this.server.closeAllConnections();
+    await closed;
+    await this.ports.closeAll();
+    this.engine.close();
+    this.logger.info('gateway stopped');
+  }
+}

@@ -1,0 +1,27 @@
+import { SETTINGS } from '../config/settings.js';
+
+/** --help: generated from the settings table, so it always lists every setting. */
+export function helpText(): string {
+  const lines = [
+    'Usage: webrtc-gateway [options]',
+    '',
+    'Starts the WebRTC gateway: the REST API (SkyWay WebRTC Gateway contract) and the native media engine.',
+    'Settings come from, in increasing priority: defaults, the TOML file given with --config',
+    '(keys at top level or in a [general] table), environment variables, and flags.',
+    '',
+    'Options:',
+    '  -c, --config FILE        TOML config file',
+    '  -h, --help               show this help',
+    '  -v, --version            print the version',
+    '',
+    'Settings (flag / environment variable / config key):',
+  ];
+  for (const s of SETTINGS) {
+    const value = s.type === 'integer' ? 'N' : 'VALUE';
+    lines.push(`  --${s.flag} ${value}`);
+    lines.push(`      env ${s.env}, config key ${s.key}; default: ${s.defaultText}`);
+    lines.push(`      ${s.description}`);
+  }
+  lines.push('', 'SIGINT or SIGTERM stops the gateway gracefully: every port is closed and the native thread joined.');
+  return lines.join('\n');
+}

@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import { isIP, isIPv4 } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { parse as parseToml } from 'smol-toml';
+
+import { ConfigError } from './ConfigError.js';
+import { LOG_LEVELS, type GatewayConfig, type LogLevel } from './GatewayConfig.js';
+import { SETTINGS } from './settings.js';
+
+export interface ConfigSources {
+  /** Values from command-line flags, by flag name (e.g. "api-port"). */
+  readonly flags?: Readonly<Record<string, string | undefined>>;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Path of a TOML config file. */
+  readonly file?: string;
+}
+
+export interface LoadedConfig {
+  readonly config: GatewayConfig;
+  /** Things worth logging that do not stop the gateway, such as unknown config-file keys. */
+  readonly warnings: string[];
+}
+
+interface RawValue {
+  readonly value: unknown;
+  readonly source: string;
+}
+
+/** Merges defaults < config file < environment < flags, then checks every value. */
+export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
+  const warnings: string[] = [];
+  const fromFile = sources.file ? readConfigFile(sources.file, warnings) : {};
+  const raw = new Map<string, RawValue>();
+  for (const spec of SETTINGS) {
+    const flag = sources.flags?.[spec.flag];
+    const envValue = sources.env?.[spec.env];
+    if (flag !== undefined) raw.set(spec.key, { value: flag, source: `--${spec.flag}` });
+    else if (envValue !== undefined && envValue !== '') raw.set(spec.key, { value: envValue, source: spec.env });
+    else if (spec.key in fromFile) raw.set(spec.key, { value: fromFile[spec.key], source: `${sources.file}: ${spec.key}` });
+  }
+
+  const get = <T>(key: string, fallback: T, coerce: (v: RawValue) => T): T => {
+    const v = raw.get(key);
+    return v === undefined ? fallback : coerce(v);
+  };
+
+  const portBindIp = get('port_bind_ip', '127.0.0.1', ipAddress);
+  const config: GatewayConfig = {
+    apiHost: get('api_host', '127.0.0.1', ipAddress),
+    apiPort: get('api_port', 8000, integerIn(0, 65535)),
+    logLevel: get('log_level', 'info' as LogLevel, logLevel),
+    portBindIp,
+    advertisedIpV4: get('advertised_ip_v4', defaultAdvertisedIpV4(portBindIp), ipV4Address),
+    portMin: get('port_min', 50001, integerIn(1, 65535)),
+    portMax: get('port_max', 59999, integerIn(1, 65535)),
+  };
+  if (config.portMin > config.portMax) {
+    throw new ConfigError(`port_min (${config.portMin}) must not be greater than port_max (${config.portMax})`);
+  }
+  return { config, warnings };
+}
+
+function readConfigFile(path: string, warnings: string[]): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new ConfigError(`cannot read config file ${path}: ${(cause as Error).message}`, { cause });
+  }
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseToml(text) as Record<string, unknown>;
+  } catch (cause) {
+    throw new ConfigError(`config file ${path} is not valid TOML: ${(cause as Error).message}`, { cause });
+  }
+  // The original gateway's config.toml kept its keys in [general]; top-level keys work too.
+  const general = doc['general'];
+  const merged: Record<string, unknown> = {};
+  const known = new Set(SETTINGS.map((s) => s.key));
+  const take = (table: Record<string, unknown>, prefix: string): void => {
+    for (const [key, value] of Object.entries(table)) {
+      if (prefix === '' && key === 'general' && isTable(value)) continue;
+      if (known.has(key)) merged[key] = value;
+      else if (!isTable(value)) warnings.push(`config file ${path}: unknown key ${prefix}${key} ignored`);
+    }
+  };
+  take(doc, '');
+  if (isTable(general)) take(general, 'general.');
+  return merged;
+}
+
+function isTable(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function describe(v: RawValue): string {
+  return `${v.source} = ${JSON.stringify(v.value)}`;
+}
+
+function integerIn(min: number, max: number) {
+  return (v: RawValue): number => {
+    const n = typeof v.value === 'number' ? v.value : typeof v.value === 'string' && /^\s*\d+\s*$/.test(v.value) ? Number(v.value) : NaN;
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new ConfigError(`${describe(v)}: must be an integer from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+function ipAddress(v: RawValue): string {
+  if (typeof v.value !== 'string' || isIP(v.value) === 0) {
+    throw new ConfigError(`${describe(v)}: must be a numeric IPv4 or IPv6 address`);
+  }
+  return v.value;
+}
+
+function ipV4Address(v: RawValue): string {
+  if (typeof v.value !== 'string' || !isIPv4(v.value)) {
+    throw new ConfigError(`${describe(v)}: must be a numeric IPv4 address`);
+  }
+  return v.value;
+}
+
+function logLevel(v: RawValue): LogLevel {
+  const value = typeof v.value === 'string' ? v.value.toLowerCase() : v.value;
+  if (!(LOG_LEVELS as readonly unknown[]).includes(value)) {
+    throw new ConfigError(`${describe(v)}: must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  return value as LogLevel;
+}
+
+function defaultAdvertisedIpV4(bindIp: string): string {
+  if (isIPv4(bindIp) && bindIp !== '0.0.0.0') return bindIp;
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const a of addresses ?? []) {
+      if (a.family === 'IPv4' && !a.internal) return a.address;
+    }
+  }
+  return '127.0.0.1';
+}

@@ -1,0 +1,71 @@
+/**
+ * Stable error codes. Each one has exactly one HTTP status (see `httpStatusOf`), so the REST layer
+ * never guesses and callers of the library can switch on `code`.
+ */
+export type GatewayErrorCode =
+  /** The request body or a parameter is invalid (400). */
+  | 'INVALID_PARAMETER'
+  /** A token does not match the resource it is presented for (403). */
+  | 'FORBIDDEN'
+  /** The operation is not allowed in the resource's current state, e.g. deleting a port in use (403). */
+  | 'RESOURCE_IN_USE'
+  /** No resource has this id (404). */
+  | 'NOT_FOUND'
+  /** The path exists but not with this HTTP method (405). */
+  | 'METHOD_NOT_ALLOWED'
+  /** The request body is larger than the API accepts (413). */
+  | 'PAYLOAD_TOO_LARGE'
+  /** Every port of the configured range is bound (503). */
+  | 'PORT_RANGE_EXHAUSTED'
+  /** The native engine is closed or failed (503). */
+  | 'ENGINE_UNAVAILABLE'
+  /** Anything unexpected (500). */
+  | 'INTERNAL';
+
+const STATUS: Record<GatewayErrorCode, number> = {
+  INVALID_PARAMETER: 400,
+  FORBIDDEN: 403,
+  RESOURCE_IN_USE: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  PAYLOAD_TOO_LARGE: 413,
+  PORT_RANGE_EXHAUSTED: 503,
+  ENGINE_UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+export function httpStatusOf(code: GatewayErrorCode): number {
+  return STATUS[code];
+}
+
+/** One problem with one field, as the SkyWay error body lists them. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** The single error type of the control path. */
+export class GatewayError extends Error {
+  readonly code: GatewayErrorCode;
+  readonly errors: FieldError[];
+
+  constructor(code: GatewayErrorCode, errors: FieldError[] | string, options?: { cause?: unknown }) {
+    const list = typeof errors === 'string' ? [{ field: '', message: errors }] : errors;
+    super(list.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; '), options);
+    this.name = 'GatewayError';
+    this.code = code;
+    this.errors = list;
+  }
+
+  get status(): number {
+    return httpStatusOf(this.code);
+  }
+
+  static notFound(field: string, id: string): GatewayError {
+    return new GatewayError('NOT_FOUND', [{ field, message: `${field} ${JSON.stringify(id)} does not exist` }]);
+  }
+
+  static invalid(field: string, message: string): GatewayError {
+    return new GatewayError('INVALID_PARAMETER', [{ field, message }]);
+  }
+}

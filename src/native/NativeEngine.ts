@@ -1,0 +1,125 @@
+import { GatewayError } from '../errors/GatewayError.js';
+import { loadAddon, type RawEngine, type RawEngineEvent, type RawEngineStats, type RawPortStats } from './addon.js';
+import type { EngineEvent } from './EngineEvent.js';
+
+export interface NativeEngineOptions {
+  /** Batches of events the thread-safe function may hold before new ones are dropped and counted. */
+  eventQueueSize?: number;
+  /** Datagrams read per recvmmsg call. */
+  recvBatchCount?: number;
+  /** Largest datagram accepted on native ports; larger ones are dropped as "oversize". */
+  recvSlotBytes?: number;
+  /** Called for events whose handle has no subscriber, and for listener failures. */
+  onUnhandled?: (event: EngineEvent | Error) => void;
+}
+
+export interface BoundUdpPort {
+  readonly handle: number;
+  readonly ip: string;
+  readonly port: number;
+}
+
+export type PortStats = RawPortStats;
+export type EngineStats = RawEngineStats;
+
+/** Native error codes surface as `code` on the thrown Error ("EADDRINUSE", ...). */
+export function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * The typed facade over the addon's I/O engine: one native thread with its own epoll loop.
+ * Nothing else in the TypeScript code touches the addon.
+ */
+export class NativeEngine {
+  private readonly raw: RawEngine;
+  private readonly listeners = new Map<number, (event: EngineEvent) => void>();
+  private readonly onUnhandled: (event: EngineEvent | Error) => void;
+  private closed = false;
+
+  constructor(options: NativeEngineOptions = {}) {
+    const { Engine } = loadAddon();
+    this.onUnhandled = options.onUnhandled ?? (() => undefined);
+    this.raw = new Engine({
+      onEvents: (events) => this.dispatch(events),
+      ...(options.eventQueueSize !== undefined && { eventQueueSize: options.eventQueueSize }),
+      ...(options.recvBatchCount !== undefined && { recvBatchCount: options.recvBatchCount }),
+      ...(options.recvSlotBytes !== undefined && { recvSlotBytes: options.recvSlotBytes }),
+    });
+  }
+
+  /** The kernel thread id of the I/O thread (see /proc/self/task), or 0 once closed. */
+  get threadId(): number {
+    return this.raw.threadId;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Binds a UDP socket on this thread and hands it to the I/O thread. Throws with the errno as `code`. */
+  openUdpPort(ip: string, port: number): BoundUdpPort {
+    this.assertOpen();
+    return this.raw.openUdpPort(ip, port);
+  }
+
+  /** Closes the socket before returning. */
+  closeUdpPort(handle: number): boolean {
+    this.listeners.delete(handle);
+    return this.closed ? false : this.raw.closeUdpPort(handle);
+  }
+
+  portStats(handle: number): PortStats | undefined {
+    return this.raw.portStats(handle);
+  }
+
+  stats(): EngineStats {
+    return this.raw.stats();
+  }
+
+  /** Routes the events about one handle to `listener`; returns the unsubscribe function. */
+  subscribe(handle: number, listener: (event: EngineEvent) => void): () => void {
+    this.listeners.set(handle, listener);
+    return () => {
+      if (this.listeners.get(handle) === listener) this.listeners.delete(handle);
+    };
+  }
+
+  /** Stops and joins the I/O thread; every port it owned is closed. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.listeners.clear();
+    this.raw.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new GatewayError('ENGINE_UNAVAILABLE', 'the native engine is closed');
+  }
+
+  private dispatch(events: RawEngineEvent[]): void {
+    for (const raw of events) {
+      const event = toEngineEvent(raw);
+      if (!event) continue;
+      const listener = this.listeners.get(event.handle);
+      try {
+        if (listener) listener(event);
+        else this.onUnhandled(event);
+      } catch (error) {
+        this.onUnhandled(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+  }
+}
+
+function toEngineEvent(raw: RawEngineEvent): EngineEvent | undefined {
+  switch (raw.kind) {
+    case 'port-source':
+      return { kind: 'port-source', handle: raw.subject, source: raw.detail };
+    case 'port-drops':
+      return { kind: 'port-drops', handle: raw.subject, count: raw.value, reason: raw.detail };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,46 @@
+import type { Logger } from '../../log/createLogger.js';
+import type { NativeEngine } from '../../native/NativeEngine.js';
+import type { PortKind, PortTraffic, UdpPortResource } from './UdpPortResource.js';
+
+/** A media or RTCP port: its socket is owned and read by the native I/O thread. */
+export class NativeUdpPort implements UdpPortResource {
+  private readonly unsubscribe: () => void;
+  private closed = false;
+
+  constructor(
+    readonly id: string,
+    readonly kind: Exclude<PortKind, 'data'>,
+    readonly port: number,
+    readonly bindIp: string,
+    /** The engine's handle for this socket. */
+    readonly handle: number,
+    private readonly engine: NativeEngine,
+    logger: Logger,
+  ) {
+    this.unsubscribe = engine.subscribe(handle, (event) => {
+      if (event.kind === 'port-source') {
+        logger.info({ id, port, source: event.source }, 'port receives datagrams');
+      } else {
+        logger.warn({ id, port, dropped: event.count, reason: event.reason }, 'port dropped datagrams');
+      }
+    });
+  }
+
+  traffic(): PortTraffic {
+    const s = this.engine.portStats(this.handle);
+    return {
+      packets: s?.packets ?? 0,
+      bytes: s?.bytes ?? 0,
+      droppedOversize: s?.droppedOversize ?? 0,
+      socketErrors: s?.socketErrors ?? 0,
+      lastSource: s?.lastSource ?? null,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.unsubscribe();
+    this.engine.closeUdpPort(this.handle);
+  }
+}

@@ -1,0 +1,56 @@
+import { Writable } from 'node:stream';
+
+import { Gateway } from '../../src/Gateway.js';
+import type { GatewayConfig } from '../../src/config/GatewayConfig.js';
+import { createLogger } from '../../src/log/createLogger.js';
+
+/** Collects log records so tests can assert on what was logged. */
+export class LogCapture extends Writable {
+  readonly records: Record<string, unknown>[] = [];
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    for (const line of chunk.toString().split('\n')) if (line) this.records.push(JSON.parse(line) as Record<string, unknown>);
+    done();
+  }
+}
+
+/** A gateway on an ephemeral API port with its own slice of the UDP port range. */
+export async function startTestGateway(overrides: Partial<GatewayConfig> = {}): Promise<{
+  gateway: Gateway;
+  base: string;
+  logs: LogCapture;
+}> {
+  // Each test process gets its own range, so test files running in parallel never compete.
+  const start = 20000 + (process.pid % 300) * 100;
+  const config: GatewayConfig = {
+    apiHost: '127.0.0.1',
+    apiPort: 0,
+    logLevel: 'debug',
+    portBindIp: '127.0.0.1',
+    advertisedIpV4: '127.0.0.1',
+    portMin: start,
+    portMax: start + 99,
+    ...overrides,
+  };
+  const logs = new LogCapture();
+  const gateway = await Gateway.start(config, { logger: createLogger(config.logLevel, logs) });
+  const { port } = gateway.apiAddress;
+  return { gateway, base: `http://127.0.0.1:${port}`, logs };
+}
+
+export interface ApiResponse {
+  status: number;
+  body: any;
+  headers: Headers;
+}
+
+/** One REST call; `body` may be an object (sent as JSON), a raw string, or absent. */
+export async function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> {
+  const init: RequestInit = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    if (typeof body !== 'string') (init.headers as Record<string, string>)['content-type'] = 'application/json';
+  }
+  const res = await fetch(`${base}${path}`, init);
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+}

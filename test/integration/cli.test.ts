@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+
+import { BIN, GatewayProcess } from '../helpers/cliProcess.js';
+import { call } from '../helpers/testGateway.js';
+import { bindableByAnotherProcess } from '../helpers/udp.js';
+
+const run = promisify(execFile);
+const portRange = (): string[] => {
+  const start = 40000 + (process.pid % 300) * 20;
+  return ['--port-min', String(start), '--port-max', String(start + 19)];
+};
+
+describe('webrtc-gateway command', () => {
+  const started: GatewayProcess[] = [];
+  const start = (args: string[], env?: Record<string, string>): GatewayProcess => {
+    const gw = new GatewayProcess(args, env);
+    started.push(gw);
+    return gw;
+  };
+  after(() => started.forEach((gw) => gw.child.kill('SIGKILL')));
+
+  it('prints help listing its settings and exits 0', async () => {
+    const { stdout } = await run(process.execPath, [BIN, '--help']);
+    assert.match(stdout, /Usage: webrtc-gateway/);
+    assert.match(stdout, /--api-port N/);
+    assert.match(stdout, /--log-level VALUE/);
+    assert.match(stdout, /--config FILE/);
+  });
+
+  it('exits 2 with a clear message for an unknown flag or an invalid value', async () => {
+    await assert.rejects(run(process.execPath, [BIN, '--frobnicate']), (e: any) => e.code === 2 && /Unknown option '--frobnicate'/.test(e.stderr));
+    await assert.rejects(
+      run(process.execPath, [BIN, '--log-level', 'chatty']),
+      (e: any) => e.code === 2 && /--log-level = "chatty": must be one of/.test(e.stderr),
+    );
+  });
+
+  it('starts with the embedded defaults on 127.0.0.1:8000, answers, and exits 0 on SIGTERM', async () => {
+    const gw = start(portRange());
+    const api = await gw.apiUrl();
+    assert.equal(api, 'http://127.0.0.1:8000');
+    const res = await call(api, 'POST', '/media', { is_video: true });
+    assert.equal(res.status, 201);
+    assert.equal(await bindableByAnotherProcess(res.body.port), false, 'the process holds the port');
+    const data = await call(api, 'POST', '/data', {});
+    gw.child.kill('SIGTERM');
+    const { code } = await gw.exit(5000);
+    assert.equal(code, 0);
+    assert.ok(gw.logs.some((l) => l.msg === 'gateway stopped'));
+    assert.equal(await bindableByAnotherProcess(res.body.port), true, 'media port released');
+    assert.equal(await bindableByAnotherProcess(data.body.port), true, 'data port released');
+  });
+
+  it('stops gracefully on SIGINT too', async () => {
+    const gw = start(['--api-port', '0', ...portRange()]);
+    await gw.apiUrl();
+    gw.child.kill('SIGINT');
+    assert.equal((await gw.exit(5000)).code, 0);
+  });
+
+  it('takes api_port and log_level from a config file, and flags override it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wg-cli-'));
+    const file = join(dir, 'config.toml');
+    // An occupied port proves the file's api_port is used: the gateway must fail to listen on it.
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const taken = (blocker.address() as { port: number }).port;
+    writeFileSync(file, `[general]\napi_port = ${taken}\nlog_level = "debug"\n`);
+    try {
+      const failing = start(['--config', file, ...portRange()]);
+      assert.equal((await failing.exit(5000)).code, 1, 'exit 1 when the API port is taken');
+      assert.ok(failing.logs.some((l) => l.level === 'error' && /could not start/.test(l.msg) && /EADDRINUSE/.test(JSON.stringify(l.err))));
+
+      const gw = start(['--config', file, '--api-port', '0', ...portRange()]);
+      const api = await gw.apiUrl();
+      assert.notEqual(api, `http://127.0.0.1:${taken}`);
+      assert.ok(gw.logs.some((l) => l.level === 'debug'), 'log_level from the file applies');
+      gw.child.kill('SIGTERM');
+      assert.equal((await gw.exit(5000)).code, 0);
+
+      const quiet = start(['--config', file, '--api-port', '0', '--log-level', 'warn', ...portRange()]);
+      await new Promise((r) => setTimeout(r, 500));
+      quiet.child.kill('SIGTERM');
+      assert.equal((await quiet.exit(5000)).code, 0);
+      assert.equal(quiet.logs.filter((l) => l.level === 'debug' || l.level === 'info').length, 0, '--log-level overrides the file');
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('takes settings from the environment', async () => {
+    const gw = start(portRange(), { WEBRTC_GATEWAY_API_PORT: '0', WEBRTC_GATEWAY_ADVERTISED_IP_V4: '198.51.100.7' });
+    const api = await gw.apiUrl();
+    assert.notEqual(api, 'http://127.0.0.1:8000');
+    const res = await call(api, 'POST', '/media/rtcp', {});
+    assert.equal(res.body.ip_v4, '198.51.100.7');
+    gw.child.kill('SIGTERM');
+    assert.equal((await gw.exit(5000)).code, 0);
+  });
+});

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+
+import { ConfigError } from '../../src/config/ConfigError.js';
+import { loadConfig } from '../../src/config/loadConfig.js';
+
+function tomlFile(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'wg-config-')), 'config.toml');
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('loadConfig', () => {
+  it('has safe embedded defaults: REST on 127.0.0.1:8000, ports from 50001', () => {
+    const { config, warnings } = loadConfig();
+    assert.deepEqual(config, {
+      apiHost: '127.0.0.1',
+      apiPort: 8000,
+      logLevel: 'info',
+      portBindIp: '127.0.0.1',
+      advertisedIpV4: '127.0.0.1',
+      portMin: 50001,
+      portMax: 59999,
+    });
+    assert.deepEqual(warnings, []);
+  });
+
+  it("reads the original gateway's config.toml keys in a [general] table", () => {
+    const file = tomlFile('[general]\napi_port = 8001\nlog_level = "debug"\n');
+    const { config } = loadConfig({ file });
+    assert.equal(config.apiPort, 8001);
+    assert.equal(config.logLevel, 'debug');
+  });
+
+  it('reads top-level keys too', () => {
+    const { config } = loadConfig({ file: tomlFile('api_port = 8002\nport_min = 40000\nport_max = 40010\n') });
+    assert.equal(config.apiPort, 8002);
+    assert.equal(config.portMin, 40000);
+    assert.equal(config.portMax, 40010);
+  });
+
+  it('lets the environment override the file and flags override both', () => {
+    const file = tomlFile('api_port = 8003\nlog_level = "warn"\n');
+    const env = { WEBRTC_GATEWAY_API_PORT: '8004', WEBRTC_GATEWAY_LOG_LEVEL: 'error' };
+    assert.equal(loadConfig({ file, env }).config.apiPort, 8004);
+    const { config } = loadConfig({ file, env, flags: { 'api-port': '8005', 'log-level': 'debug' } });
+    assert.equal(config.apiPort, 8005);
+    assert.equal(config.logLevel, 'debug');
+  });
+
+  it('advertises the bind address when it is a specific IPv4 address', () => {
+    const { config } = loadConfig({ flags: { 'port-bind-ip': '127.0.0.2' } });
+    assert.equal(config.advertisedIpV4, '127.0.0.2');
+  });
+
+  it('warns about unknown config-file keys instead of silently ignoring them', () => {
+    const { warnings } = loadConfig({ file: tomlFile('api_prot = 1\n') });
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0] ?? '', /unknown key api_prot/);
+  });
+
+  const invalid: [string, Parameters<typeof loadConfig>[0], RegExp][] = [
+    ['a port out of range', { flags: { 'api-port': '70000' } }, /--api-port = "70000": must be an integer from 0 to 65535/],
+    ['a port that is not a number', { env: { WEBRTC_GATEWAY_API_PORT: '80a' } }, /WEBRTC_GATEWAY_API_PORT/],
+    ['an unknown log level', { flags: { 'log-level': 'loud' } }, /must be one of error, warn, info, debug, silent/],
+    ['a host name where an IP is required', { flags: { 'api-host': 'localhost' } }, /numeric IPv4 or IPv6/],
+    ['an IPv6 advertised ip_v4', { flags: { 'advertised-ip-v4': '::1' } }, /numeric IPv4 address/],
+    ['an inverted port range', { flags: { 'port-min': '5000', 'port-max': '4000' } }, /port_min \(5000\) must not be greater/],
+  ];
+  for (const [what, sources, message] of invalid) {
+    it(`rejects ${what} with a ConfigError naming the source`, () => {
+      assert.throws(() => loadConfig(sources), (e: unknown) => e instanceof ConfigError && e.code === 'INVALID_CONFIG' && message.test(e.message));
+    });
+  }
+
+  it('rejects a config file that is not TOML, and one that does not exist', () => {
+    assert.throws(() => loadConfig({ file: tomlFile('api_port = = 1') }), /is not valid TOML/);
+    assert.throws(() => loadConfig({ file: '/nonexistent/config.toml' }), /cannot read config file/);
+  });
+
+  it('rejects a config-file value of the wrong type', () => {
+    assert.throws(() => loadConfig({ file: tomlFile('api_port = "eighty"') }), /config.toml: api_port = "eighty"/);
+  });
+});

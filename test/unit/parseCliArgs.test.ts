@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { helpText } from '../../src/cli/helpText.js';
+import { parseCliArgs } from '../../src/cli/parseCliArgs.js';
+import { SETTINGS } from '../../src/config/settings.js';
+
+describe('command line', () => {
+  it('passes setting flags and --config through', () => {
+    const args = parseCliArgs(['--api-port', '9001', '--log-level=debug', '-c', 'gw.toml']);
+    assert.equal(args.flags['api-port'], '9001');
+    assert.equal(args.flags['log-level'], 'debug');
+    assert.equal(args.configFile, 'gw.toml');
+    assert.equal(args.help, false);
+  });
+
+  it('rejects unknown flags and stray arguments', () => {
+    assert.throws(() => parseCliArgs(['--nope']), /Unknown option '--nope'/);
+    assert.throws(() => parseCliArgs(['extra']), /Unexpected argument 'extra'/);
+  });
+
+  it('documents every setting in --help, with its flag, environment variable and config key', () => {
+    const text = helpText();
+    for (const s of SETTINGS) {
+      assert.ok(text.includes(`--${s.flag}`), s.flag);
+      assert.ok(text.includes(s.env), s.env);
+      assert.ok(text.includes(`config key ${s.key}`), s.key);
+    }
+    assert.match(text, /--config FILE/);
+  });
+});
