@@ -191,6 +191,7 @@ Napi::Value EngineWrap::stats(const Napi::CallbackInfo& info) {
     o.Set("eventsDelivered", static_cast<double>(engine_->counters().eventsDelivered.get()));
     o.Set("eventsDropped", static_cast<double>(engine_->counters().eventsDropped.get()));
     o.Set("loopWakeups", static_cast<double>(engine_->loopWakeups()));
+    o.Set("loopWaitErrors", static_cast<double>(engine_->loopWaitErrors()));
   }
   return o;
 }

@@ -49,6 +49,7 @@ public:
 
   const EngineCounters& counters() const { return counters_; }
   uint64_t loopWakeups() const { return loop_.wakeups(); }
+  uint64_t loopWaitErrors() const { return loop_.waitErrors(); }
 
 private:
   void threadMain(std::promise<pid_t>& started);

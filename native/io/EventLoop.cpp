@@ -98,8 +98,13 @@ void EventLoop::run(const std::function<void()>& afterIteration) {
     armTimer();
     int n = ::epoll_wait(epoll_.get(), events, kMaxEvents, -1);
     if (n < 0) {
-      if (errno == EINTR) continue;
-      break;
+      // Only EINTR is expected. Leaving the loop would strand callers waiting on commands,
+      // so any other failure is counted and retried after a pause instead.
+      if (errno != EINTR) {
+        waitErrors_.fetch_add(1, std::memory_order_relaxed);
+        ::usleep(1000);
+      }
+      continue;
     }
     wakeups_.fetch_add(1, std::memory_order_relaxed);
     now_ = monotonicMicros();

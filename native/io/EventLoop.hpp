@@ -34,6 +34,7 @@ public:
   void run(const std::function<void()>& afterIteration);
 
   uint64_t wakeups() const { return wakeups_.load(std::memory_order_relaxed); }
+  uint64_t waitErrors() const { return waitErrors_.load(std::memory_order_relaxed); }
 
 private:
   class Signal : public IoHandler {
@@ -62,6 +63,7 @@ private:
   std::deque<std::function<void()>> commands_;
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> wakeups_{0};
+  std::atomic<uint64_t> waitErrors_{0};
 };
 
 }  // namespace wg::io

@@ -24,6 +24,8 @@ export interface RawEngineStats {
   eventsDelivered?: number;
   eventsDropped?: number;
   loopWakeups?: number;
+  /** epoll_wait failures other than EINTR (expected to stay 0). */
+  loopWaitErrors?: number;
 }
 
 export interface RawEngine {

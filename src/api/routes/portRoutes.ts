@@ -26,6 +26,12 @@ interface PortFamily {
 const mediaOptions = z.object({ is_video: z.boolean() });
 /** The spec asks for "{}"; any object (or no body) is accepted. */
 const emptyOptions = z.object({});
+const withEmptyBody =
+  (open: (ports: PortRegistry) => Promise<UdpPortResource>) =>
+  (ports: PortRegistry, body: unknown): Promise<UdpPortResource> => {
+    validateBody(emptyOptions, body);
+    return open(ports);
+  };
 
 const FAMILIES: readonly PortFamily[] = [
   // /media/rtcp comes before /media so that "rtcp" is never taken for a media_id.
@@ -34,10 +40,7 @@ const FAMILIES: readonly PortFamily[] = [
     idField: 'rtcp_id',
     kinds: ['rtcp'],
     commands: { create: 'RTCP_CREATE', delete: 'RTCP_DELETE', status: 'RTCP_STATUS' },
-    open: (ports, body) => {
-      validateBody(emptyOptions, body);
-      return ports.openRtcp();
-    },
+    open: withEmptyBody((ports) => ports.openRtcp()),
   },
   {
     path: '/media',
@@ -51,10 +54,7 @@ const FAMILIES: readonly PortFamily[] = [
     idField: 'data_id',
     kinds: ['data'],
     commands: { create: 'DATA_CREATE', delete: 'DATA_DELETE', status: 'DATA_STATUS' },
-    open: (ports, body) => {
-      validateBody(emptyOptions, body);
-      return ports.openData();
-    },
+    open: withEmptyBody((ports) => ports.openData()),
   },
 ];
 
