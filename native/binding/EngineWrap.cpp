@@ -1,6 +1,9 @@
 #include "EngineWrap.hpp"
 
+#include "../io/Clock.hpp"
+#include "Convert.hpp"
 #include "NativeError.hpp"
+#include "TransportConfigFromJs.hpp"
 
 #include <cstring>
 
@@ -29,6 +32,7 @@ const char* kindName(io::EngineEventKind kind) {
   switch (kind) {
     case io::EngineEventKind::PortSource: return "port-source";
     case io::EngineEventKind::PortDrops: return "port-drops";
+    case io::EngineEventKind::Transport: return "transport";
   }
   return "unknown";
 }
@@ -43,6 +47,16 @@ Napi::Function EngineWrap::define(Napi::Env env) {
                          InstanceMethod<&EngineWrap::stats>("stats"),
                          InstanceMethod<&EngineWrap::close>("close"),
                          InstanceAccessor<&EngineWrap::threadId>("threadId"),
+                         InstanceAccessor<&EngineWrap::fingerprint>("fingerprint"),
+                         InstanceMethod<&EngineWrap::createTransport>("createTransport"),
+                         InstanceMethod<&EngineWrap::transportSetRemote>("transportSetRemote"),
+                         InstanceMethod<&EngineWrap::transportAddCandidate>("transportAddCandidate"),
+                         InstanceMethod<&EngineWrap::transportEndOfCandidates>("transportEndOfCandidates"),
+                         InstanceMethod<&EngineWrap::transportSetRedirect>("transportSetRedirect"),
+                         InstanceMethod<&EngineWrap::transportStats>("transportStats"),
+                         InstanceMethod<&EngineWrap::closeTransport>("closeTransport"),
+                         InstanceMethod<&EngineWrap::attachPort>("attachPort"),
+                         InstanceMethod<&EngineWrap::detachPort>("detachPort"),
                      });
 }
 
@@ -116,6 +130,7 @@ void EngineWrap::callJs(Napi::Env env, Napi::Function callback, std::nullptr_t*,
     o.Set("subject", e.subject);
     o.Set("value", static_cast<double>(e.value));
     o.Set("detail", e.detail);
+    if (e.kind == io::EngineEventKind::Transport) o.Set("event", transportEventToJs(env, e.transport));
     list.Set(static_cast<uint32_t>(i), o);
   }
   try {
@@ -192,6 +207,10 @@ Napi::Value EngineWrap::stats(const Napi::CallbackInfo& info) {
     o.Set("eventsDropped", static_cast<double>(engine_->counters().eventsDropped.get()));
     o.Set("loopWakeups", static_cast<double>(engine_->loopWakeups()));
     o.Set("loopWaitErrors", static_cast<double>(engine_->loopWaitErrors()));
+    io::OutboxStats outbox = engine_->outboxStats();
+    o.Set("datagramsSent", static_cast<double>(outbox.sent));
+    o.Set("datagramsSendDropped", static_cast<double>(outbox.dropped));
+    o.Set("sendCalls", static_cast<double>(outbox.sendCalls));
   }
   return o;
 }
@@ -203,6 +222,176 @@ Napi::Value EngineWrap::close(const Napi::CallbackInfo& info) {
 
 Napi::Value EngineWrap::threadId(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), engine_ ? engine_->threadId() : 0);
+}
+
+Napi::Value EngineWrap::fingerprint(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), engine(info.Env()).fingerprint());
+}
+
+namespace {
+Napi::Object objectArg(const Napi::CallbackInfo& info, size_t index, const char* what) {
+  if (info.Length() <= index || !info[index].IsObject()) throwTypeError(info.Env(), std::string(what) + " must be an object");
+  return info[index].As<Napi::Object>();
+}
+
+io::TransportHost::MediaKind mediaKindArg(const Napi::CallbackInfo& info, size_t index) {
+  if (info.Length() <= index || !info[index].IsString()) throwTypeError(info.Env(), "kind must be 'rtp' or 'rtcp'");
+  std::string kind = info[index].As<Napi::String>().Utf8Value();
+  if (kind == "rtp") return io::TransportHost::MediaKind::Rtp;
+  if (kind == "rtcp") return io::TransportHost::MediaKind::Rtcp;
+  throwTypeError(info.Env(), "kind must be 'rtp' or 'rtcp'");
+}
+}  // namespace
+
+// createTransport({role, bindAddresses: [ip], srtpProfiles?, stunServers?, timings?})
+Napi::Value EngineWrap::createTransport(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  io::Engine& eng = engine(env);
+  Napi::Object o = objectArg(info, 0, "transport options");
+  transport::TransportConfig config = transportConfigFromJs(env, o);
+  Napi::Value addresses = o.Get("bindAddresses");
+  if (!addresses.IsArray() || addresses.As<Napi::Array>().Length() == 0)
+    throwTypeError(env, "bindAddresses must be a non-empty array of IP addresses");
+  std::vector<io::UdpSocket> sockets;
+  Napi::Array list = addresses.As<Napi::Array>();
+  for (uint32_t i = 0; i < list.Length(); ++i) {
+    if (!list.Get(i).IsString()) throwTypeError(env, "bindAddresses must be IP address strings");
+    net::SocketAddress local = requireAddress(env, list.Get(i).As<Napi::String>().Utf8Value(), 0);
+    int error = 0;
+    auto socket = io::UdpSocket::bind(local, error);
+    if (!socket) throwWithCode(env, errnoCode(error), "bind " + local.toString() + " failed: " + std::strerror(error));
+    sockets.push_back(std::move(*socket));
+  }
+  uint32_t handle = nextHandle_++;
+  auto host = eng.makeTransport(handle, std::move(config), std::move(sockets));
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("handle", handle);
+  result.Set("ufrag", host->core().iceUfrag());
+  result.Set("password", host->core().icePassword());
+  result.Set("fingerprintAlgorithm", "sha-256");
+  result.Set("fingerprint", host->core().fingerprint());
+  Napi::Array candidates = Napi::Array::New(env);
+  uint32_t n = 0;
+  for (const auto& c : host->core().localCandidates()) candidates.Set(n++, candidateToJs(env, c));
+  result.Set("candidates", candidates);
+  eng.addTransport(std::move(host));
+  return result;
+}
+
+void EngineWrap::onTransport(const Napi::CallbackInfo& info, const std::function<void(io::TransportHost&)>& command) {
+  uint32_t handle = uint32Arg(info, 0, "transport handle");
+  if (!engine(info.Env()).withTransport(handle, command))
+    throwWithCode(info.Env(), "ERR_UNKNOWN_TRANSPORT", "no transport with handle " + std::to_string(handle));
+}
+
+Napi::Value EngineWrap::transportSetRemote(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = objectArg(info, 1, "remote parameters");
+  std::string ufrag = requireString(o, "ufrag");
+  std::string password = requireString(o, "password");
+  std::string algorithm = requireString(o, "fingerprintAlgorithm");
+  std::string fingerprint = requireString(o, "fingerprint");
+  std::string role = requireString(o, "dtlsRole");
+  if (role != "client" && role != "server") throwTypeError(env, "dtlsRole must be client or server");
+  dtls::DtlsRole dtlsRole = role == "client" ? dtls::DtlsRole::Client : dtls::DtlsRole::Server;
+  onTransport(info, [&](io::TransportHost& host) {
+    host.core().setRemoteParameters(io::monotonicMicros(), ufrag, password, algorithm, fingerprint, dtlsRole);
+  });
+  return env.Undefined();
+}
+
+Napi::Value EngineWrap::transportAddCandidate(const Napi::CallbackInfo& info) {
+  ice::Candidate candidate = candidateFromJs(info.Env(), objectArg(info, 1, "candidate"));
+  onTransport(info, [&](io::TransportHost& host) { host.core().addRemoteCandidate(io::monotonicMicros(), candidate); });
+  return info.Env().Undefined();
+}
+
+Napi::Value EngineWrap::transportEndOfCandidates(const Napi::CallbackInfo& info) {
+  onTransport(info, [](io::TransportHost& host) { host.core().endOfRemoteCandidates(io::monotonicMicros()); });
+  return info.Env().Undefined();
+}
+
+// transportSetRedirect(handle, 'rtp'|'rtcp', ip|null, port?)
+Napi::Value EngineWrap::transportSetRedirect(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  io::TransportHost::MediaKind kind = mediaKindArg(info, 1);
+  std::optional<net::SocketAddress> to;
+  if (info.Length() > 2 && info[2].IsString()) {
+    if (info.Length() < 4 || !info[3].IsNumber()) throwTypeError(env, "a redirect port is required");
+    to = requireAddress(env, info[2].As<Napi::String>().Utf8Value(), info[3].As<Napi::Number>().DoubleValue());
+  }
+  onTransport(info, [&](io::TransportHost& host) { host.setRedirect(kind, to); });
+  return env.Undefined();
+}
+
+Napi::Value EngineWrap::transportStats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  // Counters live on the loop thread: copy them there, convert here.
+  Napi::Object result = Napi::Object::New(env);
+  std::optional<transport::TransportStats> stats;
+  std::optional<ice::IceStats> iceStats;
+  std::string iceState, dtlsState, role, profile;
+  std::optional<std::pair<ice::Candidate, ice::Candidate>> pair;
+  uint64_t redirected = 0;
+  onTransport(info, [&](io::TransportHost& host) {
+    auto& t = host.core();
+    stats = t.stats();
+    iceStats = t.ice().stats();
+    iceState = ice::iceStateName(t.iceState());
+    dtlsState = dtls::dtlsStateName(t.dtlsState());
+    role = t.ice().role() == ice::IceRole::Controlling ? "controlling" : "controlled";
+    if (auto p = t.srtpProfile()) profile = std::string(srtp::profileName(*p));
+    pair = t.ice().selectedPair();
+    redirected = host.redirected();
+  });
+  result.Set("iceState", iceState);
+  result.Set("iceRole", role);
+  result.Set("dtlsState", dtlsState);
+  result.Set("connected", !profile.empty());
+  if (!profile.empty()) result.Set("srtpProfile", profile);
+  if (pair) {
+    result.Set("selectedLocal", candidateToJs(env, pair->first));
+    result.Set("selectedRemote", candidateToJs(env, pair->second));
+  }
+  auto n = [&result](const char* name, uint64_t v) { result.Set(name, static_cast<double>(v)); };
+  n("rtpSent", stats->rtpSent);
+  n("rtpBytesSent", stats->rtpBytesSent);
+  n("rtcpSent", stats->rtcpSent);
+  n("rtpReceived", stats->rtpReceived);
+  n("rtpBytesReceived", stats->rtpBytesReceived);
+  n("rtcpReceived", stats->rtcpReceived);
+  n("redirected", redirected);
+  n("droppedUnauthenticatedSource", stats->droppedUnauthenticatedSource);
+  n("droppedBeforeKeys", stats->droppedBeforeKeys);
+  n("droppedSrtpAuth", stats->droppedSrtpAuth);
+  n("droppedSrtpReplay", stats->droppedSrtpReplay);
+  n("droppedMalformed", stats->droppedMalformed);
+  n("droppedUnknown", stats->droppedUnknown);
+  n("sendDropped", stats->sendDropped);
+  n("checksSent", iceStats->checksSent);
+  n("checksReceived", iceStats->checksReceived);
+  n("consentRequestsSent", iceStats->consentRequestsSent);
+  n("consentResponses", iceStats->consentResponses);
+  return result;
+}
+
+Napi::Value EngineWrap::closeTransport(const Napi::CallbackInfo& info) {
+  uint32_t handle = uint32Arg(info, 0, "transport handle");
+  return Napi::Boolean::New(info.Env(), engine_ && engine_->closeTransport(handle));
+}
+
+// attachPort(portHandle, transportHandle, 'rtp'|'rtcp')
+Napi::Value EngineWrap::attachPort(const Napi::CallbackInfo& info) {
+  uint32_t port = uint32Arg(info, 0, "port handle");
+  uint32_t transport = uint32Arg(info, 1, "transport handle");
+  io::TransportHost::MediaKind kind = mediaKindArg(info, 2);
+  return Napi::Boolean::New(info.Env(), engine(info.Env()).attachPort(port, transport, kind));
+}
+
+Napi::Value EngineWrap::detachPort(const Napi::CallbackInfo& info) {
+  uint32_t port = uint32Arg(info, 0, "port handle");
+  uint32_t transport = uint32Arg(info, 1, "transport handle");
+  return Napi::Boolean::New(info.Env(), engine_ && engine_->detachPort(port, transport));
 }
 
 }  // namespace wg::binding

@@ -4,6 +4,7 @@
 
 #include <napi.h>
 
+#include <functional>
 #include <memory>
 #include <unordered_map>
 
@@ -29,6 +30,18 @@ private:
   Napi::Value stats(const Napi::CallbackInfo& info);
   Napi::Value close(const Napi::CallbackInfo& info);
   Napi::Value threadId(const Napi::CallbackInfo& info);
+  Napi::Value fingerprint(const Napi::CallbackInfo& info);
+  Napi::Value createTransport(const Napi::CallbackInfo& info);
+  Napi::Value transportSetRemote(const Napi::CallbackInfo& info);
+  Napi::Value transportAddCandidate(const Napi::CallbackInfo& info);
+  Napi::Value transportEndOfCandidates(const Napi::CallbackInfo& info);
+  Napi::Value transportSetRedirect(const Napi::CallbackInfo& info);
+  Napi::Value transportStats(const Napi::CallbackInfo& info);
+  Napi::Value closeTransport(const Napi::CallbackInfo& info);
+  Napi::Value attachPort(const Napi::CallbackInfo& info);
+  Napi::Value detachPort(const Napi::CallbackInfo& info);
+  // Runs `command` on the loop thread; throws ERR_UNKNOWN_TRANSPORT for an unknown handle.
+  void onTransport(const Napi::CallbackInfo& info, const std::function<void(io::TransportHost&)>& command);
 
   bool deliver(io::EngineEventBatch&& batch) override;
   io::Engine& engine(Napi::Env env);

@@ -1,5 +1,8 @@
 // The module's entry point: the only place that lists what JavaScript can reach.
 #include "EngineWrap.hpp"
+#include "sansio/SansIoFunctions.hpp"
+#include "sansio/SansIoTransportWrap.hpp"
+#include "sansio/SrtpSessionWrap.hpp"
 
 #include <napi.h>
 #include <openssl/crypto.h>
@@ -19,6 +22,12 @@ Napi::Value opensslVersion(const Napi::CallbackInfo& info) {
 static Napi::Object initAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("Engine", wg::binding::EngineWrap::define(env));
   exports.Set("opensslVersion", Napi::Function::New(env, wg::binding::opensslVersion, "opensslVersion"));
+  // The sans-IO core, driven from JavaScript: for test vectors, deterministic simulations and tools.
+  Napi::Object sansio = Napi::Object::New(env);
+  sansio.Set("Transport", wg::binding::SansIoTransportWrap::define(env));
+  sansio.Set("SrtpSession", wg::binding::SrtpSessionWrap::define(env));
+  wg::binding::addSansIoFunctions(env, sansio);
+  exports.Set("sansio", sansio);
   return exports;
 }
 

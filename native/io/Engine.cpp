@@ -1,5 +1,7 @@
 #include "Engine.hpp"
 
+#include "Clock.hpp"
+
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -10,10 +12,30 @@ namespace wg::io {
 namespace {
 // Drops are reported at most this often, so a flood of bad datagrams cannot flood the logs.
 constexpr int64_t kDropReportIntervalUs = 1000000;
+constexpr size_t kOutboxSlots = 256;
+constexpr size_t kProtectionHeadroom = 64;  // SRTP tag and SRTCP trailer
+
+int unboundUdpSocket(int family) {
+  int fd = ::socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd >= 0) {
+    int size = 4 * 1024 * 1024;
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+  }
+  return fd;
+}
 }  // namespace
 
 Engine::Engine(const EngineOptions& options, EngineEventSink& sink)
-    : sink_(sink), recvBatch_(options.recvBatchCount, options.recvSlotBytes) {
+    : sink_(sink),
+      recvBatch_(options.recvBatchCount, options.recvSlotBytes),
+      outbox_(kOutboxSlots, options.recvSlotBytes + kProtectionHeadroom),
+      redirect4_(unboundUdpSocket(AF_INET)),
+      redirect6_(unboundUdpSocket(AF_INET6)),
+      scratch_(options.recvSlotBytes + kProtectionHeadroom),
+      context_{loop_, recvBatch_, outbox_, redirect4_.get(), redirect6_.get(), scratch_.data(), scratch_.size()},
+      dtls_(dtls::DtlsContext::create(dtls::DtlsCertificate::generate())) {
+  if (!dtls_) throw std::runtime_error("cannot create the DTLS certificate");
+  if (!redirect4_.valid()) throw std::runtime_error("cannot create the redirect socket");
   std::promise<pid_t> started;
   auto tid = started.get_future();
   running_ = true;
@@ -25,10 +47,17 @@ Engine::~Engine() { stop(); }
 
 void Engine::threadMain(std::promise<pid_t>& started) {
   started.set_value(static_cast<pid_t>(::syscall(SYS_gettid)));
-  loop_.run([this] { flushEvents(); });
-  // Ports are closed on the loop thread, which is the only one that ever touched them.
+  loop_.run([this] {
+    outbox_.flush();
+    flushEvents();
+  });
+  // Transports say goodbye (close_notify) before their sockets close; all on the loop thread,
+  // the only one that ever touched them.
+  for (auto& [handle, host] : transports_) host->core().close();
+  outbox_.flush();
+  transports_.clear();
   ports_.clear();
-  outbox_.clear();
+  events_.clear();
 }
 
 void Engine::stop() {
@@ -72,23 +101,99 @@ void Engine::addPort(uint32_t handle, UdpSocket socket, std::shared_ptr<PortCoun
 
 bool Engine::closePort(uint32_t handle) {
   bool found = false;
-  call([this, handle, &found] { found = ports_.erase(handle) > 0; });
+  call([this, handle, &found] {
+    auto port = ports_.find(handle);
+    if (port == ports_.end()) return;
+    for (auto& [h, host] : transports_) host->detachPort(*port->second);
+    ports_.erase(port);
+    found = true;
+  });
   return found;
 }
 
+std::unique_ptr<TransportHost> Engine::makeTransport(uint32_t handle, transport::TransportConfig config,
+                                                     std::vector<UdpSocket> sockets) {
+  return std::make_unique<TransportHost>(handle, std::move(config), std::move(sockets), dtls_, random_, context_,
+                                         static_cast<TransportHost::Listener&>(*this));
+}
+
+void Engine::addTransport(std::unique_ptr<TransportHost> host) {
+  auto owned = std::make_shared<std::unique_ptr<TransportHost>>(std::move(host));
+  call([this, owned] {
+    TransportHost* host = owned->get();
+    transports_[host->handle()] = std::move(*owned);
+    host->activate(monotonicMicros());
+  });
+}
+
+bool Engine::withTransport(uint32_t handle, const std::function<void(TransportHost&)>& command) {
+  bool found = false;
+  call([this, handle, &command, &found] {
+    auto it = transports_.find(handle);
+    if (it == transports_.end()) return;
+    found = true;
+    command(*it->second);
+    it->second->reschedule();
+  });
+  return found;
+}
+
+bool Engine::closeTransport(uint32_t handle) {
+  bool found = false;
+  call([this, handle, &found] {
+    auto it = transports_.find(handle);
+    if (it == transports_.end()) return;
+    found = true;
+    it->second->core().close();
+    outbox_.flush();  // close_notify leaves before the sockets close
+    transports_.erase(it);
+  });
+  return found;
+}
+
+bool Engine::attachPort(uint32_t portHandle, uint32_t transportHandle, TransportHost::MediaKind kind) {
+  bool found = false;
+  call([&] {
+    auto port = ports_.find(portHandle);
+    auto host = transports_.find(transportHandle);
+    if (port == ports_.end() || host == transports_.end()) return;
+    host->second->attachPort(*port->second, kind);
+    found = true;
+  });
+  return found;
+}
+
+bool Engine::detachPort(uint32_t portHandle, uint32_t transportHandle) {
+  bool found = false;
+  call([&] {
+    auto port = ports_.find(portHandle);
+    auto host = transports_.find(transportHandle);
+    if (port == ports_.end() || host == transports_.end()) return;
+    host->second->detachPort(*port->second);
+    found = true;
+  });
+  return found;
+}
+
+void Engine::onTransportEvent(uint32_t handle, const transport::TransportEvent& event) {
+  EngineEvent e{EngineEventKind::Transport, handle, 0, {}};
+  e.transport = event;
+  events_.push_back(std::move(e));
+}
+
 void Engine::flushEvents() {
-  if (outbox_.empty()) return;
-  size_t count = outbox_.size();
-  if (sink_.deliver(std::move(outbox_))) {
+  if (events_.empty()) return;
+  size_t count = events_.size();
+  if (sink_.deliver(std::move(events_))) {
     counters_.eventsDelivered.add(count);
   } else {
     counters_.eventsDropped.add(count);
   }
-  outbox_ = EngineEventBatch();
+  events_ = EngineEventBatch();
 }
 
 void Engine::onPortSource(UdpPort& port, const net::SocketAddress& source) {
-  outbox_.push_back({EngineEventKind::PortSource, port.handle(), 0, source.toString()});
+  events_.push_back({EngineEventKind::PortSource, port.handle(), 0, source.toString()});
 }
 
 void Engine::onPortDrop(UdpPort&) {
@@ -103,13 +208,13 @@ void Engine::reportDrops() {
     PortCounters& c = port->counters();
     uint64_t oversize = c.droppedOversize.get();
     if (oversize != port->reportedOversize) {
-      outbox_.push_back({EngineEventKind::PortDrops, handle, static_cast<int64_t>(oversize - port->reportedOversize),
+      events_.push_back({EngineEventKind::PortDrops, handle, static_cast<int64_t>(oversize - port->reportedOversize),
                          "oversize"});
       port->reportedOversize = oversize;
     }
     uint64_t errors = c.socketErrors.get();
     if (errors != port->reportedSocketErrors) {
-      outbox_.push_back({EngineEventKind::PortDrops, handle, static_cast<int64_t>(errors - port->reportedSocketErrors),
+      events_.push_back({EngineEventKind::PortDrops, handle, static_cast<int64_t>(errors - port->reportedSocketErrors),
                          "socket-error"});
       port->reportedSocketErrors = errors;
     }

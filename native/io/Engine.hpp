@@ -1,10 +1,15 @@
 #pragma once
 
+#include "../core/common/Random.hpp"
+#include "../core/dtls/DtlsContext.hpp"
+#include "DatagramOutbox.hpp"
+#include "EngineContext.hpp"
 #include "EngineEvent.hpp"
 #include "EventLoop.hpp"
 #include "PortCounters.hpp"
 #include "RecvBatch.hpp"
 #include "RelaxedCounter.hpp"
+#include "TransportHost.hpp"
 #include "UdpPort.hpp"
 
 #include <sys/types.h>
@@ -28,9 +33,15 @@ struct EngineCounters {
   RelaxedCounter eventsDropped;  // the thread-safe function's queue was full
 };
 
+struct OutboxStats {
+  uint64_t sent;
+  uint64_t dropped;
+  uint64_t sendCalls;
+};
+
 // The native I/O thread: one EventLoop that owns every port's socket and a timer.
 // Control methods may be called from any thread; the sockets are only touched by the loop.
-class Engine : private UdpPort::Listener {
+class Engine : private UdpPort::Listener, private TransportHost::Listener {
 public:
   Engine(const EngineOptions& options, EngineEventSink& sink);
   ~Engine() override;
@@ -47,7 +58,23 @@ public:
   // Closes the port's socket before returning. Returns false if the handle is unknown.
   bool closePort(uint32_t handle);
 
+  // The gateway's DTLS identity, shared by all its transports.
+  const std::string& fingerprint() const { return dtls_->certificate().sha256Fingerprint(); }
+  // Builds a transport on the calling thread, so its local parameters can be read right away;
+  // addTransport() then hands it to the loop, which starts it.
+  std::unique_ptr<TransportHost> makeTransport(uint32_t handle, transport::TransportConfig config,
+                                               std::vector<UdpSocket> sockets);
+  void addTransport(std::unique_ptr<TransportHost> host);
+  // Runs `command` on the loop thread with the transport; false if the handle is unknown.
+  bool withTransport(uint32_t handle, const std::function<void(TransportHost&)>& command);
+  // Sends close_notify, closes the transport's sockets and forgets it. False if unknown.
+  bool closeTransport(uint32_t handle);
+  // Feeds a port's datagrams to a transport as RTP or RTCP. False if either is unknown.
+  bool attachPort(uint32_t portHandle, uint32_t transportHandle, TransportHost::MediaKind kind);
+  bool detachPort(uint32_t portHandle, uint32_t transportHandle);
+
   const EngineCounters& counters() const { return counters_; }
+  OutboxStats outboxStats() const { return {outbox_.sent.get(), outbox_.dropped.get(), outbox_.sendCalls.get()}; }
   uint64_t loopWakeups() const { return loop_.wakeups(); }
   uint64_t loopWaitErrors() const { return loop_.waitErrors(); }
 
@@ -60,12 +87,21 @@ private:
 
   void onPortSource(UdpPort& port, const net::SocketAddress& source) override;
   void onPortDrop(UdpPort& port) override;
+  void onTransportEvent(uint32_t handle, const transport::TransportEvent& event) override;
 
   EngineEventSink& sink_;
   EventLoop loop_;
   RecvBatch recvBatch_;
+  DatagramOutbox outbox_;
+  FileDescriptor redirect4_;
+  FileDescriptor redirect6_;
+  std::vector<uint8_t> scratch_;
+  EngineContext context_;
+  CryptoRandom random_;
+  std::shared_ptr<dtls::DtlsContext> dtls_;
   std::unordered_map<uint32_t, std::unique_ptr<UdpPort>> ports_;
-  EngineEventBatch outbox_;
+  std::unordered_map<uint32_t, std::unique_ptr<TransportHost>> transports_;
+  EngineEventBatch events_;
   EngineCounters counters_;
   bool dropReportScheduled_ = false;
 

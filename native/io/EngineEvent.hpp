@@ -1,5 +1,7 @@
 #pragma once
 
+#include "../core/transport/TransportEvent.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,6 +16,9 @@ enum class EngineEventKind : uint8_t {
   // Datagrams a port dropped since its last report (at most one report a second).
   // value: how many; detail: why ("oversize", "socket-error").
   PortDrops = 2,
+  // Something a transport reports (candidates, ICE/DTLS state, connected, closed, failed):
+  // see `transport`.
+  Transport = 3,
 };
 
 struct EngineEvent {
@@ -21,6 +26,7 @@ struct EngineEvent {
   uint32_t subject;  // the port or transport handle the event is about
   int64_t value = 0;
   std::string detail;
+  transport::TransportEvent transport{};  // kind == Transport
 };
 
 using EngineEventBatch = std::vector<EngineEvent>;

@@ -42,10 +42,27 @@ void UdpPort::onReadable() {
       ++accepted;
       net::SocketAddress source = batch_.source(i);
       if (!sourceReported_ || source != lastSource_) noteSource(source);
+      for (PortPacketSink* sink : sinks_) sink->onPortPacket(handle_, batch_.data(i), batch_.size(i));
     }
     counters_->packets.add(accepted);
     counters_->bytes.add(bytes);
     if (static_cast<size_t>(n) < batch_.capacity()) return;
+  }
+}
+
+void UdpPort::attach(PortPacketSink* sink) {
+  for (PortPacketSink* s : sinks_) {
+    if (s == sink) return;
+  }
+  sinks_.push_back(sink);
+}
+
+void UdpPort::detach(PortPacketSink* sink) {
+  for (auto it = sinks_.begin(); it != sinks_.end(); ++it) {
+    if (*it == sink) {
+      sinks_.erase(it);
+      return;
+    }
   }
 }
 

@@ -3,11 +3,13 @@
 #include "EventLoop.hpp"
 #include "IoHandler.hpp"
 #include "PortCounters.hpp"
+#include "PortPacketSink.hpp"
 #include "RecvBatch.hpp"
 #include "UdpSocket.hpp"
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 namespace wg::io {
 
@@ -29,6 +31,10 @@ public:
   void onReadable() override;
 
   uint32_t handle() const { return handle_; }
+  // Every datagram is handed to each attached sink, in attach order.
+  void attach(PortPacketSink* sink);
+  void detach(PortPacketSink* sink);
+  size_t sinkCount() const { return sinks_.size(); }
   PortCounters& counters() { return *counters_; }
   // Drops already reported upward, so a report carries only what is new.
   uint64_t reportedOversize = 0;
@@ -43,6 +49,7 @@ private:
   RecvBatch& batch_;
   EventLoop& loop_;
   Listener& listener_;
+  std::vector<PortPacketSink*> sinks_;
   net::SocketAddress lastSource_;
   int64_t lastSourceReportUs_ = 0;
   bool sourceReported_ = false;

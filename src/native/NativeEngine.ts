@@ -1,6 +1,7 @@
 import { GatewayError } from '../errors/GatewayError.js';
 import { loadAddon, type RawEngine, type RawEngineEvent, type RawEngineStats, type RawPortStats } from './addon.js';
 import type { EngineEvent } from './EngineEvent.js';
+import { NativeTransport, type TransportOptions } from './NativeTransport.js';
 
 export interface NativeEngineOptions {
   /** Batches of events the thread-safe function may hold before new ones are dropped and counted. */
@@ -78,6 +79,28 @@ export class NativeEngine {
     return this.raw.stats();
   }
 
+  /** The SHA-256 fingerprint of the DTLS certificate every transport of this engine presents. */
+  get fingerprint(): string {
+    this.assertOpen();
+    return this.raw.fingerprint;
+  }
+
+  /** Binds the transport's sockets (one per bind address) and starts its ICE agent. */
+  createTransport(options: TransportOptions): NativeTransport {
+    this.assertOpen();
+    return new NativeTransport(this.raw, options, (handle, listener) => this.subscribe(handle, listener));
+  }
+
+  /** Feeds a port's datagrams to a transport as RTP or RTCP; false if either is gone. */
+  attachPort(portHandle: number, transportHandle: number, kind: 'rtp' | 'rtcp'): boolean {
+    this.assertOpen();
+    return this.raw.attachPort(portHandle, transportHandle, kind);
+  }
+
+  detachPort(portHandle: number, transportHandle: number): boolean {
+    return this.closed ? false : this.raw.detachPort(portHandle, transportHandle);
+  }
+
   /** Routes the events about one handle to `listener`; returns the unsubscribe function. */
   subscribe(handle: number, listener: (event: EngineEvent) => void): () => void {
     this.listeners.set(handle, listener);
@@ -119,6 +142,8 @@ function toEngineEvent(raw: RawEngineEvent): EngineEvent | undefined {
       return { kind: 'port-source', handle: raw.subject, source: raw.detail };
     case 'port-drops':
       return { kind: 'port-drops', handle: raw.subject, count: raw.value, reason: raw.detail };
+    case 'transport':
+      return raw.event ? { kind: 'transport', handle: raw.subject, event: raw.event } : undefined;
     default:
       return undefined;
   }

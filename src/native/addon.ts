@@ -7,6 +7,7 @@ export interface RawEngineEvent {
   subject: number;
   value: number;
   detail: string;
+  event?: RawTransportEvent;
 }
 
 export interface RawPortStats {
@@ -26,14 +27,27 @@ export interface RawEngineStats {
   loopWakeups?: number;
   /** epoll_wait failures other than EINTR (expected to stay 0). */
   loopWaitErrors?: number;
+  datagramsSent?: number;
+  datagramsSendDropped?: number;
+  sendCalls?: number;
 }
 
 export interface RawEngine {
   readonly threadId: number;
+  readonly fingerprint: string;
   openUdpPort(ip: string, port: number): { handle: number; ip: string; port: number };
   closeUdpPort(handle: number): boolean;
   portStats(handle: number): RawPortStats | undefined;
   stats(): RawEngineStats;
+  createTransport(options: RawTransportOptions & { bindAddresses: string[] }): RawLocalParameters & { handle: number };
+  transportSetRemote(handle: number, remote: RawRemoteParameters): void;
+  transportAddCandidate(handle: number, candidate: RawCandidate): void;
+  transportEndOfCandidates(handle: number): void;
+  transportSetRedirect(handle: number, kind: 'rtp' | 'rtcp', ip: string | null, port?: number): void;
+  transportStats(handle: number): RawTransportStats;
+  closeTransport(handle: number): boolean;
+  attachPort(portHandle: number, transportHandle: number, kind: 'rtp' | 'rtcp'): boolean;
+  detachPort(portHandle: number, transportHandle: number): boolean;
   close(): void;
 }
 
@@ -44,9 +58,168 @@ export interface RawEngineOptions {
   recvSlotBytes?: number;
 }
 
+/** An ICE candidate as the core describes it (and accepts it for remote candidates). */
+export interface RawCandidate {
+  sdp?: string;
+  foundation: string;
+  component: number;
+  protocol?: 'udp';
+  priority: number;
+  ip: string;
+  port: number;
+  type: 'host' | 'srflx' | 'prflx' | 'relay';
+  relatedIp?: string;
+  relatedPort?: number;
+}
+
+export type SrtpProfileName = 'AEAD_AES_128_GCM' | 'AES_CM_128_HMAC_SHA1_80';
+
+export interface RawTransportTimings {
+  paceUs?: number;
+  checkRtoUs?: number;
+  nominationDelayUs?: number;
+  consentIntervalUs?: number;
+  consentTimeoutUs?: number;
+  connectTimeoutUs?: number;
+  gatherRtoUs?: number;
+  dtlsInitialRetransmitUs?: number;
+  dtlsMaxRetransmitUs?: number;
+  dtlsHandshakeTimeoutUs?: number;
+}
+
+/** Options shared by engine transports and sans-IO transports. */
+export interface RawTransportOptions {
+  role: 'controlling' | 'controlled';
+  srtpProfiles?: SrtpProfileName[];
+  stunServers?: { ip: string; port: number }[];
+  ufrag?: string;
+  password?: string;
+  timings?: RawTransportTimings;
+}
+
+export interface RawLocalParameters {
+  ufrag: string;
+  password: string;
+  fingerprintAlgorithm: 'sha-256';
+  fingerprint: string;
+  candidates: RawCandidate[];
+}
+
+export interface RawRemoteParameters {
+  ufrag: string;
+  password: string;
+  fingerprintAlgorithm: string;
+  fingerprint: string;
+  dtlsRole: 'client' | 'server';
+}
+
+export interface RawTransportEvent {
+  kind:
+    | 'local-candidate'
+    | 'gathering-complete'
+    | 'ice-state'
+    | 'selected-pair'
+    | 'dtls-state'
+    | 'connected'
+    | 'closed'
+    | 'failed';
+  text: string;
+  detail: string;
+  candidate?: RawCandidate;
+}
+
+export interface RawTransportStats {
+  iceState: string;
+  iceRole: 'controlling' | 'controlled';
+  dtlsState: string;
+  connected: boolean;
+  srtpProfile?: SrtpProfileName;
+  selectedLocal?: RawCandidate;
+  selectedRemote?: RawCandidate;
+  [counter: string]: unknown;
+}
+
+/** The sans-IO transport: no sockets, no clock; the caller moves datagrams and time. */
+export interface RawSansIoTransport {
+  localParameters(): RawLocalParameters;
+  start(nowUs: number): void;
+  setRemoteParameters(nowUs: number, remote: RawRemoteParameters): void;
+  addRemoteCandidate(nowUs: number, candidate: RawCandidate): void;
+  endOfRemoteCandidates(nowUs: number): void;
+  handleDatagram(nowUs: number, socketIndex: number, fromIp: string, fromPort: number, data: Uint8Array): void;
+  handleTimeout(nowUs: number): void;
+  nextTimeout(): number | null;
+  dtlsTimeout(): number | null;
+  sendRtp(packet: Uint8Array): boolean;
+  sendRtcp(packet: Uint8Array): boolean;
+  close(): void;
+  takeTransmits(): { socketIndex: number; ip: string; port: number; data: Buffer }[];
+  takeEvents(): RawTransportEvent[];
+  takeReceived(): { kind: 'rtp' | 'rtcp'; data: Buffer }[];
+  stats(): RawTransportStats;
+}
+
+export interface RawSrtpSession {
+  protectRtp(packet: Uint8Array): Buffer | { error: string };
+  protectRtcp(packet: Uint8Array): Buffer | { error: string };
+  unprotectRtp(packet: Uint8Array): Buffer | { error: string };
+  unprotectRtcp(packet: Uint8Array): Buffer | { error: string };
+  setRolloverCounter(ssrc: number, roc: number): void;
+  setSrtcpIndex(ssrc: number, index: number): void;
+}
+
+export interface RawSrtpSessionOptions {
+  profile: SrtpProfileName;
+  direction: 'outbound' | 'inbound';
+  masterKey?: Uint8Array;
+  masterSalt?: Uint8Array;
+  sessionKeys?: {
+    rtp: { key: Uint8Array; salt: Uint8Array; auth?: Uint8Array };
+    rtcp: { key: Uint8Array; salt: Uint8Array; auth?: Uint8Array };
+  };
+}
+
+export interface RawStunMessage {
+  method: number;
+  class: 'request' | 'indication' | 'success' | 'error';
+  transactionId: string;
+  username?: string;
+  priority?: number;
+  iceControlling?: string;
+  iceControlled?: string;
+  useCandidate: boolean;
+  xorMappedAddress?: string;
+  errorCode?: { code: number; reason: string };
+  software?: string;
+  realm?: string;
+  nonce?: string;
+  hasMessageIntegrity: boolean;
+  hasFingerprint: boolean;
+  fingerprintValid: boolean;
+  integrityValid?: boolean;
+}
+
+export interface RawSansIo {
+  Transport: new (options: RawTransportOptions & { localAddresses: { ip: string; port: number }[]; seed?: number }) => RawSansIoTransport;
+  SrtpSession: new (options: RawSrtpSessionOptions) => RawSrtpSession;
+  stunParse(message: Uint8Array, key?: Uint8Array): RawStunMessage | null;
+  stunBuild(options: {
+    method: number;
+    class: RawStunMessage['class'];
+    transactionId: Uint8Array;
+    attributes?: { type: number; value: Uint8Array }[];
+    integrityKey?: Uint8Array;
+    fingerprint?: boolean;
+  }): Buffer;
+  deriveSrtpKey(masterKey: Uint8Array, masterSalt: Uint8Array, label: number, length: number): Buffer;
+  rtpParse(packet: Uint8Array): Record<string, number | boolean | null> | null;
+  rtcpParse(packet: Uint8Array): { type: number; count: number; size: number; senderSsrc: number }[] | null;
+}
+
 export interface RawAddon {
   Engine: new (options: RawEngineOptions) => RawEngine;
   opensslVersion(): string;
+  sansio: RawSansIo;
 }
 
 /** The package root: two levels above this file in both src/native and dist/native. */

@@ -28,6 +28,43 @@ SocketAddress SocketAddress::fromSockaddr(const sockaddr* sa, socklen_t len) {
   return a;
 }
 
+SocketAddress SocketAddress::fromIpv4Bytes(const uint8_t ip[4], uint16_t port) {
+  SocketAddress a;
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&a.storage_);
+  v4->sin_family = AF_INET;
+  v4->sin_port = htons(port);
+  std::memcpy(&v4->sin_addr, ip, 4);
+  return a;
+}
+
+SocketAddress SocketAddress::fromIpv6Bytes(const uint8_t ip[16], uint16_t port) {
+  SocketAddress a;
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&a.storage_);
+  v6->sin6_family = AF_INET6;
+  v6->sin6_port = htons(port);
+  std::memcpy(&v6->sin6_addr, ip, 16);
+  return a;
+}
+
+const uint8_t* SocketAddress::ipBytes() const {
+  if (storage_.ss_family == AF_INET)
+    return reinterpret_cast<const uint8_t*>(&reinterpret_cast<const sockaddr_in*>(&storage_)->sin_addr);
+  if (storage_.ss_family == AF_INET6)
+    return reinterpret_cast<const uint8_t*>(&reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_addr);
+  return nullptr;
+}
+
+bool SocketAddress::sameIp(const SocketAddress& other) const {
+  return family() == other.family() && ipLength() > 0 && std::memcmp(ipBytes(), other.ipBytes(), ipLength()) == 0;
+}
+
+SocketAddress SocketAddress::withPort(uint16_t port) const {
+  SocketAddress a = *this;
+  if (a.storage_.ss_family == AF_INET) reinterpret_cast<sockaddr_in*>(&a.storage_)->sin_port = htons(port);
+  if (a.storage_.ss_family == AF_INET6) reinterpret_cast<sockaddr_in6*>(&a.storage_)->sin6_port = htons(port);
+  return a;
+}
+
 uint16_t SocketAddress::port() const {
   if (storage_.ss_family == AF_INET)
     return ntohs(reinterpret_cast<const sockaddr_in*>(&storage_)->sin_port);

@@ -18,10 +18,19 @@ public:
   // Parses a numeric address ("127.0.0.1", "::1"); no name resolution.
   static std::optional<SocketAddress> parse(const std::string& ip, uint16_t port);
   static SocketAddress fromSockaddr(const sockaddr* sa, socklen_t len);
+  static SocketAddress fromIpv4Bytes(const uint8_t ip[4], uint16_t port);
+  static SocketAddress fromIpv6Bytes(const uint8_t ip[16], uint16_t port);
 
   int family() const { return storage_.ss_family; }
   uint16_t port() const;
   bool isUnspecified() const { return storage_.ss_family == AF_UNSPEC; }
+  bool isIpv4() const { return storage_.ss_family == AF_INET; }
+  bool isIpv6() const { return storage_.ss_family == AF_INET6; }
+  // The raw address bytes (4 or 16), or nullptr when unspecified.
+  const uint8_t* ipBytes() const;
+  size_t ipLength() const { return isIpv4() ? 4 : isIpv6() ? 16 : 0; }
+  bool sameIp(const SocketAddress& other) const;
+  SocketAddress withPort(uint16_t port) const;
 
   const sockaddr* data() const { return reinterpret_cast<const sockaddr*>(&storage_); }
   sockaddr* data() { return reinterpret_cast<sockaddr*>(&storage_); }

@@ -20,7 +20,7 @@ export class NativeUdpPort implements UdpPortResource {
     this.unsubscribe = engine.subscribe(handle, (event) => {
       if (event.kind === 'port-source') {
         logger.info({ id, port, source: event.source }, 'port receives datagrams');
-      } else {
+      } else if (event.kind === 'port-drops') {
         logger.warn({ id, port, dropped: event.count, reason: event.reason }, 'port dropped datagrams');
       }
     });

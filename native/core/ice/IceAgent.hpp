@@ -1,0 +1,157 @@
+#pragma once
+
+#include "../common/Random.hpp"
+#include "../net/SocketAddress.hpp"
+#include "../stun/StunMessage.hpp"
+#include "IceCandidate.hpp"
+#include "IceChecklist.hpp"
+#include "IceTimings.hpp"
+#include "StunTransactionTable.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wg::ice {
+
+enum class IceRole : uint8_t { Controlling, Controlled };
+// Like RTCIceTransportState, minus "disconnected".
+enum class IceState : uint8_t { New, Checking, Connected, Completed, Failed, Closed };
+
+const char* iceStateName(IceState state);
+
+struct IceConfig {
+  IceRole role = IceRole::Controlled;
+  // One entry per local socket: the address it is bound to. The socket index is the position.
+  std::vector<net::SocketAddress> hostAddresses;
+  std::vector<net::SocketAddress> stunServers;
+  IceTimings timings;
+  // Empty: generated (RFC 8445 section 5.3: at least 24 bits of ufrag, 128 bits of password).
+  std::string localUfrag;
+  std::string localPassword;
+};
+
+struct IceStats {
+  uint64_t checksSent = 0;
+  uint64_t checksReceived = 0;
+  uint64_t responsesReceived = 0;
+  uint64_t consentRequestsSent = 0;
+  uint64_t consentResponses = 0;
+  uint64_t roleConflicts = 0;
+  uint64_t unauthenticated = 0;  // requests or responses whose integrity or username failed
+  uint64_t malformed = 0;
+};
+
+// A full ICE agent (RFC 8445) with trickle (RFC 8838) and consent freshness (RFC 7675) for one
+// data stream with one component (BUNDLE + rtcp-mux). Sans-IO: STUN datagrams and the time go
+// in; datagrams to send, candidates and state changes come out through the Listener, and
+// nextTimeout() says when to call handleTimeout().
+class IceAgent {
+public:
+  class Listener {
+  public:
+    virtual ~Listener() = default;
+    virtual void onIceSend(int socketIndex, const net::SocketAddress& to, const uint8_t* data, size_t size) = 0;
+    virtual void onIceLocalCandidate(const Candidate& candidate) = 0;
+    virtual void onIceGatheringComplete() = 0;
+    virtual void onIceStateChange(IceState state) = 0;
+    virtual void onIceSelectedPair(const Candidate& local, const Candidate& remote) = 0;
+  };
+
+  IceAgent(IceConfig config, Random& random, Listener& listener);
+
+  const std::string& localUfrag() const { return localUfrag_; }
+  const std::string& localPassword() const { return localPassword_; }
+  IceRole role() const { return role_; }
+  uint64_t tieBreaker() const { return tieBreaker_; }
+  IceState state() const { return state_; }
+  const IceStats& stats() const { return stats_; }
+  // Host candidates now, server-reflexive ones as gathering finds them.
+  std::vector<Candidate> localCandidates() const;
+  bool gatheringComplete() const { return gatheringComplete_; }
+
+  // Starts gathering and the connect timer.
+  void start(int64_t nowUs);
+  void setRemoteCredentials(int64_t nowUs, const std::string& ufrag, const std::string& password);
+  void addRemoteCandidate(int64_t nowUs, Candidate candidate);
+  void setRemoteEndOfCandidates(int64_t nowUs);
+
+  // Handles a STUN datagram (RFC 7983 demux already decided it is STUN).
+  void handleStun(int64_t nowUs, int socketIndex, const net::SocketAddress& from, const uint8_t* data, size_t size);
+  void handleTimeout(int64_t nowUs);
+  std::optional<int64_t> nextTimeout() const;
+
+  // Sends application data (DTLS, SRTP) on the selected pair; false if there is none yet.
+  bool send(const uint8_t* data, size_t size);
+  // Whether data from this source may be trusted: it is the remote end of a valid pair, or it
+  // sent us an authenticated check.
+  bool isAuthenticatedSource(int socketIndex, const net::SocketAddress& from) const;
+  // The pair data goes through: nominated if any, else the best valid one.
+  std::optional<std::pair<Candidate, Candidate>> selectedPair() const;
+  const IceChecklist& checklist() const { return checklist_; }
+
+  void close();
+
+private:
+  struct GatherJob {
+    int socketIndex;
+    net::SocketAddress server;
+    bool done = false;
+  };
+
+  void handleRequest(int64_t nowUs, int socketIndex, const net::SocketAddress& from, const stun::StunMessage& m);
+  void handleResponse(int64_t nowUs, int socketIndex, const net::SocketAddress& from, const stun::StunMessage& m);
+  void handleGatherResponse(int64_t nowUs, const StunTransaction& t, const stun::StunMessage& m);
+  void handleCheckSuccess(int64_t nowUs, const StunTransaction& t, const stun::StunMessage& m);
+  void respond(int socketIndex, const net::SocketAddress& to, const stun::StunMessage& request, uint16_t errorCode);
+
+  void sendCheck(int64_t nowUs, size_t pair, TransactionPurpose purpose);
+  void sendNextCheck(int64_t nowUs);
+  void scheduleCheckSoon(int64_t nowUs);
+  void considerNomination(int64_t nowUs);
+  void startNomination(int64_t nowUs, size_t pair);
+  void nominate(int64_t nowUs, size_t pair);
+  void switchRole(IceRole role);
+  void updateRoute(int64_t nowUs);
+  void updateState();
+  void checkForFailure(int64_t nowUs);
+  void fail();
+  void onTransactionExpired(const StunTransaction& t);
+  void finishGatherJob(size_t job);
+  uint32_t peerReflexivePriority(int socketIndex) const;
+  uint32_t localPreference(int socketIndex) const;
+  stun::TransactionId newTransactionId();
+
+  IceConfig config_;
+  Random& random_;
+  Listener& listener_;
+  IceRole role_;
+  std::string localUfrag_;
+  std::string localPassword_;
+  std::optional<std::string> remoteUfrag_;
+  std::optional<std::string> remotePassword_;
+  uint64_t tieBreaker_;
+  IceState state_ = IceState::New;
+  IceChecklist checklist_;
+  StunTransactionTable transactions_;
+  IceStats stats_;
+
+  int64_t startUs_ = 0;
+  bool started_ = false;
+  std::optional<int64_t> nextCheckUs_;
+  int64_t lastCheckUs_ = INT64_MIN / 2;
+  std::optional<int64_t> nominationDeadlineUs_;
+  std::optional<size_t> nominatedPair_;
+  std::optional<size_t> routePair_;
+  std::optional<std::pair<int, net::SocketAddress>> provisionalRoute_;
+  std::vector<std::pair<int, net::SocketAddress>> authenticatedSources_;
+  std::optional<int64_t> nextConsentUs_;
+  int64_t lastConsentUs_ = 0;
+  bool remoteEndOfCandidates_ = false;
+  std::vector<GatherJob> gatherJobs_;
+  bool gatheringComplete_ = false;
+  size_t peerReflexiveCount_ = 0;
+};
+
+}  // namespace wg::ice

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "../ice/IceCandidate.hpp"
+
+#include <string>
+
+namespace wg::transport {
+
+enum class TransportEventKind : uint8_t {
+  LocalCandidate,     // candidate: a server-reflexive candidate to trickle (hosts are known up front)
+  GatheringComplete,  // no more local candidates will come
+  IceStateChange,     // text: the ICE state name
+  SelectedPair,       // text: "local -> remote" as candidate strings in detail
+  DtlsStateChange,    // text: "connecting", "connected", "closed", "failed"
+  Connected,          // SRTP keys are in place: media may flow; text: the SRTP profile name
+  Closed,             // text: "remote" (close_notify received) or "local"
+  Failed,             // text: why
+};
+
+const char* transportEventName(TransportEventKind kind);
+
+struct TransportEvent {
+  TransportEventKind kind;
+  std::string text;
+  std::string detail;
+  ice::Candidate candidate;  // for LocalCandidate
+};
+
+}  // namespace wg::transport

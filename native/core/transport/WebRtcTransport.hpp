@@ -1,0 +1,112 @@
+#pragma once
+
+#include "../common/Random.hpp"
+#include "../dtls/DtlsContext.hpp"
+#include "../dtls/DtlsTransport.hpp"
+#include "../ice/IceAgent.hpp"
+#include "../srtp/SrtpSession.hpp"
+#include "TransportEvent.hpp"
+#include "TransportStats.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wg::transport {
+
+struct TransportConfig {
+  ice::IceConfig ice;
+  // In order of preference; the first one the peer also supports is used.
+  std::vector<srtp::Profile> srtpProfiles{srtp::Profile::AeadAes128Gcm, srtp::Profile::Aes128CmHmacSha1_80};
+  dtls::DtlsTimings dtls;
+};
+
+// The WebRTC media transport of one connection, sans-IO: ICE finds a path, DTLS-SRTP keys it,
+// SRTP protects RTP/RTCP on it. Datagrams, commands and the time go in; datagrams, events and
+// decrypted packets come out through the Output. Nothing here blocks, allocates per packet or
+// reads a clock.
+class WebRtcTransport : private ice::IceAgent::Listener, private dtls::DtlsTransport::Listener {
+public:
+  class Output {
+  public:
+    virtual ~Output() = default;
+    virtual void sendDatagram(int socketIndex, const net::SocketAddress& to, const uint8_t* data, size_t size) = 0;
+    virtual void onTransportEvent(const TransportEvent& event) = 0;
+    // Decrypted packets from the peer; the buffer may be modified in place and is not kept.
+    virtual void onRtp(uint8_t* packet, size_t size) = 0;
+    virtual void onRtcp(uint8_t* packet, size_t size) = 0;
+  };
+
+  WebRtcTransport(TransportConfig config, std::shared_ptr<dtls::DtlsContext> dtls, Random& random, Output& output);
+  ~WebRtcTransport() override;
+
+  const std::string& iceUfrag() const { return ice_.localUfrag(); }
+  const std::string& icePassword() const { return ice_.localPassword(); }
+  const std::string& fingerprint() const { return dtlsContext_->certificate().sha256Fingerprint(); }
+  std::vector<ice::Candidate> localCandidates() const { return ice_.localCandidates(); }
+
+  void start(int64_t nowUs);
+  // From the peer's description: its ICE credentials, certificate fingerprint, and our DTLS
+  // role as its a=setup decided it (RFC 5763 section 5).
+  void setRemoteParameters(int64_t nowUs, const std::string& ufrag, const std::string& password,
+                           const std::string& fingerprintAlgorithm, const std::string& fingerprint,
+                           dtls::DtlsRole role);
+  void addRemoteCandidate(int64_t nowUs, const ice::Candidate& candidate);
+  void endOfRemoteCandidates(int64_t nowUs);
+
+  // One datagram received on local socket `socketIndex`; `data` may be decrypted in place.
+  void handleDatagram(int64_t nowUs, int socketIndex, const net::SocketAddress& from, uint8_t* data, size_t size);
+  void handleTimeout(int64_t nowUs);
+  std::optional<int64_t> nextTimeout() const;
+  // The DTLS part of nextTimeout(): it follows OpenSSL's wall-clock timer (see DtlsTransport).
+  std::optional<int64_t> dtlsTimeout() const { return dtls_.nextTimeout(); }
+
+  // Protects in place (the buffer needs room for the tag) and sends. Never throws; failures
+  // are counted in stats().sendDropped and reported by the return value.
+  srtp::SrtpStatus sendRtp(uint8_t* packet, size_t length, size_t capacity);
+  srtp::SrtpStatus sendRtcp(uint8_t* packet, size_t length, size_t capacity);
+
+  bool connected() const { return srtpOut_ != nullptr; }
+  std::optional<srtp::Profile> srtpProfile() const;
+  ice::IceState iceState() const { return ice_.state(); }
+  dtls::DtlsState dtlsState() const { return dtls_.state(); }
+  const ice::IceAgent& ice() const { return ice_; }
+  const TransportStats& stats() const { return stats_; }
+
+  // Sends close_notify when connected; the transport does nothing afterwards.
+  void close();
+
+private:
+  // ice::IceAgent::Listener
+  void onIceSend(int socketIndex, const net::SocketAddress& to, const uint8_t* data, size_t size) override;
+  void onIceLocalCandidate(const ice::Candidate& candidate) override;
+  void onIceGatheringComplete() override;
+  void onIceStateChange(ice::IceState state) override;
+  void onIceSelectedPair(const ice::Candidate& local, const ice::Candidate& remote) override;
+  // dtls::DtlsTransport::Listener
+  void onDtlsSend(const uint8_t* data, size_t size) override;
+  void onDtlsConnected(const dtls::SrtpKeyingMaterial& keys) override;
+  void onDtlsClosed() override;
+  void onDtlsFailed(const std::string& reason) override;
+
+  void maybeStartDtls();
+  void emit(TransportEventKind kind, std::string text = {}, std::string detail = {});
+  void fail(const std::string& reason);
+  void countSrtpFailure(srtp::SrtpStatus status);
+
+  std::shared_ptr<dtls::DtlsContext> dtlsContext_;
+  Output& output_;
+  ice::IceAgent ice_;
+  dtls::DtlsTransport dtls_;
+  std::unique_ptr<srtp::SrtpSession> srtpOut_;
+  std::unique_ptr<srtp::SrtpSession> srtpIn_;
+  std::optional<dtls::DtlsRole> dtlsRole_;
+  TransportStats stats_;
+  int64_t nowUs_ = 0;
+  bool closed_ = false;
+  bool failed_ = false;
+};
+
+}  // namespace wg::transport

@@ -1,0 +1,93 @@
+import { GatewayError } from '../errors/GatewayError.js';
+import type {
+  RawCandidate,
+  RawEngine,
+  RawLocalParameters,
+  RawRemoteParameters,
+  RawTransportEvent,
+  RawTransportOptions,
+  RawTransportStats,
+} from './addon.js';
+import type { EngineEvent } from './EngineEvent.js';
+
+export interface TransportOptions extends RawTransportOptions {
+  /** Local addresses to gather host candidates on: one socket each, on an ephemeral port. */
+  bindAddresses: string[];
+}
+
+export type TransportEventListener = (event: RawTransportEvent) => void;
+
+/**
+ * One WebRTC media transport running on the engine's I/O thread (ICE, DTLS-SRTP, SRTP).
+ * Media never passes through here: ports are attached to it natively, and what it receives
+ * is redirected natively. This object only carries commands and events.
+ */
+export class NativeTransport {
+  readonly handle: number;
+  readonly local: RawLocalParameters;
+  private readonly listeners = new Set<TransportEventListener>();
+  private readonly unsubscribe: () => void;
+  private closed = false;
+
+  constructor(
+    private readonly raw: RawEngine,
+    options: TransportOptions,
+    subscribe: (handle: number, listener: (event: EngineEvent) => void) => () => void,
+  ) {
+    const { handle, ...local } = raw.createTransport(options);
+    this.handle = handle;
+    this.local = local;
+    this.unsubscribe = subscribe(handle, (event) => {
+      if (event.kind !== 'transport') return;
+      for (const listener of this.listeners) listener(event.event);
+    });
+  }
+
+  onEvent(listener: TransportEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  setRemote(remote: RawRemoteParameters): void {
+    this.assertOpen();
+    this.raw.transportSetRemote(this.handle, remote);
+  }
+
+  /** Candidates that trickle in after close() are ignored: the peer may still be sending them. */
+  addRemoteCandidate(candidate: RawCandidate): void {
+    if (!this.closed) this.raw.transportAddCandidate(this.handle, candidate);
+  }
+
+  endOfRemoteCandidates(): void {
+    if (!this.closed) this.raw.transportEndOfCandidates(this.handle);
+  }
+
+  /** Where decrypted RTP or RTCP from the peer is sent as plain UDP; null stops it. */
+  setRedirect(kind: 'rtp' | 'rtcp', to: { ip: string; port: number } | null): void {
+    this.assertOpen();
+    if (to) this.raw.transportSetRedirect(this.handle, kind, to.ip, to.port);
+    else this.raw.transportSetRedirect(this.handle, kind, null);
+  }
+
+  stats(): RawTransportStats {
+    this.assertOpen();
+    return this.raw.transportStats(this.handle);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new GatewayError('ENGINE_UNAVAILABLE', 'the transport is closed');
+  }
+
+  /** Sends DTLS close_notify, closes the sockets. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.raw.closeTransport(this.handle);
+    this.unsubscribe();
+    this.listeners.clear();
+  }
+}

@@ -1,0 +1,193 @@
+import { loadAddon, type RawSansIoTransport, type RawTransportEvent, type RawTransportOptions } from '../../src/native/addon.js';
+
+/** A small seeded PRNG (mulberry32), so a lossy network drops the same packets every run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface NetworkConditions {
+  /** One-way delay in microseconds. */
+  latencyUs: number;
+  /** Extra random delay in [0, jitterUs), which reorders packets. */
+  jitterUs: number;
+  /** Probability that a datagram is lost. */
+  loss: number;
+}
+
+export interface Peer {
+  readonly name: string;
+  readonly transport: RawSansIoTransport;
+  readonly address: { ip: string; port: number };
+  /** Every event with the simulated time it came out at. */
+  readonly events: (RawTransportEvent & { at: number })[];
+  readonly received: { kind: 'rtp' | 'rtcp'; data: Buffer; at: number }[];
+}
+
+interface InFlight {
+  at: number;
+  seq: number;
+  to: Peer;
+  from: Peer;
+  data: Buffer;
+}
+
+/**
+ * Two sans-IO transports wired together through a simulated network (str0m style): the loop
+ * always advances to the earliest of the next delivery and each side's deadline, feeds each
+ * side's output to the other, and can lose, delay and reorder datagrams from a seed.
+ *
+ * DTLS retransmissions run on OpenSSL's wall-clock timer (see native/core/dtls/DtlsTransport.hpp):
+ * when a DTLS deadline comes up that OpenSSL does not yet agree with, the loop waits out the
+ * difference in real time instead of racing ahead, so the other timers stay consistent.
+ */
+export class TransportSimulation {
+  now = 0;
+  readonly peers: Peer[] = [];
+  /** Per direction ("a>b"): when false, everything sent that way is lost. */
+  readonly links = new Map<string, boolean>();
+  private queue: InFlight[] = [];
+  private seq = 0;
+  private readonly random: () => number;
+  delivered = 0;
+  dropped = 0;
+
+  constructor(
+    private readonly conditions: NetworkConditions,
+    seed = 1,
+  ) {
+    this.random = seededRandom(seed);
+  }
+
+  addPeer(name: string, options: RawTransportOptions, address: { ip: string; port: number }, seed?: number): Peer {
+    const { sansio } = loadAddon();
+    const transport = new sansio.Transport({
+      ...options,
+      localAddresses: [address],
+      ...(seed !== undefined && { seed }),
+    });
+    const peer: Peer = { name, transport, address, events: [], received: [] };
+    this.peers.push(peer);
+    return peer;
+  }
+
+  /** Exchanges credentials, fingerprints and candidates, as signaling would. */
+  connect(a: Peer, aRole: 'client' | 'server', b: Peer): void {
+    const pa = a.transport.localParameters();
+    const pb = b.transport.localParameters();
+    a.transport.start(this.now);
+    b.transport.start(this.now);
+    const remote = (p: typeof pa, dtlsRole: 'client' | 'server') => ({
+      ufrag: p.ufrag,
+      password: p.password,
+      fingerprintAlgorithm: p.fingerprintAlgorithm,
+      fingerprint: p.fingerprint,
+      dtlsRole,
+    });
+    a.transport.setRemoteParameters(this.now, remote(pb, aRole));
+    b.transport.setRemoteParameters(this.now, remote(pa, aRole === 'client' ? 'server' : 'client'));
+    for (const c of pb.candidates) a.transport.addRemoteCandidate(this.now, c);
+    for (const c of pa.candidates) b.transport.addRemoteCandidate(this.now, c);
+    this.collect();
+  }
+
+  setLink(from: Peer, to: Peer, up: boolean): void {
+    this.links.set(`${from.name}>${to.name}`, up);
+  }
+
+  /** Runs until `done()` or until `maxUs` of simulated time has passed. Returns whether done. */
+  async runUntil(done: () => boolean, maxUs: number): Promise<boolean> {
+    const limit = this.now + maxUs;
+    this.collect(); // output produced outside the loop (sendRtp, close) enters the network now
+    while (!done()) {
+      const next = this.nextEventTime();
+      if (next === undefined || next > limit) {
+        this.now = limit;
+        return done();
+      }
+      this.now = Math.max(this.now, next);
+      await this.step();
+    }
+    return true;
+  }
+
+  private nextEventTime(): number | undefined {
+    let next: number | undefined = this.queue[0]?.at;
+    for (const p of this.peers) {
+      const t = p.transport.nextTimeout();
+      if (t !== null && (next === undefined || t < next)) next = t;
+    }
+    return next;
+  }
+
+  private async step(): Promise<void> {
+    while (this.queue.length > 0 && this.queue[0]!.at <= this.now) {
+      const packet = this.queue.shift()!;
+      this.delivered++;
+      packet.to.transport.handleDatagram(this.now, 0, packet.from.address.ip, packet.from.address.port, packet.data);
+      this.collect();
+    }
+    for (const p of this.peers) {
+      const due = p.transport.nextTimeout();
+      if (due === null || due > this.now) continue;
+      const dtlsDue = p.transport.dtlsTimeout();
+      p.transport.handleTimeout(this.now);
+      const sent = this.collect();
+      const dtlsAfter = p.transport.dtlsTimeout();
+      // OpenSSL did not retransmit yet: its wall clock is behind ours. Wait it out for real.
+      if (dtlsDue !== null && dtlsDue <= this.now && sent === 0 && dtlsAfter !== null && dtlsAfter > this.now) {
+        const waitUs = dtlsAfter - this.now;
+        await new Promise((r) => setTimeout(r, Math.ceil(waitUs / 1000)));
+      }
+    }
+  }
+
+  /** Moves every peer's output into the network and its records. Returns datagrams sent. */
+  private collect(): number {
+    let sent = 0;
+    for (const from of this.peers) {
+      for (const e of from.transport.takeEvents()) from.events.push({ ...e, at: this.now });
+      for (const r of from.transport.takeReceived()) from.received.push({ ...r, at: this.now });
+      for (const t of from.transport.takeTransmits()) {
+        sent++;
+        const to = this.peers.find((p) => p.address.ip === t.ip && p.address.port === t.port);
+        const linkUp = to ? this.links.get(`${from.name}>${to.name}`) ?? true : false;
+        if (!to || !linkUp || this.random() < this.conditions.loss) {
+          this.dropped++;
+          continue;
+        }
+        const at = this.now + this.conditions.latencyUs + Math.floor(this.random() * this.conditions.jitterUs);
+        this.queue.push({ at, seq: this.seq++, to, from, data: t.data });
+      }
+    }
+    this.queue.sort((x, y) => x.at - y.at || x.seq - y.seq);
+    return sent;
+  }
+}
+
+/** A minimal RTP packet (RFC 3550 section 5.1): version 2, no CSRC, no extension. */
+export function rtpPacket(ssrc: number, seq: number, timestamp: number, payloadType: number, payload: Buffer): Buffer {
+  const header = Buffer.alloc(12);
+  header[0] = 0x80;
+  header[1] = payloadType & 0x7f;
+  header.writeUInt16BE(seq & 0xffff, 2);
+  header.writeUInt32BE(timestamp >>> 0, 4);
+  header.writeUInt32BE(ssrc >>> 0, 8);
+  return Buffer.concat([header, payload]);
+}
+
+/** A minimal RTCP receiver report with no report blocks (RFC 3550 section 6.4.2). */
+export function rtcpReceiverReport(ssrc: number): Buffer {
+  const b = Buffer.alloc(8);
+  b[0] = 0x80;
+  b[1] = 201;
+  b.writeUInt16BE(1, 2);
+  b.writeUInt32BE(ssrc >>> 0, 4);
+  return b;
+}
