@@ -122,22 +122,25 @@ bool EngineWrap::deliver(io::EngineEventBatch&& batch) {
 void EngineWrap::callJs(Napi::Env env, Napi::Function callback, std::nullptr_t*, io::EngineEventBatch* batch) {
   std::unique_ptr<io::EngineEventBatch> owned(batch);
   if (env == nullptr || callback.IsEmpty() || !owned) return;  // torn down with events still queued
-  Napi::Array list = Napi::Array::New(env, owned->size());
-  for (size_t i = 0; i < owned->size(); ++i) {
-    const io::EngineEvent& e = (*owned)[i];
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("kind", kindName(e.kind));
-    o.Set("subject", e.subject);
-    o.Set("value", static_cast<double>(e.value));
-    o.Set("detail", e.detail);
-    if (e.kind == io::EngineEventKind::Transport) o.Set("event", transportEventToJs(env, e.transport));
-    list.Set(static_cast<uint32_t>(i), o);
-  }
+  // Batches still queued while Node tears the environment down can no longer be turned into
+  // JavaScript values: any Node-API failure here is caught, never allowed to abort the process.
   try {
+    Napi::Array list = Napi::Array::New(env, owned->size());
+    for (size_t i = 0; i < owned->size(); ++i) {
+      const io::EngineEvent& e = (*owned)[i];
+      Napi::Object o = Napi::Object::New(env);
+      o.Set("kind", kindName(e.kind));
+      o.Set("subject", e.subject);
+      o.Set("value", static_cast<double>(e.value));
+      o.Set("detail", e.detail);
+      if (e.kind == io::EngineEventKind::Transport) o.Set("event", transportEventToJs(env, e.transport));
+      list.Set(static_cast<uint32_t>(i), o);
+    }
     callback.Call({list});
   } catch (const Napi::Error& error) {
-    // Rethrown into JS, where it surfaces as an uncaught exception instead of aborting here.
-    error.ThrowAsJavaScriptException();
+    // A listener that threw surfaces as an uncaught exception in JavaScript. The C call cannot
+    // throw again: if the environment no longer runs JavaScript, the error is simply dropped.
+    if (!env.IsExceptionPending()) napi_throw(env, error.Value());
   }
 }
 

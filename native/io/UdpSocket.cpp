@@ -16,8 +16,16 @@ std::optional<UdpSocket> UdpSocket::bind(const net::SocketAddress& local, int& e
     error = errno;
     return std::nullopt;
   }
+  // SO_RCVBUFFORCE passes the rmem_max cap when the process may (CAP_NET_ADMIN); otherwise the
+  // kernel grants what rmem_max allows (see docs: raise net.core.rmem_max for heavy media).
   int size = kReceiveBufferRequest;
-  ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+  if (::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) != 0) {
+    ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+  }
+  int sendSize = kReceiveBufferRequest;
+  if (::setsockopt(fd.get(), SOL_SOCKET, SO_SNDBUFFORCE, &sendSize, sizeof(sendSize)) != 0) {
+    ::setsockopt(fd.get(), SOL_SOCKET, SO_SNDBUF, &sendSize, sizeof(sendSize));
+  }
   if (::bind(fd.get(), local.data(), local.length()) != 0) {
     error = errno;
     return std::nullopt;

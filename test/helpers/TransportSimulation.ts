@@ -21,10 +21,17 @@ export interface NetworkConditions {
   loss: number;
 }
 
+export interface Address {
+  ip: string;
+  port: number;
+}
+
 export interface Peer {
   readonly name: string;
   readonly transport: RawSansIoTransport;
-  readonly address: { ip: string; port: number };
+  readonly address: Address;
+  /** Behind a NAT: what others see as its source, and the only address that reaches it. */
+  readonly publicAddress?: Address;
   /** Every event with the simulated time it came out at. */
   readonly events: (RawTransportEvent & { at: number })[];
   readonly received: { kind: 'rtp' | 'rtcp'; data: Buffer; at: number }[];
@@ -33,9 +40,29 @@ export interface Peer {
 interface InFlight {
   at: number;
   seq: number;
-  to: Peer;
-  from: Peer;
+  to: Peer | StunServer;
+  from: Address;
   data: Buffer;
+}
+
+/** A STUN server that answers Binding requests with the source it saw (RFC 8489 section 7.3). */
+interface StunServer {
+  readonly name: string;
+  readonly address: Address;
+  requests: number;
+}
+
+const sameAddress = (a: Address, b: Address | undefined): boolean => b !== undefined && a.ip === b.ip && a.port === b.port;
+
+/** XOR-MAPPED-ADDRESS for an IPv4 address (RFC 8489 section 14.2). */
+function xorMappedAddress(address: Address): Buffer {
+  const value = Buffer.alloc(8);
+  value[1] = 0x01;
+  value.writeUInt16BE(address.port ^ 0x2112, 2);
+  const ip = address.ip.split('.').map(Number);
+  const cookie = [0x21, 0x12, 0xa4, 0x42];
+  for (let i = 0; i < 4; i++) value[4 + i] = ip[i]! ^ cookie[i]!;
+  return value;
 }
 
 /**
@@ -50,6 +77,7 @@ interface InFlight {
 export class TransportSimulation {
   now = 0;
   readonly peers: Peer[] = [];
+  readonly stunServers: StunServer[] = [];
   /** Per direction ("a>b"): when false, everything sent that way is lost. */
   readonly links = new Map<string, boolean>();
   private queue: InFlight[] = [];
@@ -65,16 +93,22 @@ export class TransportSimulation {
     this.random = seededRandom(seed);
   }
 
-  addPeer(name: string, options: RawTransportOptions, address: { ip: string; port: number }, seed?: number): Peer {
+  addPeer(name: string, options: RawTransportOptions, address: Address, seed?: number, publicAddress?: Address): Peer {
     const { sansio } = loadAddon();
     const transport = new sansio.Transport({
       ...options,
       localAddresses: [address],
       ...(seed !== undefined && { seed }),
     });
-    const peer: Peer = { name, transport, address, events: [], received: [] };
+    const peer: Peer = { name, transport, address, events: [], received: [], ...(publicAddress && { publicAddress }) };
     this.peers.push(peer);
     return peer;
+  }
+
+  addStunServer(name: string, address: Address): StunServer {
+    const server: StunServer = { name, address, requests: 0 };
+    this.stunServers.push(server);
+    return server;
   }
 
   /** Exchanges credentials, fingerprints and candidates, as signaling would. */
@@ -130,7 +164,11 @@ export class TransportSimulation {
     while (this.queue.length > 0 && this.queue[0]!.at <= this.now) {
       const packet = this.queue.shift()!;
       this.delivered++;
-      packet.to.transport.handleDatagram(this.now, 0, packet.from.address.ip, packet.from.address.port, packet.data);
+      if ('transport' in packet.to) {
+        packet.to.transport.handleDatagram(this.now, 0, packet.from.ip, packet.from.port, packet.data);
+      } else {
+        this.answerStun(packet.to, packet.from, packet.data);
+      }
       this.collect();
     }
     for (const p of this.peers) {
@@ -148,6 +186,42 @@ export class TransportSimulation {
     }
   }
 
+  private answerStun(server: StunServer, from: Address, request: Buffer): void {
+    const { sansio } = loadAddon();
+    const m = sansio.stunParse(request);
+    if (!m || m.class !== 'request') return;
+    server.requests++;
+    const response = sansio.stunBuild({
+      method: 1,
+      class: 'success',
+      transactionId: Buffer.from(m.transactionId, 'hex'),
+      attributes: [{ type: 0x0020, value: xorMappedAddress(from) }],
+      fingerprint: true,
+    });
+    this.route(server.name, server.address, from, response);
+  }
+
+  /** Who receives a datagram sent to `to`: a peer at that address (or behind that NAT mapping), or a STUN server. */
+  private destination(to: Address): Peer | StunServer | undefined {
+    return (
+      this.peers.find((p) => (p.publicAddress ? sameAddress(to, p.publicAddress) : sameAddress(to, p.address))) ??
+      this.stunServers.find((s) => sameAddress(to, s.address))
+    );
+  }
+
+  private route(fromName: string, source: Address, to: Address, data: Buffer): boolean {
+    const destination = this.destination(to);
+    const linkUp = destination ? this.links.get(`${fromName}>${destination.name}`) ?? true : false;
+    if (!destination || !linkUp || this.random() < this.conditions.loss) {
+      this.dropped++;
+      return false;
+    }
+    const at = this.now + this.conditions.latencyUs + Math.floor(this.random() * this.conditions.jitterUs);
+    this.queue.push({ at, seq: this.seq++, to: destination, from: source, data });
+    this.queue.sort((x, y) => x.at - y.at || x.seq - y.seq);
+    return true;
+  }
+
   /** Moves every peer's output into the network and its records. Returns datagrams sent. */
   private collect(): number {
     let sent = 0;
@@ -156,17 +230,10 @@ export class TransportSimulation {
       for (const r of from.transport.takeReceived()) from.received.push({ ...r, at: this.now });
       for (const t of from.transport.takeTransmits()) {
         sent++;
-        const to = this.peers.find((p) => p.address.ip === t.ip && p.address.port === t.port);
-        const linkUp = to ? this.links.get(`${from.name}>${to.name}`) ?? true : false;
-        if (!to || !linkUp || this.random() < this.conditions.loss) {
-          this.dropped++;
-          continue;
-        }
-        const at = this.now + this.conditions.latencyUs + Math.floor(this.random() * this.conditions.jitterUs);
-        this.queue.push({ at, seq: this.seq++, to, from, data: t.data });
+        // Behind a NAT every datagram leaves from the public mapping.
+        this.route(from.name, from.publicAddress ?? from.address, { ip: t.ip, port: t.port }, t.data);
       }
     }
-    this.queue.sort((x, y) => x.at - y.at || x.seq - y.seq);
     return sent;
   }
 }

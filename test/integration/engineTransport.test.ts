@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import { createSocket, type Socket } from 'node:dgram';
+import { after, describe, it } from 'node:test';
+
+import type { RawTransportEvent } from '../../src/native/addon.js';
+import { NativeEngine } from '../../src/native/NativeEngine.js';
+import type { NativeTransport } from '../../src/native/NativeTransport.js';
+import { fdCount, threadCount, waitFor } from '../helpers/proc.js';
+import { rtpPacket } from '../helpers/TransportSimulation.js';
+import { bindableByAnotherProcess, sendDatagrams } from '../helpers/udp.js';
+
+interface Watched {
+  transport: NativeTransport;
+  events: RawTransportEvent[];
+}
+
+function watch(transport: NativeTransport): Watched {
+  const events: RawTransportEvent[] = [];
+  transport.onEvent((e) => events.push(e));
+  return { transport, events };
+}
+
+/** Two transports on real loopback sockets, signalled directly to each other. */
+function pair(a: NativeEngine, b: NativeEngine, options: { family?: 'ipv4' | 'ipv6' } = {}): [Watched, Watched] {
+  const ip = options.family === 'ipv6' ? '::1' : '127.0.0.1';
+  const x = watch(a.createTransport({ role: 'controlling', bindAddresses: [ip] }));
+  const y = watch(b.createTransport({ role: 'controlled', bindAddresses: [ip] }));
+  const remote = (t: NativeTransport, dtlsRole: 'client' | 'server') => ({
+    ufrag: t.local.ufrag,
+    password: t.local.password,
+    fingerprintAlgorithm: 'sha-256',
+    fingerprint: t.local.fingerprint,
+    dtlsRole,
+  });
+  x.transport.setRemote(remote(y.transport, 'server'));
+  y.transport.setRemote(remote(x.transport, 'client'));
+  for (const c of y.transport.local.candidates) x.transport.addRemoteCandidate(c);
+  for (const c of x.transport.local.candidates) y.transport.addRemoteCandidate(c);
+  return [x, y];
+}
+
+const isConnected = (w: Watched): boolean => w.events.some((e) => e.kind === 'connected');
+
+async function receiver(): Promise<{ socket: Socket; packets: Buffer[]; port: number }> {
+  const socket = createSocket('udp4');
+  const packets: Buffer[] = [];
+  socket.on('message', (m) => packets.push(m));
+  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
+  return { socket, packets, port: socket.address().port };
+}
+
+describe('transports on the native I/O engine', () => {
+  const engines: NativeEngine[] = [];
+  const engine = (): NativeEngine => {
+    const e = new NativeEngine();
+    engines.push(e);
+    return e;
+  };
+  after(() => engines.forEach((e) => e.close()));
+
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    it(`moves RTP port -> SRTP -> peer -> plain RTP redirect between two engines (${family})`, async () => {
+      const [x, y] = pair(engine(), engine(), { family });
+      const ex = engines[engines.length - 2]!;
+      await waitFor(() => isConnected(x) && isConnected(y), 5000, 'both transports connected');
+      const port = ex.openUdpPort('127.0.0.1', 0);
+      assert.ok(ex.attachPort(port.handle, x.transport.handle, 'rtp'));
+      const out = await receiver();
+      try {
+        y.transport.setRedirect('rtp', { ip: '127.0.0.1', port: out.port });
+        const sent = Array.from({ length: 100 }, (_, i) => rtpPacket(0xabc, i, i * 3000, 96, Buffer.alloc(1000, i)));
+        // Paced like media, so the test's own receiving socket (a default-sized buffer) keeps up.
+        for (let i = 0; i < sent.length; i += 10) {
+          await sendDatagrams(port.port, sent.slice(i, i + 10));
+          await new Promise((r) => setTimeout(r, 2));
+        }
+        await waitFor(() => out.packets.length === 100, 5000, 'all 100 packets redirected');
+        assert.deepEqual(out.packets, sent);
+        assert.equal(x.transport.stats().rtpSent, 100);
+        assert.equal(y.transport.stats().rtpReceived, 100);
+        assert.equal(y.transport.stats().redirected, 100);
+        assert.equal(x.transport.stats().selectedRemote?.ip, family === 'ipv6' ? '::1' : '127.0.0.1');
+      } finally {
+        out.socket.close();
+        x.transport.close();
+        y.transport.close();
+      }
+    });
+  }
+
+  it('tells the peer when a transport closes, and frees its sockets', async () => {
+    const e = engine();
+    const [x, y] = pair(e, e);
+    await waitFor(() => isConnected(x) && isConnected(y), 5000, 'connected');
+    const sockets = x.transport.local.candidates.map((c) => c.port);
+    x.transport.close();
+    await waitFor(() => y.events.some((ev) => ev.kind === 'closed' && ev.text === 'remote'), 3000, 'remote close seen');
+    for (const p of sockets) assert.equal(await bindableByAnotherProcess(p), true, `socket ${p} closed`);
+    assert.throws(() => x.transport.stats(), /closed/);
+    x.transport.addRemoteCandidate({ foundation: '1', component: 1, priority: 1, ip: '127.0.0.1', port: 9, type: 'host' });
+    y.transport.close();
+  });
+
+  it('keeps working when a port feeding it is closed', async () => {
+    const e = engine();
+    const [x, y] = pair(e, e);
+    await waitFor(() => isConnected(x) && isConnected(y), 5000, 'connected');
+    const port = e.openUdpPort('127.0.0.1', 0);
+    e.attachPort(port.handle, x.transport.handle, 'rtp');
+    e.closeUdpPort(port.handle);
+    assert.equal(e.attachPort(port.handle, x.transport.handle, 'rtp'), false, 'a closed port cannot be attached');
+    const second = e.openUdpPort('127.0.0.1', 0);
+    assert.ok(e.attachPort(second.handle, x.transport.handle, 'rtp'));
+    const out = await receiver();
+    y.transport.setRedirect('rtp', { ip: '127.0.0.1', port: out.port });
+    await sendDatagrams(second.port, [rtpPacket(1, 1, 1, 96, Buffer.from('after'))]);
+    await waitFor(() => out.packets.length === 1, 3000, 'forwarded');
+    out.socket.close();
+    x.transport.close();
+    y.transport.close();
+  });
+
+  it('drops and counts what strangers send to a transport socket', async () => {
+    const e = engine();
+    const [x, y] = pair(e, e);
+    await waitFor(() => isConnected(x) && isConnected(y), 5000, 'connected');
+    const target = y.transport.local.candidates[0]!.port;
+    await sendDatagrams(target, [
+      rtpPacket(1, 1, 1, 96, Buffer.alloc(100)),
+      Buffer.from([22, 254, 253, 1, 2, 3]),
+      Buffer.alloc(0),
+      Buffer.alloc(1200, 0xff),
+    ]);
+    await waitFor(() => (y.transport.stats().droppedUnauthenticatedSource as number) >= 3, 3000, 'drops counted');
+    assert.equal(y.transport.stats().iceState === 'completed' || y.transport.stats().iceState === 'connected', true);
+    x.transport.close();
+    y.transport.close();
+  });
+
+  it('closing the engine says goodbye on every transport and closes every socket', async () => {
+    const e = new NativeEngine();
+    const peer = engine();
+    const [x, y] = pair(e, peer);
+    await waitFor(() => isConnected(x) && isConnected(y), 5000, 'connected');
+    const port = x.transport.local.candidates[0]!.port;
+    e.close();
+    await waitFor(() => y.events.some((ev) => ev.kind === 'closed' && ev.text === 'remote'), 3000, 'remote close seen');
+    assert.equal(await bindableByAnotherProcess(port), true);
+    y.transport.close();
+  });
+
+  it('leaves no thread or descriptor behind after many transports', async () => {
+    const e = engine();
+    const create = () => {
+      const [x, y] = pair(e, e);
+      return [x, y];
+    };
+    for (const w of create()) w.transport.close(); // warm-up
+    const fds = fdCount();
+    const threads = threadCount();
+    for (let round = 0; round < 5; round++) {
+      const all = Array.from({ length: 20 }, create).flat();
+      await waitFor(() => all.every(isConnected), 10000, 'all connected');
+      for (const w of all) w.transport.close();
+    }
+    assert.equal(fdCount(), fds, 'descriptors');
+    assert.equal(threadCount(), threads, 'threads');
+  });
+});
