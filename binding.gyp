@@ -43,6 +43,7 @@
         "native/binding/NativeError.cpp",
         "native/binding/TransportConfigFromJs.cpp",
         "native/binding/addon.cpp",
+        "native/binding/bench/BenchmarkFunctions.cpp",
         "native/binding/sansio/SansIoFunctions.cpp",
         "native/binding/sansio/SansIoTransportWrap.cpp",
         "native/binding/sansio/SrtpSessionWrap.cpp"

@@ -30,6 +30,18 @@ function testFiles(dir) {
 }
 
 const args = process.argv.slice(2);
+
+// The e2e suite drives real browsers and RTP tools; it runs in a network namespace of its own
+// with nothing but a loopback interface, so no test traffic can leave the machine.
+if (args[0] === 'e2e' && process.env.WG_E2E_ISOLATED !== '1') {
+  const inner = `ip link set lo up && WG_E2E_ISOLATED=1 exec "${process.execPath}" "${fileURLToPath(import.meta.url)}" ${args.join(' ')}`;
+  const isolated = spawnSync('unshare', ['--net', '--map-root-user', 'sh', '-c', inner], { cwd: root, stdio: 'inherit' });
+  if (isolated.error) {
+    console.error(`cannot create a network namespace for the e2e suite (unshare from util-linux, ip from iproute2): ${isolated.error.message}`);
+    process.exit(1);
+  }
+  process.exit(isolated.status ?? 1);
+}
 const files =
   args.length === 0 ? suites.default.flatMap(testFiles)
   : args.length === 1 && args[0] in suites ? suites[args[0]].flatMap(testFiles)

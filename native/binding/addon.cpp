@@ -1,5 +1,6 @@
 // The module's entry point: the only place that lists what JavaScript can reach.
 #include "EngineWrap.hpp"
+#include "bench/BenchmarkFunctions.hpp"
 #include "sansio/SansIoFunctions.hpp"
 #include "sansio/SansIoTransportWrap.hpp"
 #include "sansio/SrtpSessionWrap.hpp"
@@ -28,6 +29,9 @@ static Napi::Object initAddon(Napi::Env env, Napi::Object exports) {
   sansio.Set("SrtpSession", wg::binding::SrtpSessionWrap::define(env));
   wg::binding::addSansIoFunctions(env, sansio);
   exports.Set("sansio", sansio);
+  Napi::Object bench = Napi::Object::New(env);
+  wg::binding::addBenchmarkFunctions(env, bench);
+  exports.Set("bench", bench);
   return exports;
 }
 

@@ -85,6 +85,8 @@ export class TransportSimulation {
   private readonly random: () => number;
   delivered = 0;
   dropped = 0;
+  /** Sees every datagram a peer sends, before the network decides its fate. */
+  tap: ((from: Peer, data: Buffer) => void) | undefined;
 
   constructor(
     private readonly conditions: NetworkConditions,
@@ -230,6 +232,7 @@ export class TransportSimulation {
       for (const r of from.transport.takeReceived()) from.received.push({ ...r, at: this.now });
       for (const t of from.transport.takeTransmits()) {
         sent++;
+        this.tap?.(from, t.data);
         // Behind a NAT every datagram leaves from the public mapping.
         this.route(from.name, from.publicAddress ?? from.address, { ip: t.ip, port: t.port }, t.data);
       }
