@@ -6,16 +6,20 @@ import { createApp } from './api/createApp.js';
 import type { GatewayConfig } from './config/GatewayConfig.js';
 import { createLogger, type Logger } from './log/createLogger.js';
 import { NativeEngine } from './native/NativeEngine.js';
+import { PeerRegistry } from './session/peers/PeerRegistry.js';
 import { PortAllocator } from './session/ports/PortAllocator.js';
 import { PortRegistry } from './session/ports/PortRegistry.js';
+import { DEFAULT_SIGNALING } from './signaling/server/SignalingConfig.js';
+import { SignalingServer } from './signaling/server/SignalingServer.js';
 
 export interface GatewayOptions {
   readonly logger?: Logger;
 }
 
 /**
- * One gateway process: the native I/O engine, the port registry and the REST API.
- * `start()` resolves once the API listens; `stop()` closes every port and joins the I/O thread.
+ * One gateway process: the native I/O engine, the port and peer registries, the embedded
+ * signaling server and the REST API. `start()` resolves once everything listens; `stop()`
+ * closes every peer and port, stops the servers and joins the I/O thread.
  */
 export class Gateway {
   private stopping: Promise<void> | undefined;
@@ -25,6 +29,9 @@ export class Gateway {
     readonly logger: Logger,
     readonly engine: NativeEngine,
     readonly ports: PortRegistry,
+    readonly peers: PeerRegistry,
+    /** The embedded signaling server, when it runs. */
+    readonly signaling: SignalingServer | undefined,
     private readonly server: Server,
   ) {}
 
@@ -44,16 +51,34 @@ export class Gateway {
       bindIp: config.portBindIp,
       logger,
     });
-    const app = createApp({ ports, advertisedIpV4: config.advertisedIpV4, logger: logger.child({ subsystem: 'api' }) });
+    const signaling = config.signaling
+      ? new SignalingServer({ ...DEFAULT_SIGNALING, ...config.signaling }, logger.child({ subsystem: 'signaling' }))
+      : undefined;
+    const signalingUrl = (): string => {
+      if (config.signalingUrl) return config.signalingUrl;
+      const { address, port } = signaling!.address;
+      const host = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '[::1]' : address.includes(':') ? `[${address}]` : address;
+      return `ws://${host}:${port}${signaling!.config.path}`;
+    };
+    const peers = new PeerRegistry({ signalingUrl, logger });
+    const app = createApp({
+      ports,
+      peers,
+      advertisedIpV4: config.advertisedIpV4,
+      eventTimeoutMs: config.eventTimeoutMs,
+      logger: logger.child({ subsystem: 'api' }),
+    });
     const server = createServer(app);
     try {
+      await signaling?.start();
       server.listen(config.apiPort, config.apiHost);
       await once(server, 'listening');
     } catch (error) {
+      await signaling?.stop();
       engine.close();
       throw error;
     }
-    const gateway = new Gateway(config, logger, engine, ports, server);
+    const gateway = new Gateway(config, logger, engine, ports, peers, signaling, server);
     const { address, port } = gateway.apiAddress;
     logger.info({ api: `http://${address.includes(':') ? `[${address}]` : address}:${port}` }, 'REST API listening');
     return gateway;
@@ -76,6 +101,8 @@ export class Gateway {
     // Long-polls and idle keep-alive sockets must not hold the shutdown up.
     this.server.closeAllConnections();
     await closed;
+    this.peers.closeAll();
+    await this.signaling?.stop();
     await this.ports.closeAll();
     this.engine.close();
     this.logger.info('gateway stopped');

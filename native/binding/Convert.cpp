@@ -31,6 +31,11 @@ uint32_t uint32Arg(const Napi::CallbackInfo& info, size_t index, const char* nam
   return static_cast<uint32_t>(d);
 }
 
+Napi::Object objectArg(const Napi::CallbackInfo& info, size_t index, const char* what) {
+  if (info.Length() <= index || !info[index].IsObject()) throwTypeError(info.Env(), std::string(what) + " must be an object");
+  return info[index].As<Napi::Object>();
+}
+
 std::vector<uint8_t> requireBytes(Napi::Env env, const Napi::Value& v, const char* what) {
   if (!v.IsTypedArray()) throwTypeError(env, std::string(what) + " must be a Buffer or Uint8Array");
   auto array = v.As<Napi::TypedArray>();

@@ -18,6 +18,7 @@ std::string requireString(const Napi::Object& o, const char* key);
 std::optional<std::string> optionalString(const Napi::Object& o, const char* key);
 double requireNumber(const Napi::Object& o, const char* key);
 uint32_t uint32Arg(const Napi::CallbackInfo& info, size_t index, const char* name);
+Napi::Object objectArg(const Napi::CallbackInfo& info, size_t index, const char* what);
 std::vector<uint8_t> requireBytes(Napi::Env env, const Napi::Value& v, const char* what);
 net::SocketAddress requireAddress(Napi::Env env, const std::string& ip, double port);
 srtp::Profile requireProfile(Napi::Env env, const std::string& name);

@@ -232,11 +232,6 @@ Napi::Value EngineWrap::fingerprint(const Napi::CallbackInfo& info) {
 }
 
 namespace {
-Napi::Object objectArg(const Napi::CallbackInfo& info, size_t index, const char* what) {
-  if (info.Length() <= index || !info[index].IsObject()) throwTypeError(info.Env(), std::string(what) + " must be an object");
-  return info[index].As<Napi::Object>();
-}
-
 io::TransportHost::MediaKind mediaKindArg(const Napi::CallbackInfo& info, size_t index) {
   if (info.Length() <= index || !info[index].IsString()) throwTypeError(info.Env(), "kind must be 'rtp' or 'rtcp'");
   std::string kind = info[index].As<Napi::String>().Utf8Value();
@@ -328,54 +323,12 @@ Napi::Value EngineWrap::transportSetRedirect(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value EngineWrap::transportStats(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  // Counters live on the loop thread: copy them there, convert here.
-  Napi::Object result = Napi::Object::New(env);
-  std::optional<transport::TransportStats> stats;
-  std::optional<ice::IceStats> iceStats;
-  std::string iceState, dtlsState, role, profile;
-  std::optional<std::pair<ice::Candidate, ice::Candidate>> pair;
-  uint64_t redirected = 0;
-  onTransport(info, [&](io::TransportHost& host) {
-    auto& t = host.core();
-    stats = t.stats();
-    iceStats = t.ice().stats();
-    iceState = ice::iceStateName(t.iceState());
-    dtlsState = dtls::dtlsStateName(t.dtlsState());
-    role = t.ice().role() == ice::IceRole::Controlling ? "controlling" : "controlled";
-    if (auto p = t.srtpProfile()) profile = std::string(srtp::profileName(*p));
-    pair = t.ice().selectedPair();
-    redirected = host.redirected();
+  TransportSnapshot snapshot;
+  onTransport(info, [&snapshot](io::TransportHost& host) {
+    snapshot = snapshotOf(host.core());
+    snapshot.redirected = host.redirected();
   });
-  result.Set("iceState", iceState);
-  result.Set("iceRole", role);
-  result.Set("dtlsState", dtlsState);
-  result.Set("connected", !profile.empty());
-  if (!profile.empty()) result.Set("srtpProfile", profile);
-  if (pair) {
-    result.Set("selectedLocal", candidateToJs(env, pair->first));
-    result.Set("selectedRemote", candidateToJs(env, pair->second));
-  }
-  auto n = [&result](const char* name, uint64_t v) { result.Set(name, static_cast<double>(v)); };
-  n("rtpSent", stats->rtpSent);
-  n("rtpBytesSent", stats->rtpBytesSent);
-  n("rtcpSent", stats->rtcpSent);
-  n("rtpReceived", stats->rtpReceived);
-  n("rtpBytesReceived", stats->rtpBytesReceived);
-  n("rtcpReceived", stats->rtcpReceived);
-  n("redirected", redirected);
-  n("droppedUnauthenticatedSource", stats->droppedUnauthenticatedSource);
-  n("droppedBeforeKeys", stats->droppedBeforeKeys);
-  n("droppedSrtpAuth", stats->droppedSrtpAuth);
-  n("droppedSrtpReplay", stats->droppedSrtpReplay);
-  n("droppedMalformed", stats->droppedMalformed);
-  n("droppedUnknown", stats->droppedUnknown);
-  n("sendDropped", stats->sendDropped);
-  n("checksSent", iceStats->checksSent);
-  n("checksReceived", iceStats->checksReceived);
-  n("consentRequestsSent", iceStats->consentRequestsSent);
-  n("consentResponses", iceStats->consentResponses);
-  return result;
+  return transportSnapshotToJs(info.Env(), snapshot);
 }
 
 Napi::Value EngineWrap::closeTransport(const Napi::CallbackInfo& info) {

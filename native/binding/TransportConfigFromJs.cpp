@@ -66,43 +66,54 @@ Napi::Object transportEventToJs(Napi::Env env, const transport::TransportEvent& 
   return o;
 }
 
-Napi::Object transportStatsToJs(Napi::Env env, const transport::WebRtcTransport& t) {
-  const transport::TransportStats& s = t.stats();
-  const ice::IceStats& i = t.ice().stats();
+TransportSnapshot snapshotOf(const transport::WebRtcTransport& t) {
+  TransportSnapshot s;
+  s.stats = t.stats();
+  s.ice = t.ice().stats();
+  s.iceState = ice::iceStateName(t.iceState());
+  s.iceRole = t.ice().role() == ice::IceRole::Controlling ? "controlling" : "controlled";
+  s.dtlsState = dtls::dtlsStateName(t.dtlsState());
+  if (auto profile = t.srtpProfile()) s.srtpProfile = std::string(srtp::profileName(*profile));
+  s.selectedPair = t.ice().selectedPair();
+  return s;
+}
+
+Napi::Object transportSnapshotToJs(Napi::Env env, const TransportSnapshot& s) {
   Napi::Object o = Napi::Object::New(env);
-  o.Set("iceState", ice::iceStateName(t.iceState()));
-  o.Set("iceRole", t.ice().role() == ice::IceRole::Controlling ? "controlling" : "controlled");
-  o.Set("dtlsState", dtls::dtlsStateName(t.dtlsState()));
-  o.Set("connected", t.connected());
-  if (auto profile = t.srtpProfile()) o.Set("srtpProfile", std::string(srtp::profileName(*profile)));
-  if (auto pair = t.ice().selectedPair()) {
-    o.Set("selectedLocal", candidateToJs(env, pair->first));
-    o.Set("selectedRemote", candidateToJs(env, pair->second));
+  o.Set("iceState", s.iceState);
+  o.Set("iceRole", s.iceRole);
+  o.Set("dtlsState", s.dtlsState);
+  o.Set("connected", !s.srtpProfile.empty());
+  if (!s.srtpProfile.empty()) o.Set("srtpProfile", s.srtpProfile);
+  if (s.selectedPair) {
+    o.Set("selectedLocal", candidateToJs(env, s.selectedPair->first));
+    o.Set("selectedRemote", candidateToJs(env, s.selectedPair->second));
   }
   auto n = [&o](const char* name, uint64_t v) { o.Set(name, static_cast<double>(v)); };
-  n("rtpSent", s.rtpSent);
-  n("rtpBytesSent", s.rtpBytesSent);
-  n("rtcpSent", s.rtcpSent);
-  n("rtpReceived", s.rtpReceived);
-  n("rtpBytesReceived", s.rtpBytesReceived);
-  n("rtcpReceived", s.rtcpReceived);
-  n("dtlsReceived", s.dtlsReceived);
-  n("stunReceived", s.stunReceived);
-  n("droppedUnauthenticatedSource", s.droppedUnauthenticatedSource);
-  n("droppedBeforeKeys", s.droppedBeforeKeys);
-  n("droppedSrtpAuth", s.droppedSrtpAuth);
-  n("droppedSrtpReplay", s.droppedSrtpReplay);
-  n("droppedMalformed", s.droppedMalformed);
-  n("droppedUnknown", s.droppedUnknown);
-  n("sendDropped", s.sendDropped);
-  n("checksSent", i.checksSent);
-  n("checksReceived", i.checksReceived);
-  n("stunResponsesReceived", i.responsesReceived);
-  n("consentRequestsSent", i.consentRequestsSent);
-  n("consentResponses", i.consentResponses);
-  n("roleConflicts", i.roleConflicts);
-  n("stunUnauthenticated", i.unauthenticated);
-  n("stunMalformed", i.malformed);
+  n("rtpSent", s.stats.rtpSent);
+  n("rtpBytesSent", s.stats.rtpBytesSent);
+  n("rtcpSent", s.stats.rtcpSent);
+  n("rtpReceived", s.stats.rtpReceived);
+  n("rtpBytesReceived", s.stats.rtpBytesReceived);
+  n("rtcpReceived", s.stats.rtcpReceived);
+  n("redirected", s.redirected);
+  n("dtlsReceived", s.stats.dtlsReceived);
+  n("stunReceived", s.stats.stunReceived);
+  n("droppedUnauthenticatedSource", s.stats.droppedUnauthenticatedSource);
+  n("droppedBeforeKeys", s.stats.droppedBeforeKeys);
+  n("droppedSrtpAuth", s.stats.droppedSrtpAuth);
+  n("droppedSrtpReplay", s.stats.droppedSrtpReplay);
+  n("droppedMalformed", s.stats.droppedMalformed);
+  n("droppedUnknown", s.stats.droppedUnknown);
+  n("sendDropped", s.stats.sendDropped);
+  n("checksSent", s.ice.checksSent);
+  n("checksReceived", s.ice.checksReceived);
+  n("stunResponsesReceived", s.ice.responsesReceived);
+  n("consentRequestsSent", s.ice.consentRequestsSent);
+  n("consentResponses", s.ice.consentResponses);
+  n("roleConflicts", s.ice.roleConflicts);
+  n("stunUnauthenticated", s.ice.unauthenticated);
+  n("stunMalformed", s.ice.malformed);
   return o;
 }
 

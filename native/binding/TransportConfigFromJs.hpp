@@ -4,6 +4,10 @@
 
 #include <napi.h>
 
+#include <optional>
+#include <string>
+#include <utility>
+
 namespace wg::binding {
 
 // Reads the options shared by engine transports and sans-IO transports:
@@ -13,6 +17,21 @@ transport::TransportConfig transportConfigFromJs(Napi::Env env, const Napi::Obje
 
 // The events of a transport as plain JS objects: {kind, text, detail, candidate?}.
 Napi::Object transportEventToJs(Napi::Env env, const transport::TransportEvent& event);
-Napi::Object transportStatsToJs(Napi::Env env, const transport::WebRtcTransport& t);
+
+// A copy of what a transport's stats show, taken where the transport lives (the I/O thread
+// for engine transports) and turned into JS on the JS thread.
+struct TransportSnapshot {
+  transport::TransportStats stats;
+  ice::IceStats ice;
+  std::string iceState;
+  std::string iceRole;
+  std::string dtlsState;
+  std::string srtpProfile;  // empty until connected
+  std::optional<std::pair<ice::Candidate, ice::Candidate>> selectedPair;
+  uint64_t redirected = 0;
+};
+
+TransportSnapshot snapshotOf(const transport::WebRtcTransport& t);
+Napi::Object transportSnapshotToJs(Napi::Env env, const TransportSnapshot& s);
 
 }  // namespace wg::binding

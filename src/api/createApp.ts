@@ -1,13 +1,17 @@
 import express, { type Express } from 'express';
 
 import type { Logger } from '../log/createLogger.js';
+import type { PeerRegistry } from '../session/peers/PeerRegistry.js';
 import type { PortRegistry } from '../session/ports/PortRegistry.js';
 import { errorHandler, unknownRoute } from './errorHandler.js';
+import { peerRoutes } from './routes/peerRoutes.js';
 import { portRoutes } from './routes/portRoutes.js';
 
 export interface ApiDeps {
   readonly ports: PortRegistry;
+  readonly peers: PeerRegistry;
   readonly advertisedIpV4: string;
+  readonly eventTimeoutMs: number;
   readonly logger: Logger;
 }
 
@@ -16,6 +20,7 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(peerRoutes(deps));
   app.use(portRoutes(deps));
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));

@@ -3,9 +3,11 @@ import { SETTINGS } from '../config/settings.js';
 /** --help: generated from the settings table, so it always lists every setting. */
 export function helpText(): string {
   const lines = [
-    'Usage: webrtc-gateway [options]',
+    'Usage: webrtc-gateway [options]            the gateway',
+    '       webrtc-gateway signaling [options]  only the PeerJS-compatible signaling server',
     '',
-    'Starts the WebRTC gateway: the REST API (SkyWay WebRTC Gateway contract) and the native media engine.',
+    'Starts the WebRTC gateway: the REST API (SkyWay WebRTC Gateway contract), the embedded PeerJS',
+    'signaling server and the native media engine.',
     'Settings come from, in increasing priority: defaults, the TOML file given with --config',
     '(keys at top level or in a [general] table), environment variables, and flags.',
     '',

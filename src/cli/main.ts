@@ -3,9 +3,12 @@ import { join } from 'node:path';
 
 import { ConfigError } from '../config/ConfigError.js';
 import { loadConfig } from '../config/loadConfig.js';
+import type { GatewayConfig } from '../config/GatewayConfig.js';
 import { Gateway } from '../Gateway.js';
 import { PACKAGE_ROOT } from '../native/addon.js';
-import { createLogger } from '../log/createLogger.js';
+import { createLogger, type Logger } from '../log/createLogger.js';
+import { DEFAULT_SIGNALING } from '../signaling/server/SignalingConfig.js';
+import { SignalingServer } from '../signaling/server/SignalingServer.js';
 import { helpText } from './helpText.js';
 import { parseCliArgs, type CliArgs } from './parseCliArgs.js';
 
@@ -29,7 +32,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   let loaded;
   try {
-    loaded = loadConfig({ flags: args.flags, env: process.env, ...(args.configFile && { file: args.configFile }) });
+    // The signaling command is the embedded signaling server, whatever embedded_signaling says.
+    const flags = args.command === 'signaling' ? { ...args.flags, 'embedded-signaling': 'true' } : args.flags;
+    loaded = loadConfig({ flags, env: process.env, ...(args.configFile && { file: args.configFile }) });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`webrtc-gateway: ${error.message}\n`);
@@ -39,14 +44,25 @@ export async function main(argv: readonly string[]): Promise<number> {
   for (const warning of loaded.warnings) logger.warn(warning);
   logger.debug({ config: loaded.config }, 'configuration');
 
-  let gateway: Gateway;
+  let service: { stop(): Promise<void> };
   try {
-    gateway = await Gateway.start(loaded.config, { logger });
+    service = args.command === 'signaling' ? await startSignalingOnly(loaded.config, logger) : await Gateway.start(loaded.config, { logger });
   } catch (error) {
-    logger.error({ err: error }, 'the gateway could not start');
+    logger.error({ err: error }, `the ${args.command === 'signaling' ? 'signaling server' : 'gateway'} could not start`);
     return 1;
   }
+  return untilSignalled(service, logger);
+}
 
+/** `webrtc-gateway signaling`: the embedded signaling server on its own, with the same settings. */
+async function startSignalingOnly(config: GatewayConfig, logger: Logger): Promise<{ stop(): Promise<void> }> {
+  const server = new SignalingServer({ ...DEFAULT_SIGNALING, ...config.signaling! }, logger.child({ subsystem: 'signaling' }));
+  await server.start();
+  return server;
+}
+
+/** Resolves with the exit code once SIGINT or SIGTERM has stopped `service`. */
+function untilSignalled(service: { stop(): Promise<void> }, logger: Logger): Promise<number> {
   return new Promise<number>((resolve) => {
     let signalled = false;
     const onSignal = (signal: NodeJS.Signals): void => {
@@ -56,7 +72,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       signalled = true;
       logger.info({ signal }, 'stopping');
-      gateway.stop().then(
+      service.stop().then(
         () => resolve(0),
         (error: unknown) => {
           logger.error({ err: error }, 'stop failed');

@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { SETTINGS } from '../config/settings.js';
 
 export interface CliArgs {
+  /** `webrtc-gateway` runs the gateway; `webrtc-gateway signaling` only the signaling server. */
+  readonly command: 'gateway' | 'signaling';
   readonly help: boolean;
   readonly version: boolean;
   readonly configFile: string | undefined;
@@ -18,10 +20,14 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     config: { type: 'string', short: 'c' },
   };
   for (const s of SETTINGS) options[s.flag] = { type: 'string' };
-  const { values } = parseArgs({ args: [...argv], options, allowPositionals: false, strict: true });
+  const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  if (positionals.length > 1 || (positionals[0] !== undefined && positionals[0] !== 'signaling')) {
+    throw new TypeError(`Unexpected argument '${positionals.find((p) => p !== 'signaling') ?? positionals[1]}'`);
+  }
   const flags: Record<string, string | undefined> = {};
   for (const s of SETTINGS) flags[s.flag] = values[s.flag] as string | undefined;
   return {
+    command: positionals[0] === 'signaling' ? 'signaling' : 'gateway',
     help: values['help'] === true,
     version: values['version'] === true,
     configFile: values['config'] as string | undefined,

@@ -1,6 +1,16 @@
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** The embedded PeerJS-compatible signaling server's settings (when it runs). */
+export interface EmbeddedSignalingConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly path: string;
+  readonly key: string;
+  readonly secret: string | undefined;
+  readonly allowDiscovery: boolean;
+}
+
 /** The gateway's settings after defaults, config file, environment and flags are merged. */
 export interface GatewayConfig {
   /** Address the REST API listens on. */
@@ -15,4 +25,13 @@ export interface GatewayConfig {
   /** First and last UDP port handed out by POST /media, /media/rtcp and /data. */
   readonly portMin: number;
   readonly portMax: number;
+  /** The embedded signaling server, or undefined when it is turned off. */
+  readonly signaling: EmbeddedSignalingConfig | undefined;
+  /**
+   * Where gateway peers connect: a ws:// or wss:// URL ending with the server's mount path.
+   * Undefined: the embedded server, at the address it actually listens on.
+   */
+  readonly signalingUrl: string | undefined;
+  /** Idle time after which a long-poll answers 408. */
+  readonly eventTimeoutMs: number;
 }

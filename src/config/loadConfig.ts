@@ -5,6 +5,7 @@ import { parse as parseToml } from 'smol-toml';
 
 import { ConfigError } from './ConfigError.js';
 import { LOG_LEVELS, type GatewayConfig, type LogLevel } from './GatewayConfig.js';
+import { normalizeMountPath } from '../signaling/server/SignalingConfig.js';
 import { SETTINGS } from './settings.js';
 
 export interface ConfigSources {
@@ -45,6 +46,21 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
   };
 
   const portBindIp = get('port_bind_ip', '127.0.0.1', ipAddress);
+  const embedded = get('embedded_signaling', true, boolean);
+  const signaling = embedded
+    ? {
+        host: get('signaling_host', '127.0.0.1', ipAddress),
+        port: get('signaling_port', 9000, integerIn(0, 65535)),
+        path: get('signaling_path', '/', mountPath),
+        key: get('signaling_key', 'peerjs', nonEmpty),
+        secret: get<string | undefined>('signaling_secret', undefined, nonEmpty),
+        allowDiscovery: get('signaling_discovery', false, boolean),
+      }
+    : undefined;
+  const signalingUrl = get<string | undefined>('signaling_url', undefined, websocketUrl);
+  if (!signalingUrl && !signaling) {
+    throw new ConfigError('signaling_url is required when embedded_signaling is false: gateway peers need a PeerJS server');
+  }
   const config: GatewayConfig = {
     apiHost: get('api_host', '127.0.0.1', ipAddress),
     apiPort: get('api_port', 8000, integerIn(0, 65535)),
@@ -53,6 +69,9 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
     advertisedIpV4: get('advertised_ip_v4', defaultAdvertisedIpV4(portBindIp), ipV4Address),
     portMin: get('port_min', 50001, integerIn(1, 65535)),
     portMax: get('port_max', 59999, integerIn(1, 65535)),
+    signaling,
+    signalingUrl,
+    eventTimeoutMs: get('event_timeout_ms', 30000, integerIn(1000, 600000)),
   };
   if (config.portMin > config.portMax) {
     throw new ConfigError(`port_min (${config.portMin}) must not be greater than port_max (${config.portMax})`);
@@ -105,6 +124,40 @@ function integerIn(min: number, max: number) {
     }
     return n;
   };
+}
+
+function boolean(v: RawValue): boolean {
+  if (typeof v.value === 'boolean') return v.value;
+  const text = typeof v.value === 'string' ? v.value.trim().toLowerCase() : '';
+  if (['true', 'yes', 'on', '1'].includes(text)) return true;
+  if (['false', 'no', 'off', '0'].includes(text)) return false;
+  throw new ConfigError(`${describe(v)}: must be true or false`);
+}
+
+function nonEmpty(v: RawValue): string {
+  if (typeof v.value !== 'string' || v.value.length === 0) throw new ConfigError(`${describe(v)}: must be a non-empty string`);
+  return v.value;
+}
+
+function mountPath(v: RawValue): string {
+  const path = nonEmpty(v);
+  if (!/^\/?[A-Za-z0-9._~\-/]*$/.test(path)) throw new ConfigError(`${describe(v)}: must be a URL path such as / or /myapp/`);
+  return normalizeMountPath(path);
+}
+
+function websocketUrl(v: RawValue): string {
+  const text = nonEmpty(v);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`${describe(v)}: must be a ws://, wss://, http:// or https:// URL`);
+  }
+  const protocol = { 'ws:': 'ws:', 'wss:': 'wss:', 'http:': 'ws:', 'https:': 'wss:' }[url.protocol];
+  if (!protocol || url.search || url.hash) throw new ConfigError(`${describe(v)}: must be a ws:// or wss:// URL with no query`);
+  url.protocol = protocol;
+  url.pathname = normalizeMountPath(url.pathname);
+  return url.toString();
 }
 
 function ipAddress(v: RawValue): string {

@@ -8,69 +8,45 @@ export interface SettingSpec {
   readonly flag: string;
   /** Environment variable. */
   readonly env: string;
-  readonly type: 'string' | 'integer';
-  /** Shown by --help; undefined when the default is derived from other settings. */
+  readonly type: 'string' | 'integer' | 'boolean';
   readonly defaultText: string;
   readonly description: string;
 }
 
-const env = (key: string): string => `WEBRTC_GATEWAY_${key.toUpperCase()}`;
+function setting(key: string, type: SettingSpec['type'], defaultText: string, description: string): SettingSpec {
+  return { key, flag: key.replaceAll('_', '-'), env: `WEBRTC_GATEWAY_${key.toUpperCase()}`, type, defaultText, description };
+}
 
 export const SETTINGS: readonly SettingSpec[] = [
-  {
-    key: 'api_host',
-    flag: 'api-host',
-    env: env('api_host'),
-    type: 'string',
-    defaultText: '127.0.0.1',
-    description: 'Address the REST API listens on. Use 0.0.0.0 to expose it (it has no authentication).',
-  },
-  {
-    key: 'api_port',
-    flag: 'api-port',
-    env: env('api_port'),
-    type: 'integer',
-    defaultText: '8000',
-    description: 'TCP port of the REST API.',
-  },
-  {
-    key: 'log_level',
-    flag: 'log-level',
-    env: env('log_level'),
-    type: 'string',
-    defaultText: 'info',
-    description: `Log verbosity: ${LOG_LEVELS.join(', ')}. Logs are JSON lines on stdout.`,
-  },
-  {
-    key: 'port_bind_ip',
-    flag: 'port-bind-ip',
-    env: env('port_bind_ip'),
-    type: 'string',
-    defaultText: '127.0.0.1',
-    description: 'Address the media, RTCP and data ports bind to. Use 0.0.0.0 for senders on other hosts.',
-  },
-  {
-    key: 'advertised_ip_v4',
-    flag: 'advertised-ip-v4',
-    env: env('advertised_ip_v4'),
-    type: 'string',
-    defaultText: 'port_bind_ip, or the first non-loopback IPv4 address when that is 0.0.0.0',
-    description: 'The ip_v4 returned with every port: where external programs send their datagrams.',
-  },
-  {
-    key: 'port_min',
-    flag: 'port-min',
-    env: env('port_min'),
-    type: 'integer',
-    defaultText: '50001',
-    description: 'First UDP port handed out by POST /media, /media/rtcp and /data.',
-  },
-  {
-    key: 'port_max',
-    flag: 'port-max',
-    env: env('port_max'),
-    type: 'integer',
-    defaultText: '59999',
-    description: 'Last UDP port handed out.',
-  },
+  setting('api_host', 'string', '127.0.0.1', 'Address the REST API listens on. Use 0.0.0.0 to expose it (it has no authentication).'),
+  setting('api_port', 'integer', '8000', 'TCP port of the REST API.'),
+  setting('log_level', 'string', 'info', `Log verbosity: ${LOG_LEVELS.join(', ')}. Logs are JSON lines on stdout.`),
+  setting('port_bind_ip', 'string', '127.0.0.1', 'Address the media, RTCP and data ports bind to. Use 0.0.0.0 for senders on other hosts.'),
+  setting(
+    'advertised_ip_v4',
+    'string',
+    'port_bind_ip, or the first non-loopback IPv4 address when that is 0.0.0.0',
+    'The ip_v4 returned with every port: where external programs send their datagrams.',
+  ),
+  setting('port_min', 'integer', '50001', 'First UDP port handed out by POST /media, /media/rtcp and /data.'),
+  setting('port_max', 'integer', '59999', 'Last UDP port handed out.'),
+  setting('embedded_signaling', 'boolean', 'true', 'Run the embedded PeerJS-compatible signaling server.'),
+  setting('signaling_host', 'string', '127.0.0.1', 'Address the embedded signaling server listens on (browsers connect here).'),
+  setting('signaling_port', 'integer', '9000', 'TCP port of the embedded signaling server.'),
+  setting('signaling_path', 'string', '/', 'Mount path of the embedded signaling server; its WebSocket is at {path}peerjs.'),
+  setting('signaling_key', 'string', 'peerjs', 'API key clients of the embedded signaling server must present.'),
+  setting(
+    'signaling_secret',
+    'string',
+    'none (authentication off)',
+    'Secret for peer authentication on the embedded signaling server: peers then need a credential.',
+  ),
+  setting('signaling_discovery', 'boolean', 'false', 'Whether GET {path}{key}/peers lists connected peer ids.'),
+  setting(
+    'signaling_url',
+    'string',
+    'the embedded server (ws://signaling_host:signaling_port{path})',
+    'The PeerJS server gateway peers connect to: ws:// or wss:// URL with the mount path, e.g. wss://peers.example.com/myapp/.',
+  ),
+  setting('event_timeout_ms', 'integer', '30000', 'How long a GET .../events long-poll waits for an event before answering 408.'),
 ];

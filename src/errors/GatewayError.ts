@@ -13,8 +13,12 @@ export type GatewayErrorCode =
   | 'NOT_FOUND'
   /** The path exists but not with this HTTP method (405). */
   | 'METHOD_NOT_ALLOWED'
+  /** A long-poll saw no event in time (408). */
+  | 'REQUEST_TIMEOUT'
   /** The request body is larger than the API accepts (413). */
   | 'PAYLOAD_TOO_LARGE'
+  /** The signaling server cannot be reached (503). */
+  | 'SIGNALING_UNAVAILABLE'
   /** Every port of the configured range is bound (503). */
   | 'PORT_RANGE_EXHAUSTED'
   /** The native engine is closed or failed (503). */
@@ -28,7 +32,9 @@ const STATUS: Record<GatewayErrorCode, number> = {
   RESOURCE_IN_USE: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
+  REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,
+  SIGNALING_UNAVAILABLE: 503,
   PORT_RANGE_EXHAUSTED: 503,
   ENGINE_UNAVAILABLE: 503,
   INTERNAL: 500,

@@ -241,6 +241,11 @@ export class TransportSimulation {
   }
 }
 
+/** Whether a peer has reported its transport connected (SRTP keys in place). */
+export function isConnected(p: Peer): boolean {
+  return p.events.some((e) => e.kind === 'connected');
+}
+
 /** A minimal RTP packet (RFC 3550 section 5.1): version 2, no CSRC, no extension. */
 export function rtpPacket(ssrc: number, seq: number, timestamp: number, payloadType: number, payload: Buffer): Buffer {
   const header = Buffer.alloc(12);

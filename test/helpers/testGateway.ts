@@ -29,6 +29,9 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}): 
     advertisedIpV4: '127.0.0.1',
     portMin: start,
     portMax: start + 99,
+    signaling: { host: '127.0.0.1', port: 0, path: '/', key: 'peerjs', secret: undefined, allowDiscovery: false },
+    signalingUrl: undefined,
+    eventTimeoutMs: 30000,
     ...overrides,
   };
   const logs = new LogCapture();

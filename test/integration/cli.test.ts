@@ -9,6 +9,8 @@ import { promisify } from 'node:util';
 
 import { BIN, GatewayProcess } from '../helpers/cliProcess.js';
 import { call } from '../helpers/testGateway.js';
+import { waitFor } from '../helpers/proc.js';
+import { RawPeer } from '../helpers/signaling.js';
 import { bindableByAnotherProcess } from '../helpers/udp.js';
 
 const run = promisify(execFile);
@@ -49,6 +51,10 @@ describe('webrtc-gateway command', () => {
     const res = await call(api, 'POST', '/media', { is_video: true });
     assert.equal(res.status, 201);
     assert.equal(await bindableByAnotherProcess(res.body.port), false, 'the process holds the port');
+    // The embedded signaling server is up at its PeerJS defaults.
+    assert.equal((await fetch('http://127.0.0.1:9000/peerjs/id')).status, 200);
+    const peer = await call(api, 'POST', '/peers', { key: 'peerjs', domain: 'localhost', peer_id: 'cli-peer' });
+    assert.equal(peer.status, 201);
     const data = await call(api, 'POST', '/data', {});
     gw.child.kill('SIGTERM');
     const { code } = await gw.exit(5000);
@@ -93,6 +99,18 @@ describe('webrtc-gateway command', () => {
     } finally {
       blocker.close();
     }
+  });
+
+  it('runs only the signaling server with `webrtc-gateway signaling`', async () => {
+    const gw = start(['signaling', '--signaling-port', '0', ...portRange()]);
+    await waitFor(() => gw.logs.some((l) => l.msg === 'signaling server listening'), 10000, 'listening');
+    const url = gw.logs.find((l) => l.msg === 'signaling server listening')!.url as string;
+    const client = await RawPeer.connect(url.replace(/peerjs$/, ''), { id: 'solo', token: 't', key: 'peerjs' });
+    assert.deepEqual(await client.waitFor((m) => m.type === 'OPEN'), { type: 'OPEN' });
+    client.close();
+    assert.equal(gw.logs.some((l) => l.msg === 'REST API listening'), false, 'no REST API in this mode');
+    gw.child.kill('SIGTERM');
+    assert.equal((await gw.exit(5000)).code, 0);
   });
 
   it('takes settings from the environment', async () => {

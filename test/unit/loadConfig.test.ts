@@ -24,6 +24,9 @@ describe('loadConfig', () => {
       advertisedIpV4: '127.0.0.1',
       portMin: 50001,
       portMax: 59999,
+      signaling: { host: '127.0.0.1', port: 9000, path: '/', key: 'peerjs', secret: undefined, allowDiscovery: false },
+      signalingUrl: undefined,
+      eventTimeoutMs: 30000,
     });
     assert.deepEqual(warnings, []);
   });

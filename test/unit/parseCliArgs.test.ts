@@ -14,6 +14,12 @@ describe('command line', () => {
     assert.equal(args.help, false);
   });
 
+  it('knows the signaling command', () => {
+    assert.equal(parseCliArgs([]).command, 'gateway');
+    assert.equal(parseCliArgs(['signaling', '--signaling-port', '9001']).command, 'signaling');
+    assert.throws(() => parseCliArgs(['signaling', 'extra']), /Unexpected argument 'extra'/);
+  });
+
   it('rejects unknown flags and stray arguments', () => {
     assert.throws(() => parseCliArgs(['--nope']), /Unknown option '--nope'/);
     assert.throws(() => parseCliArgs(['extra']), /Unexpected argument 'extra'/);
@@ -27,5 +33,17 @@ describe('command line', () => {
       assert.ok(text.includes(`config key ${s.key}`), s.key);
     }
     assert.match(text, /--config FILE/);
+  });
+});
+
+describe('README', () => {
+  it('documents every setting with its flag, environment variable and config key', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const s of SETTINGS) {
+      assert.ok(readme.includes(`\`--${s.flag}\``), `README lists --${s.flag}`);
+      assert.ok(readme.includes(`\`${s.env}\``), `README lists ${s.env}`);
+      assert.ok(readme.includes(`\`${s.key}\``), `README lists ${s.key}`);
+    }
   });
 });

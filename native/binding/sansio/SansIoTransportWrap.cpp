@@ -13,11 +13,6 @@ int64_t timeArg(const Napi::CallbackInfo& info, size_t index) {
   return static_cast<int64_t>(info[index].As<Napi::Number>().DoubleValue());
 }
 
-Napi::Object objectArg(const Napi::CallbackInfo& info, size_t index, const char* what) {
-  if (info.Length() <= index || !info[index].IsObject()) throwTypeError(info.Env(), std::string(what) + " must be an object");
-  return info[index].As<Napi::Object>();
-}
-
 dtls::DtlsRole roleFromJs(Napi::Env env, const std::string& role) {
   if (role == "client") return dtls::DtlsRole::Client;
   if (role == "server") return dtls::DtlsRole::Server;
@@ -192,7 +187,9 @@ Napi::Value SansIoTransportWrap::takeReceived(const Napi::CallbackInfo& info) {
   return list;
 }
 
-Napi::Value SansIoTransportWrap::stats(const Napi::CallbackInfo& info) { return transportStatsToJs(info.Env(), *transport_); }
+Napi::Value SansIoTransportWrap::stats(const Napi::CallbackInfo& info) {
+  return transportSnapshotToJs(info.Env(), snapshotOf(*transport_));
+}
 
 void SansIoTransportWrap::sendDatagram(int socketIndex, const net::SocketAddress& to, const uint8_t* data, size_t size) {
   transmits_.push_back({socketIndex, to, std::vector<uint8_t>(data, data + size)});

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { TransportSimulation, rtpPacket, type Peer } from '../../helpers/TransportSimulation.js';
-
-const connected = (p: Peer): boolean => p.events.some((e) => e.kind === 'connected');
+import { TransportSimulation, isConnected, rtpPacket, type Peer } from '../../helpers/TransportSimulation.js';
 
 describe('transports facing bad peers and bad input', () => {
   it('fails DTLS when the certificate does not match the signalled fingerprint', async () => {
@@ -21,7 +19,7 @@ describe('transports facing bad peers and bad input', () => {
     for (const c of pa.candidates) b.transport.addRemoteCandidate(0, c);
     assert.ok(await sim.runUntil(() => a.events.some((e) => e.kind === 'failed'), 5_000_000));
     assert.match(a.events.find((e) => e.kind === 'failed')!.text, /does not match the fingerprint/);
-    assert.equal(connected(a), false);
+    assert.equal(isConnected(a), false);
     assert.equal(a.transport.sendRtp(rtpPacket(1, 1, 1, 96, Buffer.alloc(10))), false);
   });
 
@@ -42,7 +40,7 @@ describe('transports facing bad peers and bad input', () => {
     const a = sim.addPeer('a', { role: 'controlling' }, { ip: '10.0.0.1', port: 5000 }, 1);
     const b = sim.addPeer('b', { role: 'controlled' }, { ip: '10.0.0.2', port: 6000 }, 2);
     sim.connect(a, 'client', b);
-    assert.ok(await sim.runUntil(() => connected(a) && connected(b), 5_000_000));
+    assert.ok(await sim.runUntil(() => isConnected(a) && isConnected(b), 5_000_000));
     const rtp = rtpPacket(9, 9, 9, 96, Buffer.alloc(50));
     // From a stranger: dropped before any parsing.
     b.transport.handleDatagram(sim.now, 0, '10.9.9.9', 1234, rtp);

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { TransportSimulation, type Peer } from '../../helpers/TransportSimulation.js';
-
-const connected = (p: Peer): boolean => p.events.some((e) => e.kind === 'connected');
+import { TransportSimulation, isConnected, type Peer } from '../../helpers/TransportSimulation.js';
 
 describe('consent freshness (RFC 7675)', () => {
   it('keeps a quiet but healthy session alive with periodic consent checks', async () => {
@@ -11,7 +9,7 @@ describe('consent freshness (RFC 7675)', () => {
     const a = sim.addPeer('a', { role: 'controlling' }, { ip: '10.0.0.1', port: 5000 }, 1);
     const b = sim.addPeer('b', { role: 'controlled' }, { ip: '10.0.0.2', port: 6000 }, 2);
     sim.connect(a, 'client', b);
-    assert.ok(await sim.runUntil(() => connected(a) && connected(b), 1_000_000));
+    assert.ok(await sim.runUntil(() => isConnected(a) && isConnected(b), 1_000_000));
     await sim.runUntil(() => false, 120_000_000);
     for (const p of [a, b]) {
       assert.ok(!p.events.some((e) => e.kind === 'failed'), `${p.name} stayed up for two minutes`);
@@ -27,7 +25,7 @@ describe('consent freshness (RFC 7675)', () => {
     const a = sim.addPeer('a', { role: 'controlling' }, { ip: '10.0.0.1', port: 5000 }, 1);
     const b = sim.addPeer('b', { role: 'controlled' }, { ip: '10.0.0.2', port: 6000 }, 2);
     sim.connect(a, 'server', b);
-    assert.ok(await sim.runUntil(() => connected(a) && connected(b), 1_000_000));
+    assert.ok(await sim.runUntil(() => isConnected(a) && isConnected(b), 1_000_000));
     await sim.runUntil(() => false, 10_000_000);
     // The path from b to a breaks: a no longer hears answers to its consent requests.
     const cut = sim.now;

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { TransportSimulation, rtcpReceiverReport, rtpPacket, type Peer } from '../../helpers/TransportSimulation.js';
+import { TransportSimulation, isConnected, rtcpReceiverReport, rtpPacket, type Peer } from '../../helpers/TransportSimulation.js';
 
-const connected = (p: Peer): boolean => p.events.some((e) => e.kind === 'connected');
 const kinds = (p: Peer): string[] => p.events.map((e) => (e.text ? `${e.kind}:${e.text}` : e.kind));
 
 async function handshake(options: { aDtls: 'client' | 'server'; aProfiles?: ('AEAD_AES_128_GCM' | 'AES_CM_128_HMAC_SHA1_80')[]; seed?: number }) {
@@ -11,7 +10,7 @@ async function handshake(options: { aDtls: 'client' | 'server'; aProfiles?: ('AE
   const a = sim.addPeer('a', { role: 'controlling', ...(options.aProfiles && { srtpProfiles: options.aProfiles }) }, { ip: '10.0.0.1', port: 5000 }, 11);
   const b = sim.addPeer('b', { role: 'controlled' }, { ip: '10.0.0.2', port: 6000 }, 22);
   sim.connect(a, options.aDtls, b);
-  const done = await sim.runUntil(() => connected(a) && connected(b), 5_000_000);
+  const done = await sim.runUntil(() => isConnected(a) && isConnected(b), 5_000_000);
   return { sim, a, b, done };
 }
 

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { TransportSimulation, rtpPacket, type Peer } from '../../helpers/TransportSimulation.js';
+import { TransportSimulation, isConnected, rtpPacket, type Peer } from '../../helpers/TransportSimulation.js';
 
-const connected = (p: Peer): boolean => p.events.some((e) => e.kind === 'connected');
 // Quick DTLS retransmissions keep the real-time waits of this suite short.
 const timings = { dtlsInitialRetransmitUs: 40_000, dtlsMaxRetransmitUs: 320_000 };
 
@@ -14,7 +13,7 @@ describe('two transports on a lossy, reordering network', () => {
       const a = sim.addPeer('a', { role: 'controlling', timings }, { ip: '10.0.0.1', port: 5000 }, seed * 10 + 1);
       const b = sim.addPeer('b', { role: 'controlled', timings }, { ip: '10.0.0.2', port: 6000 }, seed * 10 + 2);
       sim.connect(a, seed % 2 === 0 ? 'client' : 'server', b);
-      const done = await sim.runUntil(() => connected(a) && connected(b), 20_000_000);
+      const done = await sim.runUntil(() => isConnected(a) && isConnected(b), 20_000_000);
       assert.ok(done, `connected within 20 s of simulated time (lost ${sim.dropped} of ${sim.dropped + sim.delivered})`);
       assert.ok(sim.dropped > 0, 'the network did lose packets');
 

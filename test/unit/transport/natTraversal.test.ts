@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { TransportSimulation, rtpPacket, type Peer } from '../../helpers/TransportSimulation.js';
-
-const connected = (p: Peer): boolean => p.events.some((e) => e.kind === 'connected');
+import { TransportSimulation, isConnected, rtpPacket, type Peer } from '../../helpers/TransportSimulation.js';
 
 describe('server-reflexive candidates and NAT traversal', () => {
   it('gathers a srflx candidate from a STUN server, trickles it, and connects through the NAT with it', async () => {
@@ -28,7 +26,7 @@ describe('server-reflexive candidates and NAT traversal', () => {
           b.transport.addRemoteCandidate(sim.now, e.candidate);
         }
       }
-      return connected(a) && connected(b);
+      return isConnected(a) && isConnected(b);
     }, 5_000_000);
     assert.ok(done, 'connected through the NAT');
     const srflx = a.events.find((e) => e.kind === 'local-candidate');
@@ -62,7 +60,7 @@ describe('IPv6 and dual stack', () => {
     const a = sim.addPeer('a', { role: 'controlling' }, { ip: '2001:db8::1', port: 5000 }, 1);
     const b = sim.addPeer('b', { role: 'controlled' }, { ip: '2001:db8::2', port: 6000 }, 2);
     sim.connect(a, 'server', b);
-    assert.ok(await sim.runUntil(() => connected(a) && connected(b), 2_000_000));
+    assert.ok(await sim.runUntil(() => isConnected(a) && isConnected(b), 2_000_000));
     assert.equal(a.transport.localParameters().candidates[0]?.ip, '2001:db8::1');
     assert.equal(a.transport.stats().selectedRemote?.ip, '2001:db8::2');
   });

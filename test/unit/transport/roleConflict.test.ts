@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { TransportSimulation, type Peer } from '../../helpers/TransportSimulation.js';
-
-const connected = (p: Peer): boolean => p.events.some((e) => e.kind === 'connected');
+import { TransportSimulation, isConnected, type Peer } from '../../helpers/TransportSimulation.js';
 
 describe('ICE role conflict (RFC 8445 section 7.3.1.1)', () => {
   for (const role of ['controlling', 'controlled'] as const) {
@@ -13,7 +11,7 @@ describe('ICE role conflict (RFC 8445 section 7.3.1.1)', () => {
       const b = sim.addPeer('b', { role }, { ip: '10.0.0.2', port: 6000 }, 202);
       sim.connect(a, 'client', b);
       const completed = (p: Peer) => p.transport.stats().iceState === 'completed';
-      assert.ok(await sim.runUntil(() => connected(a) && connected(b) && completed(a) && completed(b), 5_000_000), 'both connected');
+      assert.ok(await sim.runUntil(() => isConnected(a) && isConnected(b) && completed(a) && completed(b), 5_000_000), 'both connected');
       const roles = [a.transport.stats().iceRole, b.transport.stats().iceRole].sort();
       assert.deepEqual(roles, ['controlled', 'controlling'], 'one side switched');
       const conflicts = (a.transport.stats().roleConflicts as number) + (b.transport.stats().roleConflicts as number);

@@ -1,0 +1,118 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+
+import { GatewayError } from '../../errors/GatewayError.js';
+import type { PeerRegistry } from '../../session/peers/PeerRegistry.js';
+import { MAX_TTL, MIN_TTL } from '../../signaling/PeerCredential.js';
+import { isValidPeerId } from '../../signaling/protocol.js';
+import { command } from '../command.js';
+import { methodNotAllowed } from '../errorHandler.js';
+import { validateBody } from '../validateBody.js';
+
+export interface PeerRoutesDeps {
+  readonly peers: PeerRegistry;
+  readonly eventTimeoutMs: number;
+}
+
+/** PeerCredential in the spec. */
+const credential = z.object({
+  timestamp: z.number().int().nonnegative(),
+  ttl: z.number().int().min(MIN_TTL).max(MAX_TTL),
+  authToken: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'authToken must be base64').max(256),
+});
+
+/** PeerOptions in the spec. */
+const peerOptions = z.object({
+  key: z.string().min(1).max(256),
+  domain: z.string().min(1).max(253),
+  peer_id: z
+    .string()
+    .refine(isValidPeerId, 'peer_id may only hold letters and digits, joined by single spaces, "-" or "_" (the PeerJS rule)')
+    .optional(),
+  turn: z.boolean().optional(),
+  credential: credential.optional(),
+});
+
+const token = (req: Request): string | undefined => (typeof req.query['token'] === 'string' ? req.query['token'] : undefined);
+const peerId = (req: Request): string => String(req.params['peer_id']);
+
+/**
+ * The peer endpoints: POST /peers, DELETE /peers/{id}, GET /peers/{id}/events (long poll),
+ * GET /peers/{id}/status, PUT /peers/{id}/credential.
+ */
+export function peerRoutes({ peers, eventTimeoutMs }: PeerRoutesDeps): Router {
+  const router = Router();
+
+  router
+    .route('/peers')
+    .post(
+      command('PEERS_CREATE', async (req, res) => {
+        const body = validateBody(peerOptions, req.body);
+        const peer = await peers.create({
+          key: body.key,
+          domain: body.domain,
+          peerId: body.peer_id,
+          turn: body.turn ?? true,
+          credential: body.credential,
+        });
+        res.status(201).json({ command_type: 'PEERS_CREATE', params: { peer_id: peer.id, token: peer.token } });
+      }),
+    )
+    .all(methodNotAllowed(['POST'], 'PEERS_CREATE'));
+
+  router
+    .route('/peers/:peer_id')
+    .delete(
+      command('PEERS_DELETE', (req, res) => {
+        peers.delete(peerId(req), token(req));
+        res.status(204).end();
+      }),
+    )
+    .all(methodNotAllowed(['DELETE'], 'PEERS_DELETE'));
+
+  router
+    .route('/peers/:peer_id/events')
+    .get(
+      command('PEERS_EVENTS', async (req: Request, res: Response) => {
+        const peer = peers.get(peerId(req), token(req));
+        // A peer closed by an error stays readable until its last events are taken.
+        if (peer.isClosed && peer.events.length === 0) throw GatewayError.notFound('peer_id', peer.id);
+        // The poll ends early if the client goes away, so no event is handed to a dead request.
+        const gone = new AbortController();
+        res.on('close', () => gone.abort());
+        const event = await peer.events.next(eventTimeoutMs, gone.signal);
+        if (event === undefined) {
+          if (gone.signal.aborted) return;
+          if (peer.isClosed) throw GatewayError.notFound('peer_id', peer.id);
+          throw new GatewayError('REQUEST_TIMEOUT', [{ field: '', message: `no event within ${eventTimeoutMs / 1000} s; poll again` }]);
+        }
+        res.status(200).json(event);
+      }),
+    )
+    .all(methodNotAllowed(['GET'], 'PEERS_EVENTS'));
+
+  router
+    .route('/peers/:peer_id/status')
+    .get(
+      command('PEERS_STATUS', (req, res) => {
+        const peer = peers.get(peerId(req), token(req));
+        res.status(200).json({ peer_id: peer.id, disconnected: peer.disconnected });
+      }),
+    )
+    .all(methodNotAllowed(['GET'], 'PEERS_STATUS'));
+
+  router
+    .route('/peers/:peer_id/credential')
+    .put(
+      command('PEERS_CREDENTIAL_UPDATE', (req, res) => {
+        const peer = peers.get(peerId(req), token(req));
+        const body = validateBody(credential, req.body);
+        // Without authentication there is nothing to renew: accepted and ignored, as the spec says.
+        if (peer.usesCredential) peer.renewCredential(body);
+        res.status(200).json({ command_type: 'PEERS_CREDENTIAL_UPDATE', params: { credential: body } });
+      }),
+    )
+    .all(methodNotAllowed(['PUT'], 'PEERS_CREDENTIAL_UPDATE'));
+
+  return router;
+}

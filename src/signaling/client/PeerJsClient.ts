@@ -1,0 +1,221 @@
+import { WebSocket } from 'ws';
+
+import type { Logger } from '../../log/createLogger.js';
+import { SERVER_ERRORS, WEBSOCKET_SUFFIX, type ServerMessage } from '../protocol.js';
+
+/** The peer error names of the SkyWay contract (PeerEventMessage.error_message). */
+export type PeerErrorName =
+  | 'INVALID_ID'
+  | 'INVALID_KEY'
+  | 'UNAVAILABLE_ID'
+  | 'SERVER_DISCONNECTED'
+  | 'SERVER_ERROR'
+  | 'SOCKET_ERROR'
+  | 'SOCKET_CLOSED';
+
+export interface PeerJsClientListener {
+  /** The server bound our id (its first OPEN). Reconnections do not repeat it. */
+  onOpen(): void;
+  /** A relayed OFFER, ANSWER, CANDIDATE, LEAVE or EXPIRE. */
+  onMessage(message: ServerMessage): void;
+  onDisconnected(): void;
+  onReconnected(): void;
+  /** `fatal`: the client has closed for good (the id is taken, the key or credential refused). */
+  onError(name: PeerErrorName, message: string, fatal: boolean): void;
+}
+
+export interface PeerJsClientOptions {
+  /** ws:// or wss:// URL of the server's mount path, ending with "/". */
+  serverUrl: string;
+  key: string;
+  id: string;
+  token: string;
+  heartbeatMs?: number;
+  connectTimeoutMs?: number;
+  /** Waits between reconnection attempts; the last one repeats. */
+  reconnectDelaysMs?: number[];
+  /** Messages kept while disconnected, sent on reconnection. */
+  maxQueued?: number;
+}
+
+/**
+ * A gateway peer's connection to a PeerJS server (the embedded one or any other): the same
+ * protocol the stock peerjs client speaks. It sends heartbeats, reconnects with the same id and
+ * token after an outage, and queues outgoing messages meanwhile.
+ */
+export class PeerJsClient {
+  private socket: WebSocket | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private attempt = 0;
+  private opened = false;
+  private connectedOnce = false;
+  private up = false;
+  private closed = false;
+  private readonly queue: string[] = [];
+  private token: string;
+
+  constructor(
+    private readonly options: PeerJsClientOptions,
+    private readonly listener: PeerJsClientListener,
+    private readonly logger: Logger,
+  ) {
+    this.token = options.token;
+  }
+
+  get connected(): boolean {
+    return this.socket?.readyState === WebSocket.OPEN;
+  }
+
+  /** Opens the WebSocket; rejects with a clear message if the server cannot be reached. */
+  connect(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      this.open(
+        () => {
+          settled = true;
+          this.connectedOnce = true;
+          resolve();
+        },
+        (error) => {
+          if (settled) return;
+          settled = true;
+          reject(new Error(`cannot reach the signaling server at ${this.options.serverUrl}: ${error.message}`));
+        },
+      );
+    });
+  }
+
+  /** Sends a protocol message; while reconnecting it is queued (oldest dropped when full). */
+  send(message: object): void {
+    if (this.closed) return;
+    const text = JSON.stringify(message);
+    if (this.connected) {
+      this.socket!.send(text);
+      return;
+    }
+    this.queue.push(text);
+    if (this.queue.length > (this.options.maxQueued ?? 200)) this.queue.shift();
+  }
+
+  /** A renewed credential travels as the token on later reconnections. */
+  setToken(token: string): void {
+    this.token = token;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopTimers();
+    const socket = this.socket;
+    this.socket = undefined;
+    socket?.removeAllListeners();
+    socket?.on('error', () => undefined);
+    if (socket?.readyState === WebSocket.CONNECTING) socket.terminate();
+    else socket?.close();
+  }
+
+  private url(): string {
+    const url = new URL(`${WEBSOCKET_SUFFIX}`, this.options.serverUrl);
+    url.searchParams.set('key', this.options.key);
+    url.searchParams.set('id', this.options.id);
+    url.searchParams.set('token', this.token);
+    url.searchParams.set('version', '1.5.5');
+    return url.toString();
+  }
+
+  private open(onOpen: () => void, onFail: (error: Error) => void): void {
+    const socket = new WebSocket(this.url(), { handshakeTimeout: this.options.connectTimeoutMs ?? 5000, perMessageDeflate: false });
+    this.socket = socket;
+    socket.on('error', (error) => {
+      this.logger.debug({ err: error }, 'signaling socket error');
+      if (socket.readyState !== WebSocket.OPEN) onFail(error);
+    });
+    socket.on('open', () => {
+      this.attempt = 0;
+      this.up = true;
+      this.startHeartbeat();
+      for (const text of this.queue.splice(0)) socket.send(text);
+      onOpen();
+    });
+    socket.on('message', (data) => this.onMessage(data.toString()));
+    socket.on('close', () => {
+      if (this.socket !== socket || this.closed) return;
+      this.stopTimers();
+      if (!this.connectedOnce) return;
+      if (this.up) {
+        this.up = false;
+        this.listener.onDisconnected();
+      }
+      this.scheduleReconnect();
+    });
+  }
+
+  private onMessage(text: string): void {
+    let message: ServerMessage;
+    try {
+      message = JSON.parse(text) as ServerMessage;
+      if (typeof message !== 'object' || message === null || typeof message.type !== 'string') throw new Error('no type');
+    } catch {
+      this.logger.warn('ignoring a signaling message that is not a JSON object with a type');
+      return;
+    }
+    switch (message.type) {
+      case 'OPEN':
+        if (!this.opened) {
+          this.opened = true;
+          this.listener.onOpen();
+        }
+        return;
+      case 'ID-TAKEN':
+        return this.fail('UNAVAILABLE_ID', `the id ${this.options.id} is taken`);
+      case 'ERROR':
+        return this.onServerError(String((message.payload as { msg?: unknown } | undefined)?.msg ?? 'unknown error'));
+      case 'HEARTBEAT':
+        return;
+      default:
+        this.listener.onMessage(message);
+    }
+  }
+
+  private onServerError(msg: string): void {
+    if (msg === SERVER_ERRORS.invalidKey) return this.fail('INVALID_KEY', 'the signaling server refused the key');
+    if (msg === SERVER_ERRORS.invalidCredential || msg === SERVER_ERRORS.expiredCredential) {
+      return this.fail('INVALID_KEY', `the signaling server refused the credential: ${msg}`);
+    }
+    if (msg === SERVER_ERRORS.invalidId) return this.fail('INVALID_ID', `the signaling server refused the id ${this.options.id}`);
+    this.fail('SERVER_ERROR', `the signaling server reported: ${msg}`);
+  }
+
+  private fail(name: PeerErrorName, message: string): void {
+    this.close();
+    this.listener.onError(name, message, true);
+  }
+
+  private startHeartbeat(): void {
+    this.heartbeat = setInterval(() => {
+      if (this.connected) this.socket!.send('{"type":"HEARTBEAT"}');
+    }, this.options.heartbeatMs ?? 5000);
+    this.heartbeat.unref();
+  }
+
+  private stopTimers(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.heartbeat = undefined;
+    this.reconnectTimer = undefined;
+  }
+
+  private scheduleReconnect(): void {
+    const delays = this.options.reconnectDelaysMs ?? [250, 500, 1000, 2000, 5000];
+    const delay = delays[Math.min(this.attempt, delays.length - 1)]!;
+    this.attempt++;
+    this.reconnectTimer = setTimeout(() => {
+      if (this.closed) return;
+      this.open(
+        () => this.listener.onReconnected(),
+        () => undefined, // the close that follows schedules the next attempt
+      );
+    }, delay);
+  }
+}

@@ -1,0 +1,44 @@
+/** Settings of the embedded PeerJS-compatible signaling server. Defaults follow the `peer` package. */
+export interface SignalingConfig {
+  readonly host: string;
+  readonly port: number;
+  /** Mount path; the WebSocket is at `{path}peerjs`. Always starts and ends with "/". */
+  readonly path: string;
+  /** The API key clients must present. */
+  readonly key: string;
+  /** When set, peers must present a credential (see PeerCredential). */
+  readonly secret: string | undefined;
+  /** Whether `GET {path}{key}/peers` lists connected ids. */
+  readonly allowDiscovery: boolean;
+  /** Messages for an absent peer wait this long before the sender gets EXPIRE. */
+  readonly expireTimeoutMs: number;
+  /** A client silent (no heartbeat, no message) for this long is dropped. */
+  readonly aliveTimeoutMs: number;
+  readonly maxClients: number;
+  /** Largest WebSocket message accepted; a larger one closes that client's socket. */
+  readonly maxMessageBytes: number;
+  /** Messages kept per absent destination (more are dropped with an EXPIRE to the sender). */
+  readonly maxQueuedPerPeer: number;
+}
+
+export const DEFAULT_SIGNALING: SignalingConfig = {
+  host: '127.0.0.1',
+  port: 9000,
+  path: '/',
+  key: 'peerjs',
+  secret: undefined,
+  allowDiscovery: false,
+  expireTimeoutMs: 5000,
+  aliveTimeoutMs: 90000,
+  maxClients: 50000,
+  maxMessageBytes: 256 * 1024,
+  maxQueuedPerPeer: 100,
+};
+
+/** "/x" and "x/" and "x" all become "/x/"; "" becomes "/". */
+export function normalizeMountPath(path: string): string {
+  let p = path.trim();
+  if (!p.startsWith('/')) p = `/${p}`;
+  if (!p.endsWith('/')) p = `${p}/`;
+  return p;
+}
