@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -30,9 +32,20 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
+/** Files the test page may load, by URL path (e.g. the stock peerjs bundle). */
+const STATIC: Record<string, string> = {
+  '/peerjs.min.js': join(import.meta.dirname, '..', '..', 'node_modules', 'peerjs', 'dist', 'peerjs.min.js'),
+};
+
 export async function launchChromium(): Promise<TestBrowser> {
   let html = '<!doctype html><title>webrtc-gateway test</title>';
-  const server: Server = createServer((_req, res) => {
+  const server: Server = createServer((req, res) => {
+    const file = STATIC[req.url ?? ''];
+    if (file) {
+      res.setHeader('content-type', 'text/javascript');
+      res.end(readFileSync(file));
+      return;
+    }
     res.setHeader('content-type', 'text/html');
     res.end(html);
   });
