@@ -1,15 +1,10 @@
+import type { SignalingConfig } from '../signaling/server/SignalingConfig.js';
+
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** The embedded PeerJS-compatible signaling server's settings (when it runs). */
-export interface EmbeddedSignalingConfig {
-  readonly host: string;
-  readonly port: number;
-  readonly path: string;
-  readonly key: string;
-  readonly secret: string | undefined;
-  readonly allowDiscovery: boolean;
-}
+/** The embedded signaling server's settings a user configures; the rest keep their defaults. */
+export type EmbeddedSignalingConfig = Pick<SignalingConfig, 'host' | 'port' | 'path' | 'key' | 'secret' | 'allowDiscovery'>;
 
 /** The gateway's settings after defaults, config file, environment and flags are merged. */
 export interface GatewayConfig {
