@@ -6,6 +6,7 @@ import { createApp } from './api/createApp.js';
 import type { GatewayConfig } from './config/GatewayConfig.js';
 import { createLogger, type Logger } from './log/createLogger.js';
 import { NativeEngine } from './native/NativeEngine.js';
+import { DataConnectionRegistry } from './session/data/DataConnectionRegistry.js';
 import { PeerRegistry } from './session/peers/PeerRegistry.js';
 import { PortAllocator } from './session/ports/PortAllocator.js';
 import { PortRegistry } from './session/ports/PortRegistry.js';
@@ -30,6 +31,7 @@ export class Gateway {
     readonly engine: NativeEngine,
     readonly ports: PortRegistry,
     readonly peers: PeerRegistry,
+    readonly dataConnections: DataConnectionRegistry,
     /** The embedded signaling server, when it runs. */
     readonly signaling: SignalingServer | undefined,
     private readonly server: Server,
@@ -60,10 +62,21 @@ export class Gateway {
       const host = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '[::1]' : address.includes(':') ? `[${address}]` : address;
       return `ws://${host}:${port}${signaling!.config.path}`;
     };
-    const peers = new PeerRegistry({ signalingUrl, logger });
+    const dataConnections = new DataConnectionRegistry({
+      ports,
+      bufferLimitBytes: config.dataBufferLimitBytes,
+      logger: logger.child({ subsystem: 'data' }),
+    });
+    const peers = new PeerRegistry({
+      signalingUrl,
+      logger,
+      onSignal: (peer, message) => dataConnections.handleSignal(peer, message),
+      onPeerClosed: (peer) => dataConnections.closePeer(peer),
+    });
     const app = createApp({
       ports,
       peers,
+      dataConnections,
       advertisedIpV4: config.advertisedIpV4,
       eventTimeoutMs: config.eventTimeoutMs,
       logger: logger.child({ subsystem: 'api' }),
@@ -78,7 +91,7 @@ export class Gateway {
       engine.close();
       throw error;
     }
-    const gateway = new Gateway(config, logger, engine, ports, peers, signaling, server);
+    const gateway = new Gateway(config, logger, engine, ports, peers, dataConnections, signaling, server);
     const { address, port } = gateway.apiAddress;
     logger.info({ api: `http://${address.includes(':') ? `[${address}]` : address}:${port}` }, 'REST API listening');
     return gateway;
@@ -101,6 +114,7 @@ export class Gateway {
     // Long-polls and idle keep-alive sockets must not hold the shutdown up.
     this.server.closeAllConnections();
     await closed;
+    this.dataConnections.closeAll();
     this.peers.closeAll();
     await this.signaling?.stop();
     await this.ports.closeAll();

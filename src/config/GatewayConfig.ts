@@ -29,4 +29,6 @@ export interface GatewayConfig {
   readonly signalingUrl: string | undefined;
   /** Idle time after which a long-poll answers 408. */
   readonly eventTimeoutMs: number;
+  /** Bytes queued in a DataChannel past which further datagrams for it are dropped and counted. */
+  readonly dataBufferLimitBytes: number;
 }

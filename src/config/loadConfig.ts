@@ -72,6 +72,7 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
     signaling,
     signalingUrl,
     eventTimeoutMs: get('event_timeout_ms', 30000, integerIn(1000, 600000)),
+    dataBufferLimitBytes: get('data_buffer_limit', 1 << 20, integerIn(16 * 1024, 8 * 1024 * 1024)),
   };
   if (config.portMin > config.portMax) {
     throw new ConfigError(`port_min (${config.portMin}) must not be greater than port_max (${config.portMax})`);

@@ -49,4 +49,10 @@ export const SETTINGS: readonly SettingSpec[] = [
     'The PeerJS server gateway peers connect to: ws:// or wss:// URL with the mount path, e.g. wss://peers.example.com/myapp/.',
   ),
   setting('event_timeout_ms', 'integer', '30000', 'How long a GET .../events long-poll waits for an event before answering 408.'),
+  setting(
+    'data_buffer_limit',
+    'integer',
+    '1048576',
+    'Bytes a DataChannel may have queued; past it, datagrams for that connection are dropped and counted (backpressure).',
+  ),
 ];

@@ -6,7 +6,6 @@ import type { Page } from 'playwright-core';
 
 import type { Gateway } from '../../src/Gateway.js';
 import { computeAuthToken, encodeCredentialToken } from '../../src/signaling/PeerCredential.js';
-import type { ServerMessage } from '../../src/signaling/protocol.js';
 import { launchChromium, type TestBrowser } from '../helpers/chromium.js';
 import { waitFor } from '../helpers/proc.js';
 import { call, startTestGateway } from '../helpers/testGateway.js';
@@ -71,14 +70,16 @@ describe('the stock peerjs client in headless Chromium against the embedded sign
   it('a browser page reaches a gateway peer by its id', async () => {
     const base = `http://127.0.0.1:${gateway.apiAddress.port}`;
     const res = await call(base, 'POST', '/peers', { key: 'peerjs', domain: 'localhost', peer_id: 'the-gateway' });
-    const gatewayPeer = gateway.peers.get('the-gateway', res.body.params.token);
-    const signals: ServerMessage[] = [];
-    gatewayPeer.onSignal = (m) => signals.push(m);
+    const token = res.body.params.token;
+    assert.equal((await call(base, 'GET', `/peers/the-gateway/events?token=${token}`)).body.event, 'OPEN');
     const page = await chromium.newPage(PAGE);
     try {
       await openPeer(page, 'browser', port);
       await page.evaluate(() => (window as unknown as { peer: any }).peer.connect('the-gateway'));
-      await waitFor(() => signals.some((m) => m.type === 'OFFER' && m.src === 'browser'), 10000, 'OFFER from the browser');
+      const event = await call(base, 'GET', `/peers/the-gateway/events?token=${token}`);
+      assert.equal(event.body.event, 'CONNECTION');
+      const status = await call(base, 'GET', `/data/connections/${event.body.data_params.data_connection_id}/status`);
+      assert.equal(status.body.remote_id, 'browser');
     } finally {
       await page.close();
     }

@@ -32,6 +32,7 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}): 
     signaling: { host: '127.0.0.1', port: 0, path: '/', key: 'peerjs', secret: undefined, allowDiscovery: false },
     signalingUrl: undefined,
     eventTimeoutMs: 30000,
+    dataBufferLimitBytes: 1 << 20,
     ...overrides,
   };
   const logs = new LogCapture();

@@ -1,23 +1,16 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 import type { Gateway } from '../../src/Gateway.js';
 import { threadCount, threadExists, waitFor } from '../helpers/proc.js';
+import { assertSkywayError } from '../helpers/skywayError.js';
 import { call, startTestGateway, type LogCapture } from '../helpers/testGateway.js';
 import { bindableByAnotherProcess, sendDatagrams } from '../helpers/udp.js';
 
+const BLAST = fileURLToPath(new URL('../../bench/lib/blast.cjs', import.meta.url));
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
-
-/** The SkyWay error body, with at least one populated error. */
-function assertSkywayError(body: any, commandType: string, field?: string): void {
-  assert.equal(body.command_type, commandType);
-  assert.ok(Array.isArray(body.params.errors) && body.params.errors.length > 0, 'errors is a non-empty array');
-  for (const e of body.params.errors) {
-    assert.equal(typeof e.field, 'string');
-    assert.ok(typeof e.message === 'string' && e.message.length > 0);
-  }
-  if (field !== undefined) assert.ok(body.params.errors.some((e: any) => e.field === field), `an error about ${field}`);
-}
 
 describe('port resources over REST', () => {
   let gateway: Gateway;
@@ -62,6 +55,7 @@ describe('port resources over REST', () => {
         assert.equal(status.port, body.port);
         assert.match(status.last_source, /^127\.0\.0\.1:\d+$/);
         assert.equal(status.dropped_oversize, 0);
+        assert.equal(status.kernel_drops, 0);
         assert.ok(logs.records.some((r) => r['msg'] === 'port receives datagrams' && r['id'] === id), 'the first sender is logged');
       });
 
@@ -93,6 +87,23 @@ describe('port resources over REST', () => {
       });
     });
   }
+
+  it('shows datagrams the kernel dropped before the port could read them as kernel_drops', async () => {
+    const { body } = await call(base, 'POST', '/data', {});
+    const count = 20000;
+    // spawnSync blocks this event loop, and with it the in-process port, while the child sends
+    // 24 MB: far more than any socket receive buffer holds, so the kernel must drop some.
+    const child = spawnSync(process.execPath, [BLAST, String(body.port), String(count), '1200'], { timeout: 30_000 });
+    assert.equal(child.status, 0, String(child.stderr));
+    let status: any;
+    await waitFor(async () => {
+      status = (await call(base, 'GET', `/data/${body.data_id}/status`)).body;
+      return status.packets + status.kernel_drops === count;
+    }, 5000, 'every datagram either read or counted as dropped by the kernel');
+    assert.ok(status.kernel_drops > 0, `kernel_drops ${status.kernel_drops}`);
+    assert.ok(status.packets > 0);
+    assert.equal(status.bytes, status.packets * 1200);
+  });
 
   it('accepts a missing body, an empty body and a body without content type where the spec asks for {}', async () => {
     for (const path of ['/media/rtcp', '/data']) {

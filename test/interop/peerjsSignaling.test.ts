@@ -3,7 +3,6 @@ import { after, before, describe, it } from 'node:test';
 
 import type { Gateway } from '../../src/Gateway.js';
 import { computeAuthToken, encodeCredentialToken } from '../../src/signaling/PeerCredential.js';
-import type { ServerMessage } from '../../src/signaling/protocol.js';
 import { waitFor } from '../helpers/proc.js';
 import { startSignaling } from '../helpers/signaling.js';
 import { loadStockPeerjs, peerjsOptions } from '../helpers/stockPeerjs.js';
@@ -68,37 +67,33 @@ describe('the stock peerjs client (1.5.5) against the embedded signaling server'
     assert.equal((await failed(second)).type, 'unavailable-id');
   });
 
-  it('reaches a gateway peer: a stock client connecting to it sends an OFFER the gateway peer receives', async () => {
-    const res = await call(`http://127.0.0.1:${gateway.apiAddress.port}`, 'POST', '/peers', { key: 'peerjs', domain: 'localhost', peer_id: 'gateway-side' });
+  it('reaches a gateway peer: a stock client connecting to it shows up as a CONNECTION event with its metadata', async () => {
+    const base = `http://127.0.0.1:${gateway.apiAddress.port}`;
+    const res = await call(base, 'POST', '/peers', { key: 'peerjs', domain: 'localhost', peer_id: 'gateway-side' });
     assert.equal(res.status, 201);
-    const gatewayPeer = gateway.peers.get('gateway-side', res.body.params.token);
-    const signals: ServerMessage[] = [];
-    gatewayPeer.onSignal = (m) => signals.push(m);
-    await waitFor(() => gatewayPeer.isOpen, 3000, 'gateway peer open');
+    const token = res.body.params.token;
+    assert.equal((await call(base, 'GET', `/peers/gateway-side/events?token=${token}`)).body.event, 'OPEN');
     const browser = make('browser-like');
     await opened(browser);
     browser.connect('gateway-side', { metadata: { from: 'test' } });
-    await waitFor(() => signals.some((m) => m.type === 'OFFER'), 3000, 'OFFER at the gateway peer');
-    const offer = signals.find((m) => m.type === 'OFFER')!;
-    assert.equal(offer.src, 'browser-like');
-    assert.equal((offer.payload as { type: string }).type, 'data');
-    assert.deepEqual((offer.payload as { metadata: unknown }).metadata, { from: 'test' });
-    // And back: the gateway peer's messages reach the stock client (here: LEAVE for that connection).
-    gatewayPeer.signal({ type: 'LEAVE', dst: 'browser-like', payload: { connectionId: (offer.payload as { connectionId: string }).connectionId } });
+    const connection = await call(base, 'GET', `/peers/gateway-side/events?token=${token}`);
+    assert.equal(connection.body.event, 'CONNECTION');
+    const status = await call(base, 'GET', `/data/connections/${connection.body.data_params.data_connection_id}/status`);
+    assert.equal(status.body.remote_id, 'browser-like');
+    assert.deepEqual(status.body.metadata, { from: 'test' });
   });
 
   it('two gateway peers find each other through it', async () => {
     const base = `http://127.0.0.1:${gateway.apiAddress.port}`;
     const a = await call(base, 'POST', '/peers', { key: 'peerjs', domain: 'localhost', peer_id: 'gw-a' });
     const b = await call(base, 'POST', '/peers', { key: 'peerjs', domain: 'localhost', peer_id: 'gw-b' });
-    const peerA = gateway.peers.get('gw-a', a.body.params.token);
-    const peerB = gateway.peers.get('gw-b', b.body.params.token);
-    const atB: ServerMessage[] = [];
-    peerB.onSignal = (m) => atB.push(m);
-    await waitFor(() => peerA.isOpen && peerB.isOpen, 3000, 'both open');
-    peerA.signal({ type: 'OFFER', dst: 'gw-b', payload: { connectionId: 'mc_x', type: 'media' } });
-    await waitFor(() => atB.length > 0, 3000, 'OFFER relayed');
-    assert.deepEqual(atB[0], { type: 'OFFER', dst: 'gw-b', payload: { connectionId: 'mc_x', type: 'media' }, src: 'gw-a' });
+    const tokenB = b.body.params.token;
+    assert.equal((await call(base, 'GET', `/peers/gw-b/events?token=${tokenB}`)).body.event, 'OPEN');
+    const dc = await call(base, 'POST', '/data/connections', { peer_id: 'gw-a', token: a.body.params.token, target_id: 'gw-b' });
+    assert.equal(dc.status, 202);
+    const atB = await call(base, 'GET', `/peers/gw-b/events?token=${tokenB}`);
+    assert.equal(atB.body.event, 'CONNECTION');
+    assert.equal((await call(base, 'GET', `/data/connections/${atB.body.data_params.data_connection_id}/status`)).body.remote_id, 'gw-a');
   });
 });
 

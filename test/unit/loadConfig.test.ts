@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       signaling: { host: '127.0.0.1', port: 9000, path: '/', key: 'peerjs', secret: undefined, allowDiscovery: false },
       signalingUrl: undefined,
       eventTimeoutMs: 30000,
+      dataBufferLimitBytes: 1048576,
     });
     assert.deepEqual(warnings, []);
   });

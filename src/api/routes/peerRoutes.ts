@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 
 import { GatewayError } from '../../errors/GatewayError.js';
@@ -7,6 +7,7 @@ import { MAX_TTL, MIN_TTL } from '../../signaling/PeerCredential.js';
 import { isValidPeerId } from '../../signaling/protocol.js';
 import { command } from '../command.js';
 import { methodNotAllowed } from '../errorHandler.js';
+import { answerLongPoll } from '../longPoll.js';
 import { validateBody } from '../validateBody.js';
 
 export interface PeerRoutesDeps {
@@ -73,20 +74,11 @@ export function peerRoutes({ peers, eventTimeoutMs }: PeerRoutesDeps): Router {
   router
     .route('/peers/:peer_id/events')
     .get(
-      command('PEERS_EVENTS', async (req: Request, res: Response) => {
+      command('PEERS_EVENTS', async (req, res) => {
         const peer = peers.get(peerId(req), token(req));
         // A peer closed by an error stays readable until its last events are taken.
-        if (peer.isClosed && peer.events.length === 0) throw GatewayError.notFound('peer_id', peer.id);
-        // The poll ends early if the client goes away, so no event is handed to a dead request.
-        const gone = new AbortController();
-        res.on('close', () => gone.abort());
-        const event = await peer.events.next(eventTimeoutMs, gone.signal);
-        if (event === undefined) {
-          if (gone.signal.aborted) return;
-          if (peer.isClosed) throw GatewayError.notFound('peer_id', peer.id);
-          throw new GatewayError('REQUEST_TIMEOUT', [{ field: '', message: `no event within ${eventTimeoutMs / 1000} s; poll again` }]);
-        }
-        res.status(200).json(event);
+        const source = { events: peer.events, ended: () => peer.isClosed, gone: () => GatewayError.notFound('peer_id', peer.id) };
+        await answerLongPoll(res, source, eventTimeoutMs);
       }),
     )
     .all(methodNotAllowed(['GET'], 'PEERS_EVENTS'));

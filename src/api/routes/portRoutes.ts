@@ -1,6 +1,9 @@
+import { isIPv6 } from 'node:net';
+
 import { Router } from 'express';
 import { z } from 'zod';
 
+import { kernelUdpDrops } from '../../session/ports/kernelUdpDrops.js';
 import type { PortRegistry } from '../../session/ports/PortRegistry.js';
 import type { PortKind, UdpPortResource } from '../../session/ports/UdpPortResource.js';
 import { command } from '../command.js';
@@ -98,6 +101,7 @@ export function portRoutes({ ports, advertisedIpV4 }: PortRoutesDeps): Router {
             packets: t.packets,
             bytes: t.bytes,
             dropped_oversize: t.droppedOversize,
+            kernel_drops: kernelUdpDrops(port.port, isIPv6(port.bindIp) ? 6 : 4) ?? null,
             socket_errors: t.socketErrors,
             last_source: t.lastSource,
           });

@@ -18,13 +18,16 @@ export interface GatewayPeerOptions {
   turn: boolean;
   credential: PeerCredential | undefined;
   serverUrl: string;
+  /** Relayed OFFER / ANSWER / CANDIDATE / LEAVE / EXPIRE messages, for the peer's connections. */
+  onSignal: (peer: GatewayPeer, message: ServerMessage) => void;
   /** Told once the peer has closed for good (by DELETE or a fatal signaling error). */
   onClosed: (peer: GatewayPeer) => void;
 }
 
 /**
- * A peer the gateway holds on a PeerJS server for a REST user: its signaling connection, its
- * event queue for long polling, and (in later layers) its data and media connections.
+ * A peer the gateway holds on a PeerJS server for a REST user: its signaling connection and its
+ * event queue for long polling. Its connections live in their registries and hear its signaling
+ * messages through `onSignal`.
  */
 export class GatewayPeer {
   readonly id: string;
@@ -35,8 +38,6 @@ export class GatewayPeer {
   private expiryTimer: NodeJS.Timeout | undefined;
   private state: 'connecting' | 'open' | 'closed' = 'connecting';
   private signalingDown = true;
-  /** Relayed OFFER / ANSWER / CANDIDATE / LEAVE / EXPIRE go here (connections subscribe). */
-  onSignal: ((message: ServerMessage) => void) | undefined;
 
   constructor(
     private readonly options: GatewayPeerOptions,
@@ -52,7 +53,9 @@ export class GatewayPeer {
       { serverUrl: options.serverUrl, key: options.key, id: options.id, token: signalingToken },
       {
         onOpen: () => this.onOpen(),
-        onMessage: (message) => this.onSignal?.(message),
+        onMessage: (message) => {
+          if (this.state !== 'closed') options.onSignal(this, message);
+        },
         onDisconnected: () => this.onDisconnected(),
         onReconnected: () => this.onReconnected(),
         onError: (name, message, fatal) => this.onError(name, message, fatal),

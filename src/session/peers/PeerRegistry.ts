@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../../errors/GatewayError.js';
 import type { Logger } from '../../log/createLogger.js';
 import type { PeerCredential } from '../../signaling/PeerCredential.js';
-import { isValidPeerId } from '../../signaling/protocol.js';
+import { isValidPeerId, type ServerMessage } from '../../signaling/protocol.js';
 import { GatewayPeer } from './GatewayPeer.js';
 
 export interface PeerCreateOptions {
@@ -18,6 +18,10 @@ export interface PeerRegistryOptions {
   /** The signaling server gateway peers use (resolved once the embedded one listens). */
   signalingUrl: () => string;
   logger: Logger;
+  /** Relayed PeerJS messages for a peer's connections. */
+  onSignal?: (peer: GatewayPeer, message: ServerMessage) => void;
+  /** A peer closed (deleted, or ended by a signaling error): its connections close with it. */
+  onPeerClosed?: (peer: GatewayPeer) => void;
   /** How long a peer closed by an error stays readable, so its ERROR and CLOSE events can be polled. */
   closedRetentionMs?: number;
 }
@@ -53,6 +57,7 @@ export class PeerRegistry {
         turn: options.turn,
         credential: options.credential,
         serverUrl: this.options.signalingUrl(),
+        onSignal: (p, message) => this.options.onSignal?.(p, message),
         onClosed: (p) => this.onClosed(p),
       },
       this.options.logger.child({ subsystem: 'peer', peer: id }),
@@ -92,6 +97,7 @@ export class PeerRegistry {
   }
 
   private onClosed(peer: GatewayPeer): void {
+    this.options.onPeerClosed?.(peer);
     if (this.peers.get(peer.id) !== peer) return;
     const timer = setTimeout(() => this.forget(peer), this.options.closedRetentionMs ?? 30_000);
     timer.unref();

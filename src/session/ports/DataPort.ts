@@ -4,19 +4,27 @@ import { isIPv6 } from 'node:net';
 import type { Logger } from '../../log/createLogger.js';
 import type { PortTraffic, UdpPortResource } from './UdpPortResource.js';
 
+const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/** Takes the datagrams arriving at a data port: a DataConnection it feeds. */
+export interface DatagramSink {
+  readonly id: string;
+  onDatagram(datagram: Buffer): void;
+}
+
 /**
  * A data port. DataChannel traffic is handled in JavaScript (see docs/ARCHITECTURE.md),
- * so this socket is a Node dgram socket rather than a native one.
+ * so this socket is a Node dgram socket rather than a native one. Every datagram that arrives
+ * goes to every connection the port feeds; connections also send their redirected datagrams
+ * from it, so a UDP program sees replies come from the port it sends to.
  */
 export class DataPort implements UdpPortResource {
   readonly kind = 'data' as const;
-  private readonly counters: PortTraffic = {
-    packets: 0,
-    bytes: 0,
-    droppedOversize: 0,
-    socketErrors: 0,
-    lastSource: null,
-  };
+  readonly family: 4 | 6;
+  private readonly sinks = new Set<DatagramSink>();
+  private readonly counters = { packets: 0, bytes: 0, socketErrors: 0 };
+  /** Formatted only when asked for: no string is built per datagram. */
+  private lastRemote: RemoteInfo | undefined;
   private closed = false;
 
   private constructor(
@@ -26,6 +34,7 @@ export class DataPort implements UdpPortResource {
     private readonly socket: Socket,
     private readonly logger: Logger,
   ) {
+    this.family = isIPv6(bindIp) ? 6 : 4;
     socket.on('message', (message, remote) => this.onMessage(message, remote));
     socket.on('error', (error) => {
       this.counters.socketErrors++;
@@ -36,7 +45,8 @@ export class DataPort implements UdpPortResource {
   /** Binds a socket; rejects with the errno as `code` (EADDRINUSE, ...) when it cannot. */
   static bind(id: string, bindIp: string, port: number, logger: Logger): Promise<DataPort> {
     return new Promise((resolve, reject) => {
-      const socket = createSocket({ type: isIPv6(bindIp) ? 'udp6' : 'udp4' });
+      // Bursts wait in the kernel while JavaScript is busy (the kernel caps this at rmem_max).
+      const socket = createSocket({ type: isIPv6(bindIp) ? 'udp6' : 'udp4', recvBufferSize: SOCKET_BUFFER_BYTES });
       const onError = (error: Error): void => {
         socket.close();
         reject(error);
@@ -50,22 +60,49 @@ export class DataPort implements UdpPortResource {
   }
 
   traffic(): PortTraffic {
-    return { ...this.counters };
+    return { ...this.counters, droppedOversize: 0, lastSource: this.lastRemote ? formatSource(this.lastRemote) : null };
+  }
+
+  usedBy(): string[] {
+    return [...this.sinks].map((s) => s.id);
+  }
+
+  /** Starts handing this port's datagrams to `sink`. */
+  attach(sink: DatagramSink): void {
+    this.sinks.add(sink);
+  }
+
+  detach(sink: DatagramSink): void {
+    this.sinks.delete(sink);
+  }
+
+  /** Sends a datagram from this port (same address family as the port). */
+  send(datagram: Buffer, port: number, address: string, done: (error: Error | null) => void): void {
+    if (this.closed) {
+      done(new Error('the data port is closed'));
+      return;
+    }
+    this.socket.send(datagram, port, address, done);
   }
 
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;
+    this.sinks.clear();
     return new Promise((resolve) => this.socket.close(() => resolve()));
   }
 
   private onMessage(message: Buffer, remote: RemoteInfo): void {
-    const source = remote.family === 'IPv6' ? `[${remote.address}]:${remote.port}` : `${remote.address}:${remote.port}`;
-    if (this.counters.lastSource === null) {
-      this.logger.info({ id: this.id, port: this.port, source }, 'port receives datagrams');
+    if (this.lastRemote === undefined) {
+      this.logger.info({ id: this.id, port: this.port, source: formatSource(remote) }, 'port receives datagrams');
     }
     this.counters.packets++;
     this.counters.bytes += message.length;
-    this.counters.lastSource = source;
+    this.lastRemote = remote;
+    for (const sink of this.sinks) sink.onDatagram(message);
   }
+}
+
+function formatSource(remote: RemoteInfo): string {
+  return remote.family === 'IPv6' ? `[${remote.address}]:${remote.port}` : `${remote.address}:${remote.port}`;
 }

@@ -37,6 +37,10 @@ export class NativeUdpPort implements UdpPortResource {
     };
   }
 
+  usedBy(): string[] {
+    return [];
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

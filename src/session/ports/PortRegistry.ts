@@ -60,9 +60,18 @@ export class PortRegistry {
     return [...this.ports.values()];
   }
 
-  /** Closes and forgets one port; the UDP port number can be bound again when this resolves. */
+  /**
+   * Closes and forgets one port; the UDP port number can be bound again when this resolves.
+   * A port that feeds a connection is kept: RESOURCE_IN_USE names the connections.
+   */
   async close(id: string, kinds: readonly PortKind[]): Promise<void> {
     const port = this.get(id, kinds);
+    const users = port.usedBy();
+    if (users.length > 0) {
+      throw new GatewayError('RESOURCE_IN_USE', [
+        { field: ID_FIELD[port.kind], message: `${id} feeds ${users.join(', ')}; delete those connections or give them another feed first` },
+      ]);
+    }
     this.ports.delete(id);
     try {
       await port.close();

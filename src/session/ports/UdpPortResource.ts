@@ -22,6 +22,8 @@ export interface UdpPortResource {
   /** The address the socket is bound to. */
   readonly bindIp: string;
   traffic(): PortTraffic;
+  /** Ids of the connections this port feeds; a port in use cannot be deleted. */
+  usedBy(): string[];
   /** Closes the socket; resolves once the port can be bound again. */
   close(): Promise<void>;
 }

@@ -1,0 +1,137 @@
+import { Router } from 'express';
+import { z } from 'zod';
+
+import { GatewayError } from '../../errors/GatewayError.js';
+import type { DataConnection } from '../../session/data/DataConnection.js';
+import type { DataConnectionRegistry } from '../../session/data/DataConnectionRegistry.js';
+import { redirectTarget } from '../../session/data/RedirectTarget.js';
+import { SERIALIZATIONS, type SerializationName } from '../../session/data/serialization/DataSerialization.js';
+import type { PeerRegistry } from '../../session/peers/PeerRegistry.js';
+import type { DataPort } from '../../session/ports/DataPort.js';
+import type { PortRegistry } from '../../session/ports/PortRegistry.js';
+import { dataChannelInit } from '../../signaling/connectionPayloads.js';
+import { isValidPeerId } from '../../signaling/protocol.js';
+import { command } from '../command.js';
+import { methodNotAllowed } from '../errorHandler.js';
+import { answerLongPoll } from '../longPoll.js';
+import { validateBody } from '../validateBody.js';
+
+export interface DataConnectionRoutesDeps {
+  readonly peers: PeerRegistry;
+  readonly ports: PortRegistry;
+  readonly dataConnections: DataConnectionRegistry;
+  readonly eventTimeoutMs: number;
+}
+
+/** DataConnectionRedirectOptions: ip_v4 or ip_v6 (ip_v4 wins when both are given) and a port. */
+const redirectOptions = z
+  .object({ ip_v4: z.ipv4().optional(), ip_v6: z.ipv6().optional(), port: z.number().int().min(1).max(65535) })
+  .refine((o) => o.ip_v4 !== undefined || o.ip_v6 !== undefined, { message: 'ip_v4 or ip_v6 is required', path: ['ip_v4'] });
+
+const serialization = z.enum(Object.keys(SERIALIZATIONS) as [SerializationName, ...SerializationName[]]);
+
+/** PeerConnectOptions. */
+const connectOptions = z.object({
+  peer_id: z.string().min(1),
+  token: z.string().min(1),
+  target_id: z.string().refine(isValidPeerId, 'target_id is not a valid peer id'),
+  options: z
+    .object({ metadata: z.unknown().optional(), serialization: serialization.optional(), dcInit: dataChannelInit.optional() })
+    .optional(),
+  params: z.object({ data_id: z.string().min(1).optional() }).optional(),
+  redirect_params: redirectOptions.optional(),
+});
+
+/** DataConnectionPutOptions. */
+const putOptions = z.object({
+  feed_params: z.object({ data_id: z.string().min(1) }).optional(),
+  redirect_params: redirectOptions.optional(),
+});
+
+/**
+ * The DataConnection endpoints: POST /data/connections, PUT and DELETE
+ * /data/connections/{id}, GET .../events (long poll) and .../status. Mounted before the data
+ * port routes, so "connections" is never taken for a data_id.
+ */
+export function dataConnectionRoutes({ peers, ports, dataConnections, eventTimeoutMs }: DataConnectionRoutesDeps): Router {
+  const router = Router();
+  const dataPort = (id: string, field: string): DataPort => {
+    try {
+      return ports.get(id, ['data']) as DataPort;
+    } catch {
+      throw GatewayError.notFound(field, id);
+    }
+  };
+  const openConnection = (id: string): DataConnection => {
+    const connection = dataConnections.get(id);
+    if (connection.state === 'closed') throw new GatewayError('NOT_FOUND', [{ field: 'data_connection_id', message: `${id} has closed` }]);
+    return connection;
+  };
+  const connectionId = (params: Record<string, unknown>): string => String(params['data_connection_id']);
+
+  router
+    .route('/data/connections')
+    .post(
+      command('PEERS_CONNECT', async (req, res) => {
+        const body = validateBody(connectOptions, req.body);
+        const peer = peers.get(body.peer_id, body.token);
+        if (body.target_id === peer.id) throw GatewayError.invalid('target_id', 'a peer cannot connect to itself');
+        const feed = body.params?.data_id === undefined ? undefined : dataPort(body.params.data_id, 'params.data_id');
+        const connection = await dataConnections.connect(peer, {
+          targetId: body.target_id,
+          metadata: body.options?.metadata,
+          serialization: body.options?.serialization ?? 'BINARY',
+          dcInit: body.options?.dcInit ?? {},
+          feed,
+          redirect: body.redirect_params ? redirectTarget(body.redirect_params) : undefined,
+        });
+        res.status(202).json({ command_type: 'PEERS_CONNECT', params: { data_connection_id: connection.id } });
+      }),
+    )
+    .all(methodNotAllowed(['POST'], 'PEERS_CONNECT'));
+
+  router
+    .route('/data/connections/:data_connection_id')
+    .put(
+      command('DATA_CONNECTION_PUT', (req, res) => {
+        const connection = openConnection(connectionId(req.params));
+        const body = validateBody(putOptions, req.body);
+        if (body.feed_params) connection.setFeed(dataPort(body.feed_params.data_id, 'feed_params.data_id'));
+        if (body.redirect_params) connection.setRedirect(redirectTarget(body.redirect_params));
+        res.status(200).json({ command_type: 'DATA_CONNECTION_PUT', data_id: connection.feed?.id ?? null });
+      }),
+    )
+    .delete(
+      command('DATA_CONNECTION_DELETE', (req, res) => {
+        dataConnections.delete(connectionId(req.params));
+        res.status(204).end();
+      }),
+    )
+    .all(methodNotAllowed(['PUT', 'DELETE'], 'DATA_CONNECTION'));
+
+  router
+    .route('/data/connections/:data_connection_id/events')
+    .get(
+      command('DATA_CONNECTION_EVENTS', async (req, res) => {
+        const connection = dataConnections.get(connectionId(req.params));
+        const source = {
+          events: connection.events,
+          ended: () => connection.state === 'closed',
+          gone: () => GatewayError.notFound('data_connection_id', connection.id),
+        };
+        await answerLongPoll(res, source, eventTimeoutMs);
+      }),
+    )
+    .all(methodNotAllowed(['GET'], 'DATA_CONNECTION_EVENTS'));
+
+  router
+    .route('/data/connections/:data_connection_id/status')
+    .get(
+      command('DATA_CONNECTION_STATUS', (req, res) => {
+        res.status(200).json(dataConnections.get(connectionId(req.params)).status());
+      }),
+    )
+    .all(methodNotAllowed(['GET'], 'DATA_CONNECTION_STATUS'));
+
+  return router;
+}

@@ -1,0 +1,283 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+
+import { GatewayError } from '../../errors/GatewayError.js';
+import type { Logger } from '../../log/createLogger.js';
+import {
+  answerPayload,
+  candidatePayload,
+  connectionIdOf,
+  offerPayload,
+  type DataChannelInitOptions,
+  type OfferPayload,
+} from '../../signaling/connectionPayloads.js';
+import type { ServerMessage } from '../../signaling/protocol.js';
+import type { GatewayPeer } from '../peers/GatewayPeer.js';
+import type { DataPort } from '../ports/DataPort.js';
+import type { PortRegistry } from '../ports/PortRegistry.js';
+import { DataChannelLink, type LinkContext } from './DataChannelLink.js';
+import { DataConnection } from './DataConnection.js';
+import { DatagramEgress } from './DatagramEgress.js';
+import { PeerConnectionReaper } from './PeerConnectionReaper.js';
+import type { RedirectTarget } from './RedirectTarget.js';
+import { serializationFromWire, type SerializationName } from './serialization/DataSerialization.js';
+import { loadPeerConnectionFactory, type RtcConfiguration } from './wrtc.js';
+
+export interface DataConnectionRegistryOptions {
+  readonly ports: PortRegistry;
+  /** Queued bytes past which a channel refuses datagrams (see ChannelBackpressure). */
+  readonly bufferLimitBytes: number;
+  readonly logger: Logger;
+  /** How long a closed connection stays readable, so its CLOSE event and status can be polled. */
+  readonly closedRetentionMs?: number;
+}
+
+export interface DataConnectOptions {
+  readonly targetId: string;
+  readonly metadata: unknown;
+  readonly serialization: SerializationName;
+  readonly dcInit: DataChannelInitOptions;
+  readonly feed: DataPort | undefined;
+  readonly redirect: RedirectTarget | undefined;
+}
+
+/** PeerJS's default ("binary") when an offer names no serialization. */
+const DEFAULT_WIRE_SERIALIZATION = 'binary';
+
+/**
+ * Every DataConnection by id: creates outgoing ones (POST /data/connections), accepts incoming
+ * PeerJS data offers for gateway peers, routes ANSWER / CANDIDATE / LEAVE / EXPIRE to them, and
+ * frees what a closed connection alone used.
+ */
+export class DataConnectionRegistry {
+  private readonly connections = new Map<string, DataConnection>();
+  private readonly retention = new Map<DataConnection, NodeJS.Timeout>();
+  private readonly egress = new DatagramEgress();
+  private readonly rtcConfig: RtcConfiguration = { iceServers: [] };
+  readonly reaper: PeerConnectionReaper;
+  private closing = false;
+
+  constructor(private readonly options: DataConnectionRegistryOptions) {
+    this.reaper = new PeerConnectionReaper(options.logger);
+  }
+
+  get size(): number {
+    return this.connections.size;
+  }
+
+  /** POST /data/connections: sends a data OFFER to `targetId`; OPEN (or ERROR and CLOSE) follow. */
+  async connect(peer: GatewayPeer, request: DataConnectOptions): Promise<DataConnection> {
+    const context = await this.linkContext();
+    this.assertRunning();
+    const { dcInit } = request;
+    const connectionId = `dc_${randomBytes(12).toString('hex')}`;
+    const connection = this.add({
+      peer,
+      remoteId: request.targetId,
+      connectionId,
+      originator: true,
+      label: connectionId,
+      metadata: request.metadata,
+      serialization: request.serialization,
+      reliable: dcInit.ordered !== false && dcInit.maxRetransmits === undefined && dcInit.maxPacketLifeTime === undefined,
+      dcInit,
+    });
+    try {
+      connection.bind(DataChannelLink.offer(context, connectionId, dcInit, connection));
+    } catch (error) {
+      this.forget(connection);
+      throw GatewayError.invalid('options.dcInit', `libwebrtc refused the DataChannel options: ${(error as Error).message}`);
+    }
+    connection.setFeed(request.feed);
+    connection.setRedirect(request.redirect);
+    return connection;
+  }
+
+  /** The connection with this id; NOT_FOUND otherwise. */
+  get(id: string): DataConnection {
+    const connection = this.connections.get(id);
+    if (!connection) throw GatewayError.notFound('data_connection_id', id);
+    return connection;
+  }
+
+  /** DELETE /data/connections/{id}: closes it and forgets it at once. */
+  delete(id: string): void {
+    const connection = this.get(id);
+    connection.close();
+    this.forget(connection);
+  }
+
+  /** A relayed PeerJS message for a gateway peer; false when it is not about a DataConnection. */
+  handleSignal(peer: GatewayPeer, message: ServerMessage): boolean {
+    const src = message.src;
+    switch (message.type) {
+      case 'OFFER':
+        if ((message.payload as { type?: unknown } | undefined)?.type !== 'data' || !src) return false;
+        this.accept(peer, src, message.payload);
+        return true;
+      case 'ANSWER':
+      case 'CANDIDATE': {
+        const connection = this.find(peer, src, connectionIdOf(message.payload));
+        if (!connection) return false;
+        this.deliver(connection, message);
+        return true;
+      }
+      case 'LEAVE':
+        // The remote left the signaling server: its connections are gone with it.
+        for (const c of this.ofPeer(peer)) if (c.remoteId === src) c.close();
+        return false;
+      case 'EXPIRE':
+        // Our OFFER to `src` could not be delivered: that peer is not on the server.
+        for (const c of this.ofPeer(peer)) {
+          if (c.remoteId === src && c.state === 'connecting') c.close(`peer-unavailable: ${src} is not connected to the signaling server`);
+        }
+        return false;
+      default:
+        return false;
+    }
+  }
+
+  /** The peer closed: so do its connections. */
+  closePeer(peer: GatewayPeer): void {
+    for (const connection of this.ofPeer(peer)) connection.close();
+  }
+
+  /** Gateway shutdown: closes every connection and the egress sockets. */
+  closeAll(): void {
+    this.closing = true;
+    for (const connection of [...this.connections.values()]) {
+      connection.close();
+      this.forget(connection);
+    }
+    this.egress.close();
+  }
+
+  private accept(peer: GatewayPeer, remoteId: string, payload: unknown): void {
+    const log = this.options.logger.child({ peer: peer.id, remote: remoteId });
+    const parsed = offerPayload.safeParse(payload);
+    if (!parsed.success) {
+      log.warn({ issues: parsed.error.issues.slice(0, 3) }, 'ignored a malformed data OFFER');
+      return;
+    }
+    const offer: OfferPayload = parsed.data;
+    const serialization = serializationFromWire(offer.serialization ?? DEFAULT_WIRE_SERIALIZATION);
+    if (!serialization) {
+      log.warn({ serialization: offer.serialization }, 'ignored a data OFFER with a serialization the gateway does not speak');
+      return;
+    }
+    if (this.closing || peer.isClosed) return;
+    // PeerJS replaces a connection when an offer repeats its connectionId.
+    this.find(peer, remoteId, offer.connectionId)?.close();
+    const label = offer.label ?? offer.connectionId;
+    // Registered at once, so that candidates trickling in while libwebrtc loads find it.
+    const connection = this.add({
+      peer,
+      remoteId,
+      connectionId: offer.connectionId,
+      originator: false,
+      label,
+      metadata: offer.metadata,
+      serialization,
+      reliable: offer.reliable ?? false,
+      dcInit: offer.dcInit,
+    });
+    const negotiated = offer.dcInit?.negotiated ? { label, init: offer.dcInit } : undefined;
+    this.linkContext().then(
+      (context) => {
+        if (connection.state === 'closed') return;
+        try {
+          connection.bind(DataChannelLink.answer(context, offer.sdp.sdp, negotiated, connection));
+        } catch (error) {
+          log.warn({ err: error }, 'could not answer a data OFFER');
+          connection.close();
+          this.forget(connection);
+          return;
+        }
+        peer.events.push({ event: 'CONNECTION', params: peer.params, data_params: { data_connection_id: connection.id } });
+      },
+      (error: unknown) => {
+        log.error({ err: error }, 'could not answer a data OFFER');
+        connection.close();
+        this.forget(connection);
+      },
+    );
+  }
+
+  /** libwebrtc, loaded on first use; a platform without it gets a clear error. */
+  private async linkContext(): Promise<LinkContext> {
+    try {
+      return { createPeerConnection: await loadPeerConnectionFactory(), config: this.rtcConfig, reaper: this.reaper };
+    } catch (error) {
+      throw new GatewayError('ENGINE_UNAVAILABLE', `DataConnections need @roamhq/wrtc, which could not be loaded: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  private deliver(connection: DataConnection, message: ServerMessage): void {
+    if (message.type === 'ANSWER') {
+      const answer = answerPayload.safeParse(message.payload);
+      if (answer.success && connection.options.originator) connection.acceptAnswer(answer.data.sdp.sdp);
+      else this.options.logger.warn({ connection: connection.id }, 'ignored a malformed or unexpected ANSWER');
+    } else {
+      const candidate = candidatePayload.safeParse(message.payload);
+      if (candidate.success) connection.addRemoteCandidate(candidate.data.candidate);
+      else this.options.logger.warn({ connection: connection.id }, 'ignored a malformed CANDIDATE');
+    }
+  }
+
+  private add(
+    fields: Pick<
+      DataConnection['options'],
+      'peer' | 'remoteId' | 'connectionId' | 'originator' | 'label' | 'metadata' | 'serialization' | 'reliable' | 'dcInit'
+    >,
+  ): DataConnection {
+    const id = `dc-${randomUUID()}`;
+    const connection = new DataConnection({
+      ...fields,
+      id,
+      bufferLimitBytes: this.options.bufferLimitBytes,
+      egress: this.egress,
+      logger: this.options.logger.child({ connection: id, peer: fields.peer.id }),
+      onClosed: (c, feed) => this.onClosed(c, feed),
+    });
+    this.connections.set(id, connection);
+    return connection;
+  }
+
+  private find(peer: GatewayPeer, remoteId: string | undefined, connectionId: string | undefined): DataConnection | undefined {
+    if (!remoteId || !connectionId) return undefined;
+    for (const c of this.connections.values()) {
+      if (c.peer === peer && c.remoteId === remoteId && c.connectionId === connectionId && c.state !== 'closed') return c;
+    }
+    return undefined;
+  }
+
+  private ofPeer(peer: GatewayPeer): DataConnection[] {
+    return [...this.connections.values()].filter((c) => c.peer === peer && c.state !== 'closed');
+  }
+
+  /** A closed connection frees the data port only it used, and stays readable for a while. */
+  private onClosed(connection: DataConnection, feed: DataPort | undefined): void {
+    if (feed && feed.usedBy().length === 0) {
+      this.options.ports.close(feed.id, ['data']).catch(() => {
+        // Already deleted by the user: nothing left to free.
+      });
+    }
+    if (this.connections.get(connection.id) !== connection || this.closing) return;
+    const timer = setTimeout(() => this.forget(connection), this.options.closedRetentionMs ?? 30_000);
+    timer.unref();
+    this.retention.set(connection, timer);
+  }
+
+  private forget(connection: DataConnection): void {
+    const timer = this.retention.get(connection);
+    if (timer) clearTimeout(timer);
+    this.retention.delete(connection);
+    connection.events.close();
+    this.connections.delete(connection.id);
+  }
+
+  private assertRunning(): void {
+    if (this.closing) throw new GatewayError('ENGINE_UNAVAILABLE', 'the gateway is shutting down');
+  }
+}
