@@ -2,6 +2,7 @@
 
 #include "../io/Clock.hpp"
 #include "Convert.hpp"
+#include "MediaRoutingFromJs.hpp"
 #include "NativeError.hpp"
 #include "TransportConfigFromJs.hpp"
 
@@ -53,6 +54,9 @@ Napi::Function EngineWrap::define(Napi::Env env) {
                          InstanceMethod<&EngineWrap::transportAddCandidate>("transportAddCandidate"),
                          InstanceMethod<&EngineWrap::transportEndOfCandidates>("transportEndOfCandidates"),
                          InstanceMethod<&EngineWrap::transportSetRedirect>("transportSetRedirect"),
+                         InstanceMethod<&EngineWrap::transportSetOutbound>("transportSetOutbound"),
+                         InstanceMethod<&EngineWrap::transportSetInbound>("transportSetInbound"),
+                         InstanceMethod<&EngineWrap::transportRequestKeyframe>("transportRequestKeyframe"),
                          InstanceMethod<&EngineWrap::transportStats>("transportStats"),
                          InstanceMethod<&EngineWrap::closeTransport>("closeTransport"),
                          InstanceMethod<&EngineWrap::attachPort>("attachPort"),
@@ -232,11 +236,11 @@ Napi::Value EngineWrap::fingerprint(const Napi::CallbackInfo& info) {
 }
 
 namespace {
-io::TransportHost::MediaKind mediaKindArg(const Napi::CallbackInfo& info, size_t index) {
+io::TransportHost::PacketKind packetKindArg(const Napi::CallbackInfo& info, size_t index) {
   if (info.Length() <= index || !info[index].IsString()) throwTypeError(info.Env(), "kind must be 'rtp' or 'rtcp'");
   std::string kind = info[index].As<Napi::String>().Utf8Value();
-  if (kind == "rtp") return io::TransportHost::MediaKind::Rtp;
-  if (kind == "rtcp") return io::TransportHost::MediaKind::Rtcp;
+  if (kind == "rtp") return io::TransportHost::PacketKind::Rtp;
+  if (kind == "rtcp") return io::TransportHost::PacketKind::Rtcp;
   throwTypeError(info.Env(), "kind must be 'rtp' or 'rtcp'");
 }
 }  // namespace
@@ -309,24 +313,76 @@ Napi::Value EngineWrap::transportEndOfCandidates(const Napi::CallbackInfo& info)
   return info.Env().Undefined();
 }
 
-// transportSetRedirect(handle, 'rtp'|'rtcp', ip|null, port?)
+// transportSetRedirect(handle, 'rtp'|'rtcp', 'video'|'audio', ip|null, port?)
 Napi::Value EngineWrap::transportSetRedirect(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  io::TransportHost::MediaKind kind = mediaKindArg(info, 1);
+  io::TransportHost::PacketKind kind = packetKindArg(info, 1);
+  media::MediaKind media = mediaKindFromJs(env, info[2]);
   std::optional<net::SocketAddress> to;
-  if (info.Length() > 2 && info[2].IsString()) {
-    if (info.Length() < 4 || !info[3].IsNumber()) throwTypeError(env, "a redirect port is required");
-    to = requireAddress(env, info[2].As<Napi::String>().Utf8Value(), info[3].As<Napi::Number>().DoubleValue());
+  if (info.Length() > 3 && info[3].IsString()) {
+    if (info.Length() < 5 || !info[4].IsNumber()) throwTypeError(env, "a redirect port is required");
+    to = requireAddress(env, info[3].As<Napi::String>().Utf8Value(), info[4].As<Napi::Number>().DoubleValue());
   }
-  onTransport(info, [&](io::TransportHost& host) { host.setRedirect(kind, to); });
+  onTransport(info, [&](io::TransportHost& host) { host.setRedirect(kind, media, to); });
   return env.Undefined();
+}
+
+// transportSetOutbound(handle, 'video'|'audio', {ssrc, payloadType, inputPayloadType?, clockRate} | null)
+Napi::Value EngineWrap::transportSetOutbound(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  media::MediaKind media = mediaKindFromJs(env, info[1]);
+  std::optional<media::OutboundStreamConfig> config;
+  if (info.Length() > 2 && info[2].IsObject()) config = outboundStreamFromJs(env, info[2].As<Napi::Object>());
+  onTransport(info, [&](io::TransportHost& host) { host.setOutboundStream(media, config); });
+  return env.Undefined();
+}
+
+// transportSetInbound(handle, {routes: [{payloadType, media, redirectPayloadType?}], remoteSsrcs?: [{ssrc, media}]})
+Napi::Value EngineWrap::transportSetInbound(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = objectArg(info, 1, "inbound routing");
+  std::vector<media::InboundRoute> routes = inboundRoutesFromJs(env, o.Get("routes"));
+  std::vector<std::pair<uint32_t, media::MediaKind>> ssrcs;
+  Napi::Value list = o.Get("remoteSsrcs");
+  if (list.IsArray()) {
+    Napi::Array a = list.As<Napi::Array>();
+    for (uint32_t i = 0; i < a.Length(); ++i) {
+      if (!a.Get(i).IsObject()) throwTypeError(env, "remoteSsrcs must be objects");
+      Napi::Object s = a.Get(i).As<Napi::Object>();
+      ssrcs.emplace_back(ssrcFromJs(env, s.Get("ssrc"), "ssrc"), mediaKindFromJs(env, s.Get("media")));
+    }
+  }
+  onTransport(info, [&](io::TransportHost& host) {
+    host.setInboundRoutes(std::move(routes));
+    for (const auto& [ssrc, media] : ssrcs) host.expectRemoteSsrc(ssrc, media);
+  });
+  return env.Undefined();
+}
+
+Napi::Value EngineWrap::transportRequestKeyframe(const Napi::CallbackInfo& info) {
+  bool sent = false;
+  onTransport(info, [&sent](io::TransportHost& host) { sent = host.requestKeyframe(); });
+  return Napi::Boolean::New(info.Env(), sent);
 }
 
 Napi::Value EngineWrap::transportStats(const Napi::CallbackInfo& info) {
   TransportSnapshot snapshot;
   onTransport(info, [&snapshot](io::TransportHost& host) {
     snapshot = snapshotOf(host.core());
-    snapshot.redirected = host.redirected();
+    io::TransportHost::RoutingStats r = host.routingStats();
+    snapshot.routing = {
+        {"redirected", r.redirected},
+        {"videoSent", r.sent[media::index(media::MediaKind::Video)]},
+        {"audioSent", r.sent[media::index(media::MediaKind::Audio)]},
+        {"outboundDropped", r.outboundDropped},
+        {"outboundSourceRestarts", r.outboundSourceRestarts},
+        {"videoReceived", r.inbound.rtp[media::index(media::MediaKind::Video)]},
+        {"audioReceived", r.inbound.rtp[media::index(media::MediaKind::Audio)]},
+        {"videoRtcpReceived", r.inbound.rtcp[media::index(media::MediaKind::Video)]},
+        {"audioRtcpReceived", r.inbound.rtcp[media::index(media::MediaKind::Audio)]},
+        {"droppedUnknownPayloadType", r.inbound.unknownPayloadType},
+        {"droppedMalformedMedia", r.inbound.malformed},
+    };
   });
   return transportSnapshotToJs(info.Env(), snapshot);
 }
@@ -336,12 +392,13 @@ Napi::Value EngineWrap::closeTransport(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), engine_ && engine_->closeTransport(handle));
 }
 
-// attachPort(portHandle, transportHandle, 'rtp'|'rtcp')
+// attachPort(portHandle, transportHandle, 'rtp'|'rtcp', 'video'|'audio')
 Napi::Value EngineWrap::attachPort(const Napi::CallbackInfo& info) {
   uint32_t port = uint32Arg(info, 0, "port handle");
   uint32_t transport = uint32Arg(info, 1, "transport handle");
-  io::TransportHost::MediaKind kind = mediaKindArg(info, 2);
-  return Napi::Boolean::New(info.Env(), engine(info.Env()).attachPort(port, transport, kind));
+  io::TransportHost::PacketKind kind = packetKindArg(info, 2);
+  media::MediaKind media = mediaKindFromJs(info.Env(), info[3]);
+  return Napi::Boolean::New(info.Env(), engine(info.Env()).attachPort(port, transport, kind, media));
 }
 
 Napi::Value EngineWrap::detachPort(const Napi::CallbackInfo& info) {

@@ -36,6 +36,9 @@ private:
   Napi::Value transportAddCandidate(const Napi::CallbackInfo& info);
   Napi::Value transportEndOfCandidates(const Napi::CallbackInfo& info);
   Napi::Value transportSetRedirect(const Napi::CallbackInfo& info);
+  Napi::Value transportSetOutbound(const Napi::CallbackInfo& info);
+  Napi::Value transportSetInbound(const Napi::CallbackInfo& info);
+  Napi::Value transportRequestKeyframe(const Napi::CallbackInfo& info);
   Napi::Value transportStats(const Napi::CallbackInfo& info);
   Napi::Value closeTransport(const Napi::CallbackInfo& info);
   Napi::Value attachPort(const Napi::CallbackInfo& info);

@@ -96,7 +96,7 @@ Napi::Object transportSnapshotToJs(Napi::Env env, const TransportSnapshot& s) {
   n("rtpReceived", s.stats.rtpReceived);
   n("rtpBytesReceived", s.stats.rtpBytesReceived);
   n("rtcpReceived", s.stats.rtcpReceived);
-  n("redirected", s.redirected);
+  for (const auto& [name, value] : s.routing) n(name, value);
   n("dtlsReceived", s.stats.dtlsReceived);
   n("stunReceived", s.stats.stunReceived);
   n("droppedUnauthenticatedSource", s.stats.droppedUnauthenticatedSource);

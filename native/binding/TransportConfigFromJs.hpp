@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace wg::binding {
 
@@ -28,7 +29,8 @@ struct TransportSnapshot {
   std::string dtlsState;
   std::string srtpProfile;  // empty until connected
   std::optional<std::pair<ice::Candidate, ice::Candidate>> selectedPair;
-  uint64_t redirected = 0;
+  // Counters of the engine's routing around the transport (name, value); empty for sans-IO.
+  std::vector<std::pair<const char*, uint64_t>> routing;
 };
 
 TransportSnapshot snapshotOf(const transport::WebRtcTransport& t);

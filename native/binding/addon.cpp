@@ -1,6 +1,8 @@
 // The module's entry point: the only place that lists what JavaScript can reach.
 #include "EngineWrap.hpp"
 #include "bench/BenchmarkFunctions.hpp"
+#include "sansio/InboundMediaRouterWrap.hpp"
+#include "sansio/OutboundRtpRewriterWrap.hpp"
 #include "sansio/SansIoFunctions.hpp"
 #include "sansio/SansIoTransportWrap.hpp"
 #include "sansio/SrtpSessionWrap.hpp"
@@ -27,6 +29,8 @@ static Napi::Object initAddon(Napi::Env env, Napi::Object exports) {
   Napi::Object sansio = Napi::Object::New(env);
   sansio.Set("Transport", wg::binding::SansIoTransportWrap::define(env));
   sansio.Set("SrtpSession", wg::binding::SrtpSessionWrap::define(env));
+  sansio.Set("OutboundRtpRewriter", wg::binding::OutboundRtpRewriterWrap::define(env));
+  sansio.Set("InboundMediaRouter", wg::binding::InboundMediaRouterWrap::define(env));
   wg::binding::addSansIoFunctions(env, sansio);
   exports.Set("sansio", sansio);
   Napi::Object bench = Napi::Object::New(env);

@@ -152,13 +152,14 @@ bool Engine::closeTransport(uint32_t handle) {
   return found;
 }
 
-bool Engine::attachPort(uint32_t portHandle, uint32_t transportHandle, TransportHost::MediaKind kind) {
+bool Engine::attachPort(uint32_t portHandle, uint32_t transportHandle, TransportHost::PacketKind kind,
+                        TransportHost::MediaKind media) {
   bool found = false;
   call([&] {
     auto port = ports_.find(portHandle);
     auto host = transports_.find(transportHandle);
     if (port == ports_.end() || host == transports_.end()) return;
-    host->second->attachPort(*port->second, kind);
+    host->second->attachPort(*port->second, kind, media);
     found = true;
   });
   return found;

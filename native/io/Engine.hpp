@@ -69,8 +69,9 @@ public:
   bool withTransport(uint32_t handle, const std::function<void(TransportHost&)>& command);
   // Sends close_notify, closes the transport's sockets and forgets it. False if unknown.
   bool closeTransport(uint32_t handle);
-  // Feeds a port's datagrams to a transport as RTP or RTCP. False if either is unknown.
-  bool attachPort(uint32_t portHandle, uint32_t transportHandle, TransportHost::MediaKind kind);
+  // Feeds a port's datagrams to a transport as RTP or RTCP of one stream. False if either is unknown.
+  bool attachPort(uint32_t portHandle, uint32_t transportHandle, TransportHost::PacketKind kind,
+                  TransportHost::MediaKind media);
   bool detachPort(uint32_t portHandle, uint32_t transportHandle);
 
   const EngineCounters& counters() const { return counters_; }

@@ -1,5 +1,6 @@
 #include "TransportHost.hpp"
 
+#include "../core/rtcp/PictureLossIndication.hpp"
 #include "Clock.hpp"
 
 #include <cstring>
@@ -68,9 +69,9 @@ void TransportHost::onTimer() {
   reschedule();
 }
 
-void TransportHost::attachPort(UdpPort& port, MediaKind kind) {
+void TransportHost::attachPort(UdpPort& port, PacketKind kind, MediaKind media) {
   detachPort(port);
-  ports_.push_back({&port, kind});
+  ports_.push_back({&port, kind, media});
   port.attach(this);
 }
 
@@ -89,20 +90,64 @@ void TransportHost::detachAllPorts() {
   ports_.clear();
 }
 
-void TransportHost::setRedirect(MediaKind kind, std::optional<net::SocketAddress> to) {
-  (kind == MediaKind::Rtp ? rtpRedirect_ : rtcpRedirect_) = to;
+void TransportHost::setOutboundStream(MediaKind media, std::optional<media::OutboundStreamConfig> config) {
+  auto& slot = outbound_[media::index(media)];
+  if (config) slot.emplace(*config);
+  else slot.reset();
+  inbound_.setLocalSsrc(media, config ? std::optional<uint32_t>(config->ssrc) : std::nullopt);
+}
+
+void TransportHost::setInboundRoutes(std::vector<media::InboundRoute> routes) { inbound_.setRoutes(std::move(routes)); }
+
+void TransportHost::setRedirect(PacketKind kind, MediaKind media, std::optional<net::SocketAddress> to) {
+  (kind == PacketKind::Rtp ? rtpRedirect_ : rtcpRedirect_)[media::index(media)] = to;
+}
+
+bool TransportHost::requestKeyframe() {
+  auto remote = inbound_.remoteVideoSsrc();
+  if (!remote || !transport_->connected()) return false;
+  // RFC 4585 section 6.3.1: the sender SSRC is ours; a receive-only connection has none, and
+  // RFC 3550 lets a pure receiver use any SSRC of its own, so 1 stands in for it.
+  uint32_t sender = inbound_.localSsrc(MediaKind::Video).value_or(1);
+  uint8_t pli[rtcp::kPliSize + 64];
+  rtcp::writePictureLossIndication(pli, sender, *remote);
+  return transport_->sendRtcp(pli, rtcp::kPliSize, sizeof pli) == srtp::SrtpStatus::Ok;
 }
 
 void TransportHost::onPortPacket(uint32_t portHandle, const uint8_t* data, size_t size) {
-  MediaKind kind = MediaKind::Rtp;
+  const Attachment* attachment = nullptr;
   for (const auto& a : ports_) {
-    if (a.port->handle() == portHandle) kind = a.kind;
+    if (a.port->handle() == portHandle) attachment = &a;
   }
-  if (size + 64 > context_.scratchSize) return;
-  // Each destination needs its own copy: protection encrypts in place.
+  if (!attachment || size + 64 > context_.scratchSize) return;
+  // Each destination needs its own copy: rewriting and protection work in place.
   std::memcpy(context_.scratch, data, size);
-  if (kind == MediaKind::Rtp) transport_->sendRtp(context_.scratch, size, context_.scratchSize);
-  else transport_->sendRtcp(context_.scratch, size, context_.scratchSize);
+  auto& rewriter = outbound_[media::index(attachment->media)];
+  if (attachment->kind == PacketKind::Rtp) {
+    if (rewriter && !rewriter->rewriteRtp(context_.scratch, size, context_.loop.now())) return;
+    if (transport_->sendRtp(context_.scratch, size, context_.scratchSize) == srtp::SrtpStatus::Ok)
+      ++sent_[media::index(attachment->media)];
+  } else {
+    if (rewriter && !rewriter->rewriteRtcp(context_.scratch, size)) {
+      ++outboundDropped_;
+      return;
+    }
+    transport_->sendRtcp(context_.scratch, size, context_.scratchSize);
+  }
+}
+
+TransportHost::RoutingStats TransportHost::routingStats() const {
+  RoutingStats stats;
+  stats.redirected = redirected_;
+  stats.sent = sent_;
+  stats.outboundDropped = outboundDropped_;
+  for (const auto& rewriter : outbound_) {
+    if (!rewriter) continue;
+    stats.outboundDropped += rewriter->stats().malformed + rewriter->stats().wrongPayloadType;
+    stats.outboundSourceRestarts += rewriter->stats().sourceRestarts;
+  }
+  stats.inbound = inbound_.stats();
+  return stats;
 }
 
 void TransportHost::sendDatagram(int socketIndex, const net::SocketAddress& to, const uint8_t* data, size_t size) {
@@ -113,14 +158,20 @@ void TransportHost::sendDatagram(int socketIndex, const net::SocketAddress& to, 
 void TransportHost::onTransportEvent(const transport::TransportEvent& event) { listener_.onTransportEvent(handle_, event); }
 
 void TransportHost::onRtp(uint8_t* packet, size_t size) {
-  if (!rtpRedirect_) return;
-  context_.outbox.send(context_.redirectFdFor(*rtpRedirect_), *rtpRedirect_, packet, size);
-  ++redirected_;
+  if (auto media = inbound_.routeRtp(packet, size)) redirect(rtpRedirect_[media::index(*media)], packet, size);
 }
 
 void TransportHost::onRtcp(uint8_t* packet, size_t size) {
-  if (!rtcpRedirect_) return;
-  context_.outbox.send(context_.redirectFdFor(*rtcpRedirect_), *rtcpRedirect_, packet, size);
+  if (!inbound_.splitRtcp(packet, size, rtcpSplit_)) return;
+  for (size_t k = 0; k < media::kMediaKinds; ++k) {
+    const auto& part = rtcpSplit_.parts[k];
+    if (!part.empty()) redirect(rtcpRedirect_[k], part.data(), part.size());
+  }
+}
+
+void TransportHost::redirect(const std::optional<net::SocketAddress>& to, const uint8_t* data, size_t size) {
+  if (!to) return;
+  context_.outbox.send(context_.redirectFdFor(*to), *to, data, size);
   ++redirected_;
 }
 

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "../core/media/InboundMediaRouter.hpp"
+#include "../core/media/MediaKind.hpp"
+#include "../core/media/OutboundRtpRewriter.hpp"
 #include "../core/transport/WebRtcTransport.hpp"
 #include "EngineContext.hpp"
 #include "PortPacketSink.hpp"
@@ -7,6 +10,7 @@
 #include "TransportSocket.hpp"
 #include "UdpPort.hpp"
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -16,6 +20,8 @@ namespace wg::io {
 
 // Runs one WebRtcTransport on the I/O thread: its sockets, its timer, the ports that feed it
 // and where the media it receives goes. The transport core itself never sees a socket.
+// Ports feed a stream (video or audio); with an outbound stream configured, what they send is
+// rewritten to it. Decrypted media from the peer is routed per stream to the user's addresses.
 class TransportHost : public PortPacketSink, private transport::WebRtcTransport::Output {
 public:
   class Listener {
@@ -24,7 +30,17 @@ public:
     virtual void onTransportEvent(uint32_t handle, const transport::TransportEvent& event) = 0;
   };
 
-  enum class MediaKind { Rtp, Rtcp };
+  enum class PacketKind { Rtp, Rtcp };
+  using MediaKind = media::MediaKind;
+
+  // What the host counts beyond the transport's own statistics.
+  struct RoutingStats {
+    uint64_t redirected = 0;
+    std::array<uint64_t, media::kMediaKinds> sent{};  // RTP from ports, rewritten and sent
+    uint64_t outboundDropped = 0;                      // malformed or of another payload type
+    uint64_t outboundSourceRestarts = 0;
+    media::InboundRouteStats inbound;
+  };
 
   // Built on the JavaScript thread (so its local parameters can be read at once), then
   // handed to the loop with activate().
@@ -42,13 +58,19 @@ public:
   // Call after anything that may move the transport's next deadline.
   void reschedule();
 
-  void attachPort(UdpPort& port, MediaKind kind);
+  void attachPort(UdpPort& port, PacketKind kind, MediaKind media);
   void detachPort(UdpPort& port);
   void detachAllPorts();
-  void setRedirect(MediaKind kind, std::optional<net::SocketAddress> to);
+  // nullopt sends what the ports deliver unchanged.
+  void setOutboundStream(MediaKind media, std::optional<media::OutboundStreamConfig> config);
+  void setInboundRoutes(std::vector<media::InboundRoute> routes);
+  void expectRemoteSsrc(uint32_t ssrc, MediaKind media) { inbound_.expectRemoteSsrc(ssrc, media); }
+  void setRedirect(PacketKind kind, MediaKind media, std::optional<net::SocketAddress> to);
+  // Sends a PLI for the remote's video sender; false while none is known or not connected.
+  bool requestKeyframe();
   void onPortPacket(uint32_t portHandle, const uint8_t* data, size_t size) override;
 
-  uint64_t redirected() const { return redirected_; }
+  RoutingStats routingStats() const;
 
 private:
   void onTimer();
@@ -63,17 +85,25 @@ private:
   Listener& listener_;
   std::vector<std::unique_ptr<TransportSocket>> sockets_;
   std::unique_ptr<transport::WebRtcTransport> transport_;
+  void redirect(const std::optional<net::SocketAddress>& to, const uint8_t* data, size_t size);
+
   struct Attachment {
     UdpPort* port;
-    MediaKind kind;
+    PacketKind kind;
+    MediaKind media;
   };
   std::vector<Attachment> ports_;  // a handful at most: a linear scan beats hashing
-  std::optional<net::SocketAddress> rtpRedirect_;
-  std::optional<net::SocketAddress> rtcpRedirect_;
+  std::array<std::optional<media::OutboundRtpRewriter>, media::kMediaKinds> outbound_;
+  media::InboundMediaRouter inbound_;
+  media::RtcpSplit rtcpSplit_;  // reused: its buffers keep their capacity
+  std::array<std::optional<net::SocketAddress>, media::kMediaKinds> rtpRedirect_;
+  std::array<std::optional<net::SocketAddress>, media::kMediaKinds> rtcpRedirect_;
+  uint64_t outboundDropped_ = 0;
   std::optional<TimerQueue::TimerId> timer_;
   std::optional<int64_t> scheduledUs_;
   bool active_ = false;
   uint64_t redirected_ = 0;
+  std::array<uint64_t, media::kMediaKinds> sent_{};
 };
 
 }  // namespace wg::io

@@ -1,5 +1,5 @@
 import { GatewayError } from '../errors/GatewayError.js';
-import { loadAddon, type RawEngine, type RawEngineEvent, type RawEngineStats, type RawPortStats } from './addon.js';
+import { loadAddon, type MediaKind, type RawEngine, type RawEngineEvent, type RawEngineStats, type RawPortStats } from './addon.js';
 import type { EngineEvent } from './EngineEvent.js';
 import { NativeTransport, type TransportOptions } from './NativeTransport.js';
 
@@ -91,10 +91,14 @@ export class NativeEngine {
     return new NativeTransport(this.raw, options, (handle, listener) => this.subscribe(handle, listener));
   }
 
-  /** Feeds a port's datagrams to a transport as RTP or RTCP; false if either is gone. */
-  attachPort(portHandle: number, transportHandle: number, kind: 'rtp' | 'rtcp'): boolean {
+  /**
+   * Feeds a port's datagrams to a transport as the RTP or RTCP of its video or audio stream
+   * (rewritten to it once the transport has an outbound stream for that media); false if
+   * either is gone.
+   */
+  attachPort(portHandle: number, transportHandle: number, kind: 'rtp' | 'rtcp', media: MediaKind = 'video'): boolean {
     this.assertOpen();
-    return this.raw.attachPort(portHandle, transportHandle, kind);
+    return this.raw.attachPort(portHandle, transportHandle, kind, media);
   }
 
   detachPort(portHandle: number, transportHandle: number): boolean {

@@ -1,6 +1,9 @@
 import { GatewayError } from '../errors/GatewayError.js';
 import type {
+  MediaKind,
   RawCandidate,
+  RawInboundRouting,
+  RawOutboundStream,
   RawEngine,
   RawLocalParameters,
   RawRemoteParameters,
@@ -66,11 +69,28 @@ export class NativeTransport {
     if (!this.closed) this.raw.transportEndOfCandidates(this.handle);
   }
 
-  /** Where decrypted RTP or RTCP from the peer is sent as plain UDP; null stops it. */
-  setRedirect(kind: 'rtp' | 'rtcp', to: { ip: string; port: number } | null): void {
+  /** Where decrypted RTP or RTCP of the peer's video or audio is sent as plain UDP; null stops it. */
+  setRedirect(kind: 'rtp' | 'rtcp', media: MediaKind, to: { ip: string; port: number } | null): void {
     this.assertOpen();
-    if (to) this.raw.transportSetRedirect(this.handle, kind, to.ip, to.port);
-    else this.raw.transportSetRedirect(this.handle, kind, null);
+    if (to) this.raw.transportSetRedirect(this.handle, kind, media, to.ip, to.port);
+    else this.raw.transportSetRedirect(this.handle, kind, media, null);
+  }
+
+  /** Rewrites what ports feed into this media's stream; null sends it unchanged. */
+  setOutboundStream(media: MediaKind, stream: RawOutboundStream | null): void {
+    this.assertOpen();
+    this.raw.transportSetOutbound(this.handle, media, stream);
+  }
+
+  /** Which payload types the peer sends for which media, and what the user receives them as. */
+  setInboundRouting(routing: RawInboundRouting): void {
+    this.assertOpen();
+    this.raw.transportSetInbound(this.handle, routing);
+  }
+
+  /** Sends a PLI to the peer's video sender; false while none is known or not yet connected. */
+  requestKeyframe(): boolean {
+    return this.closed ? false : this.raw.transportRequestKeyframe(this.handle);
   }
 
   stats(): RawTransportStats {

@@ -43,10 +43,13 @@ export interface RawEngine {
   transportSetRemote(handle: number, remote: RawRemoteParameters): void;
   transportAddCandidate(handle: number, candidate: RawCandidate): void;
   transportEndOfCandidates(handle: number): void;
-  transportSetRedirect(handle: number, kind: 'rtp' | 'rtcp', ip: string | null, port?: number): void;
+  transportSetRedirect(handle: number, kind: 'rtp' | 'rtcp', media: MediaKind, ip: string | null, port?: number): void;
+  transportSetOutbound(handle: number, media: MediaKind, stream: RawOutboundStream | null): void;
+  transportSetInbound(handle: number, inbound: RawInboundRouting): void;
+  transportRequestKeyframe(handle: number): boolean;
   transportStats(handle: number): RawTransportStats;
   closeTransport(handle: number): boolean;
-  attachPort(portHandle: number, transportHandle: number, kind: 'rtp' | 'rtcp'): boolean;
+  attachPort(portHandle: number, transportHandle: number, kind: 'rtp' | 'rtcp', media: MediaKind): boolean;
   detachPort(portHandle: number, transportHandle: number): boolean;
   close(): void;
 }
@@ -56,6 +59,24 @@ export interface RawEngineOptions {
   eventQueueSize?: number;
   recvBatchCount?: number;
   recvSlotBytes?: number;
+}
+
+export type MediaKind = 'video' | 'audio';
+
+/** What a stream sent to the remote looks like (native/core/media/OutboundRtpRewriter.hpp). */
+export interface RawOutboundStream {
+  ssrc: number;
+  /** The payload type the remote negotiated. */
+  payloadType: number;
+  /** The payload type the user sends; others are dropped. Absent: any. */
+  inputPayloadType?: number;
+  clockRate: number;
+}
+
+/** How RTP from the remote is told apart and rewritten (native/core/media/InboundMediaRouter.hpp). */
+export interface RawInboundRouting {
+  routes: { payloadType: number; media: MediaKind; redirectPayloadType?: number }[];
+  remoteSsrcs?: { ssrc: number; media: MediaKind }[];
 }
 
 /** An ICE candidate as the core describes it (and accepts it for remote candidates). */
@@ -202,6 +223,20 @@ export interface RawStunMessage {
 export interface RawSansIo {
   Transport: new (options: RawTransportOptions & { localAddresses: { ip: string; port: number }[]; seed?: number }) => RawSansIoTransport;
   SrtpSession: new (options: RawSrtpSessionOptions) => RawSrtpSession;
+  OutboundRtpRewriter: new (stream: RawOutboundStream) => {
+    rewriteRtp(packet: Uint8Array, nowUs: number): Buffer | null;
+    rewriteRtcp(packet: Uint8Array): Buffer | null;
+    stats(): { packets: number; malformed: number; wrongPayloadType: number; sourceRestarts: number };
+  };
+  InboundMediaRouter: new () => {
+    setRoutes(routes: RawInboundRouting['routes']): void;
+    expectRemoteSsrc(ssrc: number, media: MediaKind): void;
+    setLocalSsrc(media: MediaKind, ssrc: number | null): void;
+    routeRtp(packet: Uint8Array): { media: MediaKind; packet: Buffer } | null;
+    splitRtcp(packet: Uint8Array): Partial<Record<MediaKind, Buffer>> | null;
+    remoteVideoSsrc(): number | null;
+    stats(): Record<'videoRtp' | 'audioRtp' | 'videoRtcp' | 'audioRtcp' | 'unknownPayloadType' | 'malformed', number>;
+  };
   stunParse(message: Uint8Array, key?: Uint8Array): RawStunMessage | null;
   stunBuild(options: {
     method: number;

@@ -126,9 +126,9 @@ describe('native transport against headless Chromium', () => {
         const port = engine.openUdpPort('127.0.0.1', 0);
         const rtcpPort = engine.openUdpPort('127.0.0.1', 0);
         cleanup.push(() => engine.closeUdpPort(port.handle), () => engine.closeUdpPort(rtcpPort.handle));
-        engine.attachPort(port.handle, b.handle, 'rtp');
-        engine.attachPort(rtcpPort.handle, a.handle, 'rtcp');
-        b.setRedirect('rtcp', { ip: '127.0.0.1', port: rtcpPort.port });
+        engine.attachPort(port.handle, b.handle, 'rtp', 'video');
+        engine.attachPort(rtcpPort.handle, a.handle, 'rtcp', 'video');
+        b.setRedirect('rtcp', 'video', { ip: '127.0.0.1', port: rtcpPort.port });
         const tap = createSocket('udp4');
         cleanup.push(() => tap.close());
         await new Promise<void>((r) => tap.bind(0, '127.0.0.1', () => r()));
@@ -139,7 +139,7 @@ describe('native transport against headless Chromium', () => {
           if (m[0]! >> 6 !== 2 || (m[1]! & 0x7f) !== offer.vp8PayloadType || m.readUInt32BE(8) !== offer.ssrc) badHeaders++;
           tap.send(m, port.port, '127.0.0.1');
         });
-        a.setRedirect('rtp', { ip: '127.0.0.1', port: tap.address().port });
+        a.setRedirect('rtp', 'video', { ip: '127.0.0.1', port: tap.address().port });
 
         assert.equal(await aUp, profile);
         assert.equal(await bUp, 'AEAD_AES_128_GCM', 'as DTLS server towards the viewer we pick GCM');

@@ -64,10 +64,10 @@ describe('transports on the native I/O engine', () => {
       const ex = engines[engines.length - 2]!;
       await waitFor(() => isConnected(x) && isConnected(y), 5000, 'both transports connected');
       const port = ex.openUdpPort('127.0.0.1', 0);
-      assert.ok(ex.attachPort(port.handle, x.transport.handle, 'rtp'));
+      assert.ok(ex.attachPort(port.handle, x.transport.handle, 'rtp', 'video'));
       const out = await receiver();
       try {
-        y.transport.setRedirect('rtp', { ip: '127.0.0.1', port: out.port });
+        y.transport.setRedirect('rtp', 'video', { ip: '127.0.0.1', port: out.port });
         const sent = Array.from({ length: 100 }, (_, i) => rtpPacket(0xabc, i, i * 3000, 96, Buffer.alloc(1000, i)));
         // Paced like media, so the test's own receiving socket (a default-sized buffer) keeps up.
         for (let i = 0; i < sent.length; i += 10) {
@@ -106,13 +106,13 @@ describe('transports on the native I/O engine', () => {
     const [x, y] = pair(e, e);
     await waitFor(() => isConnected(x) && isConnected(y), 5000, 'connected');
     const port = e.openUdpPort('127.0.0.1', 0);
-    e.attachPort(port.handle, x.transport.handle, 'rtp');
+    e.attachPort(port.handle, x.transport.handle, 'rtp', 'video');
     e.closeUdpPort(port.handle);
-    assert.equal(e.attachPort(port.handle, x.transport.handle, 'rtp'), false, 'a closed port cannot be attached');
+    assert.equal(e.attachPort(port.handle, x.transport.handle, 'rtp', 'video'), false, 'a closed port cannot be attached');
     const second = e.openUdpPort('127.0.0.1', 0);
-    assert.ok(e.attachPort(second.handle, x.transport.handle, 'rtp'));
+    assert.ok(e.attachPort(second.handle, x.transport.handle, 'rtp', 'video'));
     const out = await receiver();
-    y.transport.setRedirect('rtp', { ip: '127.0.0.1', port: out.port });
+    y.transport.setRedirect('rtp', 'video', { ip: '127.0.0.1', port: out.port });
     await sendDatagrams(second.port, [rtpPacket(1, 1, 1, 96, Buffer.from('after'))]);
     await waitFor(() => out.packets.length === 1, 3000, 'forwarded');
     out.socket.close();

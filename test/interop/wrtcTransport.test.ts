@@ -135,9 +135,9 @@ describe('native transport against libwebrtc (@roamhq/wrtc)', () => {
         const port = engine.openUdpPort('127.0.0.1', 0);
         const rtcpPort = engine.openUdpPort('127.0.0.1', 0);
         cleanup.push(() => engine.closeUdpPort(port.handle), () => engine.closeUdpPort(rtcpPort.handle));
-        assert.ok(engine.attachPort(port.handle, b.handle, 'rtp'));
-        assert.ok(engine.attachPort(rtcpPort.handle, a.handle, 'rtcp'));
-        b.setRedirect('rtcp', { ip: '127.0.0.1', port: rtcpPort.port });
+        assert.ok(engine.attachPort(port.handle, b.handle, 'rtp', 'video'));
+        assert.ok(engine.attachPort(rtcpPort.handle, a.handle, 'rtcp', 'video'));
+        b.setRedirect('rtcp', 'video', { ip: '127.0.0.1', port: rtcpPort.port });
         const tap = await udpSocket();
         const rtcpTap = await udpSocket();
         cleanup.push(() => tap.close(), () => rtcpTap.close());
@@ -150,8 +150,8 @@ describe('native transport against libwebrtc (@roamhq/wrtc)', () => {
         rtcpTap.on('message', (m) => {
           if (m[0]! >> 6 === 2 && m[1]! >= 192 && m[1]! <= 223) senderRtcp++;
         });
-        a.setRedirect('rtp', { ip: '127.0.0.1', port: tap.address().port });
-        a.setRedirect('rtcp', { ip: '127.0.0.1', port: rtcpTap.address().port });
+        a.setRedirect('rtp', 'video', { ip: '127.0.0.1', port: tap.address().port });
+        a.setRedirect('rtcp', 'video', { ip: '127.0.0.1', port: rtcpTap.address().port });
 
         assert.equal(await aConnected, expectedProfile);
         assert.equal(await bConnected, expectedProfile);

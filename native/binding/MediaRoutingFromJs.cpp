@@ -1,0 +1,63 @@
+#include "MediaRoutingFromJs.hpp"
+
+#include "NativeError.hpp"
+
+#include <string>
+
+namespace wg::binding {
+
+namespace {
+double integerIn(Napi::Env env, const Napi::Value& v, double max, const char* what) {
+  double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
+  if (!(d >= 0 && d <= max) || d != static_cast<double>(static_cast<uint64_t>(d)))
+    throwTypeError(env, std::string(what) + " must be an integer in [0, " + std::to_string(static_cast<uint64_t>(max)) + "]");
+  return d;
+}
+}  // namespace
+
+media::MediaKind mediaKindFromJs(Napi::Env env, const Napi::Value& v) {
+  std::string name = v.IsString() ? v.As<Napi::String>().Utf8Value() : "";
+  if (name == "video") return media::MediaKind::Video;
+  if (name == "audio") return media::MediaKind::Audio;
+  throwTypeError(env, "media must be 'video' or 'audio'");
+}
+
+uint8_t payloadTypeFromJs(Napi::Env env, const Napi::Value& v, const char* what) {
+  return static_cast<uint8_t>(integerIn(env, v, 127, what));
+}
+
+uint32_t ssrcFromJs(Napi::Env env, const Napi::Value& v, const char* what) {
+  return static_cast<uint32_t>(integerIn(env, v, 4294967295.0, what));
+}
+
+media::OutboundStreamConfig outboundStreamFromJs(Napi::Env env, const Napi::Object& o) {
+  media::OutboundStreamConfig config;
+  config.ssrc = ssrcFromJs(env, o.Get("ssrc"), "ssrc");
+  config.payloadType = payloadTypeFromJs(env, o.Get("payloadType"), "payloadType");
+  Napi::Value input = o.Get("inputPayloadType");
+  if (!input.IsUndefined() && !input.IsNull()) config.inputPayloadType = payloadTypeFromJs(env, input, "inputPayloadType");
+  double rate = integerIn(env, o.Get("clockRate"), 1000000, "clockRate");
+  if (rate == 0) throwTypeError(env, "clockRate must be positive");
+  config.clockRate = static_cast<uint32_t>(rate);
+  return config;
+}
+
+std::vector<media::InboundRoute> inboundRoutesFromJs(Napi::Env env, const Napi::Value& v) {
+  if (!v.IsArray()) throwTypeError(env, "routes must be an array");
+  Napi::Array list = v.As<Napi::Array>();
+  std::vector<media::InboundRoute> routes;
+  for (uint32_t i = 0; i < list.Length(); ++i) {
+    if (!list.Get(i).IsObject()) throwTypeError(env, "each route must be an object");
+    Napi::Object o = list.Get(i).As<Napi::Object>();
+    media::InboundRoute route;
+    route.payloadType = payloadTypeFromJs(env, o.Get("payloadType"), "payloadType");
+    route.kind = mediaKindFromJs(env, o.Get("media"));
+    Napi::Value redirect = o.Get("redirectPayloadType");
+    if (!redirect.IsUndefined() && !redirect.IsNull())
+      route.redirectPayloadType = payloadTypeFromJs(env, redirect, "redirectPayloadType");
+    routes.push_back(route);
+  }
+  return routes;
+}
+
+}  // namespace wg::binding

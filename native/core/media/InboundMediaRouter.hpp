@@ -1,0 +1,75 @@
+#pragma once
+
+#include "MediaKind.hpp"
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace wg::media {
+
+// A payload type the remote may send, and what the user receives it as.
+struct InboundRoute {
+  uint8_t payloadType = 0;
+  MediaKind kind = MediaKind::Video;
+  // The user's `payload_type`; nullopt forwards the negotiated one.
+  std::optional<uint8_t> redirectPayloadType;
+};
+
+struct InboundRouteStats {
+  std::array<uint64_t, kMediaKinds> rtp{};
+  std::array<uint64_t, kMediaKinds> rtcp{};
+  uint64_t unknownPayloadType = 0;
+  uint64_t malformed = 0;
+};
+
+// One RTCP datagram split by the stream each of its packets is about.
+struct RtcpSplit {
+  std::array<std::vector<uint8_t>, kMediaKinds> parts;
+};
+
+// Decides which of a connection's streams a decrypted packet from the remote belongs to. With
+// BUNDLE every stream shares one transport (RFC 8843), so RTP is told apart by payload type
+// (unique per m= section in what the gateway negotiates) and RTCP by the SSRCs it is about.
+class InboundMediaRouter {
+public:
+  // With no routes, every RTP packet is video and is forwarded unchanged.
+  void setRoutes(std::vector<InboundRoute> routes) { routes_ = std::move(routes); }
+  // SSRCs the remote announced in SDP (a=ssrc), before any of its packets arrive.
+  void expectRemoteSsrc(uint32_t ssrc, MediaKind kind) { learn(ssrc, kind); }
+  // Our own sending SSRCs: RTCP reports and feedback about them concern that stream.
+  void setLocalSsrc(MediaKind kind, std::optional<uint32_t> ssrc) { localSsrc_[index(kind)] = ssrc; }
+
+  // Rewrites the payload type in place; nullopt (counted) when no stream takes the packet.
+  std::optional<MediaKind> routeRtp(uint8_t* packet, size_t size);
+  // False (counted) when the datagram is not well-formed RTCP.
+  bool splitRtcp(const uint8_t* packet, size_t size, RtcpSplit& out);
+
+  // The remote's most recent video sender: where a PLI goes.
+  std::optional<uint32_t> remoteVideoSsrc() const { return remoteVideoSsrc_; }
+  std::optional<uint32_t> localSsrc(MediaKind kind) const { return localSsrc_[index(kind)]; }
+  const InboundRouteStats& stats() const { return stats_; }
+
+private:
+  void learn(uint32_t ssrc, MediaKind kind);
+  std::optional<MediaKind> remoteKind(uint32_t ssrc) const;
+  std::optional<MediaKind> localKind(uint32_t ssrc) const;
+  MediaKind classifyRtcp(const uint8_t* data, size_t size, uint8_t type, uint8_t count) const;
+
+  std::vector<InboundRoute> routes_;
+  struct KnownSource {
+    uint32_t ssrc;
+    MediaKind kind;
+  };
+  // A connection carries a handful of remote sources (media, RTX, FEC): a ring of the latest.
+  std::array<KnownSource, 8> remote_{};
+  size_t remoteCount_ = 0;
+  size_t remoteNext_ = 0;
+  std::optional<uint32_t> remoteVideoSsrc_;
+  std::array<std::optional<uint32_t>, kMediaKinds> localSsrc_{};
+  InboundRouteStats stats_;
+};
+
+}  // namespace wg::media

@@ -1,0 +1,91 @@
+#include "OutboundRtpRewriter.hpp"
+
+#include "../common/ByteReader.hpp"
+#include "../rtcp/RtcpCompound.hpp"
+#include "../rtp/RtpHeader.hpp"
+
+namespace wg::media {
+
+namespace {
+// A sequence jump larger than this (either way) is a new sender reusing the SSRC, not
+// reordering or loss: libwebrtc's own reordering threshold is far below it.
+constexpr int kRestartJump = 3000;
+}  // namespace
+
+bool OutboundRtpRewriter::rewriteRtp(uint8_t* packet, size_t size, int64_t nowUs) {
+  auto header = rtp::RtpHeader::parse(packet, size);
+  if (!header || rtcp::isRtcp(packet, size)) {
+    ++stats_.malformed;
+    return false;
+  }
+  if (config_.inputPayloadType && header->payloadType != *config_.inputPayloadType) {
+    ++stats_.wrongPayloadType;
+    return false;
+  }
+  int jump = static_cast<int16_t>(static_cast<uint16_t>(header->sequenceNumber - lastInSeq_));
+  if (!started_ || header->ssrc != inSsrc_ || jump > kRestartJump || jump < -kRestartJump) {
+    if (started_) ++stats_.sourceRestarts;
+    inSsrc_ = header->ssrc;
+    restart(header->sequenceNumber, header->timestamp, nowUs);
+  }
+  lastInSeq_ = header->sequenceNumber;
+  uint16_t outSeq = static_cast<uint16_t>(header->sequenceNumber + seqDelta_);
+  uint32_t outTs = header->timestamp + tsDelta_;
+  if (static_cast<int16_t>(static_cast<uint16_t>(outSeq - highestOutSeq_)) > 0 || stats_.packets == 0) {
+    highestOutSeq_ = outSeq;
+    highestOutTs_ = outTs;
+    highestAtUs_ = nowUs;
+  }
+  rtp::setSsrc(packet, config_.ssrc);
+  rtp::setPayloadType(packet, config_.payloadType);
+  rtp::setSequenceNumber(packet, outSeq);
+  rtp::setTimestamp(packet, outTs);
+  ++stats_.packets;
+  return true;
+}
+
+void OutboundRtpRewriter::restart(uint16_t inSeq, uint32_t inTs, int64_t nowUs) {
+  if (!started_) {
+    // The first source keeps its own numbering: only later ones are shifted onto it.
+    started_ = true;
+    seqDelta_ = 0;
+    tsDelta_ = 0;
+    return;
+  }
+  // The new source continues one sequence number and the elapsed wall-clock time after the
+  // last packet sent, so the remote sees a pause, not a jump.
+  int64_t elapsedUs = nowUs > highestAtUs_ ? nowUs - highestAtUs_ : 0;
+  uint32_t elapsedTicks = static_cast<uint32_t>(elapsedUs * static_cast<int64_t>(config_.clockRate) / 1000000);
+  if (elapsedTicks == 0) elapsedTicks = 1;
+  seqDelta_ = static_cast<uint16_t>(highestOutSeq_ + 1 - inSeq);
+  tsDelta_ = highestOutTs_ + elapsedTicks - inTs;
+}
+
+bool OutboundRtpRewriter::rewriteRtcp(uint8_t* packet, size_t size) const {
+  rtcp::RtcpCompound compound(packet, size);
+  if (!compound.valid()) return false;
+  rtcp::RtcpPacketView view;
+  while (compound.next(view)) {
+    auto* p = const_cast<uint8_t*>(view.data);
+    switch (view.type) {
+      case rtcp::type::SenderReport:
+        if (view.size >= 28) {
+          writeU32(p + 4, config_.ssrc);
+          writeU32(p + 16, readU32(p + 16) + tsDelta_);
+        }
+        break;
+      case rtcp::type::SourceDescription:
+      case rtcp::type::Goodbye:
+        // BYE lists sources; SDES starts each chunk with one (RFC 3550 sections 6.5, 6.6).
+        // A sender of one stream describes one source: the first.
+        if (view.count > 0 && view.size >= 8) writeU32(p + 4, config_.ssrc);
+        break;
+      default:
+        if (view.size >= 8) writeU32(p + 4, config_.ssrc);
+        break;
+    }
+  }
+  return true;
+}
+
+}  // namespace wg::media

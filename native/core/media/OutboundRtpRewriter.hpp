@@ -1,0 +1,60 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+namespace wg::media {
+
+// What a stream leaving for the remote must look like: the SSRC we announced in SDP and the
+// payload type the remote negotiated for the codec.
+struct OutboundStreamConfig {
+  uint32_t ssrc = 0;
+  uint8_t payloadType = 0;
+  // The payload type the user sends (their `payload_type`); packets with another one are
+  // dropped. nullopt accepts any.
+  std::optional<uint8_t> inputPayloadType;
+  uint32_t clockRate = 90000;
+};
+
+struct OutboundRewriteStats {
+  uint64_t packets = 0;
+  uint64_t malformed = 0;
+  uint64_t wrongPayloadType = 0;
+  uint64_t sourceRestarts = 0;
+};
+
+// Rewrites the RTP a user sends into one continuous stream (RFC 3550 section 5.1): our SSRC,
+// the negotiated payload type, and sequence numbers and timestamps that carry on across a
+// restart of the user's sender (a new SSRC, or a jump in sequence numbers), so the remote's
+// jitter buffer never sees the source change. Also rewrites the user's RTCP for that stream.
+class OutboundRtpRewriter {
+public:
+  explicit OutboundRtpRewriter(const OutboundStreamConfig& config) : config_(config) {}
+
+  const OutboundStreamConfig& config() const { return config_; }
+  const OutboundRewriteStats& stats() const { return stats_; }
+
+  // Rewrites in place; false (and counted) when the packet must not be sent.
+  bool rewriteRtp(uint8_t* packet, size_t size, int64_t nowUs);
+  // The user's RTCP about this stream: sender SSRCs, SDES and BYE sources become ours, and an
+  // SR's RTP timestamp moves by the same offset as the stream's (RFC 3550 section 6.4.1).
+  // False when the datagram is not well-formed RTCP.
+  bool rewriteRtcp(uint8_t* packet, size_t size) const;
+
+private:
+  void restart(uint16_t inSeq, uint32_t inTs, int64_t nowUs);
+
+  OutboundStreamConfig config_;
+  OutboundRewriteStats stats_;
+  bool started_ = false;
+  uint32_t inSsrc_ = 0;
+  uint16_t lastInSeq_ = 0;
+  uint16_t seqDelta_ = 0;
+  uint32_t tsDelta_ = 0;
+  uint16_t highestOutSeq_ = 0;
+  uint32_t highestOutTs_ = 0;
+  int64_t highestAtUs_ = 0;
+};
+
+}  // namespace wg::media

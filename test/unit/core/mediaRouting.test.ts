@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { loadAddon } from '../../../src/native/addon.js';
+
+const { sansio } = loadAddon();
+
+function rtp(pt: number, seq: number, ts: number, ssrc: number, payload = Buffer.from('frame')): Buffer {
+  const b = Buffer.alloc(12 + payload.length);
+  b[0] = 0x80;
+  b[1] = pt;
+  b.writeUInt16BE(seq, 2);
+  b.writeUInt32BE(ts >>> 0, 4);
+  b.writeUInt32BE(ssrc >>> 0, 8);
+  payload.copy(b, 12);
+  return b;
+}
+const fields = (b: Buffer) => ({ pt: b[1]! & 0x7f, seq: b.readUInt16BE(2), ts: b.readUInt32BE(4), ssrc: b.readUInt32BE(8) });
+
+/** An SR with no report blocks (RFC 3550 section 6.4.1). */
+function senderReport(ssrc: number, rtpTs: number): Buffer {
+  const b = Buffer.alloc(28);
+  b[0] = 0x80;
+  b[1] = 200;
+  b.writeUInt16BE(6, 2);
+  b.writeUInt32BE(ssrc, 4);
+  b.writeUInt32BE(0x83aa7e80, 8);
+  b.writeUInt32BE(0, 12);
+  b.writeUInt32BE(rtpTs >>> 0, 16);
+  b.writeUInt32BE(10, 20);
+  b.writeUInt32BE(1000, 24);
+  return b;
+}
+/** An RR with one report block about `about`. */
+function receiverReport(sender: number, about: number): Buffer {
+  const b = Buffer.alloc(32);
+  b[0] = 0x81;
+  b[1] = 201;
+  b.writeUInt16BE(7, 2);
+  b.writeUInt32BE(sender, 4);
+  b.writeUInt32BE(about, 8);
+  return b;
+}
+function sdes(ssrc: number, cname: string): Buffer {
+  const item = Buffer.concat([Buffer.from([1, cname.length]), Buffer.from(cname)]);
+  const chunk = Buffer.concat([Buffer.alloc(4), item]);
+  chunk.writeUInt32BE(ssrc, 0);
+  const padded = Buffer.concat([chunk, Buffer.alloc(4 - (chunk.length % 4))]);
+  const header = Buffer.from([0x81, 202, 0, padded.length / 4]);
+  return Buffer.concat([header, padded]);
+}
+function pli(sender: number, media: number): Buffer {
+  const b = Buffer.alloc(12);
+  b[0] = 0x81;
+  b[1] = 206;
+  b.writeUInt16BE(2, 2);
+  b.writeUInt32BE(sender, 4);
+  b.writeUInt32BE(media, 8);
+  return b;
+}
+
+describe('outbound stream rewriting (native/core/media/OutboundRtpRewriter)', () => {
+  const config = { ssrc: 0xabcdef01, payloadType: 98, inputPayloadType: 96, clockRate: 90000 };
+
+  it('gives the stream our SSRC and the negotiated payload type, keeping the first source numbering', () => {
+    const r = new sansio.OutboundRtpRewriter(config);
+    const out = r.rewriteRtp(rtp(96, 1000, 5000, 0x1111), 0)!;
+    assert.deepEqual(fields(out), { pt: 98, seq: 1000, ts: 5000, ssrc: 0xabcdef01 });
+    assert.equal(out.subarray(12).toString(), 'frame', 'the payload is untouched');
+    assert.equal(fields(r.rewriteRtp(rtp(96 | 0x80, 1001, 8000, 0x1111), 33_000)!).seq, 1001);
+  });
+
+  it('continues sequence numbers and timestamps when the sender restarts with a new SSRC', () => {
+    const r = new sansio.OutboundRtpRewriter(config);
+    r.rewriteRtp(rtp(96, 65534, 4294960000, 0x1111), 0);
+    r.rewriteRtp(rtp(96, 65535, 4294963000, 0x1111), 33_333);
+    // A new sender, 0.5 s later, with numbering of its own.
+    const out = fields(r.rewriteRtp(rtp(96, 17, 123, 0x2222), 533_333)!);
+    assert.equal(out.seq, 0, 'one after 65535, wrapping');
+    assert.equal(out.ts, (4294963000 + 45000) % 2 ** 32, 'the elapsed 0.5 s at 90 kHz after the last timestamp');
+    assert.equal(fields(r.rewriteRtp(rtp(96, 18, 3123, 0x2222), 566_666)!).seq, 1);
+    assert.equal(fields(r.rewriteRtp(rtp(96, 18, 3123, 0x2222), 566_666)!).ts, (4294963000 + 45000 + 3000) % 2 ** 32);
+    assert.equal(r.stats().sourceRestarts, 1);
+  });
+
+  it('treats a large sequence jump with the same SSRC as a restart, but not reordering', () => {
+    const r = new sansio.OutboundRtpRewriter(config);
+    r.rewriteRtp(rtp(96, 100, 0, 0x1111), 0);
+    assert.equal(fields(r.rewriteRtp(rtp(96, 98, 0, 0x1111), 1)!).seq, 98, 'a late packet keeps its place');
+    assert.equal(fields(r.rewriteRtp(rtp(96, 40000, 0, 0x1111), 2)!).seq, 101);
+    assert.equal(r.stats().sourceRestarts, 1);
+  });
+
+  it('drops and counts other payload types and what is not RTP', () => {
+    const r = new sansio.OutboundRtpRewriter(config);
+    assert.equal(r.rewriteRtp(rtp(97, 1, 1, 1), 0), null);
+    assert.equal(r.rewriteRtp(Buffer.from('not rtp at all'), 0), null);
+    assert.equal(r.rewriteRtp(Buffer.alloc(5), 0), null);
+    assert.deepEqual(r.stats(), { packets: 0, malformed: 2, wrongPayloadType: 1, sourceRestarts: 0 });
+    const any = new sansio.OutboundRtpRewriter({ ...config, inputPayloadType: undefined });
+    assert.equal(fields(any.rewriteRtp(rtp(100, 1, 1, 1), 0)!).pt, 98, 'without an input payload type, any is accepted');
+  });
+
+  it("rewrites the user's SR and SDES to our SSRC and the stream's timestamp offset", () => {
+    const r = new sansio.OutboundRtpRewriter(config);
+    r.rewriteRtp(rtp(96, 10, 1000, 0x1111), 0);
+    r.rewriteRtp(rtp(96, 5, 50, 0x2222), 1_000_000); // restart: timestamps move by 1000 + 90000 - 50
+    const out = r.rewriteRtcp(Buffer.concat([senderReport(0x2222, 60), sdes(0x2222, 'gst')]))!;
+    assert.equal(out.readUInt32BE(4), 0xabcdef01, 'SR sender');
+    assert.equal(out.readUInt32BE(16), 60 + 1000 + 90000 - 50, 'SR RTP timestamp on the outgoing timeline');
+    assert.equal(out.readUInt32BE(28 + 4), 0xabcdef01, 'SDES chunk');
+    assert.equal(out.subarray(28 + 10, 28 + 13).toString(), 'gst', 'the CNAME is untouched');
+    assert.equal(r.rewriteRtcp(Buffer.from('garbage!')), null);
+  });
+});
+
+describe('inbound routing (native/core/media/InboundMediaRouter)', () => {
+  const routes = [
+    { payloadType: 96, media: 'video' as const, redirectPayloadType: 100 },
+    { payloadType: 111, media: 'audio' as const, redirectPayloadType: 120 },
+  ];
+
+  it("tells video from audio by payload type and rewrites it to the user's", () => {
+    const r = new sansio.InboundMediaRouter();
+    r.setRoutes(routes);
+    const v = r.routeRtp(rtp(96, 1, 1, 0xaaaa))!;
+    assert.equal(v.media, 'video');
+    assert.equal(fields(v.packet).pt, 100);
+    const a = r.routeRtp(rtp(111 | 0x80, 1, 1, 0xbbbb))!;
+    assert.equal(a.media, 'audio');
+    assert.equal(a.packet[1], 0x80 | 120, 'the marker bit survives');
+    assert.equal(r.routeRtp(rtp(97, 1, 1, 0xcccc)), null, 'an RTX or unknown payload type goes nowhere');
+    assert.equal(r.routeRtp(Buffer.alloc(3)), null);
+    assert.equal(r.remoteVideoSsrc(), 0xaaaa);
+    assert.deepEqual(r.stats(), { videoRtp: 1, audioRtp: 1, videoRtcp: 0, audioRtcp: 0, unknownPayloadType: 1, malformed: 1 });
+  });
+
+  it('without routes, passes every packet unchanged as video', () => {
+    const r = new sansio.InboundMediaRouter();
+    const v = r.routeRtp(rtp(33, 1, 1, 1))!;
+    assert.equal(v.media, 'video');
+    assert.equal(fields(v.packet).pt, 33);
+  });
+
+  it('splits compound RTCP by the stream each packet is about', () => {
+    const r = new sansio.InboundMediaRouter();
+    r.setRoutes(routes);
+    r.expectRemoteSsrc(0xaaaa, 'video');
+    r.expectRemoteSsrc(0xbbbb, 'audio');
+    r.setLocalSsrc('video', 0x1000);
+    r.setLocalSsrc('audio', 0x2000);
+    const srVideo = senderReport(0xaaaa, 1);
+    const rrAudio = receiverReport(0xbbbb, 0x2000);
+    const sdesAudio = sdes(0xbbbb, 'x');
+    const pliVideo = pli(0xaaaa, 0x1000);
+    const split = r.splitRtcp(Buffer.concat([srVideo, rrAudio, sdesAudio, pliVideo]))!;
+    assert.deepEqual(split.video, Buffer.concat([srVideo, pliVideo]));
+    assert.deepEqual(split.audio, Buffer.concat([rrAudio, sdesAudio]));
+    assert.equal(r.remoteVideoSsrc(), 0xaaaa, 'an SSRC announced in SDP is a PLI target before any packet');
+    assert.equal(r.splitRtcp(Buffer.from('no rtcp here')), null);
+  });
+
+  it('sends what it cannot attribute to video, or to audio on an audio-only connection', () => {
+    const video = new sansio.InboundMediaRouter();
+    video.setLocalSsrc('video', 1);
+    assert.ok(video.splitRtcp(receiverReport(5, 999))!.video);
+    const audioOnly = new sansio.InboundMediaRouter();
+    audioOnly.setLocalSsrc('audio', 2);
+    assert.ok(audioOnly.splitRtcp(receiverReport(5, 999))!.audio);
+  });
+});
