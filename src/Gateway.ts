@@ -7,6 +7,7 @@ import type { GatewayConfig } from './config/GatewayConfig.js';
 import { createLogger, type Logger } from './log/createLogger.js';
 import { NativeEngine } from './native/NativeEngine.js';
 import { DataConnectionRegistry } from './session/data/DataConnectionRegistry.js';
+import { MediaConnectionRegistry } from './session/media/MediaConnectionRegistry.js';
 import { PeerRegistry } from './session/peers/PeerRegistry.js';
 import { PortAllocator } from './session/ports/PortAllocator.js';
 import { PortRegistry } from './session/ports/PortRegistry.js';
@@ -32,6 +33,7 @@ export class Gateway {
     readonly ports: PortRegistry,
     readonly peers: PeerRegistry,
     readonly dataConnections: DataConnectionRegistry,
+    readonly mediaConnections: MediaConnectionRegistry,
     /** The embedded signaling server, when it runs. */
     readonly signaling: SignalingServer | undefined,
     private readonly server: Server,
@@ -67,16 +69,28 @@ export class Gateway {
       bufferLimitBytes: config.dataBufferLimitBytes,
       logger: logger.child({ subsystem: 'data' }),
     });
+    const mediaConnections = new MediaConnectionRegistry({
+      engine,
+      ports,
+      transport: { bindAddresses: config.mediaBindAddresses, stunServers: config.stunServers },
+      logger: logger.child({ subsystem: 'media' }),
+    });
     const peers = new PeerRegistry({
       signalingUrl,
       logger,
-      onSignal: (peer, message) => dataConnections.handleSignal(peer, message),
-      onPeerClosed: (peer) => dataConnections.closePeer(peer),
+      onSignal: (peer, message) => {
+        if (!dataConnections.handleSignal(peer, message)) mediaConnections.handleSignal(peer, message);
+      },
+      onPeerClosed: (peer) => {
+        dataConnections.closePeer(peer);
+        mediaConnections.closePeer(peer);
+      },
     });
     const app = createApp({
       ports,
       peers,
       dataConnections,
+      mediaConnections,
       advertisedIpV4: config.advertisedIpV4,
       eventTimeoutMs: config.eventTimeoutMs,
       logger: logger.child({ subsystem: 'api' }),
@@ -91,7 +105,7 @@ export class Gateway {
       engine.close();
       throw error;
     }
-    const gateway = new Gateway(config, logger, engine, ports, peers, dataConnections, signaling, server);
+    const gateway = new Gateway(config, logger, engine, ports, peers, dataConnections, mediaConnections, signaling, server);
     const { address, port } = gateway.apiAddress;
     logger.info({ api: `http://${address.includes(':') ? `[${address}]` : address}:${port}` }, 'REST API listening');
     return gateway;
@@ -115,6 +129,7 @@ export class Gateway {
     this.server.closeAllConnections();
     await closed;
     this.dataConnections.closeAll();
+    this.mediaConnections.closeAll();
     this.peers.closeAll();
     await this.signaling?.stop();
     await this.ports.closeAll();

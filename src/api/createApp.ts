@@ -2,10 +2,12 @@ import express, { type Express } from 'express';
 
 import type { Logger } from '../log/createLogger.js';
 import type { DataConnectionRegistry } from '../session/data/DataConnectionRegistry.js';
+import type { MediaConnectionRegistry } from '../session/media/MediaConnectionRegistry.js';
 import type { PeerRegistry } from '../session/peers/PeerRegistry.js';
 import type { PortRegistry } from '../session/ports/PortRegistry.js';
 import { errorHandler, unknownRoute } from './errorHandler.js';
 import { dataConnectionRoutes } from './routes/dataConnectionRoutes.js';
+import { mediaConnectionRoutes } from './routes/mediaConnectionRoutes.js';
 import { peerRoutes } from './routes/peerRoutes.js';
 import { portRoutes } from './routes/portRoutes.js';
 
@@ -13,6 +15,7 @@ export interface ApiDeps {
   readonly ports: PortRegistry;
   readonly peers: PeerRegistry;
   readonly dataConnections: DataConnectionRegistry;
+  readonly mediaConnections: MediaConnectionRegistry;
   readonly advertisedIpV4: string;
   readonly eventTimeoutMs: number;
   readonly logger: Logger;
@@ -24,8 +27,9 @@ export function createApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(peerRoutes(deps));
-  // Before the port routes: /data/connections must not be read as /data/{data_id}.
+  // Before the port routes: /data/connections and /media/connections are not port ids.
   app.use(dataConnectionRoutes(deps));
+  app.use(mediaConnectionRoutes(deps));
   app.use(portRoutes(deps));
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));

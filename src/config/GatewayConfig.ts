@@ -31,4 +31,8 @@ export interface GatewayConfig {
   readonly eventTimeoutMs: number;
   /** Bytes queued in a DataChannel past which further datagrams for it are dropped and counted. */
   readonly dataBufferLimitBytes: number;
+  /** Local addresses MediaConnections gather host candidates on. */
+  readonly mediaBindAddresses: readonly string[];
+  /** STUN servers MediaConnections gather server-reflexive candidates from. */
+  readonly stunServers: readonly { readonly ip: string; readonly port: number }[];
 }

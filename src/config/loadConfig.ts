@@ -73,11 +73,46 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
     signalingUrl,
     eventTimeoutMs: get('event_timeout_ms', 30000, integerIn(1000, 600000)),
     dataBufferLimitBytes: get('data_buffer_limit', 1 << 20, integerIn(16 * 1024, 8 * 1024 * 1024)),
+    mediaBindAddresses: get('media_bind_addresses', defaultMediaBindAddresses(), ipAddressList),
+    stunServers: get('stun_servers', [], hostPortList),
   };
   if (config.portMin > config.portMax) {
     throw new ConfigError(`port_min (${config.portMin}) must not be greater than port_max (${config.portMax})`);
   }
   return { config, warnings };
+}
+
+/** Every IPv4 address of the host, loopback included (a browser on this host reaches it there). */
+function defaultMediaBindAddresses(): string[] {
+  const addresses = Object.values(networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .filter((i) => i.family === 'IPv4')
+    .map((i) => i.address);
+  return addresses.length > 0 ? [...new Set(addresses)] : ['127.0.0.1'];
+}
+
+function listOf(v: RawValue): string[] {
+  const items = Array.isArray(v.value) ? v.value : typeof v.value === 'string' ? v.value.split(',') : undefined;
+  if (!items) throw new ConfigError(`${describe(v)}: must be a comma-separated list or an array of strings`);
+  return items.map((i) => String(i).trim()).filter((i) => i.length > 0);
+}
+
+function ipAddressList(v: RawValue): string[] {
+  const list = listOf(v);
+  if (list.length === 0) throw new ConfigError(`${describe(v)}: must name at least one address`);
+  for (const ip of list) if (!isIP(ip)) throw new ConfigError(`${describe(v)}: ${JSON.stringify(ip)} is not an IP address`);
+  return list;
+}
+
+function hostPortList(v: RawValue): { ip: string; port: number }[] {
+  return listOf(v).map((item) => {
+    const m = /^\[([^\]]+)\]:(\d+)$/.exec(item) ?? /^([^:]+):(\d+)$/.exec(item);
+    const port = m ? Number(m[2]) : NaN;
+    if (!m || !isIP(m[1]!) || !(port >= 1 && port <= 65535)) {
+      throw new ConfigError(`${describe(v)}: ${JSON.stringify(item)} must be ip:port or [ipv6]:port with an IP address`);
+    }
+    return { ip: m[1]!, port };
+  });
 }
 
 function readConfigFile(path: string, warnings: string[]): Record<string, unknown> {

@@ -55,4 +55,16 @@ export const SETTINGS: readonly SettingSpec[] = [
     '1048576',
     'Bytes a DataChannel may have queued; past it, datagrams for that connection are dropped and counted (backpressure).',
   ),
+  setting(
+    'media_bind_addresses',
+    'string',
+    "every IPv4 address of this host's interfaces",
+    'Comma-separated local addresses MediaConnections gather ICE host candidates on (one UDP socket each, ephemeral port).',
+  ),
+  setting(
+    'stun_servers',
+    'string',
+    'none',
+    'Comma-separated STUN servers (ip:port, [ipv6]:port) MediaConnections ask for a server-reflexive candidate, for peers behind NAT.',
+  ),
 ];

@@ -33,6 +33,8 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}): 
     signalingUrl: undefined,
     eventTimeoutMs: 30000,
     dataBufferLimitBytes: 1 << 20,
+    mediaBindAddresses: ['127.0.0.1'],
+    stunServers: [],
     ...overrides,
   };
   const logs = new LogCapture();

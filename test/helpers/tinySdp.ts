@@ -1,6 +1,7 @@
 import sdpTransform from 'sdp-transform';
 
 import type { RawCandidate, RawLocalParameters } from '../../src/native/addon.js';
+import { candidateFromSdpTransform as fromSdpTransform, parseCandidateLine } from '../../src/sdp/candidateSdp.js';
 
 /**
  * Just enough SDP for one BUNDLEd video m-line, so the native transport can face a libwebrtc
@@ -80,24 +81,5 @@ export function parseRemoteVideo(sdp: string): RemoteVideoDescription {
   };
 }
 
-type SdpCandidate = NonNullable<sdpTransform.MediaAttributes['candidates']>[number];
-
-function fromSdpTransform(c: SdpCandidate): RawCandidate | undefined {
-  if (String(c.transport).toLowerCase() !== 'udp') return undefined;
-  return {
-    foundation: String(c.foundation),
-    component: Number(c.component),
-    priority: Number(c.priority),
-    ip: c.ip,
-    port: Number(c.port),
-    type: c.type as RawCandidate['type'],
-    ...(c.raddr && { relatedIp: c.raddr, relatedPort: Number(c.rport) }),
-  };
-}
-
 /** A UDP candidate from "candidate:..." (with or without "a="); undefined for TCP and junk. */
-export function candidateFromSdp(line: string): RawCandidate | undefined {
-  const parsed = sdpTransform.parse(`m=audio 9 RTP/AVP 0\r\na=${line.replace(/^a=/, '')}\r\n`);
-  const c = parsed.media[0]?.candidates?.[0];
-  return c ? fromSdpTransform(c) : undefined;
-}
+export const candidateFromSdp = parseCandidateLine;

@@ -28,8 +28,23 @@ describe('loadConfig', () => {
       signalingUrl: undefined,
       eventTimeoutMs: 30000,
       dataBufferLimitBytes: 1048576,
+      mediaBindAddresses: config.mediaBindAddresses,
+      stunServers: [],
     });
+    assert.ok(config.mediaBindAddresses.includes('127.0.0.1'), 'media gathers on every IPv4 interface, loopback included');
     assert.deepEqual(warnings, []);
+  });
+
+  it('reads address lists for media: bind addresses and STUN servers', () => {
+    const { config } = loadConfig({ flags: { 'media-bind-addresses': '127.0.0.1, ::1', 'stun-servers': '192.0.2.1:3478,[2001:db8::1]:19302' } });
+    assert.deepEqual(config.mediaBindAddresses, ['127.0.0.1', '::1']);
+    assert.deepEqual(config.stunServers, [
+      { ip: '192.0.2.1', port: 3478 },
+      { ip: '2001:db8::1', port: 19302 },
+    ]);
+    const fromFile = loadConfig({ file: tomlFile('media_bind_addresses = ["127.0.0.2"]\nstun_servers = ["192.0.2.2:3478"]\n') });
+    assert.deepEqual(fromFile.config.mediaBindAddresses, ['127.0.0.2']);
+    assert.deepEqual(fromFile.config.stunServers, [{ ip: '192.0.2.2', port: 3478 }]);
   });
 
   it("reads the original gateway's config.toml keys in a [general] table", () => {
@@ -72,6 +87,8 @@ describe('loadConfig', () => {
     ['an unknown log level', { flags: { 'log-level': 'loud' } }, /must be one of error, warn, info, debug, silent/],
     ['a host name where an IP is required', { flags: { 'api-host': 'localhost' } }, /numeric IPv4 or IPv6/],
     ['an IPv6 advertised ip_v4', { flags: { 'advertised-ip-v4': '::1' } }, /numeric IPv4 address/],
+    ['a STUN server by name', { flags: { 'stun-servers': 'stun.example.com:3478' } }, /must be ip:port or \[ipv6\]:port/],
+    ['a media bind address that is not an IP', { env: { WEBRTC_GATEWAY_MEDIA_BIND_ADDRESSES: 'eth0' } }, /"eth0" is not an IP address/],
     ['an inverted port range', { flags: { 'port-min': '5000', 'port-max': '4000' } }, /port_min \(5000\) must not be greater/],
   ];
   for (const [what, sources, message] of invalid) {

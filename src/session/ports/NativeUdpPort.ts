@@ -5,6 +5,8 @@ import type { PortKind, PortTraffic, UdpPortResource } from './UdpPortResource.j
 /** A media or RTCP port: its socket is owned and read by the native I/O thread. */
 export class NativeUdpPort implements UdpPortResource {
   private readonly unsubscribe: () => void;
+  /** Ids of the MediaConnections this port feeds. */
+  private readonly users = new Set<string>();
   private closed = false;
 
   constructor(
@@ -38,7 +40,20 @@ export class NativeUdpPort implements UdpPortResource {
   }
 
   usedBy(): string[] {
-    return [];
+    return [...this.users];
+  }
+
+  /** Records that a MediaConnection takes this port's datagrams (attached natively). */
+  use(connectionId: string): void {
+    this.users.add(connectionId);
+  }
+
+  release(connectionId: string): void {
+    this.users.delete(connectionId);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,77 @@
+import type { RawCandidate } from '../native/addon.js';
+
+export type MediaKind = 'video' | 'audio';
+export type Direction = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+export type DtlsSetup = 'actpass' | 'active' | 'passive';
+
+/** One a=rtpmap with its a=fmtp and a=rtcp-fb lines. */
+export interface RtpCodec {
+  readonly payloadType: number;
+  readonly encodingName: string;
+  readonly clockRate: number;
+  readonly channels?: number;
+  readonly fmtp?: string;
+  readonly rtcpFb: readonly string[];
+}
+
+/** One m= section of a remote description, as far as the gateway reads it. */
+export interface RemoteMediaSection {
+  readonly index: number;
+  readonly kind: MediaKind | 'application' | 'other';
+  readonly mid: string;
+  /** Port 0: the section is rejected (RFC 8843 section 7.3.3 "bundle-only" aside). */
+  readonly rejected: boolean;
+  readonly direction: Direction;
+  readonly codecs: readonly RtpCodec[];
+  /** SSRCs the remote announced (a=ssrc), the first being its media stream. */
+  readonly ssrcs: readonly number[];
+  /** a=sctp-port of a DataChannel section (RFC 8841 section 5). */
+  readonly sctpPort?: number;
+  /** The m= line's protocol and format list, echoed when a section is rejected. */
+  readonly protocol: string;
+  readonly formats: string;
+}
+
+/** What the gateway needs from a remote description (RFC 8829 sections 5.7, 5.8). */
+export interface RemoteDescription {
+  readonly iceUfrag: string;
+  readonly icePwd: string;
+  readonly fingerprint: { readonly algorithm: string; readonly hash: string };
+  readonly setup: DtlsSetup;
+  readonly sections: readonly RemoteMediaSection[];
+  readonly candidates: readonly RawCandidate[];
+}
+
+/** A stream the gateway sends in a section. */
+export interface LocalSource {
+  readonly ssrc: number;
+  readonly cname: string;
+  readonly streamId: string;
+  readonly trackId: string;
+}
+
+/** One m= section the gateway writes. */
+export interface LocalMediaSection {
+  readonly mid: string;
+  readonly kind: MediaKind | 'application' | 'other';
+  /** Rejected sections get port 0 and nothing else (RFC 8829 section 5.3.1). */
+  readonly rejected?: { readonly protocol: string; readonly formats: string };
+  readonly direction: Direction;
+  readonly codec?: RtpCodec;
+  readonly source?: LocalSource;
+  /** b=AS in kbit/s and b=TIAS in bit/s (RFC 3890). */
+  readonly bandwidthKbps?: number;
+  /** An accepted DataChannel section (RFC 8841): its SCTP port, echoed. */
+  readonly sctpPort?: number;
+}
+
+export interface LocalDescription {
+  readonly sessionId: string;
+  readonly sessionVersion: number;
+  readonly iceUfrag: string;
+  readonly icePwd: string;
+  readonly fingerprint: string;
+  readonly setup: DtlsSetup;
+  readonly sections: readonly LocalMediaSection[];
+  readonly candidates: readonly RawCandidate[];
+}

@@ -1,0 +1,102 @@
+import sdpTransform from 'sdp-transform';
+
+import type { RawCandidate } from '../native/addon.js';
+import { candidateFromSdpTransform } from './candidateSdp.js';
+import { SdpError } from './SdpError.js';
+import type { Direction, DtlsSetup, RemoteDescription, RemoteMediaSection, RtpCodec } from './SessionDescription.js';
+
+type SdpMedia = sdpTransform.SessionDescription['media'][number];
+
+const DIRECTIONS = new Set<Direction>(['sendrecv', 'sendonly', 'recvonly', 'inactive']);
+const SETUPS = new Set<DtlsSetup>(['actpass', 'active', 'passive']);
+
+/**
+ * Reads what the gateway needs from a remote offer or answer: ICE credentials, the DTLS
+ * fingerprint and setup (taken from the session or the first section that carries them, as
+ * BUNDLE puts all sections on one transport), and each m= section's codecs, direction and SSRCs.
+ * Throws SdpError('INVALID_SDP') when WebRTC's required parts are missing (RFC 8829 section 5.8).
+ */
+export function parseSessionDescription(sdp: string): RemoteDescription {
+  let session: sdpTransform.SessionDescription;
+  try {
+    session = sdpTransform.parse(sdp);
+  } catch (error) {
+    throw new SdpError('INVALID_SDP', `the description cannot be parsed: ${(error as Error).message}`);
+  }
+  const media = session.media ?? [];
+  if (media.length === 0) throw new SdpError('INVALID_SDP', 'the description has no m= section');
+  const sections = media.map(toSection);
+  const live = media.filter((m, i) => !sections[i]!.rejected);
+  const pick = <T>(read: (m: SdpMedia) => T | undefined, sessionValue: T | undefined): T | undefined =>
+    live.map(read).find((v) => v !== undefined) ?? sessionValue;
+  const iceUfrag = pick((m) => m.iceUfrag, session.iceUfrag);
+  const icePwd = pick((m) => m.icePwd, session.icePwd);
+  const fingerprint = pick((m) => m.fingerprint, session.fingerprint);
+  const setup = pick((m) => m.setup, (session as { setup?: string }).setup) ?? 'actpass';
+  if (!iceUfrag || !icePwd) throw new SdpError('INVALID_SDP', 'the description has no ICE ufrag and password');
+  if (!fingerprint) throw new SdpError('INVALID_SDP', 'the description has no DTLS fingerprint');
+  if (!SETUPS.has(setup as DtlsSetup)) throw new SdpError('INVALID_SDP', `a=setup:${setup} is not usable`);
+  for (const [i, m] of media.entries()) {
+    const section = sections[i]!;
+    if (!section.rejected && (section.kind === 'video' || section.kind === 'audio') && m.rtcpMux !== 'rtcp-mux') {
+      throw new SdpError('INVALID_SDP', `the ${section.kind} section does not use rtcp-mux, which the gateway requires`);
+    }
+  }
+  const candidates: RawCandidate[] = [];
+  const seen = new Set<string>();
+  for (const m of live) {
+    for (const c of m.candidates ?? []) {
+      const candidate = candidateFromSdpTransform(c);
+      const key = candidate && `${candidate.ip}:${candidate.port}:${candidate.type}`;
+      if (candidate && key && !seen.has(key)) {
+        seen.add(key);
+        candidates.push(candidate);
+      }
+    }
+  }
+  return {
+    iceUfrag,
+    icePwd,
+    fingerprint: { algorithm: fingerprint.type, hash: fingerprint.hash },
+    setup: setup as DtlsSetup,
+    sections,
+    candidates,
+  };
+}
+
+function toSection(m: SdpMedia, index: number): RemoteMediaSection {
+  const kind = m.type === 'video' || m.type === 'audio' || m.type === 'application' ? m.type : 'other';
+  const direction = DIRECTIONS.has(m.direction as Direction) ? (m.direction as Direction) : 'sendrecv';
+  const codecs: RtpCodec[] = (m.rtp ?? []).map((r) => ({
+    payloadType: r.payload,
+    encodingName: r.codec,
+    clockRate: r.rate ?? 0,
+    ...(r.encoding !== undefined && { channels: Number(r.encoding) }),
+    ...fmtpOf(m, r.payload),
+    rtcpFb: (m.rtcpFb ?? [])
+      .filter((f) => String(f.payload) === String(r.payload) || f.payload === '*')
+      .map((f) => (f.subtype ? `${f.type} ${f.subtype}` : f.type)),
+  }));
+  const ssrcs: number[] = [];
+  for (const s of m.ssrcs ?? []) {
+    const id = Number(s.id);
+    if (!ssrcs.includes(id)) ssrcs.push(id);
+  }
+  return {
+    index,
+    kind,
+    mid: m.mid !== undefined ? String(m.mid) : String(index),
+    rejected: m.port === 0,
+    direction,
+    codecs,
+    ssrcs,
+    ...(m.sctpPort !== undefined && { sctpPort: Number(m.sctpPort) }),
+    protocol: m.protocol,
+    formats: String(m.payloads ?? ''),
+  };
+}
+
+function fmtpOf(m: SdpMedia, payloadType: number): { fmtp?: string } {
+  const line = (m.fmtp ?? []).find((f) => f.payload === payloadType);
+  return line ? { fmtp: line.config } : {};
+}

@@ -1,0 +1,360 @@
+import { randomBytes, randomInt } from 'node:crypto';
+
+import { GatewayError } from '../../errors/GatewayError.js';
+import type { Logger } from '../../log/createLogger.js';
+import type { MediaKind, RawCandidate, RawInboundRouting, RawTransportEvent } from '../../native/addon.js';
+import type { NativeEngine } from '../../native/NativeEngine.js';
+import type { NativeTransport } from '../../native/NativeTransport.js';
+import { candidateLine, parseCandidateLine } from '../../sdp/candidateSdp.js';
+import { acceptAnswer, planAnswer, planOffer, type MediaIntent, type NegotiatedMedia } from '../../sdp/negotiateMedia.js';
+import { parseSessionDescription } from '../../sdp/parseSessionDescription.js';
+import { SdpError } from '../../sdp/SdpError.js';
+import type { DtlsSetup, LocalMediaSection, LocalSource, RemoteDescription } from '../../sdp/SessionDescription.js';
+import { writeSessionDescription } from '../../sdp/writeSessionDescription.js';
+import { EventQueue } from '../events/EventQueue.js';
+import type { GatewayPeer } from '../peers/GatewayPeer.js';
+import type { NativeUdpPort } from '../ports/NativeUdpPort.js';
+import type { MediaConnectionEvent } from './MediaConnectionEvent.js';
+import type { MediaConstraints, MediaRedirects, StreamParams } from './MediaRequest.js';
+
+export interface MediaTransportSettings {
+  readonly bindAddresses: readonly string[];
+  readonly stunServers: readonly { readonly ip: string; readonly port: number }[];
+}
+
+export interface MediaConnectionOptions {
+  /** The REST id, "mc-<uuid>". */
+  readonly id: string;
+  /** The PeerJS connectionId, "mc_<token>". */
+  readonly connectionId: string;
+  readonly peer: GatewayPeer;
+  readonly remoteId: string;
+  readonly originator: boolean;
+  readonly metadata: unknown;
+  readonly engine: NativeEngine;
+  readonly transport: MediaTransportSettings;
+  readonly logger: Logger;
+  /** Told once, when the connection has closed, with the ports it fed from. */
+  readonly onClosed: (connection: MediaConnection, ports: NativeUdpPort[]) => void;
+}
+
+/** 'offered': an incoming call waiting for POST …/answer. */
+export type MediaConnectionState = 'offered' | 'connecting' | 'open' | 'closed';
+
+/**
+ * A PeerJS MediaConnection held for a REST user. JavaScript negotiates (SDP over PeerJS) and
+ * wires things up; the native transport moves every packet: media ports feed its streams,
+ * and what the remote sends goes straight to the redirect addresses.
+ */
+export class MediaConnection {
+  readonly id: string;
+  readonly events = new EventQueue<MediaConnectionEvent>();
+  private transport: NativeTransport | undefined;
+  private remoteOffer: string | undefined;
+  private offered: LocalMediaSection[] = [];
+  private negotiated: readonly NegotiatedMedia[] = [];
+  private readonly sources = new Map<MediaKind, LocalSource>();
+  private readonly ports: { port: NativeUdpPort; media: MediaKind; kind: 'rtp' | 'rtcp' }[] = [];
+  /** Ports named in the constraints: in use (not deletable) from the request until close. */
+  private readonly reserved = new Set<NativeUdpPort>();
+  private pendingCandidates: RawCandidate[] = [];
+  /** A call's constraints, used once the answer says what was agreed. */
+  private pending: { constraints: MediaConstraints; redirects: MediaRedirects } | undefined;
+  private remoteSet = false;
+  private firstMid = { mid: '0', index: 0 };
+  private stateValue: MediaConnectionState;
+
+  constructor(readonly options: MediaConnectionOptions) {
+    this.id = options.id;
+    this.stateValue = options.originator ? 'connecting' : 'offered';
+  }
+
+  get state(): MediaConnectionState {
+    return this.stateValue;
+  }
+
+  get peer(): GatewayPeer {
+    return this.options.peer;
+  }
+
+  get remoteId(): string {
+    return this.options.remoteId;
+  }
+
+  get connectionId(): string {
+    return this.options.connectionId;
+  }
+
+  /** An incoming call: keeps the remote's offer until the user answers. */
+  receiveOffer(sdp: string): void {
+    this.remoteOffer = sdp;
+  }
+
+  /** POST /media/connections: sends our offer. */
+  call(constraints: MediaConstraints, redirects: MediaRedirects): void {
+    const intents = this.intents(constraints);
+    this.offered = planOffer(intents);
+    this.reserve(constraints);
+    if (this.offered.length === 0) throw GatewayError.invalid('constraints', 'the call neither sends nor receives video or audio');
+    const transport = this.openTransport('controlling');
+    this.pending = { constraints, redirects };
+    this.sendDescription('OFFER', 'offer', this.offered, 'actpass', transport);
+  }
+
+  /** POST /media/connections/{id}/answer: answers the remote's offer and starts the transport. */
+  answer(constraints: MediaConstraints, redirects: MediaRedirects): void {
+    if (this.stateValue !== 'offered' || !this.remoteOffer) {
+      throw new GatewayError('RESOURCE_IN_USE', [{ field: 'media_connection_id', message: `${this.id} is not an unanswered incoming call` }]);
+    }
+    let remote: RemoteDescription;
+    let plan: ReturnType<typeof planAnswer>;
+    try {
+      remote = parseSessionDescription(this.remoteOffer);
+      plan = planAnswer(remote, this.intents(constraints));
+    } catch (error) {
+      if (!(error instanceof SdpError)) throw error;
+      this.events.push({ event: 'ERROR', error_message: error.message });
+      if (error.code === 'CODEC_UNAVAILABLE') throw GatewayError.invalid('constraints', error.message);
+      this.close(error.message);
+      throw GatewayError.invalid('media_connection_id', `the remote's offer is unusable: ${error.message}`);
+    }
+    this.stateValue = 'connecting';
+    this.reserve(constraints);
+    const transport = this.openTransport('controlled');
+    // RFC 5763 section 5: the answerer picks; as the active side we start the handshake at once.
+    const setup: DtlsSetup = remote.setup === 'active' ? 'passive' : 'active';
+    this.sendDescription('ANSWER', 'answer', plan.sections, setup, transport);
+    this.start(remote, plan.media, setup === 'active' ? 'client' : 'server', constraints, redirects);
+  }
+
+  /** The remote's answer to our offer. */
+  acceptAnswer(sdp: string): void {
+    if (!this.options.originator || this.remoteSet || !this.pending) return;
+    try {
+      const remote = parseSessionDescription(sdp);
+      const media = acceptAnswer(remote, this.offered);
+      this.start(remote, media, remote.setup === 'active' ? 'server' : 'client', this.pending.constraints, this.pending.redirects);
+    } catch (error) {
+      this.close(error instanceof SdpError ? error.message : `cannot use the answer: ${(error as Error).message}`);
+    }
+  }
+
+  /** A trickled remote candidate; kept until the remote description is in. */
+  addRemoteCandidate(line: string): void {
+    if (this.stateValue === 'closed' || !line) return;
+    const candidate = parseCandidateLine(line);
+    if (!candidate) return;
+    if (this.remoteSet && this.transport) this.transport.addRemoteCandidate(candidate);
+    else if (this.pendingCandidates.length < 64) this.pendingCandidates.push(candidate);
+  }
+
+  /** POST …/pli: asks the remote's video sender for a keyframe (RFC 4585 section 6.3.1). */
+  requestKeyframe(): boolean {
+    return this.transport?.requestKeyframe() ?? false;
+  }
+
+  status(): Record<string, unknown> {
+    const ssrc = [...this.sources.entries()].flatMap(([media, source]) => {
+      const port = this.ports.find((p) => p.media === media && p.kind === 'rtp')?.port;
+      return port ? [{ media_id: port.id, ssrc: source.ssrc }] : [];
+    });
+    const stats = this.transport && !this.transport.isClosed ? this.transport.stats() : undefined;
+    return {
+      media_connection_id: this.id,
+      open: this.stateValue === 'open',
+      metadata: this.options.metadata ?? null,
+      remote_id: this.remoteId,
+      ssrc,
+      state: this.stateValue,
+      negotiated: this.negotiated.map((m) => ({
+        media: m.kind,
+        codec: m.codec.name,
+        payload_type: m.payloadType,
+        send: m.send,
+        receive: m.receive,
+      })),
+      ...(stats && { transport: stats }),
+    };
+  }
+
+  /** Closes the transport (DTLS close_notify), detaches its ports; CLOSE follows. Idempotent. */
+  close(error?: string): void {
+    if (this.stateValue === 'closed') return;
+    this.stateValue = 'closed';
+    if (error) {
+      this.options.logger.warn({ reason: error }, 'media connection closed on an error');
+      this.events.push({ event: 'ERROR', error_message: error });
+    }
+    for (const { port } of this.ports) this.options.engine.detachPort(port.handle, this.transport?.handle ?? -1);
+    for (const port of this.reserved) port.release(this.id);
+    this.transport?.close();
+    this.events.push({ event: 'CLOSE' });
+    const ports = [...this.reserved];
+    this.ports.length = 0;
+    this.reserved.clear();
+    this.options.onClosed(this, ports);
+  }
+
+  private intents(c: MediaConstraints): MediaIntent[] {
+    const intent = (kind: MediaKind, send: boolean, receive: boolean, params: StreamParams<string>): MediaIntent => ({
+      kind,
+      send: send && params.mediaPort !== undefined,
+      receive,
+      codec: params.codec as MediaIntent['codec'],
+      ...(params.payloadType !== undefined && { payloadType: params.payloadType }),
+      ...(params.bandwidthKbps && { bandwidthKbps: params.bandwidthKbps }),
+      source: this.sourceFor(kind),
+    });
+    return [intent('video', c.video, c.videoReceiveEnabled, c.videoParams), intent('audio', c.audio, c.audioReceiveEnabled, c.audioParams)];
+  }
+
+  private sourceFor(kind: MediaKind): LocalSource {
+    let source = this.sources.get(kind);
+    if (!source) {
+      const streamId = `gateway-${this.id.slice(3, 11)}`;
+      source = { ssrc: randomInt(1, 2 ** 32 - 1), cname: streamId, streamId, trackId: `${kind}-${randomBytes(4).toString('hex')}` };
+      this.sources.set(kind, source);
+    }
+    return source;
+  }
+
+  private openTransport(role: 'controlling' | 'controlled'): NativeTransport {
+    const { bindAddresses, stunServers } = this.options.transport;
+    const transport = this.options.engine.createTransport({ role, bindAddresses: [...bindAddresses], stunServers: [...stunServers] });
+    this.transport = transport;
+    transport.onEvent((event) => this.onTransportEvent(event));
+    return transport;
+  }
+
+  private sendDescription(
+    type: 'OFFER' | 'ANSWER',
+    sdpType: 'offer' | 'answer',
+    sections: readonly LocalMediaSection[],
+    setup: DtlsSetup,
+    transport: NativeTransport,
+  ): void {
+    const index = sections.findIndex((s) => !s.rejected);
+    this.firstMid = { mid: sections[index]?.mid ?? '0', index: Math.max(0, index) };
+    const sdp = writeSessionDescription({
+      sessionId: String(randomInt(1, 2 ** 47)),
+      sessionVersion: 2,
+      iceUfrag: transport.local.ufrag,
+      icePwd: transport.local.password,
+      fingerprint: transport.local.fingerprint,
+      setup,
+      sections,
+      candidates: transport.local.candidates,
+    });
+    const payload: Record<string, unknown> = { sdp: { type: sdpType, sdp }, type: 'media', connectionId: this.connectionId };
+    if (type === 'OFFER') payload['metadata'] = this.options.metadata;
+    this.peer.signal({ type, dst: this.remoteId, payload });
+  }
+
+  private start(
+    remote: RemoteDescription,
+    media: readonly NegotiatedMedia[],
+    dtlsRole: 'client' | 'server',
+    constraints: MediaConstraints,
+    redirects: MediaRedirects,
+  ): void {
+    const transport = this.transport!;
+    this.negotiated = media;
+    transport.setRemote({
+      ufrag: remote.iceUfrag,
+      password: remote.icePwd,
+      fingerprintAlgorithm: remote.fingerprint.algorithm,
+      fingerprint: remote.fingerprint.hash,
+      dtlsRole,
+    });
+    this.remoteSet = true;
+    this.route(media, constraints, redirects);
+    for (const c of [...remote.candidates, ...this.pendingCandidates]) transport.addRemoteCandidate(c);
+    this.pendingCandidates = [];
+    this.events.push({ event: 'READY' });
+  }
+
+  /** Wires ports to streams and streams to redirect addresses, natively. */
+  private route(media: readonly NegotiatedMedia[], c: MediaConstraints, redirects: MediaRedirects): void {
+    const transport = this.transport!;
+    const routing: Required<RawInboundRouting> = { routes: [], remoteSsrcs: [] };
+    for (const m of media) {
+      const params: StreamParams<string> = m.kind === 'video' ? c.videoParams : c.audioParams;
+      const source = this.sources.get(m.kind)!;
+      if (m.send && params.mediaPort) {
+        transport.setOutboundStream(m.kind, {
+          ssrc: source.ssrc,
+          payloadType: m.payloadType,
+          ...(params.payloadType !== undefined && { inputPayloadType: params.payloadType }),
+          clockRate: m.codec.clockRate,
+        });
+        this.attach(params.mediaPort, m.kind, 'rtp');
+        if (params.rtcpPort) this.attach(params.rtcpPort, m.kind, 'rtcp');
+      }
+      if (m.receive) {
+        for (const payloadType of [m.payloadType, ...m.alsoReceives]) {
+          routing.routes.push({ payloadType, media: m.kind, ...(params.payloadType !== undefined && { redirectPayloadType: params.payloadType }) });
+        }
+        for (const ssrc of m.remoteSsrcs) routing.remoteSsrcs.push({ ssrc, media: m.kind });
+      }
+      const rtp = m.kind === 'video' ? redirects.video : redirects.audio;
+      const rtcp = m.kind === 'video' ? redirects.videoRtcp : redirects.audioRtcp;
+      if (rtp && m.receive) transport.setRedirect('rtp', m.kind, { ip: rtp.address, port: rtp.port });
+      if (rtcp) transport.setRedirect('rtcp', m.kind, { ip: rtcp.address, port: rtcp.port });
+    }
+    transport.setInboundRouting(routing);
+  }
+
+  private attach(port: NativeUdpPort, media: MediaKind, kind: 'rtp' | 'rtcp'): void {
+    if (!this.options.engine.attachPort(port.handle, this.transport!.handle, kind, media)) {
+      throw GatewayError.notFound(kind === 'rtp' ? `${media}_params.media_id` : `${media}_params.rtcp_id`, port.id);
+    }
+    this.ports.push({ port, media, kind });
+  }
+
+  private reserve(c: MediaConstraints): void {
+    for (const port of [c.videoParams.mediaPort, c.videoParams.rtcpPort, c.audioParams.mediaPort, c.audioParams.rtcpPort]) {
+      if (!port) continue;
+      port.use(this.id);
+      this.reserved.add(port);
+    }
+  }
+
+  private onTransportEvent(event: RawTransportEvent): void {
+    if (this.stateValue === 'closed') return;
+    switch (event.kind) {
+      case 'local-candidate':
+        // Host candidates are in the description already; trickle the ones gathered later.
+        if (event.candidate && event.candidate.type !== 'host') this.trickle(event.candidate);
+        break;
+      case 'connected':
+        this.stateValue = 'open';
+        this.events.push({ event: 'STREAM' });
+        break;
+      case 'closed':
+        this.close();
+        break;
+      case 'failed':
+        this.close(`the media transport failed: ${event.text || event.detail}`);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private trickle(candidate: RawCandidate): void {
+    this.peer.signal({
+      type: 'CANDIDATE',
+      dst: this.remoteId,
+      payload: {
+        candidate: {
+          candidate: candidateLine(candidate),
+          sdpMid: this.firstMid.mid,
+          sdpMLineIndex: this.firstMid.index,
+          usernameFragment: this.transport?.local.ufrag,
+        },
+        type: 'media',
+        connectionId: this.connectionId,
+      },
+    });
+  }
+}

@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import wrtc from '@roamhq/wrtc';
+
+import type { Gateway } from '../../src/Gateway.js';
+import { createPeer, type RestPeer } from '../helpers/dataPath.js';
+import { GstPipeline, opusReceiver, opusSender, vp8Receiver, vp8Sender } from '../helpers/gstreamer.js';
+import { waitFor } from '../helpers/proc.js';
+import { loadStockPeerjs, peerjsOptions } from '../helpers/stockPeerjs.js';
+import { call, startTestGateway } from '../helpers/testGateway.js';
+
+type PeerCtor = Awaited<ReturnType<typeof loadStockPeerjs>>;
+const { RTCVideoSink, RTCAudioSink, RTCVideoSource } = (wrtc as any).nonstandard;
+
+async function freeUdpPort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
+  const { port } = s.address();
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
+async function mediaEvents(base: string, id: string, wanted: string, polls = 6): Promise<string[]> {
+  const seen: string[] = [];
+  for (let i = 0; i < polls; i++) {
+    const res = await call(base, 'GET', `/media/connections/${id}/events`);
+    if (res.status !== 200) throw new Error(`events of ${id}: ${res.status} ${JSON.stringify(res.body)} after ${seen.join(',')}`);
+    seen.push(res.body.event === 'ERROR' ? `ERROR(${res.body.error_message})` : res.body.event);
+    if (res.body.event === wanted) return seen;
+  }
+  throw new Error(`no ${wanted} on ${id}: ${seen.join(', ')}`);
+}
+
+async function peerEvent(peer: RestPeer, wanted: string): Promise<any> {
+  for (let i = 0; i < 5; i++) {
+    const res = await call(peer.base, 'GET', `/peers/${peer.id}/events?token=${peer.token}`);
+    if (res.body?.event === wanted) return res.body;
+  }
+  throw new Error(`no ${wanted} event for ${peer.id}`);
+}
+
+describe('MediaConnections: GStreamer and the stock peerjs client (libwebrtc in Node) through the gateway', () => {
+  let Peer: PeerCtor;
+  let gateway: Gateway;
+  let base: string;
+  let browser: InstanceType<PeerCtor>;
+  let dir: string;
+  const pipelines: GstPipeline[] = [];
+  before(async () => {
+    Peer = await loadStockPeerjs();
+    ({ gateway, base } = await startTestGateway({ logLevel: 'warn' }));
+    browser = new Peer('browser', peerjsOptions(`ws://127.0.0.1:${gateway.signaling!.address.port}/`));
+    await new Promise((resolve, reject) => {
+      browser.on('open', resolve);
+      browser.on('error', reject);
+    });
+    dir = mkdtempSync(join(tmpdir(), 'wg-media-'));
+  });
+  after(async () => {
+    await Promise.all(pipelines.map((p) => p.stop()));
+    browser.destroy();
+    await gateway.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('GStreamer VP8 + Opus -> gateway calls the stock client: it decodes 320x240 frames and receives audio samples', async () => {
+    const gw = await createPeer(base, 'gwcaller');
+    const video = (await call(base, 'POST', '/media', { is_video: true })).body;
+    const audio = (await call(base, 'POST', '/media', { is_video: false })).body;
+    const frames: { width: number; height: number }[] = [];
+    let samples = 0;
+    browser.once('call', (mc: any) => {
+      mc.on('stream', (stream: any) => {
+        for (const track of stream.getTracks()) {
+          if (track.kind === 'video') {
+            const sink = new RTCVideoSink(track);
+            sink.onframe = ({ frame }: any) => frames.length < 1000 && frames.push({ width: frame.width, height: frame.height });
+          } else {
+            const sink = new RTCAudioSink(track);
+            sink.ondata = (d: any) => (samples += d.numberOfFrames);
+          }
+        }
+      });
+      mc.answer();
+    });
+    const res = await call(base, 'POST', '/media/connections', {
+      peer_id: gw.id,
+      token: gw.token,
+      target_id: 'browser',
+      constraints: {
+        video: true,
+        videoReceiveEnabled: false,
+        audio: true,
+        audioReceiveEnabled: false,
+        video_params: { band_width: 1500, codec: 'VP8', media_id: video.media_id, payload_type: 96 },
+        audio_params: { band_width: 64, codec: 'OPUS', media_id: audio.media_id, payload_type: 111 },
+      },
+    });
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+    const id = res.body.params.media_connection_id;
+    assert.match(id, /^mc-/);
+    assert.deepEqual(await mediaEvents(base, id, 'STREAM'), ['READY', 'STREAM']);
+    pipelines.push(vp8Sender(video.port, { width: 320, height: 240, payloadType: 96, seconds: 6 }));
+    pipelines.push(opusSender(audio.port, { payloadType: 111, seconds: 6 }));
+    await waitFor(() => frames.length >= 30 && samples >= 48000, 15000, '30 decoded frames and 1 s of audio');
+    assert.ok(frames.every((f) => f.width === 320 && f.height === 240), JSON.stringify(frames.slice(0, 5)));
+    const status = (await call(base, 'GET', `/media/connections/${id}/status`)).body;
+    assert.equal(status.open, true);
+    assert.equal(status.remote_id, 'browser');
+    assert.deepEqual(status.ssrc.map((s: any) => s.media_id).sort(), [audio.media_id, video.media_id].sort());
+    assert.ok(status.transport.videoSent > 0 && status.transport.audioSent > 0);
+
+    assert.equal((await call(base, 'DELETE', `/media/connections/${id}`)).status, 204);
+    assert.equal((await call(base, 'GET', `/media/${video.media_id}/status`)).status, 404, 'the media port only it used is freed');
+  });
+
+  it('the stock client calls with a camera track; the gateway answers and GStreamer decodes it from the redirect', async () => {
+    const gw = await createPeer(base, 'gwcallee');
+    const source = new RTCVideoSource();
+    const track = source.createTrack();
+    const width = 320;
+    const height = 240;
+    const frame = { width, height, data: new Uint8ClampedArray(width * height * 1.5) };
+    let tick = 0;
+    const feeder = setInterval(() => {
+      frame.data.fill(tick++ % 255, 0, width * height);
+      source.onFrame(frame);
+    }, 33);
+    try {
+      const mc = browser.call(gw.id, new (wrtc as any).MediaStream([track]));
+      const callEvent = await peerEvent(gw, 'CALL');
+      const id = callEvent.call_params.media_connection_id;
+      const port = await freeUdpPort();
+      const file = join(dir, 'camera.i420');
+      const receiver = vp8Receiver(port, file, { width, height, payloadType: 100 });
+      pipelines.push(receiver);
+      const res = await call(base, 'POST', `/media/connections/${id}/answer`, {
+        constraints: { video: false, videoReceiveEnabled: true, audio: false, video_params: { codec: 'VP8', payload_type: 100 } },
+        redirect_params: { video: { ip_v4: '127.0.0.1', port } },
+      });
+      assert.equal(res.status, 202, JSON.stringify(res.body));
+      assert.deepEqual(res.body, { command_type: 'MEDIA_CONNECTION_ANSWER', params: { video_id: null, audio_id: null } });
+      assert.deepEqual(await mediaEvents(base, id, 'STREAM'), ['READY', 'STREAM']);
+      const frameBytes = width * height * 1.5;
+      // The camera's first keyframe may come before GStreamer listens: ask for one, as a recorder
+      // joining a running stream does. Without the PLI reaching libwebrtc, no frame decodes.
+      let plis = 0;
+      await waitFor(
+        async () => {
+          if (statSafe(file) >= frameBytes) return true;
+          const pli = await call(base, 'POST', `/media/connections/${id}/pli`, { ip_v4: '127.0.0.1', port });
+          assert.equal(pli.status, 201, JSON.stringify(pli.body));
+          plis++;
+          await new Promise((r) => setTimeout(r, 500));
+          return false;
+        },
+        10000,
+        'a first decoded frame after PLI',
+      );
+      await waitFor(() => statSafe(file) >= 20 * frameBytes, 10000, '20 decoded frames from GStreamer');
+      assert.ok(plis <= 10, `frames after ${plis} PLIs`);
+      await receiver.stop();
+      assert.equal(statSafe(file) % frameBytes, 0, 'whole 320x240 I420 frames');
+      mc.close();
+      assert.ok((await mediaEvents(base, id, 'CLOSE')).includes('CLOSE'), 'a hang-up from the stock client is seen');
+    } finally {
+      clearInterval(feeder);
+      track.stop();
+    }
+  });
+});
+
+function statSafe(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
