@@ -7,8 +7,8 @@
 namespace wg::media {
 
 namespace {
-// A sequence jump larger than this (either way) is a new sender reusing the SSRC, not
-// reordering or loss: libwebrtc's own reordering threshold is far below it.
+// A sequence jump larger than this (either way) is a new sender reusing the SSRC rather than
+// reordering or loss: at 30 packets per frame it is still over 3 s of video.
 constexpr int kRestartJump = 3000;
 }  // namespace
 

@@ -11,6 +11,7 @@ import {
   type OfferPayload,
 } from '../../signaling/connectionPayloads.js';
 import type { ServerMessage } from '../../signaling/protocol.js';
+import { ConnectionTable } from '../connections/ConnectionTable.js';
 import type { GatewayPeer } from '../peers/GatewayPeer.js';
 import type { DataPort } from '../ports/DataPort.js';
 import type { PortRegistry } from '../ports/PortRegistry.js';
@@ -49,19 +50,18 @@ const DEFAULT_WIRE_SERIALIZATION = 'binary';
  * frees what a closed connection alone used.
  */
 export class DataConnectionRegistry {
-  private readonly connections = new Map<string, DataConnection>();
-  private readonly retention = new Map<DataConnection, NodeJS.Timeout>();
+  private readonly table: ConnectionTable<DataConnection>;
   private readonly egress = new DatagramEgress();
   private readonly rtcConfig: RtcConfiguration = { iceServers: [] };
   readonly reaper: PeerConnectionReaper;
-  private closing = false;
 
   constructor(private readonly options: DataConnectionRegistryOptions) {
     this.reaper = new PeerConnectionReaper(options.logger);
+    this.table = new ConnectionTable('data_connection_id', options.closedRetentionMs ?? 30_000);
   }
 
   get size(): number {
-    return this.connections.size;
+    return this.table.size;
   }
 
   /** POST /data/connections: sends a data OFFER to `targetId`; OPEN (or ERROR and CLOSE) follow. */
@@ -84,7 +84,7 @@ export class DataConnectionRegistry {
     try {
       connection.bind(DataChannelLink.offer(context, connectionId, dcInit, connection));
     } catch (error) {
-      this.forget(connection);
+      this.table.forget(connection);
       throw GatewayError.invalid('options.dcInit', `libwebrtc refused the DataChannel options: ${(error as Error).message}`);
     }
     connection.setFeed(request.feed);
@@ -94,16 +94,12 @@ export class DataConnectionRegistry {
 
   /** The connection with this id; NOT_FOUND otherwise. */
   get(id: string): DataConnection {
-    const connection = this.connections.get(id);
-    if (!connection) throw GatewayError.notFound('data_connection_id', id);
-    return connection;
+    return this.table.get(id);
   }
 
   /** DELETE /data/connections/{id}: closes it and forgets it at once. */
   delete(id: string): void {
-    const connection = this.get(id);
-    connection.close();
-    this.forget(connection);
+    this.table.delete(id);
   }
 
   /** A relayed PeerJS message for a gateway peer; false when it is not about a DataConnection. */
@@ -116,20 +112,15 @@ export class DataConnectionRegistry {
         return true;
       case 'ANSWER':
       case 'CANDIDATE': {
-        const connection = this.find(peer, src, connectionIdOf(message.payload));
+        const connection = this.table.find(peer, src, connectionIdOf(message.payload));
         if (!connection) return false;
         this.deliver(connection, message);
         return true;
       }
       case 'LEAVE':
-        // The remote left the signaling server: its connections are gone with it.
-        for (const c of this.ofPeer(peer)) if (c.remoteId === src) c.close();
-        return false;
       case 'EXPIRE':
-        // Our OFFER to `src` could not be delivered: that peer is not on the server.
-        for (const c of this.ofPeer(peer)) {
-          if (c.remoteId === src && c.state === 'connecting') c.close(`peer-unavailable: ${src} is not connected to the signaling server`);
-        }
+        // Not consumed: the remote's media connections hear it too.
+        this.table.handleDeparture(peer, message);
         return false;
       default:
         return false;
@@ -138,16 +129,12 @@ export class DataConnectionRegistry {
 
   /** The peer closed: so do its connections. */
   closePeer(peer: GatewayPeer): void {
-    for (const connection of this.ofPeer(peer)) connection.close();
+    this.table.closePeer(peer);
   }
 
   /** Gateway shutdown: closes every connection and the egress sockets. */
   closeAll(): void {
-    this.closing = true;
-    for (const connection of [...this.connections.values()]) {
-      connection.close();
-      this.forget(connection);
-    }
+    this.table.closeAll();
     this.egress.close();
   }
 
@@ -164,9 +151,9 @@ export class DataConnectionRegistry {
       log.warn({ serialization: offer.serialization }, 'ignored a data OFFER with a serialization the gateway does not speak');
       return;
     }
-    if (this.closing || peer.isClosed) return;
+    if (this.table.closing || peer.isClosed) return;
     // PeerJS replaces a connection when an offer repeats its connectionId.
-    this.find(peer, remoteId, offer.connectionId)?.close();
+    this.table.find(peer, remoteId, offer.connectionId)?.close();
     const label = offer.label ?? offer.connectionId;
     // Registered at once, so that candidates trickling in while libwebrtc loads find it.
     const connection = this.add({
@@ -189,7 +176,7 @@ export class DataConnectionRegistry {
         } catch (error) {
           log.warn({ err: error }, 'could not answer a data OFFER');
           connection.close();
-          this.forget(connection);
+          this.table.forget(connection);
           return;
         }
         peer.events.push({ event: 'CONNECTION', params: peer.params, data_params: { data_connection_id: connection.id } });
@@ -197,7 +184,7 @@ export class DataConnectionRegistry {
       (error: unknown) => {
         log.error({ err: error }, 'could not answer a data OFFER');
         connection.close();
-        this.forget(connection);
+        this.table.forget(connection);
       },
     );
   }
@@ -240,20 +227,8 @@ export class DataConnectionRegistry {
       logger: this.options.logger.child({ connection: id, peer: fields.peer.id }),
       onClosed: (c, feed) => this.onClosed(c, feed),
     });
-    this.connections.set(id, connection);
+    this.table.add(connection);
     return connection;
-  }
-
-  private find(peer: GatewayPeer, remoteId: string | undefined, connectionId: string | undefined): DataConnection | undefined {
-    if (!remoteId || !connectionId) return undefined;
-    for (const c of this.connections.values()) {
-      if (c.peer === peer && c.remoteId === remoteId && c.connectionId === connectionId && c.state !== 'closed') return c;
-    }
-    return undefined;
-  }
-
-  private ofPeer(peer: GatewayPeer): DataConnection[] {
-    return [...this.connections.values()].filter((c) => c.peer === peer && c.state !== 'closed');
   }
 
   /** A closed connection frees the data port only it used, and stays readable for a while. */
@@ -263,21 +238,10 @@ export class DataConnectionRegistry {
         // Already deleted by the user: nothing left to free.
       });
     }
-    if (this.connections.get(connection.id) !== connection || this.closing) return;
-    const timer = setTimeout(() => this.forget(connection), this.options.closedRetentionMs ?? 30_000);
-    timer.unref();
-    this.retention.set(connection, timer);
-  }
-
-  private forget(connection: DataConnection): void {
-    const timer = this.retention.get(connection);
-    if (timer) clearTimeout(timer);
-    this.retention.delete(connection);
-    connection.events.close();
-    this.connections.delete(connection.id);
+    this.table.retain(connection);
   }
 
   private assertRunning(): void {
-    if (this.closing) throw new GatewayError('ENGINE_UNAVAILABLE', 'the gateway is shutting down');
+    if (this.table.closing) throw new GatewayError('ENGINE_UNAVAILABLE', 'the gateway is shutting down');
   }
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../../log/createLogger.js';
 import type { NativeEngine } from '../../native/NativeEngine.js';
 import { answerPayload, candidatePayload, connectionIdOf, offerPayload } from '../../signaling/connectionPayloads.js';
 import type { ServerMessage } from '../../signaling/protocol.js';
+import { ConnectionTable } from '../connections/ConnectionTable.js';
 import type { GatewayPeer } from '../peers/GatewayPeer.js';
 import type { NativeUdpPort } from '../ports/NativeUdpPort.js';
 import type { PortRegistry } from '../ports/PortRegistry.js';
@@ -26,25 +27,25 @@ export interface MediaConnectionRegistryOptions {
  * the media and RTCP ports only a closed connection used.
  */
 export class MediaConnectionRegistry {
-  private readonly connections = new Map<string, MediaConnection>();
-  private readonly retention = new Map<MediaConnection, NodeJS.Timeout>();
-  private closing = false;
+  private readonly table: ConnectionTable<MediaConnection>;
 
-  constructor(private readonly options: MediaConnectionRegistryOptions) {}
+  constructor(private readonly options: MediaConnectionRegistryOptions) {
+    this.table = new ConnectionTable('media_connection_id', options.closedRetentionMs ?? 30_000);
+  }
 
   get size(): number {
-    return this.connections.size;
+    return this.table.size;
   }
 
   /** Sends a media OFFER to `targetId`; READY, then STREAM once the transport is up. */
   call(peer: GatewayPeer, targetId: string, constraints: MediaConstraints, redirects: MediaRedirects): MediaConnection {
-    if (this.closing) throw new GatewayError('ENGINE_UNAVAILABLE', 'the gateway is shutting down');
+    if (this.table.closing) throw new GatewayError('ENGINE_UNAVAILABLE', 'the gateway is shutting down');
     const connection = this.add(peer, targetId, `mc_${randomBytes(12).toString('hex')}`, true, constraints.metadata);
     try {
       connection.call(constraints, redirects);
     } catch (error) {
       connection.close();
-      this.forget(connection);
+      this.table.forget(connection);
       throw error;
     }
     return connection;
@@ -58,16 +59,12 @@ export class MediaConnectionRegistry {
   }
 
   get(id: string): MediaConnection {
-    const connection = this.connections.get(id);
-    if (!connection) throw GatewayError.notFound('media_connection_id', id);
-    return connection;
+    return this.table.get(id);
   }
 
   /** DELETE /media/connections/{id}: closes it and forgets it at once. */
   delete(id: string): void {
-    const connection = this.get(id);
-    connection.close();
-    this.forget(connection);
+    this.table.delete(id);
   }
 
   /** A relayed PeerJS message for a gateway peer; false when it is not about a MediaConnection. */
@@ -80,18 +77,14 @@ export class MediaConnectionRegistry {
         return true;
       case 'ANSWER':
       case 'CANDIDATE': {
-        const connection = this.find(peer, src, connectionIdOf(message.payload));
+        const connection = this.table.find(peer, src, connectionIdOf(message.payload));
         if (!connection) return false;
         this.deliver(connection, message);
         return true;
       }
       case 'LEAVE':
-        for (const c of this.ofPeer(peer)) if (c.remoteId === src) c.close();
-        return false;
       case 'EXPIRE':
-        for (const c of this.ofPeer(peer)) {
-          if (c.remoteId === src && c.state === 'connecting') c.close(`peer-unavailable: ${src} is not connected to the signaling server`);
-        }
+        this.table.handleDeparture(peer, message);
         return false;
       default:
         return false;
@@ -99,15 +92,11 @@ export class MediaConnectionRegistry {
   }
 
   closePeer(peer: GatewayPeer): void {
-    for (const connection of this.ofPeer(peer)) connection.close();
+    this.table.closePeer(peer);
   }
 
   closeAll(): void {
-    this.closing = true;
-    for (const connection of [...this.connections.values()]) {
-      connection.close();
-      this.forget(connection);
-    }
+    this.table.closeAll();
   }
 
   private receiveCall(peer: GatewayPeer, remoteId: string, payload: unknown): void {
@@ -116,8 +105,8 @@ export class MediaConnectionRegistry {
       this.options.logger.warn({ peer: peer.id, remote: remoteId, issues: parsed.error.issues.slice(0, 3) }, 'ignored a malformed media OFFER');
       return;
     }
-    if (this.closing || peer.isClosed) return;
-    this.find(peer, remoteId, parsed.data.connectionId)?.close();
+    if (this.table.closing || peer.isClosed) return;
+    this.table.find(peer, remoteId, parsed.data.connectionId)?.close();
     const connection = this.add(peer, remoteId, parsed.data.connectionId, false, parsed.data.metadata);
     connection.receiveOffer(parsed.data.sdp.sdp);
     peer.events.push({ event: 'CALL', params: peer.params, call_params: { media_connection_id: connection.id } });
@@ -149,20 +138,8 @@ export class MediaConnectionRegistry {
       logger: this.options.logger.child({ connection: id, peer: peer.id }),
       onClosed: (c, ports) => this.onClosed(c, ports),
     });
-    this.connections.set(id, connection);
+    this.table.add(connection);
     return connection;
-  }
-
-  private find(peer: GatewayPeer, remoteId: string | undefined, connectionId: string | undefined): MediaConnection | undefined {
-    if (!remoteId || !connectionId) return undefined;
-    for (const c of this.connections.values()) {
-      if (c.peer === peer && c.remoteId === remoteId && c.connectionId === connectionId && c.state !== 'closed') return c;
-    }
-    return undefined;
-  }
-
-  private ofPeer(peer: GatewayPeer): MediaConnection[] {
-    return [...this.connections.values()].filter((c) => c.peer === peer && c.state !== 'closed');
   }
 
   /** Frees the ports only this connection used (as the SkyWay gateway did); keeps it readable a while. */
@@ -174,17 +151,6 @@ export class MediaConnectionRegistry {
         });
       }
     }
-    if (this.connections.get(connection.id) !== connection || this.closing) return;
-    const timer = setTimeout(() => this.forget(connection), this.options.closedRetentionMs ?? 30_000);
-    timer.unref();
-    this.retention.set(connection, timer);
-  }
-
-  private forget(connection: MediaConnection): void {
-    const timer = this.retention.get(connection);
-    if (timer) clearTimeout(timer);
-    this.retention.delete(connection);
-    connection.events.close();
-    this.connections.delete(connection.id);
+    this.table.retain(connection);
   }
 }

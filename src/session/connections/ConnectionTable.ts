@@ -1,0 +1,115 @@
+import { GatewayError } from '../../errors/GatewayError.js';
+import type { ServerMessage } from '../../signaling/protocol.js';
+import type { GatewayPeer } from '../peers/GatewayPeer.js';
+
+/** What a table needs to know of a Data- or MediaConnection. */
+export interface TableConnection {
+  readonly id: string;
+  readonly peer: GatewayPeer;
+  readonly remoteId: string;
+  /** The PeerJS connectionId. */
+  readonly connectionId: string;
+  readonly state: string;
+  readonly events: { close(): void };
+  close(error?: string): void;
+}
+
+/**
+ * The connections of one kind by REST id, shared by the Data- and MediaConnection registries:
+ * lookup, PeerJS routing keys, what LEAVE and EXPIRE mean, and how long a closed connection
+ * stays readable so its CLOSE event and status can still be polled.
+ */
+export class ConnectionTable<C extends TableConnection> {
+  private readonly connections = new Map<string, C>();
+  private readonly retention = new Map<C, NodeJS.Timeout>();
+  private closingAll = false;
+
+  constructor(
+    /** The REST field that names these ids, e.g. "data_connection_id". */
+    private readonly idField: string,
+    private readonly retentionMs: number,
+  ) {}
+
+  get size(): number {
+    return this.connections.size;
+  }
+
+  /** True once closeAll() ran: nothing new may be added. */
+  get closing(): boolean {
+    return this.closingAll;
+  }
+
+  add(connection: C): void {
+    this.connections.set(connection.id, connection);
+  }
+
+  /** The connection with this id; NOT_FOUND otherwise. */
+  get(id: string): C {
+    const connection = this.connections.get(id);
+    if (!connection) throw GatewayError.notFound(this.idField, id);
+    return connection;
+  }
+
+  /** DELETE: closes it and forgets it at once. */
+  delete(id: string): void {
+    const connection = this.get(id);
+    connection.close();
+    this.forget(connection);
+  }
+
+  /** The live connection a relayed message is about, by peer, remote and PeerJS connectionId. */
+  find(peer: GatewayPeer, remoteId: string | undefined, connectionId: string | undefined): C | undefined {
+    if (!remoteId || !connectionId) return undefined;
+    for (const c of this.connections.values()) {
+      if (c.peer === peer && c.remoteId === remoteId && c.connectionId === connectionId && c.state !== 'closed') return c;
+    }
+    return undefined;
+  }
+
+  /**
+   * LEAVE: the remote left the signaling server, its connections are gone with it. EXPIRE: our
+   * OFFER to it could not be delivered, so connections still waiting for it fail.
+   */
+  handleDeparture(peer: GatewayPeer, message: ServerMessage): void {
+    const src = message.src;
+    for (const c of this.ofPeer(peer)) {
+      if (c.remoteId !== src) continue;
+      if (message.type === 'LEAVE') c.close();
+      else if (message.type === 'EXPIRE' && c.state === 'connecting') c.close(`peer-unavailable: ${src} is not connected to the signaling server`);
+    }
+  }
+
+  /** The peer closed: so do its connections. */
+  closePeer(peer: GatewayPeer): void {
+    for (const connection of this.ofPeer(peer)) connection.close();
+  }
+
+  /** Gateway shutdown: closes and forgets every connection. */
+  closeAll(): void {
+    this.closingAll = true;
+    for (const connection of [...this.connections.values()]) {
+      connection.close();
+      this.forget(connection);
+    }
+  }
+
+  /** A connection has closed: it stays readable for a while, unless it was already forgotten. */
+  retain(connection: C): void {
+    if (this.connections.get(connection.id) !== connection || this.closingAll) return;
+    const timer = setTimeout(() => this.forget(connection), this.retentionMs);
+    timer.unref();
+    this.retention.set(connection, timer);
+  }
+
+  forget(connection: C): void {
+    const timer = this.retention.get(connection);
+    if (timer) clearTimeout(timer);
+    this.retention.delete(connection);
+    connection.events.close();
+    this.connections.delete(connection.id);
+  }
+
+  private ofPeer(peer: GatewayPeer): C[] {
+    return [...this.connections.values()].filter((c) => c.peer === peer && c.state !== 'closed');
+  }
+}
