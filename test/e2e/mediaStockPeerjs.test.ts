@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { createSocket } from 'node:dgram';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -8,7 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import wrtc from '@roamhq/wrtc';
 
 import type { Gateway } from '../../src/Gateway.js';
-import { createPeer, type RestPeer } from '../helpers/dataPath.js';
+import { createPeer } from '../helpers/dataPath.js';
+import { fileSize, freeUdpPort, mediaEvents, peerEvent } from '../helpers/media.js';
 import { GstPipeline, opusReceiver, opusSender, vp8Receiver, vp8Sender } from '../helpers/gstreamer.js';
 import { waitFor } from '../helpers/proc.js';
 import { loadStockPeerjs, peerjsOptions } from '../helpers/stockPeerjs.js';
@@ -16,33 +16,6 @@ import { call, startTestGateway } from '../helpers/testGateway.js';
 
 type PeerCtor = Awaited<ReturnType<typeof loadStockPeerjs>>;
 const { RTCVideoSink, RTCAudioSink, RTCVideoSource } = (wrtc as any).nonstandard;
-
-async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
-  const { port } = s.address();
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
-
-async function mediaEvents(base: string, id: string, wanted: string, polls = 6): Promise<string[]> {
-  const seen: string[] = [];
-  for (let i = 0; i < polls; i++) {
-    const res = await call(base, 'GET', `/media/connections/${id}/events`);
-    if (res.status !== 200) throw new Error(`events of ${id}: ${res.status} ${JSON.stringify(res.body)} after ${seen.join(',')}`);
-    seen.push(res.body.event === 'ERROR' ? `ERROR(${res.body.error_message})` : res.body.event);
-    if (res.body.event === wanted) return seen;
-  }
-  throw new Error(`no ${wanted} on ${id}: ${seen.join(', ')}`);
-}
-
-async function peerEvent(peer: RestPeer, wanted: string): Promise<any> {
-  for (let i = 0; i < 5; i++) {
-    const res = await call(peer.base, 'GET', `/peers/${peer.id}/events?token=${peer.token}`);
-    if (res.body?.event === wanted) return res.body;
-  }
-  throw new Error(`no ${wanted} event for ${peer.id}`);
-}
 
 describe('MediaConnections: GStreamer and the stock peerjs client (libwebrtc in Node) through the gateway', () => {
   let Peer: PeerCtor;
@@ -152,7 +125,7 @@ describe('MediaConnections: GStreamer and the stock peerjs client (libwebrtc in 
       let plis = 0;
       await waitFor(
         async () => {
-          if (statSafe(file) >= frameBytes) return true;
+          if (fileSize(file) >= frameBytes) return true;
           const pli = await call(base, 'POST', `/media/connections/${id}/pli`, { ip_v4: '127.0.0.1', port });
           assert.equal(pli.status, 201, JSON.stringify(pli.body));
           plis++;
@@ -162,10 +135,10 @@ describe('MediaConnections: GStreamer and the stock peerjs client (libwebrtc in 
         10000,
         'a first decoded frame after PLI',
       );
-      await waitFor(() => statSafe(file) >= 20 * frameBytes, 10000, '20 decoded frames from GStreamer');
+      await waitFor(() => fileSize(file) >= 20 * frameBytes, 10000, '20 decoded frames from GStreamer');
       assert.ok(plis <= 10, `frames after ${plis} PLIs`);
       await receiver.stop();
-      assert.equal(statSafe(file) % frameBytes, 0, 'whole 320x240 I420 frames');
+      assert.equal(fileSize(file) % frameBytes, 0, 'whole 320x240 I420 frames');
       mc.close();
       assert.ok((await mediaEvents(base, id, 'CLOSE')).includes('CLOSE'), 'a hang-up from the stock client is seen');
     } finally {
@@ -174,11 +147,3 @@ describe('MediaConnections: GStreamer and the stock peerjs client (libwebrtc in 
     }
   });
 });
-
-function statSafe(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
-}
