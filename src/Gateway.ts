@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { createApp } from './api/createApp.js';
+import { demoSignalingFor } from './api/routes/demoRoutes.js';
 import type { GatewayConfig } from './config/GatewayConfig.js';
 import { createLogger, type Logger } from './log/createLogger.js';
 import { NativeEngine } from './native/NativeEngine.js';
@@ -94,6 +95,14 @@ export class Gateway {
       advertisedIpV4: config.advertisedIpV4,
       eventTimeoutMs: config.eventTimeoutMs,
       logger: logger.child({ subsystem: 'api' }),
+      demo: config.demoPage
+        ? () =>
+            demoSignalingFor(signalingUrl(), {
+              key: config.signaling?.key ?? 'peerjs',
+              anyHost: !config.signalingUrl && ['0.0.0.0', '::'].includes(signaling!.address.address),
+              stunServers: config.stunServers,
+            })
+        : undefined,
     });
     const server = createServer(app);
     try {

@@ -6,6 +6,7 @@ import type { MediaConnectionRegistry } from '../session/media/MediaConnectionRe
 import type { PeerRegistry } from '../session/peers/PeerRegistry.js';
 import type { PortRegistry } from '../session/ports/PortRegistry.js';
 import { errorHandler, unknownRoute } from './errorHandler.js';
+import { demoRoutes, type DemoSignaling } from './routes/demoRoutes.js';
 import { dataConnectionRoutes } from './routes/dataConnectionRoutes.js';
 import { mediaConnectionRoutes } from './routes/mediaConnectionRoutes.js';
 import { peerRoutes } from './routes/peerRoutes.js';
@@ -19,6 +20,8 @@ export interface ApiDeps {
   readonly advertisedIpV4: string;
   readonly eventTimeoutMs: number;
   readonly logger: Logger;
+  /** Serves the browser demo at /demo/ when set (the `demo_page` setting). */
+  readonly demo?: (() => DemoSignaling) | undefined;
 }
 
 /** The REST API (SkyWay WebRTC Gateway contract). Routers are factories given their dependencies. */
@@ -31,6 +34,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(dataConnectionRoutes(deps));
   app.use(mediaConnectionRoutes(deps));
   app.use(portRoutes(deps));
+  if (deps.demo) app.use(demoRoutes(deps.demo));
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));
   return app;

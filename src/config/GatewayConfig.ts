@@ -35,4 +35,6 @@ export interface GatewayConfig {
   readonly mediaBindAddresses: readonly string[];
   /** STUN servers MediaConnections gather server-reflexive candidates from. */
   readonly stunServers: readonly { readonly ip: string; readonly port: number }[];
+  /** Serve the browser demo page (examples/demo) at /demo/ on the REST API. */
+  readonly demoPage: boolean;
 }

@@ -67,4 +67,10 @@ export const SETTINGS: readonly SettingSpec[] = [
     'none',
     'Comma-separated STUN servers (ip:port, [ipv6]:port) MediaConnections ask for a server-reflexive candidate, for peers behind NAT.',
   ),
+  setting(
+    'demo_page',
+    'boolean',
+    'false',
+    'Serve the browser demo (stock peerjs: call or answer a gateway peer, show its video, send the camera) at http://api_host:api_port/demo/.',
+  ),
 ];

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,7 +15,7 @@ import { loadStockPeerjs, peerjsOptions } from '../helpers/stockPeerjs.js';
 import { call, startTestGateway } from '../helpers/testGateway.js';
 
 type PeerCtor = Awaited<ReturnType<typeof loadStockPeerjs>>;
-const { RTCVideoSink, RTCAudioSink, RTCVideoSource } = (wrtc as any).nonstandard;
+const { RTCVideoSink, RTCAudioSink, RTCVideoSource, RTCAudioSource } = (wrtc as any).nonstandard;
 
 describe('MediaConnections: GStreamer and the stock peerjs client (libwebrtc in Node) through the gateway', () => {
   let Peer: PeerCtor;
@@ -141,6 +141,46 @@ describe('MediaConnections: GStreamer and the stock peerjs client (libwebrtc in 
       assert.equal(fileSize(file) % frameBytes, 0, 'whole 320x240 I420 frames');
       mc.close();
       assert.ok((await mediaEvents(base, id, 'CLOSE')).includes('CLOSE'), 'a hang-up from the stock client is seen');
+    } finally {
+      clearInterval(feeder);
+      track.stop();
+    }
+  });
+
+  it('the stock client calls with a microphone track; the gateway answers audio only and GStreamer decodes the tone', async () => {
+    const gw = await createPeer(base, 'gwcallee-audio');
+    const source = new RTCAudioSource();
+    const track = source.createTrack();
+    // 10 ms of a 440 Hz tone at 48 kHz mono, every 10 ms.
+    const samples = new Int16Array(480);
+    let phase = 0;
+    const feeder = setInterval(() => {
+      for (let i = 0; i < samples.length; i++) samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * phase++) / 48000));
+      source.onData({ samples, sampleRate: 48000, bitsPerSample: 16, channelCount: 1, numberOfFrames: samples.length });
+    }, 10);
+    try {
+      const mc = browser.call(gw.id, new (wrtc as any).MediaStream([track]));
+      const id = (await peerEvent(gw, 'CALL')).call_params.media_connection_id;
+      const port = await freeUdpPort();
+      const file = join(dir, 'microphone.s16');
+      pipelines.push(opusReceiver(port, file, { payloadType: 109 }));
+      const res = await call(base, 'POST', `/media/connections/${id}/answer`, {
+        constraints: { video: false, videoReceiveEnabled: false, audio: false, audioReceiveEnabled: true, audio_params: { codec: 'OPUS', payload_type: 109 } },
+        redirect_params: { audio: { ip_v4: '127.0.0.1', port } },
+      });
+      assert.equal(res.status, 202, JSON.stringify(res.body));
+      assert.deepEqual(await mediaEvents(base, id, 'STREAM'), ['READY', 'STREAM']);
+      const second = 48000 * 2 * 2; // stereo S16 at 48 kHz
+      await waitFor(() => fileSize(file) >= 2 * second, 15000, '2 s of decoded audio from GStreamer');
+      // The tone, not silence: the last second's RMS is near 8000 / sqrt(2) (Opus is lossy).
+      const pcm = readFileSync(file);
+      const tail = new Int16Array(pcm.buffer, pcm.byteOffset + pcm.length - second, second / 2);
+      const rms = Math.sqrt(tail.reduce((sum, v) => sum + v * v, 0) / tail.length);
+      assert.ok(rms > 3000 && rms < 9000, `RMS of the decoded tone: ${rms.toFixed(0)}`);
+      const status = (await call(base, 'GET', `/media/connections/${id}/status`)).body;
+      assert.ok(status.transport.audioReceived > 50, JSON.stringify(status.transport));
+      mc.close();
+      assert.ok((await mediaEvents(base, id, 'CLOSE')).includes('CLOSE'));
     } finally {
       clearInterval(feeder);
       track.stop();

@@ -29,6 +29,8 @@ export interface TestBrowser {
   browser: Browser;
   /** A fresh page on http://127.0.0.1 (a secure context, so getUserMedia works). */
   newPage(html?: string): Promise<Page>;
+  /** A fresh page at `url` (e.g. the gateway's own demo page). */
+  open(url: string): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,11 @@ export async function launchChromium(): Promise<TestBrowser> {
       if (content) html = content;
       const page = await browser.newPage();
       await page.goto(base);
+      return page;
+    },
+    async open(url: string) {
+      const page = await browser.newPage();
+      await page.goto(url);
       return page;
     },
     async close() {

@@ -35,6 +35,7 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}): 
     dataBufferLimitBytes: 1 << 20,
     mediaBindAddresses: ['127.0.0.1'],
     stunServers: [],
+    demoPage: false,
     ...overrides,
   };
   const logs = new LogCapture();
