@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -184,6 +185,65 @@ describe('MediaConnections: GStreamer and the stock peerjs client (libwebrtc in 
     } finally {
       clearInterval(feeder);
       track.stop();
+    }
+  });
+
+  it('one media port feeds two calls (fan-out) and both calls redirect to one address: every client decodes', async () => {
+    const second = new Peer('browser2', peerjsOptions(`ws://127.0.0.1:${gateway.signaling!.address.port}/`));
+    await new Promise((resolve, reject) => {
+      second.on('open', resolve);
+      second.on('error', reject);
+    });
+    const clients = [browser, second];
+    const frames = clients.map(() => 0);
+    const cameras = clients.map(() => new RTCVideoSource());
+    const tracks = cameras.map((c) => c.createTrack());
+    const feeder = setInterval(() => {
+      for (const c of cameras) c.onFrame({ width: 176, height: 144, data: new Uint8ClampedArray(176 * 144 * 1.5) });
+    }, 33);
+    const ids: string[] = [];
+    try {
+      const gw = await createPeer(base, 'gw-fanout');
+      const video = (await call(base, 'POST', '/media', { is_video: true })).body;
+      // Both calls send the same port's VP8 and redirect what the clients send to one socket.
+      const sink = createSocket('udp4');
+      await new Promise<void>((resolve) => sink.bind(0, '127.0.0.1', resolve));
+      const ssrcs = new Set<number>();
+      sink.on('message', (msg) => msg.length >= 12 && ssrcs.add(msg.readUInt32BE(8)));
+      clients.forEach((client, i) =>
+        client.once('call', (mc: any) => {
+          mc.on('stream', (stream: any) => {
+            const sink = new RTCVideoSink(stream.getVideoTracks()[0]);
+            sink.onframe = ({ frame }: any) => frame.width === 320 && frame.height === 240 && (frames[i] = frames[i]! + 1);
+          });
+          mc.answer(new (wrtc as any).MediaStream([tracks[i]]));
+        }),
+      );
+      for (const client of clients) {
+        const res = await call(base, 'POST', '/media/connections', {
+          peer_id: gw.id,
+          token: gw.token,
+          target_id: client.id,
+          constraints: { video: true, videoReceiveEnabled: true, audio: false, video_params: { codec: 'VP8', media_id: video.media_id, payload_type: 96 } },
+          redirect_params: { video: { ip_v4: '127.0.0.1', port: sink.address().port } },
+        });
+        assert.equal(res.status, 202, JSON.stringify(res.body));
+        ids.push(res.body.params.media_connection_id);
+      }
+      for (const id of ids) assert.deepEqual(await mediaEvents(base, id, 'STREAM'), ['READY', 'STREAM']);
+      pipelines.push(vp8Sender(video.port, { width: 320, height: 240, payloadType: 96, seconds: 6 }));
+      await waitFor(() => frames.every((n) => n >= 30), 15000, `30 frames at each client (${frames})`);
+      await waitFor(() => ssrcs.size === 2, 10000, 'RTP from both clients at the one redirect address');
+      sink.close();
+      const port = (await call(base, 'GET', `/media/${video.media_id}/status`)).body;
+      const sent = await Promise.all(ids.map(async (id) => (await call(base, 'GET', `/media/connections/${id}/status`)).body.transport.videoSent));
+      // Both calls forward every datagram the port received, give or take the ones in flight.
+      for (const n of sent) assert.ok(n > 0.9 * port.packets && n <= port.packets, `sent ${n} of ${port.packets}`);
+    } finally {
+      clearInterval(feeder);
+      tracks.forEach((t) => t.stop());
+      for (const id of ids) await call(base, 'DELETE', `/media/connections/${id}`);
+      second.destroy();
     }
   });
 });
