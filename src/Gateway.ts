@@ -80,7 +80,12 @@ export class Gateway {
       signalingUrl,
       logger,
       onSignal: (peer, message) => {
-        if (!dataConnections.handleSignal(peer, message)) mediaConnections.handleSignal(peer, message);
+        // A remote controls these messages: whatever one does wrong must not reach the event loop.
+        try {
+          if (!dataConnections.handleSignal(peer, message)) mediaConnections.handleSignal(peer, message);
+        } catch (error) {
+          logger.warn({ peerId: peer.id, type: message.type, err: error }, 'signaling message from a remote peer failed');
+        }
       },
       onPeerClosed: (peer) => {
         dataConnections.closePeer(peer);

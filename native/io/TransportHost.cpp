@@ -1,6 +1,7 @@
 #include "TransportHost.hpp"
 
 #include "../core/rtcp/PictureLossIndication.hpp"
+#include "../core/rtcp/RtcpCompound.hpp"
 #include "Clock.hpp"
 
 #include <cstring>
@@ -128,7 +129,10 @@ void TransportHost::onPortPacket(uint32_t portHandle, const uint8_t* data, size_
     if (transport_->sendRtp(context_.scratch, size, context_.scratchSize) == srtp::SrtpStatus::Ok)
       ++sent_[media::index(attachment->media)];
   } else {
-    if (rewriter && !rewriter->rewriteRtcp(context_.scratch, size)) {
+    // Without a stream of ours to rewrite for (a receive-only call), the user's RTCP, such as
+    // feedback about the remote's stream, goes as it is, if it is RTCP at all.
+    bool ok = rewriter ? rewriter->rewriteRtcp(context_.scratch, size) : rtcp::RtcpCompound(context_.scratch, size).valid();
+    if (!ok) {
       ++outboundDropped_;
       return;
     }
@@ -164,8 +168,11 @@ void TransportHost::onRtp(uint8_t* packet, size_t size) {
 void TransportHost::onRtcp(uint8_t* packet, size_t size) {
   if (!inbound_.splitRtcp(packet, size, rtcpSplit_)) return;
   for (size_t k = 0; k < media::kMediaKinds; ++k) {
-    const auto& part = rtcpSplit_.parts[k];
-    if (!part.empty()) redirect(rtcpRedirect_[k], part.data(), part.size());
+    auto& part = rtcpSplit_.parts[k];
+    if (part.empty()) continue;
+    // Feedback about the stream we send goes back in the terms of the user's own sender.
+    if (outbound_[k]) outbound_[k]->restoreRemoteRtcp(part.data(), part.size());
+    redirect(rtcpRedirect_[k], part.data(), part.size());
   }
 }
 

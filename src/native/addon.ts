@@ -226,6 +226,7 @@ export interface RawSansIo {
   OutboundRtpRewriter: new (stream: RawOutboundStream) => {
     rewriteRtp(packet: Uint8Array, nowUs: number): Buffer | null;
     rewriteRtcp(packet: Uint8Array): Buffer | null;
+    restoreRemoteRtcp(packet: Uint8Array): Buffer | null;
     stats(): { packets: number; malformed: number; wrongPayloadType: number; sourceRestarts: number };
   };
   InboundMediaRouter: new () => {

@@ -14,6 +14,7 @@ import { GstPipeline, opusSender, vp8Receiver, vp8Sender } from '../helpers/gstr
 import { h264Receiver, h264Sender, type H264Encoder } from '../helpers/h264.js';
 import { fileSize, freeUdpPort, mediaEvents, peerEvent } from '../helpers/media.js';
 import { waitFor } from '../helpers/proc.js';
+import { i420Bytes, waitForDecodedFrames } from '../helpers/redirectedMedia.js';
 import { call, startTestGateway } from '../helpers/testGateway.js';
 
 interface VideoStats {
@@ -89,22 +90,9 @@ describe('MediaConnections with headless Chromium running the demo page (example
     return last!;
   }
 
-  /** Asks for keyframes until GStreamer has written a first whole frame, then waits for `frames`. */
-  async function redirectDecodes(id: string, port: number, file: string, frames: number): Promise<void> {
-    const frameBytes = W * H * 1.5;
-    await waitFor(
-      async () => {
-        if (fileSize(file) >= frameBytes) return true;
-        const pli = await call(base, 'POST', `/media/connections/${id}/pli`, { ip_v4: '127.0.0.1', port });
-        assert.equal(pli.status, 201, JSON.stringify(pli.body));
-        await new Promise((r) => setTimeout(r, 500));
-        return false;
-      },
-      15000,
-      'a first frame decoded by GStreamer',
-    );
-    await waitFor(() => fileSize(file) >= frames * frameBytes, 15000, `${frames} frames decoded by GStreamer`);
-  }
+  /** Waits for `frames` whole W x H frames from GStreamer, asking for keyframes until the first. */
+  const redirectDecodes = (id: string, file: string, frames: number, what: string): Promise<number> =>
+    waitForDecodedFrames({ base, connectionId: id, file, frameBytes: i420Bytes(W, H), frames, timeoutMs: 20000, what });
 
   it('serves the demo page, the stock peerjs bundle and the signaling address', async () => {
     const redirect = await fetch(`${base}/demo`, { redirect: 'manual' });
@@ -193,9 +181,9 @@ describe('MediaConnections with headless Chromium running the demo page (example
     });
     assert.equal(res.status, 202, JSON.stringify(res.body));
     assert.deepEqual(await mediaEvents(base, id, 'STREAM'), ['READY', 'STREAM']);
-    await redirectDecodes(id, port, file, 20);
+    await redirectDecodes(id, file, 20, "Chromium's camera in VP8");
     await receiver.stop();
-    assert.equal(fileSize(file) % (W * H * 1.5), 0, 'whole 320x240 I420 frames');
+    assert.equal(fileSize(file) % i420Bytes(W, H), 0, 'whole 320x240 I420 frames');
     await page.evaluate(() => (window as any).demo.hangUp());
     assert.ok((await mediaEvents(base, id, 'CLOSE')).includes('CLOSE'), "the page's hang-up is seen");
   });
@@ -216,9 +204,11 @@ describe('MediaConnections with headless Chromium running the demo page (example
     assert.equal(res.status, 202, JSON.stringify(res.body));
     const id = res.body.params.media_connection_id;
     assert.deepEqual(await mediaEvents(base, id, 'STREAM'), ['READY', 'STREAM']);
-    await redirectDecodes(id, port, file, 20);
+    const pli = await call(base, 'POST', `/media/connections/${id}/pli`, { ip_v4: '127.0.0.1', port });
+    assert.equal(pli.status, 201, `a PLI on a call that only receives video: ${JSON.stringify(pli.body)}`);
+    await redirectDecodes(id, file, 20, "Chromium's camera in H264");
     await receiver.stop();
-    assert.equal(fileSize(file) % (W * H * 1.5), 0, 'whole 320x240 I420 frames');
+    assert.equal(fileSize(file) % i420Bytes(W, H), 0, 'whole 320x240 I420 frames');
     const status = (await call(base, 'GET', `/media/connections/${id}/status`)).body;
     assert.ok(status.transport.videoReceived > 20, JSON.stringify(status.transport));
     assert.equal(status.transport.videoSent, 0, 'nothing is sent on a receive-only call');

@@ -12,6 +12,7 @@ import { createPeer } from '../helpers/dataPath.js';
 import { fileSize, freeUdpPort, mediaEvents, peerEvent } from '../helpers/media.js';
 import { GstPipeline, opusReceiver, opusSender, vp8Receiver, vp8Sender } from '../helpers/gstreamer.js';
 import { waitFor } from '../helpers/proc.js';
+import { i420Bytes, waitForDecodedFrames } from '../helpers/redirectedMedia.js';
 import { loadStockPeerjs, peerjsOptions } from '../helpers/stockPeerjs.js';
 import { call, startTestGateway } from '../helpers/testGateway.js';
 
@@ -120,24 +121,11 @@ describe('MediaConnections: GStreamer and the stock peerjs client (libwebrtc in 
       assert.equal(res.status, 202, JSON.stringify(res.body));
       assert.deepEqual(res.body, { command_type: 'MEDIA_CONNECTION_ANSWER', params: { video_id: null, audio_id: null } });
       assert.deepEqual(await mediaEvents(base, id, 'STREAM'), ['READY', 'STREAM']);
-      const frameBytes = width * height * 1.5;
+      const frameBytes = i420Bytes(width, height);
       // The camera's first keyframe may come before GStreamer listens: ask for one, as a recorder
       // joining a running stream does. Without the PLI reaching libwebrtc, no frame decodes.
-      let plis = 0;
-      await waitFor(
-        async () => {
-          if (fileSize(file) >= frameBytes) return true;
-          const pli = await call(base, 'POST', `/media/connections/${id}/pli`, { ip_v4: '127.0.0.1', port });
-          assert.equal(pli.status, 201, JSON.stringify(pli.body));
-          plis++;
-          await new Promise((r) => setTimeout(r, 500));
-          return false;
-        },
-        10000,
-        'a first decoded frame after PLI',
-      );
-      await waitFor(() => fileSize(file) >= 20 * frameBytes, 10000, '20 decoded frames from GStreamer');
-      assert.ok(plis <= 10, `frames after ${plis} PLIs`);
+      const plis = await waitForDecodedFrames({ base, connectionId: id, file, frameBytes, frames: 20, timeoutMs: 20000, what: 'the wrtc camera' });
+      assert.ok(plis <= 20, `frames after ${plis} PLIs`);
       await receiver.stop();
       assert.equal(fileSize(file) % frameBytes, 0, 'whole 320x240 I420 frames');
       mc.close();

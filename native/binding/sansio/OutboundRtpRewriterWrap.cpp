@@ -11,6 +11,7 @@ Napi::Function OutboundRtpRewriterWrap::define(Napi::Env env) {
                      {
                          InstanceMethod<&OutboundRtpRewriterWrap::rewriteRtp>("rewriteRtp"),
                          InstanceMethod<&OutboundRtpRewriterWrap::rewriteRtcp>("rewriteRtcp"),
+                         InstanceMethod<&OutboundRtpRewriterWrap::restoreRemoteRtcp>("restoreRemoteRtcp"),
                          InstanceMethod<&OutboundRtpRewriterWrap::stats>("stats"),
                      });
 }
@@ -31,6 +32,12 @@ Napi::Value OutboundRtpRewriterWrap::rewriteRtp(const Napi::CallbackInfo& info) 
 Napi::Value OutboundRtpRewriterWrap::rewriteRtcp(const Napi::CallbackInfo& info) {
   std::vector<uint8_t> packet = requireBytes(info.Env(), info[0], "packet");
   if (!rewriter_->rewriteRtcp(packet.data(), packet.size())) return info.Env().Null();
+  return copyToBuffer(info.Env(), packet.data(), packet.size());
+}
+
+Napi::Value OutboundRtpRewriterWrap::restoreRemoteRtcp(const Napi::CallbackInfo& info) {
+  std::vector<uint8_t> packet = requireBytes(info.Env(), info[0], "packet");
+  if (!rewriter_->restoreRemoteRtcp(packet.data(), packet.size())) return info.Env().Null();
   return copyToBuffer(info.Env(), packet.data(), packet.size());
 }
 

@@ -19,6 +19,8 @@ private:
   // rewriteRtp(packet, nowUs) / rewriteRtcp(packet): the rewritten copy, or null if dropped.
   Napi::Value rewriteRtp(const Napi::CallbackInfo& info);
   Napi::Value rewriteRtcp(const Napi::CallbackInfo& info);
+  // restoreRemoteRtcp(packet): the remote's RTCP in the user's SSRC and numbering, or null.
+  Napi::Value restoreRemoteRtcp(const Napi::CallbackInfo& info);
   Napi::Value stats(const Napi::CallbackInfo& info);
 
   std::optional<media::OutboundRtpRewriter> rewriter_;

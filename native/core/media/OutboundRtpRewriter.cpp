@@ -88,4 +88,61 @@ bool OutboundRtpRewriter::rewriteRtcp(uint8_t* packet, size_t size) const {
   return true;
 }
 
+namespace {
+// RFC 4585 section 6.1 / RFC 5104 section 4.3.1 / draft-alvestrand-rmcat-remb: feedback formats.
+constexpr uint8_t kFmtNack = 1;
+constexpr uint8_t kFmtFir = 4;
+constexpr uint8_t kFmtRemb = 15;
+constexpr size_t kReportBlockSize = 24;
+}  // namespace
+
+bool OutboundRtpRewriter::restoreRemoteRtcp(uint8_t* packet, size_t size) const {
+  rtcp::RtcpCompound compound(packet, size);
+  if (!compound.valid()) return false;
+  if (!started_) return true;
+  auto restoreSsrc = [&](uint8_t* at) {
+    if (readU32(at) == config_.ssrc) writeU32(at, inSsrc_);
+  };
+  rtcp::RtcpPacketView view;
+  while (compound.next(view)) {
+    auto* p = const_cast<uint8_t*>(view.data);
+    const size_t end = view.size;
+    switch (view.type) {
+      case rtcp::type::SenderReport:
+      case rtcp::type::ReceiverReport: {
+        // RFC 3550 section 6.4.1: report blocks follow the sender info (SR) or the SSRC (RR).
+        size_t offset = view.type == rtcp::type::SenderReport ? 28 : 8;
+        for (uint8_t i = 0; i < view.count && offset + kReportBlockSize <= end; ++i, offset += kReportBlockSize) {
+          if (readU32(p + offset) != config_.ssrc) continue;
+          writeU32(p + offset, inSsrc_);
+          // Extended highest sequence number: the cycle count stays, the low 16 bits are the user's.
+          writeU16(p + offset + 10, static_cast<uint16_t>(readU16(p + offset + 10) - seqDelta_));
+        }
+        break;
+      }
+      case rtcp::type::TransportFeedback:
+        if (end < 12 || readU32(p + 8) != config_.ssrc) break;
+        writeU32(p + 8, inSsrc_);
+        // RFC 4585 section 6.2.1: each generic NACK names a packet id and a bitmask after it.
+        if (view.count == kFmtNack) {
+          for (size_t offset = 12; offset + 4 <= end; offset += 4) writeU16(p + offset, static_cast<uint16_t>(readU16(p + offset) - seqDelta_));
+        }
+        break;
+      case rtcp::type::PayloadFeedback:
+        if (end >= 12) restoreSsrc(p + 8);
+        if (view.count == kFmtFir) {
+          // RFC 5104 section 4.3.1.1: the media source field is unused; each entry names one.
+          for (size_t offset = 12; offset + 8 <= end; offset += 8) restoreSsrc(p + offset);
+        } else if (view.count == kFmtRemb && end >= 20 && readU32(p + 12) == 0x52454d42 /* "REMB" */) {
+          size_t sources = p[16];
+          for (size_t i = 0, offset = 20; i < sources && offset + 4 <= end; ++i, offset += 4) restoreSsrc(p + offset);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return true;
+}
+
 }  // namespace wg::media

@@ -41,6 +41,11 @@ public:
   // SR's RTP timestamp moves by the same offset as the stream's (RFC 3550 section 6.4.1).
   // False when the datagram is not well-formed RTCP.
   bool rewriteRtcp(uint8_t* packet, size_t size) const;
+  // The inverse, for the remote's RTCP about this stream on its way to the user: report blocks,
+  // NACK, PLI, FIR and REMB that name our SSRC name the user's instead, and sequence numbers
+  // (NACK'd packets, a report's highest received) are the user's, so an ordinary RTP sender can
+  // act on them. Untouched before the user has sent anything. False when not well-formed RTCP.
+  bool restoreRemoteRtcp(uint8_t* packet, size_t size) const;
 
 private:
   void restart(uint16_t inSeq, uint32_t inTs, int64_t nowUs);

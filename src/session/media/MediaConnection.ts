@@ -57,6 +57,8 @@ export class MediaConnection {
   private readonly ports: { port: NativeUdpPort; media: MediaKind; kind: 'rtp' | 'rtcp' }[] = [];
   /** Ports named in the constraints: in use (not deletable) from the request until close. */
   private readonly reserved = new Set<NativeUdpPort>();
+  /** The media port each kind sends from, named at call or answer time (status lists it at once). */
+  private readonly mediaPorts = new Map<MediaKind, NativeUdpPort>();
   private pendingCandidates: RawCandidate[] = [];
   /** A call's constraints, used once the answer says what was agreed. */
   private pending: { constraints: MediaConstraints; redirects: MediaRedirects } | undefined;
@@ -115,7 +117,8 @@ export class MediaConnection {
       if (!(error instanceof SdpError)) throw error;
       this.events.push({ event: 'ERROR', error_message: error.message });
       if (error.code === 'CODEC_UNAVAILABLE') throw GatewayError.invalid('constraints', error.message);
-      this.close(error.message);
+      // The ERROR is queued already; close() would queue it a second time.
+      this.close();
       throw GatewayError.invalid('media_connection_id', `the remote's offer is unusable: ${error.message}`);
     }
     this.stateValue = 'connecting';
@@ -144,8 +147,17 @@ export class MediaConnection {
     if (this.stateValue === 'closed' || !line) return;
     const candidate = parseCandidateLine(line);
     if (!candidate) return;
-    if (this.remoteSet && this.transport) this.transport.addRemoteCandidate(candidate);
+    if (this.remoteSet && this.transport) this.useRemoteCandidate(candidate);
     else if (this.pendingCandidates.length < 64) this.pendingCandidates.push(candidate);
+  }
+
+  /** A candidate the native side refuses (e.g. an address it cannot parse) is skipped, not fatal. */
+  private useRemoteCandidate(candidate: RawCandidate): void {
+    try {
+      this.transport!.addRemoteCandidate(candidate);
+    } catch (error) {
+      this.options.logger.warn({ mediaConnectionId: this.id, candidate, err: error }, 'remote candidate skipped');
+    }
   }
 
   /** POST …/pli: asks the remote's video sender for a keyframe (RFC 4585 section 6.3.1). */
@@ -155,7 +167,7 @@ export class MediaConnection {
 
   status(): Record<string, unknown> {
     const ssrc = [...this.sources.entries()].flatMap(([media, source]) => {
-      const port = this.ports.find((p) => p.media === media && p.kind === 'rtp')?.port;
+      const port = this.mediaPorts.get(media);
       return port ? [{ media_id: port.id, ssrc: source.ssrc }] : [];
     });
     const stats = this.transport && !this.transport.isClosed ? this.transport.stats() : undefined;
@@ -268,7 +280,7 @@ export class MediaConnection {
     });
     this.remoteSet = true;
     this.route(media, constraints, redirects);
-    for (const c of [...remote.candidates, ...this.pendingCandidates]) transport.addRemoteCandidate(c);
+    for (const c of [...remote.candidates, ...this.pendingCandidates]) this.useRemoteCandidate(c);
     this.pendingCandidates = [];
     this.events.push({ event: 'READY' });
   }
@@ -288,8 +300,9 @@ export class MediaConnection {
           clockRate: m.codec.clockRate,
         });
         this.attach(params.mediaPort, m.kind, 'rtp');
-        if (params.rtcpPort) this.attach(params.rtcpPort, m.kind, 'rtcp');
       }
+      // Also on a receive-only call: the user's receiver may report on or ask for keyframes of the remote's stream.
+      if (params.rtcpPort && (m.send || m.receive)) this.attach(params.rtcpPort, m.kind, 'rtcp');
       if (m.receive) {
         for (const payloadType of [m.payloadType, ...m.alsoReceives]) {
           routing.routes.push({ payloadType, media: m.kind, ...(params.payloadType !== undefined && { redirectPayloadType: params.payloadType }) });
@@ -312,6 +325,8 @@ export class MediaConnection {
   }
 
   private reserve(c: MediaConstraints): void {
+    if (c.videoParams.mediaPort) this.mediaPorts.set('video', c.videoParams.mediaPort);
+    if (c.audioParams.mediaPort) this.mediaPorts.set('audio', c.audioParams.mediaPort);
     for (const port of [c.videoParams.mediaPort, c.videoParams.rtcpPort, c.audioParams.mediaPort, c.audioParams.rtcpPort]) {
       if (!port) continue;
       port.use(this.id);

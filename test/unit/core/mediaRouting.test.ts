@@ -112,6 +112,58 @@ describe('outbound stream rewriting (native/core/media/OutboundRtpRewriter)', ()
     assert.equal(out.subarray(28 + 10, 28 + 13).toString(), 'gst', 'the CNAME is untouched');
     assert.equal(r.rewriteRtcp(Buffer.from('garbage!')), null);
   });
+
+  it("puts the remote's feedback about our stream in the user's SSRC and sequence numbers", () => {
+    const r = new sansio.OutboundRtpRewriter(config);
+    const before = receiverReport(0x5555, 0xabcdef01);
+    assert.deepEqual(r.restoreRemoteRtcp(before), before, 'unchanged before the user sends');
+    r.rewriteRtp(rtp(96, 10, 1000, 0x1111), 0);
+    r.rewriteRtp(rtp(96, 5, 50, 0x2222), 1_000_000); // restart: sent as 11, so the offset is 6
+    const rr = receiverReport(0x5555, 0xabcdef01);
+    rr.writeUInt32BE(0x0001_0011, 16); // one cycle, highest 17 as sent
+    const nack = Buffer.alloc(16);
+    nack[0] = 0x81; // FMT 1: generic NACK (RFC 4585 section 6.2.1)
+    nack[1] = 205;
+    nack.writeUInt16BE(3, 2);
+    nack.writeUInt32BE(0x5555, 4);
+    nack.writeUInt32BE(0xabcdef01, 8);
+    nack.writeUInt16BE(12, 12);
+    nack.writeUInt16BE(0b101, 14);
+    const fir = Buffer.alloc(20);
+    fir[0] = 0x84; // FMT 4: FIR (RFC 5104 section 4.3.1)
+    fir[1] = 206;
+    fir.writeUInt16BE(4, 2);
+    fir.writeUInt32BE(0x5555, 4);
+    fir.writeUInt32BE(0xabcdef01, 12);
+    fir[16] = 7;
+    const remb = Buffer.alloc(24);
+    remb[0] = 0x8f; // FMT 15: REMB, one SSRC
+    remb[1] = 206;
+    remb.writeUInt16BE(5, 2);
+    remb.writeUInt32BE(0x5555, 4);
+    remb.write('REMB', 12);
+    remb[16] = 1;
+    remb.writeUInt32BE(0xabcdef01, 20);
+    const out = r.restoreRemoteRtcp(Buffer.concat([rr, pli(0x5555, 0xabcdef01), nack, fir, remb, pli(0x5555, 0x9999)]))!;
+    let at = 0;
+    assert.equal(out.readUInt32BE(at + 8), 0x2222, 'report block source');
+    assert.equal(out.readUInt32BE(at + 16), 0x0001_000b, "highest sequence number in the user's numbering, cycles kept");
+    at += rr.length;
+    assert.equal(out.readUInt32BE(at + 4), 0x5555, 'the sender stays the remote');
+    assert.equal(out.readUInt32BE(at + 8), 0x2222, 'PLI media source');
+    at += 12;
+    assert.equal(out.readUInt32BE(at + 8), 0x2222, 'NACK media source');
+    assert.equal(out.readUInt16BE(at + 12), 6, 'NACK packet id in the user numbering');
+    assert.equal(out.readUInt16BE(at + 14), 0b101, 'NACK bitmask untouched');
+    at += nack.length;
+    assert.equal(out.readUInt32BE(at + 12), 0x2222, 'FIR entry');
+    assert.equal(out[at + 16], 7, 'FIR sequence number untouched');
+    at += fir.length;
+    assert.equal(out.readUInt32BE(at + 20), 0x2222, 'REMB source list');
+    at += remb.length;
+    assert.equal(out.readUInt32BE(at + 8), 0x9999, 'feedback about another source is left alone');
+    assert.equal(r.restoreRemoteRtcp(Buffer.from('garbage!')), null);
+  });
 });
 
 describe('inbound routing (native/core/media/InboundMediaRouter)', () => {
