@@ -78,4 +78,30 @@ describe('MediaConnection endpoints: validation, unknown ids, ports in use', () 
     }
     assert.deepEqual(events, ['ERROR peer-unavailable: nobody is not connected to the signaling server', 'CLOSE']);
   });
+
+  it('refuses an answer under which nothing would flow (400, still answerable); lists our SSRC from the call on', async () => {
+    const callee = await createPeer(base, 'mediaapi-callee');
+    const own = (await call(base, 'POST', '/media', { is_video: true })).body;
+    const res = await call(base, 'POST', '/media/connections', {
+      ...callBody({ video: true, videoReceiveEnabled: false, audio: false, video_params: { codec: 'VP8', media_id: own.media_id } }),
+      target_id: callee.id,
+    });
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+    const callerId = res.body.params.media_connection_id;
+    const ssrc = (await call(base, 'GET', `/media/connections/${callerId}/status`)).body.ssrc;
+    assert.equal(ssrc.length, 1);
+    assert.equal(ssrc[0].media_id, own.media_id);
+    assert.ok(ssrc[0].ssrc > 0);
+
+    let incoming: any;
+    for (let i = 0; i < 4 && incoming?.event !== 'CALL'; i++) incoming = (await call(base, 'GET', `/peers/${callee.id}/events?token=${callee.token}`)).body;
+    const calleeId = incoming.call_params.media_connection_id;
+    // The caller only sends video, so a callee that does not receive it has nothing to do.
+    const nothing = await call(base, 'POST', `/media/connections/${calleeId}/answer`, { constraints: { video: false, videoReceiveEnabled: false, audio: false } });
+    expectError(nothing, 400, 'MEDIA_CONNECTION_ANSWER', 'constraints');
+    assert.equal((await call(base, 'GET', `/media/connections/${calleeId}/status`)).body.state, 'offered');
+    const receiving = await call(base, 'POST', `/media/connections/${calleeId}/answer`, { constraints: { video: false, videoReceiveEnabled: true, audio: false } });
+    assert.equal(receiving.status, 202, JSON.stringify(receiving.body));
+    for (const id of [callerId, calleeId]) assert.equal((await call(base, 'DELETE', `/media/connections/${id}`)).status, 204);
+  });
 });

@@ -121,6 +121,10 @@ export class MediaConnection {
       this.close();
       throw GatewayError.invalid('media_connection_id', `the remote's offer is unusable: ${error.message}`);
     }
+    // As for a call: an answer under which nothing can flow is a mistake; the call stays answerable.
+    if (!plan.media.some((m) => m.send || m.receive)) {
+      throw GatewayError.invalid('constraints', "with these constraints and the remote's offer, no video or audio would be sent or received");
+    }
     this.stateValue = 'connecting';
     this.reserve(constraints);
     const transport = this.openTransport('controlled');
