@@ -113,23 +113,25 @@ export class TransportSimulation {
     return server;
   }
 
-  /** Exchanges credentials, fingerprints and candidates, as signaling would. */
+  /** Starts both and exchanges credentials, fingerprints and candidates, as signaling would. */
   connect(a: Peer, aRole: 'client' | 'server', b: Peer): void {
-    const pa = a.transport.localParameters();
-    const pb = b.transport.localParameters();
     a.transport.start(this.now);
     b.transport.start(this.now);
-    const remote = (p: typeof pa, dtlsRole: 'client' | 'server') => ({
+    this.describe(a, b, aRole);
+    this.describe(b, a, aRole === 'client' ? 'server' : 'client');
+  }
+
+  /** Gives `to` what `from`'s session description carries, `to` taking the DTLS role `toRole`. */
+  describe(to: Peer, from: Peer, toRole: 'client' | 'server'): void {
+    const p = from.transport.localParameters();
+    to.transport.setRemoteParameters(this.now, {
       ufrag: p.ufrag,
       password: p.password,
       fingerprintAlgorithm: p.fingerprintAlgorithm,
       fingerprint: p.fingerprint,
-      dtlsRole,
+      dtlsRole: toRole,
     });
-    a.transport.setRemoteParameters(this.now, remote(pb, aRole));
-    b.transport.setRemoteParameters(this.now, remote(pa, aRole === 'client' ? 'server' : 'client'));
-    for (const c of pb.candidates) a.transport.addRemoteCandidate(this.now, c);
-    for (const c of pa.candidates) b.transport.addRemoteCandidate(this.now, c);
+    for (const c of p.candidates) to.transport.addRemoteCandidate(this.now, c);
     this.collect();
   }
 

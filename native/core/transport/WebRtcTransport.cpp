@@ -4,6 +4,12 @@
 
 namespace wg::transport {
 
+namespace {
+// A ClientHello is a few hundred bytes; with a certificate-heavy peer, a flight of a few records.
+constexpr size_t kMaxEarlyDtlsDatagrams = 4;
+constexpr size_t kMaxEarlyDtlsSize = 2048;
+}  // namespace
+
 const char* transportEventName(TransportEventKind kind) {
   switch (kind) {
     case TransportEventKind::LocalCandidate: return "local-candidate";
@@ -64,7 +70,13 @@ void WebRtcTransport::maybeStartDtls() {
   if (*dtlsRole_ == dtls::DtlsRole::Server) {
     dtls_.start(nowUs_, dtls::DtlsRole::Server);
     emit(TransportEventKind::DtlsStateChange, "connecting");
-  } else if (ice_.state() == ice::IceState::Connected || ice_.state() == ice::IceState::Completed) {
+    for (auto& datagram : earlyDtls_) dtls_.handleDatagram(nowUs_, datagram.data(), datagram.size());
+    earlyDtls_.clear();
+    return;
+  }
+  // As the client we speak first: whatever came early is not for us.
+  earlyDtls_.clear();
+  if (ice_.state() == ice::IceState::Connected || ice_.state() == ice::IceState::Completed) {
     dtls_.start(nowUs_, dtls::DtlsRole::Client);
     emit(TransportEventKind::DtlsStateChange, "connecting");
   }
@@ -88,7 +100,11 @@ void WebRtcTransport::handleDatagram(int64_t nowUs, int socketIndex, const net::
   if (first >= 20 && first <= 63) {
     ++stats_.dtlsReceived;
     if (dtls_.state() == dtls::DtlsState::New) {
-      ++stats_.droppedBeforeKeys;  // no a=setup from the peer yet; its retransmission will come
+      if (!dtlsRole_ && earlyDtls_.size() < kMaxEarlyDtlsDatagrams && size <= kMaxEarlyDtlsSize) {
+        earlyDtls_.emplace_back(data, data + size);
+      } else {
+        ++stats_.droppedBeforeKeys;  // beyond what we keep, the peer's retransmission will come
+      }
       return;
     }
     dtls_.handleDatagram(nowUs, data, size);

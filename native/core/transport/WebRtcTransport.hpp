@@ -103,6 +103,10 @@ private:
   std::unique_ptr<srtp::SrtpSession> srtpOut_;
   std::unique_ptr<srtp::SrtpSession> srtpIn_;
   std::optional<dtls::DtlsRole> dtlsRole_;
+  // DTLS that came before the remote's description told us our role: an answerer's ClientHello
+  // usually overtakes its ANSWER on the signaling path. Kept (bounded) and handed to DTLS once
+  // it starts, instead of waiting out the peer's retransmission timer (RFC 6347 section 4.2.4.1).
+  std::vector<std::vector<uint8_t>> earlyDtls_;
   TransportStats stats_;
   int64_t nowUs_ = 0;
   bool closed_ = false;

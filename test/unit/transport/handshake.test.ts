@@ -78,4 +78,25 @@ describe('two transports on a perfect simulated network', () => {
     assert.ok(kinds(b).includes('closed:remote'));
     assert.equal(b.transport.sendRtp(rtpPacket(1, 1, 1, 96, Buffer.alloc(10))), false, 'nothing is sent after close');
   });
+
+  it("keeps an answerer's ClientHello that overtakes its answer, so DTLS needs no retransmission", async () => {
+    const sim = new TransportSimulation({ latencyUs: 10_000, jitterUs: 0, loss: 0 }, 1);
+    const a = sim.addPeer('a', { role: 'controlling' }, { ip: '10.0.0.1', port: 5000 }, 11);
+    const b = sim.addPeer('b', { role: 'controlled' }, { ip: '10.0.0.2', port: 6000 }, 22);
+    a.transport.start(sim.now);
+    b.transport.start(sim.now);
+    // B has A's offer and answers as the DTLS client; its answer reaches A 100 ms later, long
+    // after B's ICE checks succeeded and its ClientHello arrived.
+    sim.describe(b, a, 'client');
+    await sim.runUntil(() => Number(a.transport.stats()['dtlsReceived']) > 0, 1_000_000);
+    await sim.runUntil(() => false, 100_000);
+    const early = a.transport.stats();
+    assert.equal(early.dtlsReceived, 1, 'one ClientHello before the answer');
+    const answeredAt = sim.now;
+    sim.describe(a, b, 'server');
+    assert.ok(await sim.runUntil(() => isConnected(a) && isConnected(b), 5_000_000));
+    // Two round trips of DTLS after the answer; a lost ClientHello would have cost B's 1 s timer.
+    assert.ok(sim.now - answeredAt <= 60_000, `connected ${(sim.now - answeredAt) / 1000} ms after the answer`);
+    assert.equal(a.transport.stats().droppedBeforeKeys, 0);
+  });
 });
