@@ -1,0 +1,118 @@
+/**
+ * A VP8 + Opus call from gateway A to gateway B through the REST API, as two users of the
+ * gateways would place and answer it: A sends what arrives at its media ports, B receives and
+ * redirects the plain RTP of both streams to one UDP address.
+ */
+import { rest } from './rest.js';
+import { AUDIO_PT, VIDEO_PT } from './rtpStream.js';
+
+export interface RestPeer {
+  base: string;
+  id: string;
+  token: string;
+}
+
+/** A gateway peer, once its OPEN event has come. */
+export async function openPeer(base: string, id: string): Promise<RestPeer> {
+  const { params } = await rest(base, 'POST', '/peers', { key: 'peerjs', domain: 'localhost', peer_id: id });
+  const open = await rest(base, 'GET', `/peers/${id}/events?token=${params.token}`);
+  if (open.event !== 'OPEN') throw new Error(`${id}: ${open.event} instead of OPEN`);
+  return { base, id, token: params.token };
+}
+
+/** Long-polls a media connection's events until `wanted`; fails on CLOSE or ERROR first. */
+async function awaitEvent(base: string, id: string, wanted: string): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    const e = await rest(base, 'GET', `/media/connections/${id}/events`);
+    if (e.event === wanted) return;
+    if (e.event === 'CLOSE' || e.event === 'ERROR') throw new Error(`${id}: ${e.event} ${e.error_message ?? ''} before ${wanted}`);
+  }
+  throw new Error(`${id}: no ${wanted}`);
+}
+
+/**
+ * Answers every CALL on `callee` right away, redirecting both streams to 127.0.0.1:`port`;
+ * `answered` lists the callee's media_connection_ids in order.
+ */
+export function autoAnswer(callee: RestPeer, port: number): { answered: string[]; stop(): void } {
+  let running = true;
+  const answered: string[] = [];
+  const redirect = { ip_v4: '127.0.0.1', port };
+  void (async () => {
+    while (running) {
+      const res = await fetch(`${callee.base}/peers/${callee.id}/events?token=${callee.token}`);
+      const text = await res.text();
+      if (res.status === 408) continue; // no event within the long-poll's time: poll again
+      if (res.status !== 200) throw new Error(`peer events: ${res.status} ${text}`);
+      const event = JSON.parse(text);
+      if (!running || event.event !== 'CALL') continue;
+      const id = event.call_params.media_connection_id as string;
+      answered.push(id);
+      await rest(callee.base, 'POST', `/media/connections/${id}/answer`, {
+        constraints: {
+          video: false,
+          videoReceiveEnabled: true,
+          audio: false,
+          audioReceiveEnabled: true,
+          video_params: { codec: 'VP8', payload_type: VIDEO_PT },
+          audio_params: { codec: 'OPUS', payload_type: AUDIO_PT },
+        },
+        redirect_params: { video: redirect, audio: redirect },
+      });
+    }
+  })().catch((error) => {
+    if (running) console.error('auto-answer failed:', error);
+  });
+  return { answered, stop: () => (running = false) };
+}
+
+export interface PlacedCall {
+  id: string;
+  videoPort: number;
+  audioPort: number;
+  /** From sending POST /media/connections to READY and to STREAM, ms. */
+  readyMs: number;
+  streamMs: number;
+}
+
+/** New video and audio ports on the caller's gateway, then the call; resolves at STREAM. */
+export async function placeCall(caller: RestPeer, targetId: string): Promise<PlacedCall> {
+  const video = await rest(caller.base, 'POST', '/media', { is_video: true });
+  const audio = await rest(caller.base, 'POST', '/media', { is_video: false });
+  const t0 = performance.now();
+  const { params } = await rest(caller.base, 'POST', '/media/connections', {
+    peer_id: caller.id,
+    token: caller.token,
+    target_id: targetId,
+    constraints: {
+      video: true,
+      videoReceiveEnabled: false,
+      audio: true,
+      audioReceiveEnabled: false,
+      video_params: { band_width: 2000, codec: 'VP8', media_id: video.media_id, payload_type: VIDEO_PT },
+      audio_params: { band_width: 64, codec: 'OPUS', media_id: audio.media_id, payload_type: AUDIO_PT },
+    },
+  });
+  const id = params.media_connection_id as string;
+  await awaitEvent(caller.base, id, 'READY');
+  const readyMs = performance.now() - t0;
+  await awaitEvent(caller.base, id, 'STREAM');
+  return { id, videoPort: video.port, audioPort: audio.port, readyMs, streamMs: performance.now() - t0 };
+}
+
+export interface CallSetup extends PlacedCall {
+  /** DTLS datagrams A dropped because they came before B's answer (resent 200 ms later). */
+  earlyDtls: number;
+}
+
+/** Places `calls` calls one after another, each hung up before the next. */
+export async function timeCallSetups(caller: RestPeer, targetId: string, calls: number): Promise<CallSetup[]> {
+  const setups: CallSetup[] = [];
+  for (let i = 0; i < calls; i++) {
+    const call = await placeCall(caller, targetId);
+    const status = await rest(caller.base, 'GET', `/media/connections/${call.id}/status`);
+    setups.push({ ...call, earlyDtls: Number(status.transport?.droppedBeforeKeys ?? 0) });
+    await rest(caller.base, 'DELETE', `/media/connections/${call.id}`);
+  }
+  return setups;
+}

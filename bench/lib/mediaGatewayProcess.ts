@@ -1,0 +1,39 @@
+/**
+ * A gateway in its own process for bench/media.ts, started in code (not from bin/) so it can tell
+ * the parent the kernel thread id of its native I/O thread, whose CPU the parent reads from
+ * /proc/<pid>/task/<tid>. Loopback only: ports, media candidates and signaling on 127.0.0.1.
+ * Usage (forked with IPC): mediaGatewayProcess.ts <portMin> [signalingUrl]
+ *   without signalingUrl it runs the embedded signaling server.
+ * Sends {type: 'ready', api, signalingUrl, threadId}; answers {type: 'stats'} with the engine's stats.
+ */
+import { Gateway } from '../../src/Gateway.js';
+
+const [portMin, signalingUrl] = [Number(process.argv[2]), process.argv[3]];
+const gateway = await Gateway.start({
+  apiHost: '127.0.0.1',
+  apiPort: 0,
+  logLevel: 'warn',
+  portBindIp: '127.0.0.1',
+  advertisedIpV4: '127.0.0.1',
+  portMin,
+  portMax: portMin + 99,
+  signaling: signalingUrl ? undefined : { host: '127.0.0.1', port: 0, path: '/', key: 'peerjs', secret: undefined, allowDiscovery: false },
+  signalingUrl,
+  eventTimeoutMs: 30_000,
+  dataBufferLimitBytes: 1 << 20,
+  mediaBindAddresses: ['127.0.0.1'],
+  stunServers: [],
+  demoPage: false,
+});
+
+process.send!({
+  type: 'ready',
+  api: `http://127.0.0.1:${gateway.apiAddress.port}`,
+  signalingUrl: gateway.signaling ? `ws://127.0.0.1:${gateway.signaling.address.port}/` : signalingUrl,
+  threadId: gateway.engine.threadId,
+});
+process.on('message', (m: { type: string }) => {
+  if (m.type === 'stats') process.send!({ type: 'stats', stats: gateway.engine.stats() });
+  else if (m.type === 'exit') void gateway.stop().then(() => process.exit(0));
+});
+process.on('disconnect', () => process.exit(0));
