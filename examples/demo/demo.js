@@ -66,6 +66,14 @@
     }
   }
 
+  /** peerjs reports no 'close' for a call that never opened, so the page resets itself. */
+  function hangUp() {
+    const mc = call;
+    call = undefined;
+    mc?.close();
+    if (peer?.open) setState('connected, no call');
+  }
+
   function attach(mc) {
     call?.close();
     call = mc;
@@ -144,7 +152,9 @@
     peer.on('call', async (mc) => {
       say(`incoming call from ${mc.peer}`);
       attach(mc);
-      mc.answer(await camera());
+      const stream = await camera();
+      // Hung up or replaced while the camera was being opened: nothing to answer any more.
+      if (call === mc) mc.answer(stream);
     });
     peer.on('error', (error) => {
       say(`peer error: ${error.type}: ${error.message}`);
@@ -159,13 +169,15 @@
     openResolve = resolve;
     openReject = reject;
   });
+  // Errors are shown on the page; a rejection nobody awaits must not be reported as unhandled.
+  opened.catch(() => {});
 
   $('send-camera').checked = params.get('send') !== '0';
   $('call-form').addEventListener('submit', (event) => {
     event.preventDefault();
     startCall($('target').value.trim()).catch((error) => say(error.message));
   });
-  $('hang-up').addEventListener('click', () => call?.close());
+  $('hang-up').addEventListener('click', () => hangUp());
   setInterval(showStats, 1000);
 
   /** What tests (and curious users in the console) use. */
@@ -175,7 +187,7 @@
     /** Resolves with this page's peer id once signaling is connected. */
     opened,
     call: (target) => startCall(target).then(() => undefined),
-    hangUp: () => call?.close(),
+    hangUp,
     stats,
     /** The remote side's SDP of the current call. */
     remoteDescription: () => call?.peerConnection?.remoteDescription?.sdp,

@@ -359,6 +359,8 @@ describe('MediaConnections under bad input: garbage datagrams and rogue signalin
         }
         await new Promise((r) => setTimeout(r, 1000));
         assert.equal(g.process.child.exitCode, null, `the gateway process is up: ${g.process.stderr.slice(0, 300)}`);
+        // Refused when parsed (src/sdp/candidateSdp.ts), not only caught when the native side throws.
+        assert.deepEqual(g.process.logs.filter((l) => l.msg === 'remote candidate skipped'), []);
         const status = (await call(g.api, 'GET', `/media/connections/${id}/status`)).body;
         assert.equal(status.state, 'connecting', JSON.stringify(status));
         assert.equal((await call(g.api, 'DELETE', `/media/connections/${id}`)).status, 204);

@@ -95,9 +95,9 @@ describe('MediaConnections with headless Chromium running the demo page (example
     waitForDecodedFrames({ base, connectionId: id, file, frameBytes: i420Bytes(W, H), frames, timeoutMs: 20000, what });
 
   it('serves the demo page, the stock peerjs bundle and the signaling address', async () => {
-    const redirect = await fetch(`${base}/demo`, { redirect: 'manual' });
+    const redirect = await fetch(`${base}/demo?id=x&call=y`, { redirect: 'manual' });
     assert.equal(redirect.status, 301);
-    assert.equal(redirect.headers.get('location'), '/demo/');
+    assert.equal(redirect.headers.get('location'), '/demo/?id=x&call=y', 'the page keeps its parameters');
     const config = (await call(base, 'GET', '/demo/config.json')).body;
     assert.deepEqual(config, {
       host: '127.0.0.1',

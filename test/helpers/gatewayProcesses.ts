@@ -38,7 +38,10 @@ export async function startGatewayProcess(o: { portMin: number; portMax: number;
   let signalingUrl = o.signalingUrl;
   if (!signalingUrl) {
     const line = child.logs.find((l) => l.msg === 'signaling server listening');
-    if (!line) throw new Error('the embedded signaling server did not log its address');
+    if (!line) {
+      child.child.kill('SIGKILL');
+      throw new Error('the embedded signaling server did not log its address');
+    }
     // "ws://127.0.0.1:PORT/peerjs": the mount path is what comes before "peerjs".
     signalingUrl = String(line.url).replace(/peerjs$/, '');
   }

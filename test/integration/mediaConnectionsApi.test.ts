@@ -100,8 +100,13 @@ describe('MediaConnection endpoints: validation, unknown ids, ports in use', () 
     const nothing = await call(base, 'POST', `/media/connections/${calleeId}/answer`, { constraints: { video: false, videoReceiveEnabled: false, audio: false } });
     expectError(nothing, 400, 'MEDIA_CONNECTION_ANSWER', 'constraints');
     assert.equal((await call(base, 'GET', `/media/connections/${calleeId}/status`)).body.state, 'offered');
-    const receiving = await call(base, 'POST', `/media/connections/${calleeId}/answer`, { constraints: { video: false, videoReceiveEnabled: true, audio: false } });
+    // A media_id on a stream that is not sent lists no SSRC: none goes on the wire.
+    const unused = (await call(base, 'POST', '/media', { is_video: true })).body;
+    const receiving = await call(base, 'POST', `/media/connections/${calleeId}/answer`, {
+      constraints: { video: false, videoReceiveEnabled: true, audio: false, video_params: { codec: 'VP8', media_id: unused.media_id } },
+    });
     assert.equal(receiving.status, 202, JSON.stringify(receiving.body));
+    assert.deepEqual((await call(base, 'GET', `/media/connections/${calleeId}/status`)).body.ssrc, []);
     for (const id of [callerId, calleeId]) assert.equal((await call(base, 'DELETE', `/media/connections/${id}`)).status, 204);
   });
 });

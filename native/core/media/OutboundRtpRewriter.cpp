@@ -115,8 +115,11 @@ bool OutboundRtpRewriter::restoreRemoteRtcp(uint8_t* packet, size_t size) const 
         for (uint8_t i = 0; i < view.count && offset + kReportBlockSize <= end; ++i, offset += kReportBlockSize) {
           if (readU32(p + offset) != config_.ssrc) continue;
           writeU32(p + offset, inSsrc_);
-          // Extended highest sequence number: the cycle count stays, the low 16 bits are the user's.
-          writeU16(p + offset + 10, static_cast<uint16_t>(readU16(p + offset + 10) - seqDelta_));
+          // Extended highest sequence number in the user's numbering: all 32 bits move by the
+          // shift taken as the nearest signed distance, so the value stays monotonic across a
+          // wrap of the low 16 bits.
+          int32_t shift = static_cast<int16_t>(seqDelta_);
+          writeU32(p + offset + 8, readU32(p + offset + 8) - static_cast<uint32_t>(shift));
         }
         break;
       }

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 
 import { Router } from 'express';
 
+import { PACKAGE_ROOT } from '../../native/addon.js';
+
 /** What the demo page needs to reach the signaling server (peerjs's connection options). */
 export interface DemoSignaling {
   /** Undefined when the server listens on every address: the page then uses its own host. */
@@ -25,7 +27,8 @@ export function demoSignalingFor(
   const u = new URL(url);
   const secure = u.protocol === 'wss:';
   return {
-    host: o.anyHost ? undefined : u.hostname.replace(/^\[(.*)\]$/, '$1'),
+    // An IPv6 host keeps its brackets: peerjs puts it straight into ws://host:port.
+    host: o.anyHost ? undefined : u.hostname,
     port: u.port ? Number(u.port) : secure ? 443 : 80,
     path: u.pathname,
     secure,
@@ -34,13 +37,16 @@ export function demoSignalingFor(
   };
 }
 
-const DEMO_DIR = join(import.meta.dirname, '..', '..', '..', 'examples', 'demo');
-const FILES: Record<string, string> = {
-  '/': join(DEMO_DIR, 'index.html'),
-  '/demo.js': join(DEMO_DIR, 'demo.js'),
-  // The stock client, exactly as published on npm.
-  '/peerjs.min.js': createRequire(import.meta.url).resolve('peerjs/dist/peerjs.min.js'),
-};
+/** The files served, by path under /demo; resolved when the demo is turned on, not at import. */
+function demoFiles(): Record<string, string> {
+  const dir = join(PACKAGE_ROOT, 'examples', 'demo');
+  return {
+    '/': join(dir, 'index.html'),
+    '/demo.js': join(dir, 'demo.js'),
+    // The stock client, exactly as published on npm.
+    '/peerjs.min.js': createRequire(import.meta.url).resolve('peerjs/dist/peerjs.min.js'),
+  };
+}
 
 /**
  * The browser demo (examples/demo) at /demo/, when `demo_page` is on: the stock peerjs client
@@ -51,11 +57,14 @@ export function demoRoutes(signaling: () => DemoSignaling): Router {
   // Strict: /demo and /demo/ are different routes.
   const router = Router({ strict: true });
   // Relative URLs in the page resolve against /demo/, not /.
-  router.get('/demo', (_req, res) => res.redirect(301, '/demo/'));
+  router.get('/demo', (req, res) => {
+    const query = req.originalUrl.indexOf('?');
+    res.redirect(301, `/demo/${query >= 0 ? req.originalUrl.slice(query) : ''}`);
+  });
   router.get('/demo/config.json', (_req, res) => {
     res.set('cache-control', 'no-store').json(signaling());
   });
-  for (const [path, file] of Object.entries(FILES)) {
+  for (const [path, file] of Object.entries(demoFiles())) {
     router.get(`/demo${path}`, (_req, res, next) => res.sendFile(file, (error) => error && next(error)));
   }
   return router;

@@ -170,9 +170,14 @@ export class MediaConnection {
   }
 
   status(): Record<string, unknown> {
+    // The streams we send: as negotiated once the remote's description is in, as offered before.
+    const sends = (kind: MediaKind): boolean =>
+      this.remoteSet
+        ? this.negotiated.some((m) => m.kind === kind && m.send)
+        : this.offered.some((s) => s.kind === kind && (s.direction === 'sendrecv' || s.direction === 'sendonly'));
     const ssrc = [...this.sources.entries()].flatMap(([media, source]) => {
       const port = this.mediaPorts.get(media);
-      return port ? [{ media_id: port.id, ssrc: source.ssrc }] : [];
+      return port && sends(media) ? [{ media_id: port.id, ssrc: source.ssrc }] : [];
     });
     const stats = this.transport && !this.transport.isClosed ? this.transport.stats() : undefined;
     return {

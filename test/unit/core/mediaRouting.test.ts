@@ -147,7 +147,7 @@ describe('outbound stream rewriting (native/core/media/OutboundRtpRewriter)', ()
     const out = r.restoreRemoteRtcp(Buffer.concat([rr, pli(0x5555, 0xabcdef01), nack, fir, remb, pli(0x5555, 0x9999)]))!;
     let at = 0;
     assert.equal(out.readUInt32BE(at + 8), 0x2222, 'report block source');
-    assert.equal(out.readUInt32BE(at + 16), 0x0001_000b, "highest sequence number in the user's numbering, cycles kept");
+    assert.equal(out.readUInt32BE(at + 16), 0x0001_000b, "highest sequence number in the user's numbering");
     at += rr.length;
     assert.equal(out.readUInt32BE(at + 4), 0x5555, 'the sender stays the remote');
     assert.equal(out.readUInt32BE(at + 8), 0x2222, 'PLI media source');
@@ -163,6 +163,36 @@ describe('outbound stream rewriting (native/core/media/OutboundRtpRewriter)', ()
     at += remb.length;
     assert.equal(out.readUInt32BE(at + 8), 0x9999, 'feedback about another source is left alone');
     assert.equal(r.restoreRemoteRtcp(Buffer.from('garbage!')), null);
+  });
+
+  it('keeps the extended highest sequence number monotonic across a wrap, in SR and RR report blocks', () => {
+    const r = new sansio.OutboundRtpRewriter(config);
+    r.rewriteRtp(rtp(96, 10, 1000, 0x1111), 0);
+    r.rewriteRtp(rtp(96, 5, 50, 0x2222), 1_000_000); // sent as 11: the user's numbers are 6 lower
+    const highest = (extended: number): number => {
+      // An SR (sender info, then one block from byte 28) about our stream.
+      const sr = Buffer.concat([senderReport(0x5555, 0), Buffer.alloc(24)]);
+      sr[0] = 0x81;
+      sr.writeUInt16BE(12, 2);
+      sr.writeUInt32BE(0xabcdef01, 28);
+      sr.writeUInt32BE(extended >>> 0, 36);
+      return r.restoreRemoteRtcp(sr)!.readUInt32BE(36);
+    };
+    const seen = [0x0000_fffe, 0x0000_ffff, 0x0001_0000, 0x0001_0005, 0x0001_0006].map(highest);
+    assert.deepEqual(seen, [0x0000_fff8, 0x0000_fff9, 0x0000_fffa, 0x0000_ffff, 0x0001_0000]);
+  });
+
+  it('reads only what a truncated or inconsistent RTCP packet holds, and refuses what is not RTCP', () => {
+    const r = new sansio.OutboundRtpRewriter(config);
+    r.rewriteRtp(rtp(96, 10, 1000, 0x1111), 0);
+    const lying = receiverReport(0x5555, 0xabcdef01);
+    lying[0] = 0x9f; // 31 report blocks claimed in a packet with room for one
+    const restored = r.restoreRemoteRtcp(lying)!;
+    assert.equal(restored.length, lying.length);
+    assert.equal(restored.readUInt32BE(8), 0x1111, 'the one block that is there is restored, nothing past it is touched');
+    const short = Buffer.from([0x81, 205, 0, 2, 0, 0, 0x55, 0x55, 0xab, 0xcd, 0xef, 0x01]); // a NACK with no entries
+    assert.equal(r.restoreRemoteRtcp(short)!.readUInt32BE(8), 0x1111);
+    assert.equal(r.restoreRemoteRtcp(Buffer.from([0x81, 201, 0, 7, 0, 0])), null, 'a length past the datagram');
   });
 });
 
