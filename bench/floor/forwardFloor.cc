@@ -8,11 +8,11 @@
 // Prints {"port"} once listening; ends after `seconds`, or 500 ms without a datagram once some
 // came, and prints {"packets", "cpuNsPerPacket", "wakeups"} (CPU: CLOCK_THREAD_CPUTIME_ID).
 // Usage: forwardFloor <seal|open> <seconds> [destPort]
+#include "clockNs.hpp"
 #include "gcmSeal.hpp"
 #include "loopbackSocket.hpp"
 
 #include <sys/epoll.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -23,12 +23,6 @@ using namespace floorbench;
 namespace {
 constexpr size_t kBatch = 32;
 constexpr size_t kSlot = 2048;
-
-double nowNs(clockid_t clock) {
-  timespec ts;
-  clock_gettime(clock, &ts);
-  return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 }  // namespace
 
 int main(int argc, char** argv) {

@@ -7,24 +7,16 @@
 // recvmmsg of each batch, sent to this thread's own socket beforehand (only the recvmmsg calls
 // are timed). Prints one JSON line.
 // Usage: srtpSendFloor <cipher|send|both|recv> <packets> <bytes> <batch>
+#include "clockNs.hpp"
 #include "gcmSeal.hpp"
 #include "loopbackSocket.hpp"
 
-#include <time.h>
 #include <unistd.h>
 
 #include <string>
 #include <vector>
 
 using namespace floorbench;
-
-namespace {
-double nowNs(clockid_t clock) {
-  timespec ts;
-  clock_gettime(clock, &ts);
-  return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-}  // namespace
 
 int main(int argc, char** argv) {
   if (argc != 5) {

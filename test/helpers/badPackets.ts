@@ -1,6 +1,8 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 
+import { senderReport } from './rtcp.js';
+
 /**
  * Datagrams that are not what a media or RTCP port expects, by kind, each kind built so that
  * the gateway's native parsers classify every one of them the same way (the random parts never
@@ -59,16 +61,6 @@ export function rtpWithWrongPayloadType(count: number, not: number): Buffer[] {
   return Array.from({ length: count }, (_, i) =>
     rtpPacket({ payloadType: types[i % types.length]!, ssrc: 0x0badc0de, seq: i, timestamp: i * 3000, payloadBytes: randomInt(10, 1000) }),
   );
-}
-
-/** A 28-byte RTCP sender report (RFC 3550 section 6.4.1) without report blocks. */
-export function senderReport(ssrc: number): Buffer {
-  const b = Buffer.alloc(28);
-  b[0] = 0x80;
-  b[1] = 200;
-  b.writeUInt16BE(6, 2);
-  b.writeUInt32BE(ssrc >>> 0, 4);
-  return b;
 }
 
 /** Version-2 packets whose second byte is an RTCP type (200..204): RTCP sent to an RTP port. */

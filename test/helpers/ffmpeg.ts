@@ -1,30 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { ExternalTool } from './externalTool.js';
 
 /** An ffmpeg process (its arguments as a list); bounded by its own -t, stopped early by stop(). */
-export class FfmpegProcess {
-  readonly process: ChildProcess;
-  stderr = '';
-
+export class FfmpegProcess extends ExternalTool {
   constructor(args: string[]) {
-    this.process = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    this.process.stderr!.on('data', (chunk: Buffer) => {
-      if (this.stderr.length < 8192) this.stderr += chunk.toString();
-    });
-  }
-
-  get exited(): boolean {
-    return this.process.exitCode !== null || this.process.signalCode !== null;
-  }
-
-  /** SIGINT (ffmpeg finishes its outputs), then SIGKILL after 3 s. */
-  async stop(): Promise<void> {
-    if (this.exited) return;
-    const done = once(this.process, 'exit');
-    this.process.kill('SIGINT');
-    const timer = setTimeout(() => this.process.kill('SIGKILL'), 3000);
-    await done;
-    clearTimeout(timer);
+    super('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', ...args]);
   }
 }
 
@@ -44,16 +23,18 @@ function rtpOutput(port: number, o: FfmpegRtpOptions): string[] {
   return ['-payload_type', String(o.payloadType), ...(o.rtcpPort ? [] : ['-rtpflags', 'skip_rtcp']), '-f', 'rtp', url];
 }
 
+/** ffmpeg's test pattern of width x height at 30 fps, in real time, for `seconds`. */
+function testPattern(o: { width: number; height: number; seconds: number }): string[] {
+  return ['-re', '-f', 'lavfi', '-i', `testsrc=size=${o.width}x${o.height}:rate=30`, '-t', String(o.seconds)];
+}
+
 /**
  * ffmpeg's test pattern of width x height at 30 fps, encoded by libvpx (VP8, realtime, a
  * keyframe every second) and sent with ffmpeg's own RTP muxer to 127.0.0.1:port for `seconds`.
  */
 export function ffmpegVp8Sender(port: number, o: FfmpegRtpOptions & { width: number; height: number }): FfmpegProcess {
   return new FfmpegProcess([
-    '-re',
-    '-f', 'lavfi',
-    '-i', `testsrc=size=${o.width}x${o.height}:rate=30`,
-    '-t', String(o.seconds),
+    ...testPattern(o),
     '-c:v', 'libvpx',
     '-deadline', 'realtime',
     '-cpu-used', '8',
@@ -72,10 +53,7 @@ export function ffmpegVp8Sender(port: number, o: FfmpegRtpOptions & { width: num
  */
 export function ffmpegVp9Sender(port: number, o: FfmpegRtpOptions & { width: number; height: number }): FfmpegProcess {
   return new FfmpegProcess([
-    '-re',
-    '-f', 'lavfi',
-    '-i', `testsrc=size=${o.width}x${o.height}:rate=30`,
-    '-t', String(o.seconds),
+    ...testPattern(o),
     '-c:v', 'libvpx-vp9',
     '-deadline', 'realtime',
     '-cpu-used', '8',

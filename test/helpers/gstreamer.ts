@@ -1,30 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { ExternalTool } from './externalTool.js';
 
-/** gst-launch-1.0 with a pipeline description (one string, as on the command line); stops by itself or on stop(). */
-export class GstPipeline {
-  readonly process: ChildProcess;
-  stderr = '';
-
+/** gst-launch-1.0 with a pipeline description (one string, as on the command line); -e makes SIGINT an EOS. */
+export class GstPipeline extends ExternalTool {
   constructor(pipeline: string) {
-    this.process = spawn('gst-launch-1.0', ['-q', '-e', ...pipeline.split(/\s+/).filter(Boolean)], { stdio: ['ignore', 'ignore', 'pipe'] });
-    this.process.stderr!.on('data', (chunk: Buffer) => {
-      if (this.stderr.length < 8192) this.stderr += chunk.toString();
-    });
-  }
-
-  get exited(): boolean {
-    return this.process.exitCode !== null || this.process.signalCode !== null;
-  }
-
-  /** EOS through SIGINT (-e makes gst-launch finish files cleanly), then SIGKILL after 3 s. */
-  async stop(): Promise<void> {
-    if (this.exited) return;
-    const done = once(this.process, 'exit');
-    this.process.kill('SIGINT');
-    const timer = setTimeout(() => this.process.kill('SIGKILL'), 3000);
-    await done;
-    clearTimeout(timer);
+    super('gst-launch-1.0', ['-q', '-e', ...pipeline.split(/\s+/).filter(Boolean)]);
   }
 }
 

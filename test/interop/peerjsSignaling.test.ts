@@ -3,7 +3,6 @@ import { after, before, describe, it } from 'node:test';
 
 import type { Gateway } from '../../src/Gateway.js';
 import { computeAuthToken, encodeCredentialToken } from '../../src/signaling/PeerCredential.js';
-import { waitFor } from '../helpers/proc.js';
 import { startSignaling } from '../helpers/signaling.js';
 import { loadStockPeerjs, peerjsOptions } from '../helpers/stockPeerjs.js';
 import { call, startTestGateway } from '../helpers/testGateway.js';

@@ -1,4 +1,5 @@
 import { GatewayError } from '../../errors/GatewayError.js';
+import { connectionIdOf } from '../../signaling/connectionPayloads.js';
 import type { ServerMessage } from '../../signaling/protocol.js';
 import type { GatewayPeer } from '../peers/GatewayPeer.js';
 
@@ -64,6 +65,41 @@ export class ConnectionTable<C extends TableConnection> {
       if (c.peer === peer && c.remoteId === remoteId && c.connectionId === connectionId && c.state !== 'closed') return c;
     }
     return undefined;
+  }
+
+  /**
+   * Routes a relayed PeerJS message: an OFFER of `offerType` ("data" or "media") to `onOffer`,
+   * an ANSWER or CANDIDATE for one of these connections to `deliver`; LEAVE and EXPIRE close
+   * what they concern. False when the message is not for this table (LEAVE and EXPIRE never
+   * are: the remote's connections of the other kind hear them too).
+   */
+  routeSignal(
+    peer: GatewayPeer,
+    message: ServerMessage,
+    offerType: 'data' | 'media',
+    onOffer: (remoteId: string, payload: unknown) => void,
+    deliver: (connection: C, message: ServerMessage) => void,
+  ): boolean {
+    const src = message.src;
+    switch (message.type) {
+      case 'OFFER':
+        if ((message.payload as { type?: unknown } | undefined)?.type !== offerType || !src) return false;
+        onOffer(src, message.payload);
+        return true;
+      case 'ANSWER':
+      case 'CANDIDATE': {
+        const connection = this.find(peer, src, connectionIdOf(message.payload));
+        if (!connection) return false;
+        deliver(connection, message);
+        return true;
+      }
+      case 'LEAVE':
+      case 'EXPIRE':
+        this.handleDeparture(peer, message);
+        return false;
+      default:
+        return false;
+    }
   }
 
   /**

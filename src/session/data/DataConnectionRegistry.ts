@@ -5,7 +5,6 @@ import type { Logger } from '../../log/createLogger.js';
 import {
   answerPayload,
   candidatePayload,
-  connectionIdOf,
   offerPayload,
   type DataChannelInitOptions,
   type OfferPayload,
@@ -104,27 +103,13 @@ export class DataConnectionRegistry {
 
   /** A relayed PeerJS message for a gateway peer; false when it is not about a DataConnection. */
   handleSignal(peer: GatewayPeer, message: ServerMessage): boolean {
-    const src = message.src;
-    switch (message.type) {
-      case 'OFFER':
-        if ((message.payload as { type?: unknown } | undefined)?.type !== 'data' || !src) return false;
-        this.accept(peer, src, message.payload);
-        return true;
-      case 'ANSWER':
-      case 'CANDIDATE': {
-        const connection = this.table.find(peer, src, connectionIdOf(message.payload));
-        if (!connection) return false;
-        this.deliver(connection, message);
-        return true;
-      }
-      case 'LEAVE':
-      case 'EXPIRE':
-        // Not consumed: the remote's media connections hear it too.
-        this.table.handleDeparture(peer, message);
-        return false;
-      default:
-        return false;
-    }
+    return this.table.routeSignal(
+      peer,
+      message,
+      'data',
+      (remoteId, payload) => this.accept(peer, remoteId, payload),
+      (connection, m) => this.deliver(connection, m),
+    );
   }
 
   /** The peer closed: so do its connections. */

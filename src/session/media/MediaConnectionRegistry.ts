@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { GatewayError } from '../../errors/GatewayError.js';
 import type { Logger } from '../../log/createLogger.js';
 import type { NativeEngine } from '../../native/NativeEngine.js';
-import { answerPayload, candidatePayload, connectionIdOf, offerPayload } from '../../signaling/connectionPayloads.js';
+import { answerPayload, candidatePayload, offerPayload } from '../../signaling/connectionPayloads.js';
 import type { ServerMessage } from '../../signaling/protocol.js';
 import { ConnectionTable } from '../connections/ConnectionTable.js';
 import type { GatewayPeer } from '../peers/GatewayPeer.js';
@@ -69,26 +69,13 @@ export class MediaConnectionRegistry {
 
   /** A relayed PeerJS message for a gateway peer; false when it is not about a MediaConnection. */
   handleSignal(peer: GatewayPeer, message: ServerMessage): boolean {
-    const src = message.src;
-    switch (message.type) {
-      case 'OFFER':
-        if ((message.payload as { type?: unknown } | undefined)?.type !== 'media' || !src) return false;
-        this.receiveCall(peer, src, message.payload);
-        return true;
-      case 'ANSWER':
-      case 'CANDIDATE': {
-        const connection = this.table.find(peer, src, connectionIdOf(message.payload));
-        if (!connection) return false;
-        this.deliver(connection, message);
-        return true;
-      }
-      case 'LEAVE':
-      case 'EXPIRE':
-        this.table.handleDeparture(peer, message);
-        return false;
-      default:
-        return false;
-    }
+    return this.table.routeSignal(
+      peer,
+      message,
+      'media',
+      (remoteId, payload) => this.receiveCall(peer, remoteId, payload),
+      (connection, m) => this.deliver(connection, m),
+    );
   }
 
   closePeer(peer: GatewayPeer): void {

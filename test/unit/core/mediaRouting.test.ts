@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { loadAddon } from '../../../src/native/addon.js';
+import { senderReport } from '../../helpers/rtcp.js';
 
 const { sansio } = loadAddon();
 
@@ -17,20 +18,6 @@ function rtp(pt: number, seq: number, ts: number, ssrc: number, payload = Buffer
 }
 const fields = (b: Buffer) => ({ pt: b[1]! & 0x7f, seq: b.readUInt16BE(2), ts: b.readUInt32BE(4), ssrc: b.readUInt32BE(8) });
 
-/** An SR with no report blocks (RFC 3550 section 6.4.1). */
-function senderReport(ssrc: number, rtpTs: number): Buffer {
-  const b = Buffer.alloc(28);
-  b[0] = 0x80;
-  b[1] = 200;
-  b.writeUInt16BE(6, 2);
-  b.writeUInt32BE(ssrc, 4);
-  b.writeUInt32BE(0x83aa7e80, 8);
-  b.writeUInt32BE(0, 12);
-  b.writeUInt32BE(rtpTs >>> 0, 16);
-  b.writeUInt32BE(10, 20);
-  b.writeUInt32BE(1000, 24);
-  return b;
-}
 /** An RR with one report block about `about`. */
 function receiverReport(sender: number, about: number): Buffer {
   const b = Buffer.alloc(32);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { TransportSimulation, isConnected, rtpPacket, type Peer } from '../../helpers/TransportSimulation.js';
+import { TransportSimulation, isConnected, rtpPacket } from '../../helpers/TransportSimulation.js';
 
 describe('transports facing bad peers and bad input', () => {
   it('fails DTLS when the certificate does not match the signalled fingerprint', async () => {

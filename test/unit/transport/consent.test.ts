@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { TransportSimulation, isConnected, type Peer } from '../../helpers/TransportSimulation.js';
+import { TransportSimulation, isConnected } from '../../helpers/TransportSimulation.js';
 
 describe('consent freshness (RFC 7675)', () => {
   it('keeps a quiet but healthy session alive with periodic consent checks', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { TransportSimulation, isConnected, rtpPacket, type Peer } from '../../helpers/TransportSimulation.js';
+import { TransportSimulation, isConnected, rtpPacket } from '../../helpers/TransportSimulation.js';
 
 // Quick DTLS retransmissions keep the real-time waits of this suite short.
 const timings = { dtlsInitialRetransmitUs: 40_000, dtlsMaxRetransmitUs: 320_000 };

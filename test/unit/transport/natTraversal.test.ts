@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { TransportSimulation, isConnected, rtpPacket, type Peer } from '../../helpers/TransportSimulation.js';
+import { TransportSimulation, isConnected, rtpPacket } from '../../helpers/TransportSimulation.js';
 
 describe('server-reflexive candidates and NAT traversal', () => {
   it('gathers a srflx candidate from a STUN server, trickles it, and connects through the NAT with it', async () => {
