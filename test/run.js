@@ -2,6 +2,7 @@
 // Runs the test suites with Node's test runner (TypeScript through tsx).
 //   node test/run.js            unit, integration and interop (what `npm test` runs)
 //   node test/run.js e2e        the end-to-end suite (needs the Debian packages .ci/run installs)
+//   node test/run.js impairment tests under packet loss and delay (veth + NFQUEUE; docs/TESTING.md)
 //   node test/run.js FILE...    only these files
 //
 // Files under test/interop/ drive libwebrtc through @roamhq/wrtc, which crashes while Node tears
@@ -14,7 +15,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const suites = { default: ['test/unit', 'test/integration', 'test/interop'], e2e: ['test/e2e'] };
+const suites = { default: ['test/unit', 'test/integration', 'test/interop'], e2e: ['test/e2e'], impairment: ['test/impairment'] };
 
 function testFiles(dir) {
   const abs = join(root, dir);
@@ -31,13 +32,14 @@ function testFiles(dir) {
 
 const args = process.argv.slice(2);
 
-// The e2e suite drives real browsers and RTP tools; it runs in a network namespace of its own
-// with nothing but a loopback interface, so no test traffic can leave the machine.
-if (args[0] === 'e2e' && process.env.WG_E2E_ISOLATED !== '1') {
+// The e2e and impairment suites drive real browsers and RTP tools; they run in a network namespace
+// of their own with nothing but a loopback interface, so no test traffic can leave the machine
+// (the impairment suite adds its veth pairs and peer namespaces inside it).
+if ((args[0] === 'e2e' || args[0] === 'impairment') && process.env.WG_E2E_ISOLATED !== '1') {
   const inner = `ip link set lo up && WG_E2E_ISOLATED=1 exec "${process.execPath}" "${fileURLToPath(import.meta.url)}" ${args.join(' ')}`;
   const isolated = spawnSync('unshare', ['--net', '--map-root-user', 'sh', '-c', inner], { cwd: root, stdio: 'inherit' });
   if (isolated.error) {
-    console.error(`cannot create a network namespace for the e2e suite (unshare from util-linux, ip from iproute2): ${isolated.error.message}`);
+    console.error(`cannot create a network namespace for the ${args[0]} suite (unshare from util-linux, ip from iproute2): ${isolated.error.message}`);
     process.exit(1);
   }
   process.exit(isolated.status ?? 1);

@@ -27,7 +27,7 @@ export const CHROMIUM_ARGS = [
 
 export interface TestBrowser {
   browser: Browser;
-  /** A fresh page on http://127.0.0.1 (a secure context, so getUserMedia works). */
+  /** A fresh page from the test page server (a secure context, so getUserMedia works). */
   newPage(html?: string): Promise<Page>;
   /** A fresh page at `url` (e.g. the gateway's own demo page). */
   open(url: string): Promise<Page>;
@@ -39,7 +39,15 @@ const STATIC: Record<string, string> = {
   '/peerjs.min.js': join(import.meta.dirname, '..', '..', 'node_modules', 'peerjs', 'dist', 'peerjs.min.js'),
 };
 
-export async function launchChromium(): Promise<TestBrowser> {
+/** An HTTP server for test pages: STATIC by path, else the current html (set before a page loads). */
+export interface TestPageServer {
+  /** http://host:port/ */
+  readonly base: string;
+  setHtml(html: string): void;
+  close(): void;
+}
+
+export async function startTestPageServer(host: string): Promise<TestPageServer> {
   let html = '<!doctype html><title>webrtc-gateway test</title>';
   const server: Server = createServer((req, res) => {
     const file = STATIC[req.url ?? ''];
@@ -51,15 +59,22 @@ export async function launchChromium(): Promise<TestBrowser> {
     res.setHeader('content-type', 'text/html');
     res.end(html);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  await new Promise<void>((resolve) => server.listen(0, host, () => resolve()));
+  return {
+    base: `http://${host}:${(server.address() as AddressInfo).port}/`,
+    setHtml: (content) => (html = content),
+    close: () => server.close(),
+  };
+}
+
+/** The TestBrowser of a launched browser whose pages come from `pages`. */
+export function testBrowser(browser: Browser, pages: TestPageServer): TestBrowser {
   return {
     browser,
     async newPage(content?: string) {
-      if (content) html = content;
+      if (content) pages.setHtml(content);
       const page = await browser.newPage();
-      await page.goto(base);
+      await page.goto(pages.base);
       return page;
     },
     async open(url: string) {
@@ -69,7 +84,19 @@ export async function launchChromium(): Promise<TestBrowser> {
     },
     async close() {
       await browser.close();
-      server.close();
+      pages.close();
     },
   };
+}
+
+export async function launchChromium(): Promise<TestBrowser> {
+  // http://127.0.0.1 is a secure context by itself.
+  const pages = await startTestPageServer('127.0.0.1');
+  try {
+    const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    return testBrowser(browser, pages);
+  } catch (e) {
+    pages.close();
+    throw e;
+  }
 }
