@@ -73,7 +73,12 @@ export class Gateway {
     const mediaConnections = new MediaConnectionRegistry({
       engine,
       ports,
-      transport: { bindAddresses: config.mediaBindAddresses, stunServers: config.stunServers },
+      transport: {
+        bindAddresses: config.mediaBindAddresses,
+        stunServers: config.stunServers,
+        nack: config.mediaNack,
+        bandwidthFeedback: config.mediaBandwidthFeedback,
+      },
       logger: logger.child({ subsystem: 'media' }),
     });
     const peers = new PeerRegistry({

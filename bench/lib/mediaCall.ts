@@ -75,8 +75,12 @@ export interface PlacedCall {
   streamMs: number;
 }
 
-/** New video and audio ports on the caller's gateway, then the call; resolves at STREAM. */
-export async function placeCall(caller: RestPeer, targetId: string): Promise<PlacedCall> {
+/**
+ * New video and audio ports on the caller's gateway, then the call; resolves at STREAM. With
+ * `offerReceive` the offer is sendrecv (a browser's is too), so it carries the transport-cc
+ * extension for the callee to answer; the callee still only receives.
+ */
+export async function placeCall(caller: RestPeer, targetId: string, offerReceive = false): Promise<PlacedCall> {
   const video = await rest(caller.base, 'POST', '/media', { is_video: true });
   const audio = await rest(caller.base, 'POST', '/media', { is_video: false });
   const t0 = performance.now();
@@ -86,9 +90,9 @@ export async function placeCall(caller: RestPeer, targetId: string): Promise<Pla
     target_id: targetId,
     constraints: {
       video: true,
-      videoReceiveEnabled: false,
+      videoReceiveEnabled: offerReceive,
       audio: true,
-      audioReceiveEnabled: false,
+      audioReceiveEnabled: offerReceive,
       video_params: { band_width: 2000, codec: 'VP8', media_id: video.media_id, payload_type: VIDEO_PT },
       audio_params: { band_width: 64, codec: 'OPUS', media_id: audio.media_id, payload_type: AUDIO_PT },
     },

@@ -14,9 +14,13 @@ export class MediaGateway {
     readonly threadId: number,
   ) {}
 
-  /** A gateway whose ports start at `portMin`; with `signalingUrl` it uses that server instead of its own. */
-  static async start(portMin: number, signalingUrl?: string): Promise<MediaGateway> {
-    const child = new TsChild('mediaGatewayProcess.ts', [String(portMin), ...(signalingUrl ? [signalingUrl] : [])]);
+  /**
+   * A gateway whose ports start at `portMin`; with `signalingUrl` it uses that server instead of
+   * its own. `rtcpFeedback: false` turns off NACK and bandwidth feedback (media_nack, media_bandwidth_feedback).
+   */
+  static async start(portMin: number, signalingUrl?: string, rtcpFeedback = true): Promise<MediaGateway> {
+    const env = { ...process.env, BENCH_RTCP_FEEDBACK: rtcpFeedback ? 'on' : 'off' };
+    const child = new TsChild('mediaGatewayProcess.ts', [String(portMin), ...(signalingUrl ? [signalingUrl] : [])], env);
     const ready = await child.next('ready', 30_000);
     return new MediaGateway(child, ready.api, ready.signalingUrl, ready.threadId);
   }

@@ -3,7 +3,8 @@
  * the parent the kernel thread id of its native I/O thread, whose CPU the parent reads from
  * /proc/<pid>/task/<tid>. Loopback only: ports, media candidates and signaling on 127.0.0.1.
  * Usage (forked with IPC): mediaGatewayProcess.ts <portMin> [signalingUrl]
- *   without signalingUrl it runs the embedded signaling server.
+ *   without signalingUrl it runs the embedded signaling server. BENCH_RTCP_FEEDBACK=off turns
+ *   off media_nack and media_bandwidth_feedback (bench/rtcp.ts compares the two).
  * Sends {type: 'ready', api, signalingUrl, threadId}; answers {type: 'stats'} with the engine's stats.
  */
 import { Gateway } from '../../src/Gateway.js';
@@ -23,6 +24,8 @@ const gateway = await Gateway.start({
   dataBufferLimitBytes: 1 << 20,
   mediaBindAddresses: ['127.0.0.1'],
   stunServers: [],
+  mediaNack: process.env['BENCH_RTCP_FEEDBACK'] !== 'off',
+  mediaBandwidthFeedback: process.env['BENCH_RTCP_FEEDBACK'] !== 'off',
   demoPage: false,
 });
 

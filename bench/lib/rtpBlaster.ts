@@ -10,12 +10,14 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 
-import { AUDIO_BYTES, AUDIO_PPS, AUDIO_PT, RtpStreamWriter, VIDEO_BYTES, VIDEO_FPS, VIDEO_PACKETS_PER_FRAME, VIDEO_PT } from './rtpStream.js';
+import { AUDIO_BYTES, AUDIO_PPS, AUDIO_PT, RtpStreamWriter, TransportSequence, VIDEO_BYTES, VIDEO_FPS, VIDEO_PACKETS_PER_FRAME, VIDEO_PT } from './rtpStream.js';
 
 interface Ports {
   videoPort: number;
   audioPort: number;
   mirrorPort?: number;
+  /** Stamp a transport-wide sequence number on every packet (header extension id 3), as browsers do. */
+  transportCc?: boolean;
 }
 
 export type BlastRequest =
@@ -33,8 +35,9 @@ const tick = () => new Promise((r) => setTimeout(r, 1));
 async function blast(request: BlastRequest): Promise<{ video: number; audio: number; seconds: number }> {
   const sockets = await Promise.all([request.videoPort, request.audioPort, ...(request.mirrorPort ? [request.mirrorPort] : [])].map(connected));
   const [videoSocket, audioSocket, mirror] = sockets as [Socket, Socket, Socket?];
-  const video = new RtpStreamWriter(VIDEO_PT, VIDEO_BYTES, 90000, true);
-  const audio = new RtpStreamWriter(AUDIO_PT, AUDIO_BYTES, 48000, false);
+  const transportSequence = request.transportCc ? new TransportSequence() : undefined;
+  const video = new RtpStreamWriter(VIDEO_PT, VIDEO_BYTES, 90000, true, transportSequence);
+  const audio = new RtpStreamWriter(AUDIO_PT, AUDIO_BYTES, 48000, false, transportSequence);
   let stamp = 0;
   const sent = { video: 0, audio: 0 };
   // Each datagram gets its own copy: dgram may still hold the buffer after send() returns.

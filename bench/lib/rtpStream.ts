@@ -19,6 +19,19 @@ export const AUDIO_PPS = 50;
 
 const RTP_HEADER = 12;
 const STAMP_BYTES = 12;
+/** RFC 8285 one-byte header: 0xBEDE, one word of elements: [id 3, length 2] seq seq, padding. */
+const TRANSPORT_CC_EXTENSION = 8;
+export const TRANSPORT_CC_ID = 3;
+
+/** The transport-wide sequence number (draft-holmer-rmcat-transport-wide-cc-extensions-01) shared by a run's streams. */
+export class TransportSequence {
+  private value = randomInt(0x10000);
+  next(): number {
+    const v = this.value;
+    this.value = (v + 1) & 0xffff;
+    return v;
+  }
+}
 
 /**
  * RTP packets of one stream, written into one reused buffer. A new stream per run, with a random
@@ -35,13 +48,19 @@ export class RtpStreamWriter {
     size: number,
     private readonly clockRate: number,
     video: boolean,
+    private readonly transportSequence?: TransportSequence,
   ) {
     this.packet = Buffer.alloc(size, 0x5a);
-    this.packet[0] = 0x80;
+    this.packet[0] = transportSequence ? 0x90 : 0x80;
     this.packet.writeUInt32BE(randomInt(1, 2 ** 32 - 1), 8);
+    const payloadAt = RTP_HEADER + (transportSequence ? TRANSPORT_CC_EXTENSION : 0);
+    if (transportSequence) {
+      this.packet.writeUInt32BE(0xbede0001, RTP_HEADER);
+      this.packet.writeUInt32BE(((TRANSPORT_CC_ID << 4) | 1) << 24, RTP_HEADER + 4);
+    }
     // A VP8 payload descriptor (RFC 7741 section 4.2) with only the S bit: each packet starts a partition.
-    if (video) this.packet[RTP_HEADER] = 0x10;
-    this.stampAt = RTP_HEADER + (video ? 1 : 0);
+    if (video) this.packet[payloadAt] = 0x10;
+    this.stampAt = payloadAt + (video ? 1 : 0);
   }
 
   /** The next packet of the current frame; `marker` on the frame's last packet. */
@@ -51,6 +70,7 @@ export class RtpStreamWriter {
     p.writeUInt16BE(this.seq, 2);
     this.seq = (this.seq + 1) & 0xffff;
     p.writeUInt32BE(this.timestamp >>> 0, 4);
+    if (this.transportSequence) p.writeUInt16BE(this.transportSequence.next(), RTP_HEADER + 5);
     p.writeUInt32BE(stamp >>> 0, this.stampAt);
     return this.restamp();
   }

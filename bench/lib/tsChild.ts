@@ -7,8 +7,8 @@ export class TsChild {
   private readonly queued: any[] = [];
   private readonly waiting: { type: string; resolve: (m: any) => void }[] = [];
 
-  constructor(script: string, args: string[] = []) {
-    this.process = fork(join(import.meta.dirname, script), args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  constructor(script: string, args: string[] = [], env: NodeJS.ProcessEnv = process.env) {
+    this.process = fork(join(import.meta.dirname, script), args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
     this.process.on('message', (m: any) => {
       const i = this.waiting.findIndex((w) => w.type === m.type);
       if (i >= 0) this.waiting.splice(i, 1)[0]!.resolve(m);

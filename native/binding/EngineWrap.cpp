@@ -3,6 +3,7 @@
 #include "../io/Clock.hpp"
 #include "Convert.hpp"
 #include "MediaRoutingFromJs.hpp"
+#include "MediaStatsToJs.hpp"
 #include "NativeError.hpp"
 #include "TransportConfigFromJs.hpp"
 
@@ -58,6 +59,7 @@ Napi::Function EngineWrap::define(Napi::Env env) {
                          InstanceMethod<&EngineWrap::transportSetInbound>("transportSetInbound"),
                          InstanceMethod<&EngineWrap::transportRequestKeyframe>("transportRequestKeyframe"),
                          InstanceMethod<&EngineWrap::transportStats>("transportStats"),
+                         InstanceMethod<&EngineWrap::transportMediaStats>("transportMediaStats"),
                          InstanceMethod<&EngineWrap::closeTransport>("closeTransport"),
                          InstanceMethod<&EngineWrap::attachPort>("attachPort"),
                          InstanceMethod<&EngineWrap::detachPort>("detachPort"),
@@ -337,7 +339,8 @@ Napi::Value EngineWrap::transportSetOutbound(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// transportSetInbound(handle, {routes: [{payloadType, media, redirectPayloadType?}], remoteSsrcs?: [{ssrc, media}]})
+// transportSetInbound(handle, {routes: [{payloadType, media, redirectPayloadType?, clockRate?, rtxFor?}],
+//   remoteSsrcs?: [{ssrc, media}], remoteRtx?: [{rtxSsrc, ssrc}], feedback?: {cname?, nack?, transportCcId?, rembBps?}})
 Napi::Value EngineWrap::transportSetInbound(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object o = objectArg(info, 1, "inbound routing");
@@ -352,9 +355,23 @@ Napi::Value EngineWrap::transportSetInbound(const Napi::CallbackInfo& info) {
       ssrcs.emplace_back(ssrcFromJs(env, s.Get("ssrc"), "ssrc"), mediaKindFromJs(env, s.Get("media")));
     }
   }
+  std::vector<std::pair<uint32_t, uint32_t>> rtx;
+  Napi::Value rtxList = o.Get("remoteRtx");
+  if (rtxList.IsArray()) {
+    Napi::Array a = rtxList.As<Napi::Array>();
+    for (uint32_t i = 0; i < a.Length(); ++i) {
+      if (!a.Get(i).IsObject()) throwTypeError(env, "remoteRtx must be objects");
+      Napi::Object s = a.Get(i).As<Napi::Object>();
+      rtx.emplace_back(ssrcFromJs(env, s.Get("rtxSsrc"), "rtxSsrc"), ssrcFromJs(env, s.Get("ssrc"), "ssrc"));
+    }
+  }
+  std::optional<uint8_t> transportCcId;
+  media::RtcpSessionConfig feedback = rtcpFeedbackFromJs(env, o.Get("feedback"), transportCcId);
   onTransport(info, [&](io::TransportHost& host) {
     host.setInboundRoutes(std::move(routes));
     for (const auto& [ssrc, media] : ssrcs) host.expectRemoteSsrc(ssrc, media);
+    for (const auto& [rtxSsrc, ssrc] : rtx) host.expectRemoteRtx(rtxSsrc, ssrc);
+    host.setFeedback(feedback, transportCcId);
   });
   return env.Undefined();
 }
@@ -382,9 +399,20 @@ Napi::Value EngineWrap::transportStats(const Napi::CallbackInfo& info) {
         {"audioRtcpReceived", r.inbound.rtcp[media::index(media::MediaKind::Audio)]},
         {"droppedUnknownPayloadType", r.inbound.unknownPayloadType},
         {"droppedMalformedMedia", r.inbound.malformed},
+        {"retransmissionsReceived", r.inbound.retransmissions},
+        {"rtxPaddingReceived", r.inbound.rtxPadding},
+        {"userSenderReportsReplaced", r.userSenderReportsReplaced},
+        {"keyframeRequestsForwarded", r.keyframeRequestsForwarded},
+        {"keyframeRequestsCoalesced", r.keyframeRequestsCoalesced},
     };
   });
   return transportSnapshotToJs(info.Env(), snapshot);
+}
+
+Napi::Value EngineWrap::transportMediaStats(const Napi::CallbackInfo& info) {
+  io::TransportHost::MediaStats stats;
+  onTransport(info, [&stats](io::TransportHost& host) { stats = host.mediaStats(); });
+  return mediaStatsToJs(info.Env(), stats);
 }
 
 Napi::Value EngineWrap::closeTransport(const Napi::CallbackInfo& info) {

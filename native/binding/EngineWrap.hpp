@@ -40,6 +40,7 @@ private:
   Napi::Value transportSetInbound(const Napi::CallbackInfo& info);
   Napi::Value transportRequestKeyframe(const Napi::CallbackInfo& info);
   Napi::Value transportStats(const Napi::CallbackInfo& info);
+  Napi::Value transportMediaStats(const Napi::CallbackInfo& info);
   Napi::Value closeTransport(const Napi::CallbackInfo& info);
   Napi::Value attachPort(const Napi::CallbackInfo& info);
   Napi::Value detachPort(const Napi::CallbackInfo& info);

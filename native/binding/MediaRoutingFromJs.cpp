@@ -39,6 +39,13 @@ media::OutboundStreamConfig outboundStreamFromJs(Napi::Env env, const Napi::Obje
   double rate = integerIn(env, o.Get("clockRate"), 1000000, "clockRate");
   if (rate == 0) throwTypeError(env, "clockRate must be positive");
   config.clockRate = static_cast<uint32_t>(rate);
+  config.nack = o.Get("nack").ToBoolean().Value();
+  Napi::Value rtxSsrc = o.Get("rtxSsrc");
+  Napi::Value rtxPayloadType = o.Get("rtxPayloadType");
+  if (!rtxSsrc.IsUndefined() && !rtxPayloadType.IsUndefined()) {
+    config.rtxSsrc = ssrcFromJs(env, rtxSsrc, "rtxSsrc");
+    config.rtxPayloadType = payloadTypeFromJs(env, rtxPayloadType, "rtxPayloadType");
+  }
   return config;
 }
 
@@ -55,9 +62,38 @@ std::vector<media::InboundRoute> inboundRoutesFromJs(Napi::Env env, const Napi::
     Napi::Value redirect = o.Get("redirectPayloadType");
     if (!redirect.IsUndefined() && !redirect.IsNull())
       route.redirectPayloadType = payloadTypeFromJs(env, redirect, "redirectPayloadType");
+    Napi::Value rate = o.Get("clockRate");
+    if (!rate.IsUndefined()) {
+      route.clockRate = static_cast<uint32_t>(integerIn(env, rate, 1000000, "clockRate"));
+      if (route.clockRate == 0) throwTypeError(env, "clockRate must be positive");
+    }
+    Napi::Value rtxFor = o.Get("rtxFor");
+    if (!rtxFor.IsUndefined() && !rtxFor.IsNull()) route.rtxFor = payloadTypeFromJs(env, rtxFor, "rtxFor");
     routes.push_back(route);
   }
   return routes;
+}
+
+media::RtcpSessionConfig rtcpFeedbackFromJs(Napi::Env env, const Napi::Value& v, std::optional<uint8_t>& transportCcId) {
+  media::RtcpSessionConfig config;
+  transportCcId.reset();
+  if (v.IsUndefined()) return config;
+  if (!v.IsObject()) throwTypeError(env, "feedback must be an object");
+  Napi::Object o = v.As<Napi::Object>();
+  Napi::Value cname = o.Get("cname");
+  if (cname.IsString()) config.cname = cname.As<Napi::String>().Utf8Value().substr(0, 255);
+  config.nack = o.Get("nack").ToBoolean().Value();
+  Napi::Value id = o.Get("transportCcId");
+  if (!id.IsUndefined()) {
+    // RFC 8285 section 4.2: one-byte ids 1-14; two-byte ids up to 255.
+    double d = integerIn(env, id, 255, "transportCcId");
+    if (d == 0) throwTypeError(env, "transportCcId must be in [1, 255]");
+    transportCcId = static_cast<uint8_t>(d);
+    config.transportFeedback = true;
+  }
+  Napi::Value remb = o.Get("rembBps");
+  if (!remb.IsUndefined()) config.rembBps = static_cast<uint64_t>(integerIn(env, remb, 1e10, "rembBps"));
+  return config;
 }
 
 }  // namespace wg::binding

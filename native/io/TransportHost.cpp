@@ -1,9 +1,13 @@
 #include "TransportHost.hpp"
 
+#include "../core/common/ByteReader.hpp"
 #include "../core/rtcp/PictureLossIndication.hpp"
 #include "../core/rtcp/RtcpCompound.hpp"
+#include "../core/rtp/HeaderExtension.hpp"
+#include "../core/rtp/RtpHeader.hpp"
 #include "Clock.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace wg::io {
@@ -25,7 +29,14 @@ void TransportSocket::onReadable() {
 TransportHost::TransportHost(uint32_t handle, transport::TransportConfig config, std::vector<UdpSocket> sockets,
                              std::shared_ptr<dtls::DtlsContext> dtls, Random& random, EngineContext& context,
                              Listener& listener)
-    : handle_(handle), context_(context), listener_(listener) {
+    : handle_(handle),
+      context_(context),
+      listener_(listener),
+      receiverSsrc_(random.u32() | 1),
+      rtxFirstSequence_(static_cast<uint16_t>(random.u32())) {
+  media::RtcpSessionConfig rtcp;
+  rtcp.receiverSsrc = receiverSsrc_;
+  rtcp_.emplace(rtcp);
   config.ice.hostAddresses.clear();
   for (size_t i = 0; i < sockets.size(); ++i) {
     config.ice.hostAddresses.push_back(sockets[i].localAddress());
@@ -38,6 +49,7 @@ TransportHost::TransportHost(uint32_t handle, transport::TransportConfig config,
 TransportHost::~TransportHost() {
   detachAllPorts();
   if (timer_) context_.loop.timers().cancel(*timer_);
+  if (feedbackTimer_) context_.loop.timers().cancel(*feedbackTimer_);
   if (active_) {
     for (auto& s : sockets_) context_.loop.remove(s->fd());
   }
@@ -93,26 +105,47 @@ void TransportHost::detachAllPorts() {
 
 void TransportHost::setOutboundStream(MediaKind media, std::optional<media::OutboundStreamConfig> config) {
   auto& slot = outbound_[media::index(media)];
+  auto& retransmit = retransmit_[media::index(media)];
   if (config) slot.emplace(*config);
   else slot.reset();
-  inbound_.setLocalSsrc(media, config ? std::optional<uint32_t>(config->ssrc) : std::nullopt);
+  if (config && config->nack) retransmit.emplace(media::RetransmissionConfig{config->rtxSsrc, config->rtxPayloadType, rtxFirstSequence_});
+  else retransmit.reset();
+  std::optional<uint32_t> ssrc = config ? std::optional<uint32_t>(config->ssrc) : std::nullopt;
+  inbound_.setLocalSsrc(media, ssrc);
+  rtcp_->setSendStream(media, ssrc);
+}
+
+void TransportHost::setFeedback(media::RtcpSessionConfig config, std::optional<uint8_t> transportCcId) {
+  config.receiverSsrc = receiverSsrc_;
+  rtcp_.emplace(std::move(config));
+  for (size_t k = 0; k < media::kMediaKinds; ++k) {
+    if (outbound_[k]) rtcp_->setSendStream(static_cast<MediaKind>(k), outbound_[k]->config().ssrc);
+  }
+  transportCcId_ = transportCcId;
+  if (transport_->connected()) scheduleFeedback(context_.loop.now());
 }
 
 void TransportHost::setInboundRoutes(std::vector<media::InboundRoute> routes) { inbound_.setRoutes(std::move(routes)); }
 
 void TransportHost::setRedirect(PacketKind kind, MediaKind media, std::optional<net::SocketAddress> to) {
-  (kind == PacketKind::Rtp ? rtpRedirect_ : rtcpRedirect_)[media::index(media)] = to;
+  auto& slot = (kind == PacketKind::Rtp ? rtpRedirect_ : rtcpRedirect_)[media::index(media)];
+  bool newReceiver = to && slot != to;
+  slot = to;
+  // A new receiver of the remote's video needs a keyframe to start decoding.
+  if (newReceiver && kind == PacketKind::Rtp && media == MediaKind::Video) requestKeyframe();
 }
 
 bool TransportHost::requestKeyframe() {
   auto remote = inbound_.remoteVideoSsrc();
   if (!remote || !transport_->connected()) return false;
-  // RFC 4585 section 6.3.1: the sender SSRC is ours; a receive-only connection has none, and
-  // RFC 3550 lets a pure receiver use any SSRC of its own, so 1 stands in for it.
-  uint32_t sender = inbound_.localSsrc(MediaKind::Video).value_or(1);
+  // RFC 4585 section 6.3.1: the sender SSRC is ours; a receive-only connection reports with
+  // the SSRC of its receiver reports (RFC 3550 lets a pure receiver pick one).
+  uint32_t sender = inbound_.localSsrc(MediaKind::Video).value_or(receiverSsrc_);
   uint8_t pli[rtcp::kPliSize + 64];
   rtcp::writePictureLossIndication(pli, sender, *remote);
-  return transport_->sendRtcp(pli, rtcp::kPliSize, sizeof pli) == srtp::SrtpStatus::Ok;
+  if (transport_->sendRtcp(pli, rtcp::kPliSize, sizeof pli) != srtp::SrtpStatus::Ok) return false;
+  rtcp_->countPliSent();
+  return true;
 }
 
 void TransportHost::onPortPacket(uint32_t portHandle, const uint8_t* data, size_t size) {
@@ -125,7 +158,11 @@ void TransportHost::onPortPacket(uint32_t portHandle, const uint8_t* data, size_
   std::memcpy(context_.scratch, data, size);
   auto& rewriter = outbound_[media::index(attachment->media)];
   if (attachment->kind == PacketKind::Rtp) {
-    if (rewriter && !rewriter->rewriteRtp(context_.scratch, size, context_.loop.now())) return;
+    int64_t now = context_.loop.now();
+    if (rewriter && !rewriter->rewriteRtp(context_.scratch, size, now)) return;
+    // Cached as sent (plaintext, our numbering), before SRTP encrypts it in place.
+    auto& retransmit = retransmit_[media::index(attachment->media)];
+    if (retransmit && transport_->connected()) retransmit->onSent(readU16(context_.scratch + 2), context_.scratch, size, now);
     if (transport_->sendRtp(context_.scratch, size, context_.scratchSize) == srtp::SrtpStatus::Ok)
       ++sent_[media::index(attachment->media)];
   } else {
@@ -135,6 +172,14 @@ void TransportHost::onPortPacket(uint32_t portHandle, const uint8_t* data, size_
     if (!ok) {
       ++outboundDropped_;
       return;
+    }
+    if (rewriter) {
+      // The gateway reports on its streams itself; a second NTP/RTP mapping from the user's SRs
+      // would make the remote's audio/video sync jump between the two.
+      size_t kept = rtcp::keepRtcpPackets(context_.scratch, size, [](const rtcp::RtcpPacketView& v) { return v.type != rtcp::type::SenderReport; });
+      if (kept != size) ++userSenderReportsReplaced_;
+      size = kept;
+      if (size == 0) return;
     }
     transport_->sendRtcp(context_.scratch, size, context_.scratchSize);
   }
@@ -151,6 +196,28 @@ TransportHost::RoutingStats TransportHost::routingStats() const {
     stats.outboundSourceRestarts += rewriter->stats().sourceRestarts;
   }
   stats.inbound = inbound_.stats();
+  stats.userSenderReportsReplaced = userSenderReportsReplaced_;
+  stats.keyframeRequestsForwarded = keyframeRequestsForwarded_;
+  stats.keyframeRequestsCoalesced = keyframeRequestsCoalesced_;
+  return stats;
+}
+
+TransportHost::MediaStats TransportHost::mediaStats() const {
+  MediaStats stats;
+  for (size_t k = 0; k < media::kMediaKinds; ++k) {
+    if (!outbound_[k]) continue;
+    SendStreamStats send;
+    send.kind = static_cast<MediaKind>(k);
+    send.ssrc = outbound_[k]->config().ssrc;
+    send.packets = outbound_[k]->stats().packets;
+    send.bytes = outbound_[k]->stats().bytes;
+    if (retransmit_[k]) send.retransmission = retransmit_[k]->stats();
+    if (rtcp_->sendStats()[k]) send.feedback = *rtcp_->sendStats()[k];
+    stats.send.push_back(send);
+  }
+  stats.receive = rtcp_->receiveStats();
+  stats.receiveFeedback = rtcp_->receiveFeedback();
+  stats.rttUs = rtcp_->rttUs();
   return stats;
 }
 
@@ -159,21 +226,157 @@ void TransportHost::sendDatagram(int socketIndex, const net::SocketAddress& to, 
   context_.outbox.send(sockets_[socketIndex]->fd(), to, data, size);
 }
 
-void TransportHost::onTransportEvent(const transport::TransportEvent& event) { listener_.onTransportEvent(handle_, event); }
+void TransportHost::onTransportEvent(const transport::TransportEvent& event) {
+  if (event.kind == transport::TransportEventKind::Connected) onConnected();
+  listener_.onTransportEvent(handle_, event);
+}
+
+void TransportHost::onConnected() {
+  int64_t now = context_.loop.now();
+  scheduleFeedback(now);
+  // A source already running for other connections (fan-out) is mid-stream: this receiver
+  // needs a keyframe to start from.
+  requestUserKeyframe(now);
+}
 
 void TransportHost::onRtp(uint8_t* packet, size_t size) {
-  if (auto media = inbound_.routeRtp(packet, size)) redirect(rtpRedirect_[media::index(*media)], packet, size);
+  int64_t now = context_.loop.now();
+  if (transportCcId_) {
+    // Every packet with the extension counts for transport-cc, bandwidth probes included.
+    auto header = rtp::RtpHeader::parse(packet, size);
+    const uint8_t* value = nullptr;
+    size_t length = 0;
+    if (header && rtp::findHeaderExtension(packet, size, *header, *transportCcId_, &value, &length) && length >= 2)
+      rtcp_->onTransportSequence(readU16(value), now);
+  }
+  auto routed = inbound_.routeRtp(packet, size);
+  if (!routed) return;
+  rtcp_->onReceivedRtp(routed->kind, routed->ssrc, routed->sequence, routed->timestamp, routed->clockRate, size, now,
+                       routed->retransmission);
+  redirect(rtpRedirect_[media::index(routed->kind)], packet, size);
+  if (routed->kind == MediaKind::Video && remoteVideoSource_ != routed->ssrc) {
+    // A new remote video source: its first keyframe may have been lost before we knew it.
+    remoteVideoSource_ = routed->ssrc;
+    requestKeyframe();
+  }
+  scheduleFeedback(rtcp_->nextDeadlineUs());
 }
 
 void TransportHost::onRtcp(uint8_t* packet, size_t size) {
   if (!inbound_.splitRtcp(packet, size, rtcpSplit_)) return;
+  int64_t now = context_.loop.now();
+  rtcp_->onRemoteRtcp(packet, size, now, ntpNow());
+  answerNacks(packet, size, now);
   for (size_t k = 0; k < media::kMediaKinds; ++k) {
     auto& part = rtcpSplit_.parts[k];
     if (part.empty()) continue;
+    size_t kept = keepForUser(k, part.data(), part.size(), now);
+    if (kept == 0) continue;
     // Feedback about the stream we send goes back in the terms of the user's own sender.
-    if (outbound_[k]) outbound_[k]->restoreRemoteRtcp(part.data(), part.size());
-    redirect(rtcpRedirect_[k], part.data(), part.size());
+    if (outbound_[k]) outbound_[k]->restoreRemoteRtcp(part.data(), kept);
+    redirect(rtcpRedirect_[k], part.data(), kept);
   }
+  scheduleFeedback(rtcp_->nextDeadlineUs());
+}
+
+namespace {
+constexpr uint8_t kFmtNack = 1;
+constexpr uint8_t kFmtPli = 1;
+constexpr uint8_t kFmtFir = 4;
+constexpr int64_t kMinResendIntervalUs = 5000;
+constexpr int64_t kMaxResendIntervalUs = 100000;
+constexpr int64_t kUnknownRttResendIntervalUs = 10000;
+constexpr int kMaxFeedbackDatagramsPerTick = 4;
+}  // namespace
+
+void TransportHost::answerNacks(const uint8_t* packet, size_t size, int64_t nowUs) {
+  // A repeated NACK within about half a round trip asks for the copy already on its way.
+  auto rtt = rtcp_->rttUs();
+  int64_t minInterval = rtt ? std::clamp(*rtt / 2, kMinResendIntervalUs, kMaxResendIntervalUs) : kUnknownRttResendIntervalUs;
+  rtcp::RtcpCompound compound(packet, size);
+  rtcp::RtcpPacketView view;
+  while (compound.next(view)) {
+    if (view.type != rtcp::type::TransportFeedback || view.count != kFmtNack || view.size < 12) continue;
+    uint32_t media = readU32(view.data + 8);
+    for (size_t k = 0; k < media::kMediaKinds; ++k) {
+      if (!retransmit_[k] || outbound_[k]->config().ssrc != media) continue;
+      retransmit_[k]->onNack(view.data + 12, view.size - 12, nowUs, minInterval, context_.scratch, context_.scratchSize,
+                             [this](uint8_t* data, size_t length) { transport_->sendRtp(data, length, context_.scratchSize); });
+    }
+  }
+}
+
+size_t TransportHost::keepForUser(size_t kind, uint8_t* data, size_t size, int64_t nowUs) {
+  if (!outbound_[kind]) return size;
+  uint32_t ours = outbound_[kind]->config().ssrc;
+  bool answering = retransmit_[kind].has_value();
+  UdpPort* source = kind == media::index(MediaKind::Video) ? videoSourcePort() : nullptr;
+  return rtcp::keepRtcpPackets(data, size, [&](const rtcp::RtcpPacketView& v) {
+    if (v.size < 12) return true;
+    if (v.type == rtcp::type::TransportFeedback && v.count == kFmtNack) return !(answering && readU32(v.data + 8) == ours);
+    bool keyframeRequest = v.type == rtcp::type::PayloadFeedback &&
+                           ((v.count == kFmtPli && readU32(v.data + 8) == ours) || (v.count == kFmtFir && v.size >= 20 && readU32(v.data + 12) == ours));
+    if (!keyframeRequest || !source) return true;
+    if (source->keyframeRequests().admit(nowUs)) {
+      ++keyframeRequestsForwarded_;
+      return true;
+    }
+    ++keyframeRequestsCoalesced_;
+    return false;
+  });
+}
+
+UdpPort* TransportHost::videoSourcePort() const {
+  for (const auto& a : ports_) {
+    if (a.kind == PacketKind::Rtp && a.media == MediaKind::Video) return a.port;
+  }
+  return nullptr;
+}
+
+void TransportHost::requestUserKeyframe(int64_t nowUs) {
+  auto& rewriter = outbound_[media::index(MediaKind::Video)];
+  const auto& to = rtcpRedirect_[media::index(MediaKind::Video)];
+  UdpPort* source = videoSourcePort();
+  // Before the user's sender has sent anything there is no SSRC to ask, nor a need: it starts with one.
+  if (!rewriter || !rewriter->started() || !to || !source) return;
+  if (!source->keyframeRequests().admit(nowUs)) {
+    ++keyframeRequestsCoalesced_;
+    return;
+  }
+  uint8_t pli[rtcp::kPliSize];
+  rtcp::writePictureLossIndication(pli, rewriter->config().ssrc, rewriter->inputSsrc());
+  redirect(to, pli, sizeof pli);
+  ++keyframeRequestsForwarded_;
+}
+
+void TransportHost::scheduleFeedback(int64_t atUs) {
+  if (!active_ || !transport_->connected()) return;
+  if (feedbackTimer_ && feedbackAtUs_ <= atUs) return;
+  if (feedbackTimer_) context_.loop.timers().cancel(*feedbackTimer_);
+  feedbackAtUs_ = atUs;
+  feedbackTimer_ = context_.loop.timers().schedule(atUs, [this] { onFeedbackTimer(); });
+}
+
+void TransportHost::onFeedbackTimer() {
+  feedbackTimer_.reset();
+  if (!transport_->connected()) return;
+  int64_t now = context_.loop.now();
+  std::array<std::optional<media::SenderSnapshot>, media::kMediaKinds> senders;
+  for (size_t k = 0; k < media::kMediaKinds; ++k) {
+    const auto& rewriter = outbound_[k];
+    if (!rewriter || !rewriter->started()) continue;
+    const auto& s = rewriter->stats();
+    senders[k] = media::SenderSnapshot{rewriter->config().ssrc, rewriter->rtpTimestampAt(now), static_cast<uint32_t>(s.packets),
+                                       static_cast<uint32_t>(s.payloadOctets), s.bytes};
+  }
+  uint64_t ntp = ntpNow();
+  for (int i = 0; i < kMaxFeedbackDatagramsPerTick; ++i) {
+    size_t size = rtcp_->poll(now, ntp, senders, context_.scratch, context_.scratchSize);
+    if (size == 0) break;
+    transport_->sendRtcp(context_.scratch, size, context_.scratchSize);
+  }
+  // Never sooner than a millisecond: what is still due then goes in the next round.
+  scheduleFeedback(std::max(rtcp_->nextDeadlineUs(), now + 1000));
 }
 
 void TransportHost::redirect(const std::optional<net::SocketAddress>& to, const uint8_t* data, size_t size) {

@@ -3,6 +3,8 @@
 #include "../core/media/InboundMediaRouter.hpp"
 #include "../core/media/MediaKind.hpp"
 #include "../core/media/OutboundRtpRewriter.hpp"
+#include "../core/media/RetransmissionSender.hpp"
+#include "../core/media/RtcpSession.hpp"
 #include "../core/transport/WebRtcTransport.hpp"
 #include "EngineContext.hpp"
 #include "PortPacketSink.hpp"
@@ -39,7 +41,26 @@ public:
     std::array<uint64_t, media::kMediaKinds> sent{};  // RTP from ports, rewritten and sent
     uint64_t outboundDropped = 0;                      // malformed or of another payload type
     uint64_t outboundSourceRestarts = 0;
+    uint64_t userSenderReportsReplaced = 0;            // the gateway sends its own SRs
+    uint64_t keyframeRequestsForwarded = 0;            // to the user's RTCP address
+    uint64_t keyframeRequestsCoalesced = 0;
     media::InboundRouteStats inbound;
+  };
+
+  // One stream we send, for the stats endpoint.
+  struct SendStreamStats {
+    MediaKind kind = MediaKind::Video;
+    uint32_t ssrc = 0;
+    uint64_t packets = 0;
+    uint64_t bytes = 0;
+    media::RetransmissionStats retransmission;
+    media::SendFeedbackStats feedback;
+  };
+  struct MediaStats {
+    std::vector<SendStreamStats> send;
+    std::vector<media::ReceiveStreamStats> receive;
+    media::ReceiveFeedbackStats receiveFeedback;
+    std::optional<int64_t> rttUs;
   };
 
   // Built on the JavaScript thread (so its local parameters can be read at once), then
@@ -65,15 +86,30 @@ public:
   void setOutboundStream(MediaKind media, std::optional<media::OutboundStreamConfig> config);
   void setInboundRoutes(std::vector<media::InboundRoute> routes);
   void expectRemoteSsrc(uint32_t ssrc, MediaKind media) { inbound_.expectRemoteSsrc(ssrc, media); }
+  void expectRemoteRtx(uint32_t rtxSsrc, uint32_t mediaSsrc) { inbound_.expectRemoteRtx(rtxSsrc, mediaSsrc); }
+  // What the connection's own RTCP does (NACK, transport-cc with the extension's id, REMB).
+  void setFeedback(media::RtcpSessionConfig config, std::optional<uint8_t> transportCcId);
   void setRedirect(PacketKind kind, MediaKind media, std::optional<net::SocketAddress> to);
   // Sends a PLI for the remote's video sender; false while none is known or not connected.
   bool requestKeyframe();
   void onPortPacket(uint32_t portHandle, const uint8_t* data, size_t size) override;
 
   RoutingStats routingStats() const;
+  MediaStats mediaStats() const;
 
 private:
   void onTimer();
+  void onFeedbackTimer();
+  // Arms the RTCP timer for `atUs` unless it already fires earlier.
+  void scheduleFeedback(int64_t atUs);
+  void answerNacks(const uint8_t* packet, size_t size, int64_t nowUs);
+  // Drops from the remote's feedback what the gateway has handled itself: NACKs it answered and
+  // keyframe requests coalesced with others for the same source. Returns the new size.
+  size_t keepForUser(size_t kind, uint8_t* data, size_t size, int64_t nowUs);
+  // Asks the user's video sender for a keyframe, through the source port's gate.
+  void requestUserKeyframe(int64_t nowUs);
+  UdpPort* videoSourcePort() const;
+  void onConnected();
   // transport::WebRtcTransport::Output
   void sendDatagram(int socketIndex, const net::SocketAddress& to, const uint8_t* data, size_t size) override;
   void onTransportEvent(const transport::TransportEvent& event) override;
@@ -94,6 +130,17 @@ private:
   };
   std::vector<Attachment> ports_;  // a handful at most: a linear scan beats hashing
   std::array<std::optional<media::OutboundRtpRewriter>, media::kMediaKinds> outbound_;
+  std::array<std::optional<media::RetransmissionSender>, media::kMediaKinds> retransmit_;
+  uint32_t receiverSsrc_;
+  uint16_t rtxFirstSequence_;
+  std::optional<media::RtcpSession> rtcp_;
+  std::optional<uint8_t> transportCcId_;
+  std::optional<TimerQueue::TimerId> feedbackTimer_;
+  int64_t feedbackAtUs_ = 0;
+  std::optional<uint32_t> remoteVideoSource_;  // the last remote video SSRC seen: a new one gets a PLI
+  uint64_t userSenderReportsReplaced_ = 0;
+  uint64_t keyframeRequestsForwarded_ = 0;
+  uint64_t keyframeRequestsCoalesced_ = 0;
   media::InboundMediaRouter inbound_;
   media::RtcpSplit rtcpSplit_;  // reused: its buffers keep their capacity
   std::array<std::optional<net::SocketAddress>, media::kMediaKinds> rtpRedirect_;

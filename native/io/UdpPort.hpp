@@ -2,6 +2,7 @@
 
 #include "EventLoop.hpp"
 #include "IoHandler.hpp"
+#include "KeyframeRequestGate.hpp"
 #include "PortCounters.hpp"
 #include "PortPacketSink.hpp"
 #include "RecvBatch.hpp"
@@ -36,6 +37,8 @@ public:
   void detach(PortPacketSink* sink);
   size_t sinkCount() const { return sinks_.size(); }
   PortCounters& counters() { return *counters_; }
+  // Shared by every connection this port feeds (fan-out): see KeyframeRequestGate.
+  KeyframeRequestGate& keyframeRequests() { return keyframeRequests_; }
   // Drops already reported upward, so a report carries only what is new.
   uint64_t reportedOversize = 0;
   uint64_t reportedSocketErrors = 0;
@@ -50,6 +53,7 @@ private:
   EventLoop& loop_;
   Listener& listener_;
   std::vector<PortPacketSink*> sinks_;
+  KeyframeRequestGate keyframeRequests_;
   net::SocketAddress lastSource_;
   int64_t lastSourceReportUs_ = 0;
   bool sourceReported_ = false;

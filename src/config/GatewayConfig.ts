@@ -35,6 +35,10 @@ export interface GatewayConfig {
   readonly mediaBindAddresses: readonly string[];
   /** STUN servers MediaConnections gather server-reflexive candidates from. */
   readonly stunServers: readonly { readonly ip: string; readonly port: number }[];
+  /** Answer and send NACKs for video (packet cache, RTX when negotiated). */
+  readonly mediaNack: boolean;
+  /** Send transport-cc and REMB feedback for received video. */
+  readonly mediaBandwidthFeedback: boolean;
   /** Serve the browser demo page (examples/demo) at /demo/ on the REST API. */
   readonly demoPage: boolean;
 }

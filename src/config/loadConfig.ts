@@ -75,6 +75,8 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
     dataBufferLimitBytes: get('data_buffer_limit', 1 << 20, integerIn(16 * 1024, 8 * 1024 * 1024)),
     mediaBindAddresses: get('media_bind_addresses', defaultMediaBindAddresses(), ipAddressList),
     stunServers: get('stun_servers', [], hostPortList),
+    mediaNack: get('media_nack', true, boolean),
+    mediaBandwidthFeedback: get('media_bandwidth_feedback', true, boolean),
     demoPage: get('demo_page', false, boolean),
   };
   if (config.portMin > config.portMax) {

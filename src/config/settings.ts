@@ -68,6 +68,18 @@ export const SETTINGS: readonly SettingSpec[] = [
     'Comma-separated STUN servers (ip:port, [ipv6]:port) MediaConnections ask for a server-reflexive candidate, for peers behind NAT.',
   ),
   setting(
+    'media_nack',
+    'boolean',
+    'true',
+    'Repair video loss with NACK (RFC 4585): answer remote NACKs from a packet cache (RTX when negotiated) and send NACKs for gaps in received video.',
+  ),
+  setting(
+    'media_bandwidth_feedback',
+    'boolean',
+    'true',
+    'Send transport-cc and REMB feedback for received video, so a browser raises its bitrate towards band_width instead of staying at its start rate.',
+  ),
+  setting(
     'demo_page',
     'boolean',
     'false',

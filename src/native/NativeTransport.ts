@@ -10,6 +10,7 @@ import type {
   RawTransportEvent,
   RawTransportOptions,
   RawTransportStats,
+  RawMediaStats,
 } from './addon.js';
 import type { EngineEvent } from './EngineEvent.js';
 
@@ -96,6 +97,12 @@ export class NativeTransport {
   stats(): RawTransportStats {
     this.assertOpen();
     return this.raw.transportStats(this.handle);
+  }
+
+  /** Per-stream packets, loss, repair, keyframe requests and round-trip time. */
+  mediaStats(): RawMediaStats {
+    this.assertOpen();
+    return this.raw.transportMediaStats(this.handle);
   }
 
   private assertOpen(): void {

@@ -48,6 +48,7 @@ export interface RawEngine {
   transportSetInbound(handle: number, inbound: RawInboundRouting): void;
   transportRequestKeyframe(handle: number): boolean;
   transportStats(handle: number): RawTransportStats;
+  transportMediaStats(handle: number): RawMediaStats;
   closeTransport(handle: number): boolean;
   attachPort(portHandle: number, transportHandle: number, kind: 'rtp' | 'rtcp', media: MediaKind): boolean;
   detachPort(portHandle: number, transportHandle: number): boolean;
@@ -71,12 +72,68 @@ export interface RawOutboundStream {
   /** The payload type the user sends; others are dropped. Absent: any. */
   inputPayloadType?: number;
   clockRate: number;
+  /** Keep recent packets and answer the remote's NACKs from them. */
+  nack?: boolean;
+  /** RTX (RFC 4588) for retransmissions; both or neither. */
+  rtxSsrc?: number;
+  rtxPayloadType?: number;
 }
 
 /** How RTP from the remote is told apart and rewritten (native/core/media/InboundMediaRouter.hpp). */
 export interface RawInboundRouting {
-  routes: { payloadType: number; media: MediaKind; redirectPayloadType?: number }[];
+  /** `rtxFor`: this payload type is RTX for that one, unwrapped before it is routed. */
+  routes: { payloadType: number; media: MediaKind; redirectPayloadType?: number; clockRate?: number; rtxFor?: number }[];
   remoteSsrcs?: { ssrc: number; media: MediaKind }[];
+  /** a=ssrc-group:FID pairs: the remote's RTX SSRC for its media SSRC. */
+  remoteRtx?: { rtxSsrc: number; ssrc: number }[];
+  /** The connection's own RTCP (native/core/media/RtcpSession.hpp). */
+  feedback?: { cname?: string; nack?: boolean; transportCcId?: number; rembBps?: number };
+}
+
+/** One stream the connection sends (native/binding/MediaStatsToJs.cpp). */
+export interface RawSendStreamStats {
+  media: MediaKind;
+  ssrc: number;
+  packets: number;
+  bytes: number;
+  bitrateBps: number;
+  nacksReceived: number;
+  nackedPackets: number;
+  retransmittedPackets: number;
+  retransmissionMisses: number;
+  pliReceived: number;
+  firReceived: number;
+  remoteLost: number;
+  remoteFractionLost: number;
+  remoteJitter: number;
+  rttMs: number | null;
+}
+
+export interface RawReceiveStreamStats {
+  media: MediaKind;
+  ssrc: number;
+  packets: number;
+  bytes: number;
+  bitrateBps: number;
+  lost: number;
+  jitterMs: number;
+  retransmissionsReceived: number;
+}
+
+export interface RawMediaStats {
+  send: RawSendStreamStats[];
+  receive: RawReceiveStreamStats[];
+  receiveFeedback: {
+    nacksSent: number;
+    nackedPackets: number;
+    recovered: number;
+    abandoned: number;
+    pliSent: number;
+    transportFeedbackSent: number;
+    rembSent: number;
+    reportsSent: number;
+  };
+  rttMs: number | null;
 }
 
 /** An ICE candidate as the core describes it (and accepts it for remote candidates). */
@@ -233,7 +290,7 @@ export interface RawSansIo {
     setRoutes(routes: RawInboundRouting['routes']): void;
     expectRemoteSsrc(ssrc: number, media: MediaKind): void;
     setLocalSsrc(media: MediaKind, ssrc: number | null): void;
-    routeRtp(packet: Uint8Array): { media: MediaKind; packet: Buffer } | null;
+    routeRtp(packet: Uint8Array): { media: MediaKind; retransmission: boolean; packet: Buffer } | null;
     splitRtcp(packet: Uint8Array): Partial<Record<MediaKind, Buffer>> | null;
     remoteVideoSsrc(): number | null;
     stats(): Record<'videoRtp' | 'audioRtp' | 'videoRtcp' | 'audioRtcp' | 'unknownPayloadType' | 'malformed', number>;

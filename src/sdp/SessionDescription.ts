@@ -25,11 +25,25 @@ export interface RemoteMediaSection {
   readonly codecs: readonly RtpCodec[];
   /** SSRCs the remote announced (a=ssrc), the first being its media stream. */
   readonly ssrcs: readonly number[];
+  /** a=ssrc-group lines, e.g. FID pairing a media SSRC with its RTX SSRC (RFC 4588 section 8.3). */
+  readonly ssrcGroups: readonly SsrcGroup[];
+  /** a=extmap lines (RFC 8285 section 8). */
+  readonly extensions: readonly HeaderExtension[];
   /** a=sctp-port of a DataChannel section (RFC 8841 section 5). */
   readonly sctpPort?: number;
   /** The m= line's protocol and format list, echoed when a section is rejected. */
   readonly protocol: string;
   readonly formats: string;
+}
+
+export interface SsrcGroup {
+  readonly semantics: string;
+  readonly ssrcs: readonly number[];
+}
+
+export interface HeaderExtension {
+  readonly id: number;
+  readonly uri: string;
 }
 
 /** What the gateway needs from a remote description (RFC 8829 sections 5.7, 5.8). */
@@ -48,6 +62,8 @@ export interface LocalSource {
   readonly cname: string;
   readonly streamId: string;
   readonly trackId: string;
+  /** The SSRC retransmissions go out on when RTX is negotiated (RFC 4588), grouped with `ssrc` by FID. */
+  readonly rtxSsrc: number;
 }
 
 /** One m= section the gateway writes. */
@@ -58,6 +74,10 @@ export interface LocalMediaSection {
   readonly rejected?: { readonly protocol: string; readonly formats: string };
   readonly direction: Direction;
   readonly codec?: RtpCodec;
+  /** The RTX payload type for `codec` (RFC 4588 section 8.1: a=rtpmap rtx, a=fmtp apt). */
+  readonly rtxPayloadType?: number;
+  /** a=extmap lines offered or answered. */
+  readonly extensions?: readonly HeaderExtension[];
   readonly source?: LocalSource;
   /** b=AS in kbit/s and b=TIAS in bit/s (RFC 3890). */
   readonly bandwidthKbps?: number;

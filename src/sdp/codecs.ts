@@ -22,8 +22,23 @@ export interface CodecSpec {
   readonly accepts?: (fmtp: Record<string, string>) => boolean;
 }
 
-/** Video feedback the gateway negotiates (RFC 4585, RFC 5104, draft-alvestrand-rmcat-remb). */
-export const VIDEO_RTCP_FB = ['goog-remb', 'ccm fir', 'nack', 'nack pli'] as const;
+/** The RTCP feedback the gateway takes part in: the `media_nack` and `media_bandwidth_feedback` settings. */
+export interface FeedbackPolicy {
+  readonly nack: boolean;
+  readonly bandwidthFeedback: boolean;
+}
+
+/** draft-holmer-rmcat-transport-wide-cc-extensions-01: the header extension transport-cc feedback is about. */
+export const TRANSPORT_CC_URI = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
+
+/**
+ * Video feedback the gateway negotiates: keyframe requests always (RFC 4585 PLI, RFC 5104 FIR),
+ * generic NACK (RFC 4585 section 6.2.1) with `nack`, REMB (draft-alvestrand-rmcat-remb) and
+ * transport-cc with `bandwidthFeedback`.
+ */
+export function videoFeedback(policy: FeedbackPolicy): string[] {
+  return [...(policy.bandwidthFeedback ? ['goog-remb', 'transport-cc'] : []), 'ccm fir', ...(policy.nack ? ['nack'] : []), 'nack pli'];
+}
 
 const CATALOG: Record<CodecName, CodecSpec> = {
   VP8: { name: 'VP8', kind: 'video', encodingName: 'VP8', clockRate: 90000, defaultPayloadType: 96 },

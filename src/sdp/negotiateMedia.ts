@@ -1,6 +1,6 @@
-import { codecByEncodingName, codecSpec, parseFmtp, VIDEO_RTCP_FB, type CodecName, type CodecSpec } from './codecs.js';
+import { codecByEncodingName, codecSpec, parseFmtp, TRANSPORT_CC_URI, videoFeedback, type CodecName, type CodecSpec, type FeedbackPolicy } from './codecs.js';
 import { SdpError } from './SdpError.js';
-import type { Direction, LocalMediaSection, LocalSource, MediaKind, RemoteDescription, RemoteMediaSection, RtpCodec } from './SessionDescription.js';
+import type { Direction, HeaderExtension, LocalMediaSection, LocalSource, MediaKind, RemoteDescription, RemoteMediaSection, RtpCodec } from './SessionDescription.js';
 
 /** What the user asked for one kind of media (constraints.video / video_params, …). */
 export interface MediaIntent {
@@ -27,6 +27,14 @@ export interface NegotiatedMedia {
   readonly send: boolean;
   readonly receive: boolean;
   readonly remoteSsrcs: readonly number[];
+  /** The remote's RTX SSRC for each media SSRC (a=ssrc-group:FID), which carries its retransmissions. */
+  readonly remoteRtx: readonly { readonly ssrc: number; readonly rtxSsrc: number }[];
+  /** The RTCP feedback both sides agreed on for the codec (a=rtcp-fb). */
+  readonly feedback: readonly string[];
+  /** RTX (RFC 4588) for the codec, on the wire both ways. */
+  readonly rtxPayloadType?: number;
+  /** The transport-cc header extension id the remote stamps on what it sends. */
+  readonly transportCcId?: number;
 }
 
 export interface AnswerPlan {
@@ -53,8 +61,23 @@ function findCodec(section: RemoteMediaSection, name: CodecName): RtpCodec | und
   return matching.find((c) => preferred && parseFmtp(c.fmtp)['profile-level-id']?.toLowerCase() === preferred) ?? matching[0];
 }
 
-function codecLine(spec: CodecSpec, payloadType: number, fmtp: string | undefined, remoteFb: readonly string[] | undefined): RtpCodec {
-  const ours = spec.kind === 'video' ? VIDEO_RTCP_FB : [];
+/** The remote's RTX payload type for `apt` (RFC 4588 section 8.6: a=fmtp:<rtx> apt=<apt>). */
+function findRtx(section: RemoteMediaSection, apt: number): number | undefined {
+  return section.codecs.find((c) => c.encodingName.toLowerCase() === 'rtx' && parseFmtp(c.fmtp)['apt'] === String(apt))?.payloadType;
+}
+
+function rtxPairsOf(section: RemoteMediaSection): { ssrc: number; rtxSsrc: number }[] {
+  return section.ssrcGroups.filter((g) => g.semantics === 'FID' && g.ssrcs.length === 2).map((g) => ({ ssrc: g.ssrcs[0]!, rtxSsrc: g.ssrcs[1]! }));
+}
+
+function codecLine(
+  spec: CodecSpec,
+  payloadType: number,
+  fmtp: string | undefined,
+  remoteFb: readonly string[] | undefined,
+  policy: FeedbackPolicy,
+): RtpCodec {
+  const ours = spec.kind === 'video' ? videoFeedback(policy) : [];
   return {
     payloadType,
     encodingName: spec.encodingName,
@@ -77,7 +100,7 @@ function offeredNames(section: RemoteMediaSection): string {
  * to media calls) is rejected with port 0. A codec the user needs but the remote lacks is an
  * SdpError('CODEC_UNAVAILABLE').
  */
-export function planAnswer(remote: RemoteDescription, intents: readonly MediaIntent[]): AnswerPlan {
+export function planAnswer(remote: RemoteDescription, intents: readonly MediaIntent[], policy: FeedbackPolicy): AnswerPlan {
   const sections: LocalMediaSection[] = [];
   const media: NegotiatedMedia[] = [];
   const taken = new Set<MediaKind>();
@@ -112,15 +135,34 @@ export function planAnswer(remote: RemoteDescription, intents: readonly MediaInt
       continue;
     }
     const spec = codecSpec(intent.codec);
+    const codec = codecLine(spec, chosen.payloadType, chosen.fmtp, chosen.rtcpFb, policy);
+    // RTX only carries what NACK asks for; transport-cc only matters for what we receive.
+    const rtxPayloadType = codec.rtcpFb.includes('nack') ? findRtx(section, chosen.payloadType) : undefined;
+    const transportCc = receive && codec.rtcpFb.includes('transport-cc') ? section.extensions.find((e) => e.uri === TRANSPORT_CC_URI) : undefined;
     sections.push({
       mid: section.mid,
       kind,
       direction: directionOf(send, receive),
-      codec: codecLine(spec, chosen.payloadType, chosen.fmtp, chosen.rtcpFb),
+      codec,
+      ...(rtxPayloadType !== undefined && { rtxPayloadType }),
+      ...(transportCc && { extensions: [transportCc] }),
       ...(send && intent.source && { source: intent.source }),
       ...(intent.bandwidthKbps && { bandwidthKbps: intent.bandwidthKbps }),
     });
-    media.push({ kind, mid: section.mid, codec: spec, payloadType: chosen.payloadType, alsoReceives: [], send, receive, remoteSsrcs: section.ssrcs });
+    media.push({
+      kind,
+      mid: section.mid,
+      codec: spec,
+      payloadType: chosen.payloadType,
+      alsoReceives: [],
+      send,
+      receive,
+      remoteSsrcs: section.ssrcs,
+      remoteRtx: rtxPairsOf(section),
+      feedback: codec.rtcpFb,
+      ...(rtxPayloadType !== undefined && { rtxPayloadType }),
+      ...(transportCc && { transportCcId: transportCc.id }),
+    });
   }
   return { sections, media };
 }
@@ -130,8 +172,15 @@ export function planAnswer(remote: RemoteDescription, intents: readonly MediaInt
  * user's codec under their payload_type when it is a usable one (dynamic, or the codec's static
  * number) and unique across the sections, as BUNDLE requires (RFC 8843 section 7.5).
  */
-export function planOffer(intents: readonly MediaIntent[]): LocalMediaSection[] {
+export function planOffer(intents: readonly MediaIntent[], policy: FeedbackPolicy): LocalMediaSection[] {
   const used = new Set<number>();
+  const unused = (from: number): number => {
+    let payloadType = from;
+    while (used.has(payloadType)) payloadType = payloadType >= 127 ? 96 : payloadType + 1;
+    used.add(payloadType);
+    return payloadType;
+  };
+  const wantedTypes = new Set(intents.map((i) => i.payloadType));
   const sections: LocalMediaSection[] = [];
   for (const kind of ['video', 'audio'] as const) {
     const intent = intents.find((i) => i.kind === kind);
@@ -139,14 +188,23 @@ export function planOffer(intents: readonly MediaIntent[]): LocalMediaSection[] 
     const spec = codecSpec(intent.codec);
     const wanted = intent.payloadType;
     const usable = wanted !== undefined && (wanted === spec.defaultPayloadType || (wanted >= 96 && wanted <= 127)) && !used.has(wanted);
-    let payloadType = usable ? wanted : spec.defaultPayloadType;
-    while (used.has(payloadType)) payloadType = payloadType >= 127 ? 96 : payloadType + 1;
-    used.add(payloadType);
+    const payloadType = unused(usable ? wanted : spec.defaultPayloadType);
+    const codec = codecLine(spec, payloadType, spec.fmtp, undefined, policy);
+    let rtxPayloadType: number | undefined;
+    if (codec.rtcpFb.includes('nack')) {
+      // Clear of the payload types the user asked for, so a later section can still have its own.
+      let candidate = payloadType >= 127 ? 96 : payloadType + 1;
+      while (wantedTypes.has(candidate) || used.has(candidate)) candidate = candidate >= 127 ? 96 : candidate + 1;
+      rtxPayloadType = unused(candidate);
+    }
+    const extensions: HeaderExtension[] = intent.receive && codec.rtcpFb.includes('transport-cc') ? [{ id: 3, uri: TRANSPORT_CC_URI }] : [];
     sections.push({
       mid: String(sections.length),
       kind,
       direction: directionOf(intent.send, intent.receive),
-      codec: codecLine(spec, payloadType, spec.fmtp, undefined),
+      codec,
+      ...(rtxPayloadType !== undefined && { rtxPayloadType }),
+      ...(extensions.length > 0 && { extensions }),
       ...(intent.send && intent.source && { source: intent.source }),
       ...(intent.bandwidthKbps && { bandwidthKbps: intent.bandwidthKbps }),
     });
@@ -171,7 +229,24 @@ export function acceptAnswer(remote: RemoteDescription, offered: readonly LocalM
     const send = sends(ours.direction) && receives(theirs.direction);
     const receive = receives(ours.direction) && sends(theirs.direction);
     const alsoReceives = chosen.payloadType === ours.codec.payloadType ? [] : [ours.codec.payloadType];
-    media.push({ kind: ours.kind, mid: ours.mid, codec: spec, payloadType: chosen.payloadType, alsoReceives, send, receive, remoteSsrcs: theirs.ssrcs });
+    const feedback = ours.codec.rtcpFb.filter((fb) => chosen.rtcpFb.includes(fb));
+    const rtxPayloadType = ours.rtxPayloadType !== undefined && feedback.includes('nack') ? findRtx(theirs, chosen.payloadType) : undefined;
+    const transportCc =
+      receive && feedback.includes('transport-cc') && ours.extensions?.length ? theirs.extensions.find((e) => e.uri === TRANSPORT_CC_URI) : undefined;
+    media.push({
+      kind: ours.kind,
+      mid: ours.mid,
+      codec: spec,
+      payloadType: chosen.payloadType,
+      alsoReceives,
+      send,
+      receive,
+      remoteSsrcs: theirs.ssrcs,
+      remoteRtx: rtxPairsOf(theirs),
+      feedback,
+      ...(rtxPayloadType !== undefined && { rtxPayloadType }),
+      ...(transportCc && { transportCcId: transportCc.id }),
+    });
   }
   return media;
 }

@@ -82,6 +82,8 @@ function toSection(m: SdpMedia, index: number): RemoteMediaSection {
     const id = Number(s.id);
     if (!ssrcs.includes(id)) ssrcs.push(id);
   }
+  const ssrcGroups = (m.ssrcGroups ?? []).map((g) => ({ semantics: g.semantics, ssrcs: g.ssrcs.split(/\s+/).filter(Boolean).map(Number) }));
+  const extensions = (m.ext ?? []).map((e) => ({ id: e.value, uri: e.uri }));
   return {
     index,
     kind,
@@ -90,6 +92,8 @@ function toSection(m: SdpMedia, index: number): RemoteMediaSection {
     direction,
     codecs,
     ssrcs,
+    ssrcGroups,
+    extensions,
     ...(m.sctpPort !== undefined && { sctpPort: Number(m.sctpPort) }),
     protocol: m.protocol,
     formats: String(m.payloads ?? ''),

@@ -43,12 +43,13 @@ function sectionLines(d: LocalDescription, s: LocalMediaSection, withCandidates:
   }
   const codec = s.codec;
   const lines = [
-    `m=${s.kind} 9 UDP/TLS/RTP/SAVPF ${codec ? codec.payloadType : ''}`.trimEnd(),
+    `m=${s.kind} 9 UDP/TLS/RTP/SAVPF ${codec ? [codec.payloadType, ...(s.rtxPayloadType !== undefined ? [s.rtxPayloadType] : [])].join(' ') : ''}`.trimEnd(),
     'c=IN IP4 0.0.0.0',
     ...(s.bandwidthKbps ? [`b=AS:${s.bandwidthKbps}`, `b=TIAS:${s.bandwidthKbps * 1000}`] : []),
     'a=rtcp:9 IN IP4 0.0.0.0',
     ...common,
     `a=${s.direction}`,
+    ...(s.extensions ?? []).map((e) => `a=extmap:${e.id} ${e.uri}`),
   ];
   if (s.source) lines.push(`a=msid:${s.source.streamId} ${s.source.trackId}`);
   lines.push('a=rtcp-mux', 'a=rtcp-rsize');
@@ -57,9 +58,14 @@ function sectionLines(d: LocalDescription, s: LocalMediaSection, withCandidates:
     lines.push(`a=rtpmap:${codec.payloadType} ${codec.encodingName}/${codec.clockRate}${channels}`);
     for (const fb of codec.rtcpFb) lines.push(`a=rtcp-fb:${codec.payloadType} ${fb}`);
     if (codec.fmtp) lines.push(`a=fmtp:${codec.payloadType} ${codec.fmtp}`);
+    if (s.rtxPayloadType !== undefined) {
+      lines.push(`a=rtpmap:${s.rtxPayloadType} rtx/${codec.clockRate}`, `a=fmtp:${s.rtxPayloadType} apt=${codec.payloadType}`);
+    }
   }
   if (s.source) {
-    lines.push(`a=ssrc:${s.source.ssrc} cname:${s.source.cname}`, `a=ssrc:${s.source.ssrc} msid:${s.source.streamId} ${s.source.trackId}`);
+    const ssrcs = s.rtxPayloadType !== undefined ? [s.source.ssrc, s.source.rtxSsrc] : [s.source.ssrc];
+    if (ssrcs.length > 1) lines.push(`a=ssrc-group:FID ${ssrcs.join(' ')}`);
+    for (const ssrc of ssrcs) lines.push(`a=ssrc:${ssrc} cname:${s.source.cname}`, `a=ssrc:${ssrc} msid:${s.source.streamId} ${s.source.trackId}`);
   }
   if (withCandidates) {
     for (const c of d.candidates) lines.push(`a=${candidateLine(c)}`);

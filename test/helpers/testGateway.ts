@@ -35,6 +35,8 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}): 
     dataBufferLimitBytes: 1 << 20,
     mediaBindAddresses: ['127.0.0.1'],
     stunServers: [],
+    mediaNack: true,
+    mediaBandwidthFeedback: true,
     demoPage: false,
     ...overrides,
   };

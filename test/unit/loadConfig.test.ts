@@ -30,6 +30,8 @@ describe('loadConfig', () => {
       dataBufferLimitBytes: 1048576,
       mediaBindAddresses: config.mediaBindAddresses,
       stunServers: [],
+      mediaNack: true,
+      mediaBandwidthFeedback: true,
       demoPage: false,
     });
     assert.ok(config.mediaBindAddresses.includes('127.0.0.1'), 'media gathers on every IPv4 interface, loopback included');

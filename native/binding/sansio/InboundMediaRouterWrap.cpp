@@ -45,11 +45,13 @@ Napi::Value InboundMediaRouterWrap::setLocalSsrc(const Napi::CallbackInfo& info)
 Napi::Value InboundMediaRouterWrap::routeRtp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::vector<uint8_t> packet = requireBytes(env, info[0], "packet");
-  auto kind = router_.routeRtp(packet.data(), packet.size());
-  if (!kind) return env.Null();
+  size_t size = packet.size();
+  auto routed = router_.routeRtp(packet.data(), size);
+  if (!routed) return env.Null();
   Napi::Object o = Napi::Object::New(env);
-  o.Set("media", mediaName(*kind));
-  o.Set("packet", copyToBuffer(env, packet.data(), packet.size()));
+  o.Set("media", mediaName(routed->kind));
+  o.Set("retransmission", routed->retransmission);
+  o.Set("packet", copyToBuffer(env, packet.data(), size));
   return o;
 }
 

@@ -4,28 +4,89 @@
 #include "../rtcp/RtcpCompound.hpp"
 #include "../rtp/RtpHeader.hpp"
 
+#include <cstring>
+
 namespace wg::media {
 
-std::optional<MediaKind> InboundMediaRouter::routeRtp(uint8_t* packet, size_t size) {
+std::optional<RoutedRtp> InboundMediaRouter::routeRtp(uint8_t* packet, size_t& size) {
   auto header = rtp::RtpHeader::parse(packet, size);
   if (!header) {
     ++stats_.malformed;
     return std::nullopt;
   }
+  RoutedRtp routed;
   if (routes_.empty()) {
     ++stats_.rtp[index(MediaKind::Video)];
-    return MediaKind::Video;
+    routed.ssrc = header->ssrc;
+    routed.sequence = header->sequenceNumber;
+    routed.timestamp = header->timestamp;
+    return routed;
+  }
+  for (const InboundRoute& rtx : routes_) {
+    if (rtx.payloadType != header->payloadType || !rtx.rtxFor) continue;
+    if (!unwrapRtx(packet, size, rtx)) return std::nullopt;
+    routed.retransmission = true;
+    header = rtp::RtpHeader::parse(packet, size);
+    break;
   }
   for (const InboundRoute& route : routes_) {
-    if (route.payloadType != header->payloadType) continue;
+    if (route.payloadType != header->payloadType || route.rtxFor) continue;
     if (route.redirectPayloadType) rtp::setPayloadType(packet, *route.redirectPayloadType);
     if (!remoteKind(header->ssrc)) learn(header->ssrc, route.kind);
     if (route.kind == MediaKind::Video) remoteVideoSsrc_ = header->ssrc;
     ++stats_.rtp[index(route.kind)];
-    return route.kind;
+    routed.kind = route.kind;
+    routed.ssrc = header->ssrc;
+    routed.sequence = header->sequenceNumber;
+    routed.timestamp = header->timestamp;
+    routed.clockRate = route.clockRate;
+    return routed;
   }
   ++stats_.unknownPayloadType;
   return std::nullopt;
+}
+
+void InboundMediaRouter::expectRemoteRtx(uint32_t rtxSsrc, uint32_t mediaSsrc) {
+  for (size_t i = 0; i < rtxPairCount_; ++i) {
+    if (rtxPairs_[i].rtx == rtxSsrc) {
+      rtxPairs_[i].media = mediaSsrc;
+      return;
+    }
+  }
+  if (rtxPairCount_ < rtxPairs_.size()) rtxPairs_[rtxPairCount_++] = {rtxSsrc, mediaSsrc};
+}
+
+bool InboundMediaRouter::unwrapRtx(uint8_t* packet, size_t& size, const InboundRoute& rtx) {
+  auto header = rtp::RtpHeader::parse(packet, size);
+  size_t payload = header->payloadLength(size);
+  if (payload < 2) {
+    ++stats_.rtxPadding;
+    return false;
+  }
+  // The original source: as a=ssrc-group:FID paired them, else the remote's current one.
+  std::optional<uint32_t> media;
+  for (size_t i = 0; i < rtxPairCount_; ++i) {
+    if (rtxPairs_[i].rtx == header->ssrc) media = rtxPairs_[i].media;
+  }
+  if (!media) {
+    for (const InboundRoute& route : routes_) {
+      if (route.payloadType == *rtx.rtxFor && route.kind == MediaKind::Video) media = remoteVideoSsrc_;
+    }
+  }
+  if (!media) {
+    ++stats_.unknownPayloadType;
+    return false;
+  }
+  // RFC 4588 section 4: the original sequence number leads the payload; the rest is the original.
+  uint8_t* at = packet + header->headerLength;
+  uint16_t original = readU16(at);
+  std::memmove(at, at + 2, size - header->headerLength - 2);
+  size -= 2;
+  rtp::setSequenceNumber(packet, original);
+  rtp::setSsrc(packet, *media);
+  rtp::setPayloadType(packet, *rtx.rtxFor);
+  ++stats_.retransmissions;
+  return true;
 }
 
 bool InboundMediaRouter::splitRtcp(const uint8_t* packet, size_t size, RtcpSplit& out) {

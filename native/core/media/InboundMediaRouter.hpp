@@ -16,6 +16,19 @@ struct InboundRoute {
   MediaKind kind = MediaKind::Video;
   // The user's `payload_type`; nullopt forwards the negotiated one.
   std::optional<uint8_t> redirectPayloadType;
+  uint32_t clockRate = 90000;
+  // Set when this payload type is RTX (RFC 4588) for the route with that payload type.
+  std::optional<uint8_t> rtxFor;
+};
+
+// What routeRtp() found out about a packet it accepted.
+struct RoutedRtp {
+  MediaKind kind = MediaKind::Video;
+  uint32_t ssrc = 0;
+  uint16_t sequence = 0;
+  uint32_t timestamp = 0;
+  uint32_t clockRate = 90000;
+  bool retransmission = false;  // it came as RTX and was unwrapped
 };
 
 struct InboundRouteStats {
@@ -23,6 +36,8 @@ struct InboundRouteStats {
   std::array<uint64_t, kMediaKinds> rtcp{};
   uint64_t unknownPayloadType = 0;
   uint64_t malformed = 0;
+  uint64_t retransmissions = 0;  // RTX packets unwrapped
+  uint64_t rtxPadding = 0;       // RTX without a payload: bandwidth probes, not for the user
 };
 
 // One RTCP datagram split by the stream each of its packets is about.
@@ -39,11 +54,14 @@ public:
   void setRoutes(std::vector<InboundRoute> routes) { routes_ = std::move(routes); }
   // SSRCs the remote announced in SDP (a=ssrc), before any of its packets arrive.
   void expectRemoteSsrc(uint32_t ssrc, MediaKind kind) { learn(ssrc, kind); }
+  // a=ssrc-group:FID: the remote's RTX SSRC for one of its media SSRCs.
+  void expectRemoteRtx(uint32_t rtxSsrc, uint32_t mediaSsrc);
   // Our own sending SSRCs: RTCP reports and feedback about them concern that stream.
   void setLocalSsrc(MediaKind kind, std::optional<uint32_t> ssrc) { localSsrc_[index(kind)] = ssrc; }
 
-  // Rewrites the payload type in place; nullopt (counted) when no stream takes the packet.
-  std::optional<MediaKind> routeRtp(uint8_t* packet, size_t size);
+  // Rewrites the payload type in place and unwraps RTX (RFC 4588 section 4), which shortens the
+  // packet by two bytes: `size` is updated. nullopt (counted) when no stream takes the packet.
+  std::optional<RoutedRtp> routeRtp(uint8_t* packet, size_t& size);
   // False (counted) when the datagram is not well-formed RTCP.
   bool splitRtcp(const uint8_t* packet, size_t size, RtcpSplit& out);
 
@@ -57,6 +75,8 @@ private:
   std::optional<MediaKind> remoteKind(uint32_t ssrc) const;
   std::optional<MediaKind> localKind(uint32_t ssrc) const;
   MediaKind classifyRtcp(const uint8_t* data, size_t size, uint8_t type, uint8_t count) const;
+  // Turns an RTX packet back into the original; false when it carries no original packet.
+  bool unwrapRtx(uint8_t* packet, size_t& size, const InboundRoute& rtx);
 
   std::vector<InboundRoute> routes_;
   struct KnownSource {
@@ -68,6 +88,12 @@ private:
   size_t remoteCount_ = 0;
   size_t remoteNext_ = 0;
   std::optional<uint32_t> remoteVideoSsrc_;
+  struct RtxPair {
+    uint32_t rtx;
+    uint32_t media;
+  };
+  std::array<RtxPair, 4> rtxPairs_{};
+  size_t rtxPairCount_ = 0;
   std::array<std::optional<uint32_t>, kMediaKinds> localSsrc_{};
   InboundRouteStats stats_;
 };

@@ -41,7 +41,14 @@ bool OutboundRtpRewriter::rewriteRtp(uint8_t* packet, size_t size, int64_t nowUs
   rtp::setSequenceNumber(packet, outSeq);
   rtp::setTimestamp(packet, outTs);
   ++stats_.packets;
+  stats_.bytes += size;
+  stats_.payloadOctets += header->payloadLength(size);
   return true;
+}
+
+uint32_t OutboundRtpRewriter::rtpTimestampAt(int64_t nowUs) const {
+  int64_t elapsedUs = nowUs > highestAtUs_ ? nowUs - highestAtUs_ : 0;
+  return highestOutTs_ + static_cast<uint32_t>(elapsedUs * static_cast<int64_t>(config_.clockRate) / 1000000);
 }
 
 void OutboundRtpRewriter::restart(uint16_t inSeq, uint32_t inTs, int64_t nowUs) {

@@ -15,10 +15,17 @@ struct OutboundStreamConfig {
   // dropped. nullopt accepts any.
   std::optional<uint8_t> inputPayloadType;
   uint32_t clockRate = 90000;
+  // Keep recent packets and answer the remote's NACKs from them (RFC 4585 section 6.2.1), as
+  // RTX (RFC 4588) when these are set.
+  bool nack = false;
+  std::optional<uint32_t> rtxSsrc;
+  std::optional<uint8_t> rtxPayloadType;
 };
 
 struct OutboundRewriteStats {
   uint64_t packets = 0;
+  uint64_t bytes = 0;
+  uint64_t payloadOctets = 0;  // RFC 3550 section 6.4.1: the SR's octet count
   uint64_t malformed = 0;
   uint64_t wrongPayloadType = 0;
   uint64_t sourceRestarts = 0;
@@ -46,6 +53,13 @@ public:
   // (NACK'd packets, a report's highest received) are the user's, so an ordinary RTP sender can
   // act on them. Untouched before the user has sent anything. False when not well-formed RTCP.
   bool restoreRemoteRtcp(uint8_t* packet, size_t size) const;
+
+  bool started() const { return started_; }
+  // The user's sender SSRC (what feedback to the user names); meaningful once started.
+  uint32_t inputSsrc() const { return inSsrc_; }
+  // The stream's RTP clock at `nowUs`: the latest packet's timestamp moved on by the time since
+  // it arrived. An SR's NTP/RTP pair derived this way needs no clock from the user's sender.
+  uint32_t rtpTimestampAt(int64_t nowUs) const;
 
 private:
   void restart(uint16_t inSeq, uint32_t inTs, int64_t nowUs);

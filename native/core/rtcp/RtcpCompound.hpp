@@ -42,6 +42,23 @@ private:
   size_t offset_ = 0;
 };
 
+// Keeps only the packets of a valid compound for which `keep(const RtcpPacketView&)` is true,
+// moved together at the front; returns the new size (0 when none is kept).
+template <class Keep>
+size_t keepRtcpPackets(uint8_t* data, size_t size, Keep&& keep) {
+  RtcpCompound compound(data, size);
+  RtcpPacketView view;
+  size_t kept = 0;
+  while (compound.next(view)) {
+    if (!keep(view)) continue;
+    if (view.data != data + kept) {
+      for (size_t i = 0; i < view.size; ++i) data[kept + i] = view.data[i];  // forward copy: never overtakes the source
+    }
+    kept += view.size;
+  }
+  return kept;
+}
+
 // RFC 5761 section 4: with rtcp-mux, a second byte in 192..223 (payload type 64..95 with the
 // marker bit) marks RTCP.
 inline bool isRtcp(const uint8_t* data, size_t size) { return size >= 2 && data[1] >= 192 && data[1] <= 223; }

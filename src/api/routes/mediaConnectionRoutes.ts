@@ -77,7 +77,7 @@ const pliOptions = address;
 
 /**
  * The MediaConnection endpoints: POST /media/connections, DELETE /media/connections/{id},
- * POST …/answer and …/pli, GET …/events (long poll) and …/status. Mounted before the media port
+ * POST …/answer and …/pli, GET …/events (long poll), …/status and …/stats. Mounted before the media port
  * routes, so "connections" is never taken for a media_id.
  */
 export function mediaConnectionRoutes({ peers, ports, mediaConnections, eventTimeoutMs }: MediaConnectionRoutesDeps): Router {
@@ -202,6 +202,16 @@ export function mediaConnectionRoutes({ peers, ports, mediaConnections, eventTim
       }),
     )
     .all(methodNotAllowed(['GET'], 'MEDIA_CONNECTION_STATUS'));
+
+  // Not in the SkyWay contract: per-stream quality (docs/MEDIA.md "Statistics").
+  router
+    .route('/media/connections/:media_connection_id/stats')
+    .get(
+      command('MEDIA_CONNECTION_STATS', (req, res) => {
+        res.status(200).json(mediaConnections.get(connectionId(req.params)).stats());
+      }),
+    )
+    .all(methodNotAllowed(['GET'], 'MEDIA_CONNECTION_STATS'));
 
   return router;
 }

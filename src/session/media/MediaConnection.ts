@@ -20,6 +20,10 @@ import type { MediaConstraints, MediaRedirects, StreamParams } from './MediaRequ
 export interface MediaTransportSettings {
   readonly bindAddresses: readonly string[];
   readonly stunServers: readonly { readonly ip: string; readonly port: number }[];
+  /** Video loss repair with NACK (the `media_nack` setting). */
+  readonly nack: boolean;
+  /** transport-cc and REMB for received video (the `media_bandwidth_feedback` setting). */
+  readonly bandwidthFeedback: boolean;
 }
 
 export interface MediaConnectionOptions {
@@ -36,6 +40,41 @@ export interface MediaConnectionOptions {
   readonly logger: Logger;
   /** Told once, when the connection has closed, with the ports it fed from. */
   readonly onClosed: (connection: MediaConnection, ports: NativeUdpPort[]) => void;
+}
+
+/** One stream in GET …/stats: what we send ('send') or receive from the remote ('receive'). */
+export interface MediaStreamStats {
+  readonly media: MediaKind;
+  readonly direction: 'send' | 'receive';
+  readonly ssrc: number;
+  readonly packets: number;
+  readonly bytes: number;
+  /** Over the last report interval (about a second). */
+  readonly bitrate_kbps: number;
+  /** Send: as the remote reported it; receive: as we counted it (RFC 3550 appendix A.3). */
+  readonly lost: number;
+  readonly fraction_lost?: number;
+  readonly jitter_ms: number;
+  readonly rtt_ms?: number | null;
+  readonly nacks_received?: number;
+  readonly nacked_packets?: number;
+  readonly retransmitted_packets?: number;
+  readonly retransmission_misses?: number;
+  readonly pli_received?: number;
+  readonly fir_received?: number;
+  readonly retransmissions_received?: number;
+  readonly nacks_sent?: number;
+  readonly recovered_packets?: number;
+  readonly unrecovered_packets?: number;
+  readonly pli_sent?: number;
+}
+
+export interface MediaConnectionStats {
+  readonly media_connection_id: string;
+  /** The latest round-trip time from RTCP (SR/RR, or XR DLRR when we only receive). */
+  readonly rtt_ms: number | null;
+  readonly streams: readonly MediaStreamStats[];
+  readonly feedback?: { readonly reports_sent: number; readonly transport_cc_sent: number; readonly remb_sent: number };
 }
 
 /** 'offered': an incoming call waiting for POST …/answer. */
@@ -95,7 +134,7 @@ export class MediaConnection {
   /** POST /media/connections: sends our offer. */
   call(constraints: MediaConstraints, redirects: MediaRedirects): void {
     const intents = this.intents(constraints);
-    this.offered = planOffer(intents);
+    this.offered = planOffer(intents, this.options.transport);
     this.reserve(constraints);
     if (this.offered.length === 0) throw GatewayError.invalid('constraints', 'the call neither sends nor receives video or audio');
     const transport = this.openTransport('controlling');
@@ -112,7 +151,7 @@ export class MediaConnection {
     let plan: ReturnType<typeof planAnswer>;
     try {
       remote = parseSessionDescription(this.remoteOffer);
-      plan = planAnswer(remote, this.intents(constraints));
+      plan = planAnswer(remote, this.intents(constraints), this.options.transport);
     } catch (error) {
       if (!(error instanceof SdpError)) throw error;
       this.events.push({ event: 'ERROR', error_message: error.message });
@@ -195,6 +234,68 @@ export class MediaConnection {
         receive: m.receive,
       })),
       ...(stats && { transport: stats }),
+      stats: this.stats(),
+    };
+  }
+
+  /** GET …/stats: per stream packets, bitrate, loss, repair, keyframe requests, jitter and RTT. */
+  stats(): MediaConnectionStats {
+    const raw = this.transport && !this.transport.isClosed ? this.transport.mediaStats() : undefined;
+    const clockRate = (kind: MediaKind): number => this.negotiated.find((m) => m.kind === kind)?.codec.clockRate ?? 90000;
+    const streams: MediaStreamStats[] = [];
+    for (const s of raw?.send ?? []) {
+      streams.push({
+        media: s.media,
+        direction: 'send',
+        ssrc: s.ssrc,
+        packets: s.packets,
+        bytes: s.bytes,
+        bitrate_kbps: Math.round(s.bitrateBps / 1000),
+        lost: s.remoteLost,
+        fraction_lost: s.remoteFractionLost,
+        jitter_ms: (s.remoteJitter / clockRate(s.media)) * 1000,
+        rtt_ms: s.rttMs,
+        nacks_received: s.nacksReceived,
+        nacked_packets: s.nackedPackets,
+        retransmitted_packets: s.retransmittedPackets,
+        retransmission_misses: s.retransmissionMisses,
+        pli_received: s.pliReceived,
+        fir_received: s.firReceived,
+      });
+    }
+    const feedback = raw?.receiveFeedback;
+    for (const s of raw?.receive ?? []) {
+      const video = s.media === 'video' && feedback;
+      streams.push({
+        media: s.media,
+        direction: 'receive',
+        ssrc: s.ssrc,
+        packets: s.packets,
+        bytes: s.bytes,
+        bitrate_kbps: Math.round(s.bitrateBps / 1000),
+        lost: s.lost,
+        jitter_ms: s.jitterMs,
+        retransmissions_received: s.retransmissionsReceived,
+        ...(video && {
+          nacks_sent: feedback.nacksSent,
+          nacked_packets: feedback.nackedPackets,
+          recovered_packets: feedback.recovered,
+          unrecovered_packets: feedback.abandoned,
+          pli_sent: feedback.pliSent,
+        }),
+      });
+    }
+    return {
+      media_connection_id: this.id,
+      rtt_ms: raw?.rttMs ?? null,
+      streams,
+      ...(feedback && {
+        feedback: {
+          reports_sent: feedback.reportsSent,
+          transport_cc_sent: feedback.transportFeedbackSent,
+          remb_sent: feedback.rembSent,
+        },
+      }),
     };
   }
 
@@ -233,7 +334,13 @@ export class MediaConnection {
     let source = this.sources.get(kind);
     if (!source) {
       const streamId = `gateway-${this.id.slice(3, 11)}`;
-      source = { ssrc: randomInt(1, 2 ** 32 - 1), cname: streamId, streamId, trackId: `${kind}-${randomBytes(4).toString('hex')}` };
+      source = {
+        ssrc: randomInt(1, 2 ** 32 - 1),
+        rtxSsrc: randomInt(1, 2 ** 32 - 1),
+        cname: streamId,
+        streamId,
+        trackId: `${kind}-${randomBytes(4).toString('hex')}`,
+      };
       this.sources.set(kind, source);
     }
     return source;
@@ -297,32 +404,47 @@ export class MediaConnection {
   /** Wires ports to streams and streams to redirect addresses, natively. */
   private route(media: readonly NegotiatedMedia[], c: MediaConstraints, redirects: MediaRedirects): void {
     const transport = this.transport!;
-    const routing: Required<RawInboundRouting> = { routes: [], remoteSsrcs: [] };
+    const routing: Required<RawInboundRouting> = { routes: [], remoteSsrcs: [], remoteRtx: [], feedback: {} };
     for (const m of media) {
       const params: StreamParams<string> = m.kind === 'video' ? c.videoParams : c.audioParams;
       const source = this.sources.get(m.kind)!;
+      const nack = m.feedback.includes('nack');
       if (m.send && params.mediaPort) {
         transport.setOutboundStream(m.kind, {
           ssrc: source.ssrc,
           payloadType: m.payloadType,
           ...(params.payloadType !== undefined && { inputPayloadType: params.payloadType }),
           clockRate: m.codec.clockRate,
+          nack,
+          ...(nack && m.rtxPayloadType !== undefined && { rtxSsrc: source.rtxSsrc, rtxPayloadType: m.rtxPayloadType }),
         });
         this.attach(params.mediaPort, m.kind, 'rtp');
       }
       // Also on a receive-only call: the user's receiver may report on or ask for keyframes of the remote's stream.
       if (params.rtcpPort && (m.send || m.receive)) this.attach(params.rtcpPort, m.kind, 'rtcp');
       if (m.receive) {
+        const redirectPayloadType = params.payloadType;
         for (const payloadType of [m.payloadType, ...m.alsoReceives]) {
-          routing.routes.push({ payloadType, media: m.kind, ...(params.payloadType !== undefined && { redirectPayloadType: params.payloadType }) });
+          routing.routes.push({ payloadType, media: m.kind, clockRate: m.codec.clockRate, ...(redirectPayloadType !== undefined && { redirectPayloadType }) });
         }
+        if (m.rtxPayloadType !== undefined) routing.routes.push({ payloadType: m.rtxPayloadType, media: m.kind, rtxFor: m.payloadType });
         for (const ssrc of m.remoteSsrcs) routing.remoteSsrcs.push({ ssrc, media: m.kind });
+        routing.remoteRtx.push(...m.remoteRtx);
+        if (m.kind === 'video') {
+          routing.feedback = {
+            nack,
+            ...(m.transportCcId !== undefined && { transportCcId: m.transportCcId }),
+            // REMB caps the remote's sender at the user's band_width; transport-cc does the rest.
+            ...(m.feedback.includes('goog-remb') && params.bandwidthKbps && { rembBps: params.bandwidthKbps * 1000 }),
+          };
+        }
       }
       const rtp = m.kind === 'video' ? redirects.video : redirects.audio;
       const rtcp = m.kind === 'video' ? redirects.videoRtcp : redirects.audioRtcp;
       if (rtp && m.receive) transport.setRedirect('rtp', m.kind, { ip: rtp.address, port: rtp.port });
       if (rtcp) transport.setRedirect('rtcp', m.kind, { ip: rtcp.address, port: rtcp.port });
     }
+    routing.feedback = { ...routing.feedback, cname: [...this.sources.values()][0]?.cname ?? `gateway-${this.id.slice(3, 11)}` };
     transport.setInboundRouting(routing);
   }
 

@@ -53,6 +53,8 @@ const BROWSER_OFFER = [
   '',
 ].join('\r\n');
 
+const ALL = { nack: true, bandwidthFeedback: true } as const;
+
 const intent = (o: Partial<MediaIntent> & Pick<MediaIntent, 'kind' | 'codec'>): MediaIntent => ({ send: true, receive: true, ...o });
 
 describe('SDP offer/answer (src/sdp)', () => {
@@ -66,7 +68,7 @@ describe('SDP offer/answer (src/sdp)', () => {
 
   it("answers in the remote's numbering, keeps peerjs's DataChannel section, and picks H264 packetization-mode 1 Constrained Baseline", () => {
     const remote = parseSessionDescription(BROWSER_OFFER);
-    const plan = planAnswer(remote, [intent({ kind: 'video', codec: 'H264', send: false }), intent({ kind: 'audio', codec: 'OPUS' })]);
+    const plan = planAnswer(remote, [intent({ kind: 'video', codec: 'H264', send: false }), intent({ kind: 'audio', codec: 'OPUS' })], ALL);
     assert.deepEqual(plan.media.map((m) => [m.kind, m.payloadType, m.send, m.receive, m.remoteSsrcs]), [
       ['video', 127, false, true, [1111]],
       ['audio', 111, true, true, [2222]],
@@ -92,7 +94,7 @@ describe('SDP offer/answer (src/sdp)', () => {
   it('says clearly when the remote lacks the codec the user asked for', () => {
     const remote = parseSessionDescription(BROWSER_OFFER);
     assert.throws(
-      () => planAnswer(remote, [intent({ kind: 'video', codec: 'AV1' })]),
+      () => planAnswer(remote, [intent({ kind: 'video', codec: 'AV1' })], ALL),
       (e: unknown) => e instanceof SdpError && e.code === 'CODEC_UNAVAILABLE' && /no AV1 for video \(it offers VP8, RTX, H264\)/.test(e.message),
     );
   });
@@ -107,7 +109,7 @@ describe('SDP offer/answer (src/sdp)', () => {
     const offer = planOffer([
       intent({ kind: 'video', codec: 'VP8', payloadType: 100, send: true, receive: false }),
       intent({ kind: 'audio', codec: 'OPUS', payloadType: 100 }),
-    ]);
+    ], ALL);
     assert.deepEqual(offer.map((s) => [s.kind, s.codec?.payloadType, s.direction]), [['video', 100, 'sendonly'], ['audio', 111, 'sendrecv']]);
     const answer = BROWSER_OFFER.replace('a=sendrecv', 'a=recvonly').replace('a=setup:actpass', 'a=setup:active');
     const media = acceptAnswer(parseSessionDescription(answer), offer);
@@ -115,5 +117,46 @@ describe('SDP offer/answer (src/sdp)', () => {
       ['video', 96, [100], true, false],
       ['audio', 111, [], true, true],
     ]);
+  });
+
+  it('answers NACK with RTX and transport-cc when the remote offers them, and drops each with its setting', () => {
+    const offer = BROWSER_OFFER.replace('a=sendrecv', 'a=sendrecv\r\na=extmap:5 http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01')
+      .replace('a=rtcp-fb:96 nack pli', 'a=rtcp-fb:96 nack pli\r\na=rtcp-fb:96 nack\r\na=rtcp-fb:96 goog-remb')
+      .replace('a=ssrc:1111 cname:x', 'a=ssrc-group:FID 1111 1112\r\na=ssrc:1111 cname:x\r\na=ssrc:1112 cname:x');
+    const remote = parseSessionDescription(offer);
+    const source = { ssrc: 10, rtxSsrc: 11, cname: 'c', streamId: 's', trackId: 't' };
+    const plan = planAnswer(remote, [intent({ kind: 'video', codec: 'VP8', source })], ALL);
+    const video = plan.media[0]!;
+    assert.deepEqual([video.feedback, video.rtxPayloadType, video.transportCcId, video.remoteRtx], [
+      ['goog-remb', 'transport-cc', 'nack', 'nack pli'],
+      97,
+      5,
+      [{ ssrc: 1111, rtxSsrc: 1112 }],
+    ]);
+    const sdp = writeSessionDescription({
+      sessionId: '1', sessionVersion: 2, iceUfrag: 'u', icePwd: 'p'.repeat(22), fingerprint: 'AA', setup: 'active', sections: plan.sections, candidates: [],
+    });
+    for (const line of ['m=video 9 UDP/TLS/RTP/SAVPF 96 97', 'a=rtpmap:97 rtx/90000', 'a=fmtp:97 apt=96', 'a=ssrc-group:FID 10 11', 'a=ssrc:11 cname:c',
+      'a=extmap:5 http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01', 'a=rtcp-fb:96 transport-cc']) {
+      assert.ok(sdp.includes(`${line}\r\n`), line);
+    }
+
+    const bare = planAnswer(remote, [intent({ kind: 'video', codec: 'VP8', source })], { nack: false, bandwidthFeedback: false }).media[0]!;
+    assert.deepEqual([bare.feedback, bare.rtxPayloadType, bare.transportCcId], [['nack pli'], undefined, undefined]);
+  });
+
+  it('offers RTX and transport-cc, and reads what the answer kept', () => {
+    const offer = planOffer([intent({ kind: 'video', codec: 'VP8', payloadType: 97 }), intent({ kind: 'audio', codec: 'OPUS', payloadType: 98 })], ALL);
+    const video = offer[0]!;
+    assert.equal(video.codec?.payloadType, 97);
+    assert.ok(video.rtxPayloadType !== undefined && ![97, 98].includes(video.rtxPayloadType), `RTX ${video.rtxPayloadType} clear of the user's types`);
+    assert.equal(offer[1]?.codec?.payloadType, 98);
+    assert.deepEqual(video.extensions, [{ id: 3, uri: 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01' }]);
+    const answer = BROWSER_OFFER.replace('a=setup:actpass', 'a=setup:active')
+      .replace('a=sendrecv', 'a=sendrecv\r\na=extmap:3 http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01')
+      .replace('a=rtpmap:96 VP8/90000', 'a=rtpmap:96 VP8/90000\r\na=rtcp-fb:96 nack')
+      .replace('a=fmtp:97 apt=96', 'a=fmtp:97 apt=96');
+    const [media] = acceptAnswer(parseSessionDescription(answer), offer);
+    assert.deepEqual([media?.payloadType, media?.feedback, media?.rtxPayloadType, media?.transportCcId], [96, ['transport-cc', 'nack', 'nack pli'], 97, 3]);
   });
 });
