@@ -3,6 +3,7 @@
 #include "bench/BenchmarkFunctions.hpp"
 #include "sansio/InboundMediaRouterWrap.hpp"
 #include "sansio/OutboundRtpRewriterWrap.hpp"
+#include "sansio/RtcpFunctions.hpp"
 #include "sansio/SansIoFunctions.hpp"
 #include "sansio/SansIoTransportWrap.hpp"
 #include "sansio/SrtpSessionWrap.hpp"
@@ -32,6 +33,7 @@ static Napi::Object initAddon(Napi::Env env, Napi::Object exports) {
   sansio.Set("OutboundRtpRewriter", wg::binding::OutboundRtpRewriterWrap::define(env));
   sansio.Set("InboundMediaRouter", wg::binding::InboundMediaRouterWrap::define(env));
   wg::binding::addSansIoFunctions(env, sansio);
+  wg::binding::addRtcpFunctions(env, sansio);
   exports.Set("sansio", sansio);
   Napi::Object bench = Napi::Object::New(env);
   wg::binding::addBenchmarkFunctions(env, bench);

@@ -277,7 +277,63 @@ export interface RawStunMessage {
   integrityValid?: boolean;
 }
 
-export interface RawSansIo {
+/** An RTCP reception report block (RFC 3550 section 6.4.1; native/core/rtcp/RtcpWriters.hpp). */
+export interface RawReportBlock {
+  ssrc: number;
+  fractionLost: number;
+  cumulativeLost: number;
+  extendedHighestSequence: number;
+  /** RTP timestamp units. */
+  jitter: number;
+  /** Middle 32 bits of the last SR's NTP timestamp. */
+  lastSenderReport: number;
+  /** 1/65536 s. */
+  delaySinceLastSenderReport: number;
+}
+
+/** RTCP writers and receive-side RTCP state (native/binding/sansio/RtcpFunctions.hpp). Writers return null when the packet does not fit `capacity` (default 1500). */
+export interface RawSansIoRtcp {
+  rtcpWriteSenderReport(
+    ssrc: number,
+    info: { ntpTimestamp: bigint; rtpTimestamp?: number; packetCount?: number; octetCount?: number },
+    blocks: Partial<RawReportBlock>[],
+    capacity?: number,
+  ): Buffer | null;
+  rtcpWriteReceiverReport(ssrc: number, blocks: Partial<RawReportBlock>[], capacity?: number): Buffer | null;
+  rtcpWriteSdesCname(ssrc: number, cname: string, capacity?: number): Buffer | null;
+  rtcpWriteGenericNack(senderSsrc: number, mediaSsrc: number, sequences: number[], capacity?: number): Buffer | null;
+  rtcpWriteRemb(senderSsrc: number, bitrateBps: number, ssrcs: number[], capacity?: number): Buffer | null;
+  rtcpReadReportBlock(bytes: Uint8Array): RawReportBlock | null;
+  rtcpNackedSequences(fci: Uint8Array): number[];
+  rtpFindHeaderExtension(packet: Uint8Array, id: number): Buffer | null;
+  ntpFromUnixMicros(unixUs: number): bigint;
+  microsToQ16(us: number): number;
+  q16ToMicros(units: number): number;
+  /** A - LSR - DLSR in microseconds, or -1. */
+  rtcpRoundTripMicros(arrivalMiddle32: number, lsr: number, dlsr: number): number;
+  ReceiveStatistics: new (ssrc: number, clockRate: number) => {
+    onPacket(seq: number, rtpTimestamp: number, arrivalUs: number, bytes: number, retransmission?: boolean): void;
+    onSenderReport(ntpTimestamp: bigint, arrivalUs: number): void;
+    makeReportBlock(nowUs: number): RawReportBlock;
+    stats(): Record<'ssrc' | 'clockRate' | 'packets' | 'bytes' | 'cumulativeLost' | 'jitter' | 'jitterSeconds' | 'extendedHighestSequence' | 'restarts', number>;
+  };
+  NackGenerator: new (config?: { reorderDelayUs?: number; maxRetries?: number; maxMissing?: number; maxAgeUs?: number; minRetryIntervalUs?: number }) => {
+    onPacket(seq: number, nowUs: number): boolean;
+    collectDue(nowUs: number, rttUs: number, capacity?: number): number[];
+    nextDueUs(rttUs: number): number | null;
+    needsKeyframe(): boolean;
+    stats(): Record<'requested' | 'recovered' | 'reordered' | 'abandoned' | 'overflows' | 'missing', number>;
+  };
+  TransportWideFeedback: new () => {
+    onPacket(transportSequence: number, arrivalUs: number): void;
+    hasPending(): boolean;
+    pendingCount(): number;
+    writeFeedback(senderSsrc: number, mediaSsrc: number, capacity?: number): Buffer | null;
+    stats(): Record<'late' | 'duplicates' | 'dropped' | 'feedbackPackets', number>;
+  };
+}
+
+export interface RawSansIo extends RawSansIoRtcp {
   Transport: new (options: RawTransportOptions & { localAddresses: { ip: string; port: number }[]; seed?: number }) => RawSansIoTransport;
   SrtpSession: new (options: RawSrtpSessionOptions) => RawSrtpSession;
   OutboundRtpRewriter: new (stream: RawOutboundStream) => {
