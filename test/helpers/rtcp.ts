@@ -47,7 +47,7 @@ export function parseRtcp(datagram: Buffer): RtcpPacket[] | undefined {
 
 /** "SR", "RR", "SDES", "BYE", "APP", "NACK", "TWCC", "PLI", "FIR", "REMB", or the numbers. */
 export function rtcpName(p: RtcpPacket): string {
-  const simple: Record<number, string> = { 200: 'SR', 201: 'RR', 202: 'SDES', 203: 'BYE', 204: 'APP' };
+  const simple: Record<number, string> = { 200: 'SR', 201: 'RR', 202: 'SDES', 203: 'BYE', 204: 'APP', 207: 'XR' };
   if (simple[p.type]) return simple[p.type]!;
   if (p.type === 205) return p.count === 1 ? 'NACK' : p.count === 15 ? 'TWCC' : `RTPFB${p.count}`;
   if (p.type === 206) return p.count === 1 ? 'PLI' : p.count === 4 ? 'FIR' : p.count === 15 ? 'REMB' : `PSFB${p.count}`;
