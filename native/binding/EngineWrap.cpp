@@ -365,13 +365,12 @@ Napi::Value EngineWrap::transportSetInbound(const Napi::CallbackInfo& info) {
       rtx.emplace_back(ssrcFromJs(env, s.Get("rtxSsrc"), "rtxSsrc"), ssrcFromJs(env, s.Get("ssrc"), "ssrc"));
     }
   }
-  std::optional<uint8_t> transportCcId;
-  media::RtcpSessionConfig feedback = rtcpFeedbackFromJs(env, o.Get("feedback"), transportCcId);
+  media::RtcpSessionConfig feedback = rtcpFeedbackFromJs(env, o.Get("feedback"));
   onTransport(info, [&](io::TransportHost& host) {
     host.setInboundRoutes(std::move(routes));
     for (const auto& [ssrc, media] : ssrcs) host.expectRemoteSsrc(ssrc, media);
     for (const auto& [rtxSsrc, ssrc] : rtx) host.expectRemoteRtx(rtxSsrc, ssrc);
-    host.setFeedback(feedback, transportCcId);
+    host.setFeedback(feedback);
   });
   return env.Undefined();
 }

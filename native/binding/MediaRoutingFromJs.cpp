@@ -74,9 +74,8 @@ std::vector<media::InboundRoute> inboundRoutesFromJs(Napi::Env env, const Napi::
   return routes;
 }
 
-media::RtcpSessionConfig rtcpFeedbackFromJs(Napi::Env env, const Napi::Value& v, std::optional<uint8_t>& transportCcId) {
+media::RtcpSessionConfig rtcpFeedbackFromJs(Napi::Env env, const Napi::Value& v) {
   media::RtcpSessionConfig config;
-  transportCcId.reset();
   if (v.IsUndefined()) return config;
   if (!v.IsObject()) throwTypeError(env, "feedback must be an object");
   Napi::Object o = v.As<Napi::Object>();
@@ -88,8 +87,7 @@ media::RtcpSessionConfig rtcpFeedbackFromJs(Napi::Env env, const Napi::Value& v,
     // RFC 8285 section 4.2: one-byte ids 1-14; two-byte ids up to 255.
     double d = integerIn(env, id, 255, "transportCcId");
     if (d == 0) throwTypeError(env, "transportCcId must be in [1, 255]");
-    transportCcId = static_cast<uint8_t>(d);
-    config.transportFeedback = true;
+    config.transportCcExtensionId = static_cast<uint8_t>(d);
   }
   Napi::Value remb = o.Get("rembBps");
   if (!remb.IsUndefined()) config.rembBps = static_cast<uint64_t>(integerIn(env, remb, 1e10, "rembBps"));

@@ -18,9 +18,8 @@ media::MediaKind mediaKindFromJs(Napi::Env env, const Napi::Value& v);
 media::OutboundStreamConfig outboundStreamFromJs(Napi::Env env, const Napi::Object& o);
 // [{payloadType, media, redirectPayloadType?, clockRate?, rtxFor?}]
 std::vector<media::InboundRoute> inboundRoutesFromJs(Napi::Env env, const Napi::Value& v);
-// {cname?, nack?, transportCcId?, rembBps?}: what the connection's own RTCP does; the
-// transport-cc extension id comes back in `transportCcId`.
-media::RtcpSessionConfig rtcpFeedbackFromJs(Napi::Env env, const Napi::Value& v, std::optional<uint8_t>& transportCcId);
+// {cname?, nack?, transportCcId?, rembBps?}: what the connection's own RTCP does.
+media::RtcpSessionConfig rtcpFeedbackFromJs(Napi::Env env, const Napi::Value& v);
 // An RTP payload type: an integer in 0..127.
 uint8_t payloadTypeFromJs(Napi::Env env, const Napi::Value& v, const char* what);
 // An SSRC: an integer in 0..2^32-1.

@@ -115,13 +115,12 @@ void TransportHost::setOutboundStream(MediaKind media, std::optional<media::Outb
   rtcp_->setSendStream(media, ssrc);
 }
 
-void TransportHost::setFeedback(media::RtcpSessionConfig config, std::optional<uint8_t> transportCcId) {
+void TransportHost::setFeedback(media::RtcpSessionConfig config) {
   config.receiverSsrc = receiverSsrc_;
   rtcp_.emplace(std::move(config));
   for (size_t k = 0; k < media::kMediaKinds; ++k) {
     if (outbound_[k]) rtcp_->setSendStream(static_cast<MediaKind>(k), outbound_[k]->config().ssrc);
   }
-  transportCcId_ = transportCcId;
   if (transport_->connected()) scheduleFeedback(context_.loop.now());
 }
 
@@ -241,25 +240,27 @@ void TransportHost::onConnected() {
 
 void TransportHost::onRtp(uint8_t* packet, size_t size) {
   int64_t now = context_.loop.now();
-  if (transportCcId_) {
+  bool newWork = false;
+  if (auto id = rtcp_->config().transportCcExtensionId) {
     // Every packet with the extension counts for transport-cc, bandwidth probes included.
     auto header = rtp::RtpHeader::parse(packet, size);
     const uint8_t* value = nullptr;
     size_t length = 0;
-    if (header && rtp::findHeaderExtension(packet, size, *header, *transportCcId_, &value, &length) && length >= 2)
-      rtcp_->onTransportSequence(readU16(value), now);
+    if (header && rtp::findHeaderExtension(packet, size, *header, *id, &value, &length) && length >= 2)
+      newWork = rtcp_->onTransportSequence(readU16(value), now);
   }
   auto routed = inbound_.routeRtp(packet, size);
-  if (!routed) return;
-  rtcp_->onReceivedRtp(routed->kind, routed->ssrc, routed->sequence, routed->timestamp, routed->clockRate, size, now,
-                       routed->retransmission);
-  redirect(rtpRedirect_[media::index(routed->kind)], packet, size);
-  if (routed->kind == MediaKind::Video && remoteVideoSource_ != routed->ssrc) {
-    // A new remote video source: its first keyframe may have been lost before we knew it.
-    remoteVideoSource_ = routed->ssrc;
-    requestKeyframe();
+  if (routed) {
+    newWork |= rtcp_->onReceivedRtp(routed->kind, routed->ssrc, routed->sequence, routed->timestamp, routed->clockRate, size,
+                                    now, routed->retransmission);
+    redirect(rtpRedirect_[media::index(routed->kind)], packet, size);
+    if (routed->kind == MediaKind::Video && remoteVideoSource_ != routed->ssrc) {
+      // A new remote video source: its first keyframe may have been lost before we knew it.
+      remoteVideoSource_ = routed->ssrc;
+      requestKeyframe();
+    }
   }
-  scheduleFeedback(rtcp_->nextDeadlineUs());
+  if (newWork) scheduleFeedback(rtcp_->nextDeadlineUs());
 }
 
 void TransportHost::onRtcp(uint8_t* packet, size_t size) {

@@ -88,7 +88,7 @@ public:
   void expectRemoteSsrc(uint32_t ssrc, MediaKind media) { inbound_.expectRemoteSsrc(ssrc, media); }
   void expectRemoteRtx(uint32_t rtxSsrc, uint32_t mediaSsrc) { inbound_.expectRemoteRtx(rtxSsrc, mediaSsrc); }
   // What the connection's own RTCP does (NACK, transport-cc with the extension's id, REMB).
-  void setFeedback(media::RtcpSessionConfig config, std::optional<uint8_t> transportCcId);
+  void setFeedback(media::RtcpSessionConfig config);
   void setRedirect(PacketKind kind, MediaKind media, std::optional<net::SocketAddress> to);
   // Sends a PLI for the remote's video sender; false while none is known or not connected.
   bool requestKeyframe();
@@ -134,7 +134,6 @@ private:
   uint32_t receiverSsrc_;
   uint16_t rtxFirstSequence_;
   std::optional<media::RtcpSession> rtcp_;
-  std::optional<uint8_t> transportCcId_;
   std::optional<TimerQueue::TimerId> feedbackTimer_;
   int64_t feedbackAtUs_ = 0;
   std::optional<uint32_t> remoteVideoSource_;  // the last remote video SSRC seen: a new one gets a PLI

@@ -51,7 +51,7 @@ RtcpSession::ReceivedStream* RtcpSession::receivedStream(uint32_t ssrc) {
   return nullptr;
 }
 
-void RtcpSession::onReceivedRtp(MediaKind kind, uint32_t ssrc, uint16_t sequence, uint32_t timestamp, uint32_t clockRate,
+bool RtcpSession::onReceivedRtp(MediaKind kind, uint32_t ssrc, uint16_t sequence, uint32_t timestamp, uint32_t clockRate,
                                 size_t size, int64_t nowUs, bool retransmission) {
   ReceivedStream* stream = receivedStream(ssrc);
   if (!stream) {
@@ -62,9 +62,9 @@ void RtcpSession::onReceivedRtp(MediaKind kind, uint32_t ssrc, uint16_t sequence
   }
   stream->statistics.onPacket(sequence, timestamp, nowUs, size, retransmission);
   if (retransmission) ++stream->retransmissions;
-  if (kind != MediaKind::Video) return;
-  if (config_.transportFeedback) transportFeedbackMediaSsrc_ = ssrc;
-  if (!config_.nack) return;
+  if (kind != MediaKind::Video) return false;
+  if (config_.transportCcExtensionId) transportFeedbackMediaSsrc_ = ssrc;
+  if (!config_.nack) return false;
   if (nackSsrc_ != ssrc) {
     // Loss detection follows the remote's current video source only.
     nackSsrc_ = ssrc;
@@ -72,11 +72,16 @@ void RtcpSession::onReceivedRtp(MediaKind kind, uint32_t ssrc, uint16_t sequence
     receive_.abandoned += nack_.abandoned();
     nack_ = rtp::NackGenerator();
   }
+  size_t missing = nack_.missing();
   nack_.onPacket(sequence, nowUs);
+  return nack_.missing() > missing;
 }
 
-void RtcpSession::onTransportSequence(uint16_t sequence, int64_t nowUs) {
-  if (config_.transportFeedback) transportFeedback_.onPacket(sequence, nowUs);
+bool RtcpSession::onTransportSequence(uint16_t sequence, int64_t nowUs) {
+  if (!config_.transportCcExtensionId) return false;
+  bool idle = !transportFeedback_.hasPending();
+  transportFeedback_.onPacket(sequence, nowUs);
+  return idle && transportFeedback_.hasPending();
 }
 
 void RtcpSession::readReportBlock(const uint8_t* block, uint64_t nowNtp) {
@@ -184,7 +189,7 @@ size_t RtcpSession::writeReport(int64_t nowUs, uint64_t nowNtp, const std::array
     first = false;
   }
   if (first) {
-    size_t n = rtcp::writeReceiverReport(out, capacity, config_.receiverSsrc, blocks.data(), blockCount);
+    size_t n = rtcp::writeReceiverReport(out + size, capacity - size, config_.receiverSsrc, blocks.data(), blockCount);
     if (n == 0) return 0;
     size += n;
     // RFC 3611 section 4.4: lets the remote's sender give a pure receiver its round-trip time.
@@ -241,7 +246,7 @@ size_t RtcpSession::poll(int64_t nowUs, uint64_t nowNtp, const std::array<std::o
       ++receive_.pliSent;
     }
   }
-  if (config_.transportFeedback && transportFeedback_.hasPending() && nowUs - lastTransportFeedbackUs_ >= config_.transportFeedbackIntervalUs) {
+  if (config_.transportCcExtensionId && transportFeedback_.hasPending() && nowUs - lastTransportFeedbackUs_ >= config_.transportFeedbackIntervalUs) {
     size_t n = transportFeedback_.writeFeedback(out + size, capacity - size, reportSsrc(), transportFeedbackMediaSsrc_.value_or(0));
     if (n > 0) {
       ++receive_.transportFeedbackSent;
@@ -257,7 +262,7 @@ int64_t RtcpSession::nextDeadlineUs() const {
   if (config_.nack && nackSsrc_) {
     if (auto due = nack_.nextDueUs(rttEstimateUs())) next = std::min(next, *due);
   }
-  if (config_.transportFeedback && transportFeedback_.hasPending())
+  if (config_.transportCcExtensionId && transportFeedback_.hasPending())
     next = std::min(next, lastTransportFeedbackUs_ + config_.transportFeedbackIntervalUs);
   return next;
 }

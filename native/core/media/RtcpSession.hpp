@@ -19,7 +19,8 @@ struct RtcpSessionConfig {
   // Our SSRC in reports while we send nothing (RFC 3550 section 6.4.2 lets a receiver pick one).
   uint32_t receiverSsrc = 1;
   bool nack = false;              // ask for lost video (RFC 4585 section 6.2.1)
-  bool transportFeedback = false; // transport-cc feedback for what arrives with the extension
+  // transport-cc feedback for what arrives with this header extension (RFC 8285 id).
+  std::optional<uint8_t> transportCcExtensionId;
   uint64_t rembBps = 0;           // REMB with this maximum for received video; 0: none
   int64_t reportIntervalUs = 1000000;
   int64_t transportFeedbackIntervalUs = 50000;
@@ -82,10 +83,13 @@ public:
   const RtcpSessionConfig& config() const { return config_; }
   void setSendStream(MediaKind kind, std::optional<uint32_t> ssrc);
 
-  // RTP from the remote, after RTX is unwrapped; `retransmission` when it came as RTX.
-  void onReceivedRtp(MediaKind kind, uint32_t ssrc, uint16_t sequence, uint32_t timestamp, uint32_t clockRate,
+  // RTP from the remote, after RTX is unwrapped; `retransmission` when it came as RTX. Both
+  // return true when the packet gave poll() new work (a gap to NACK, the first packet to report
+  // on), which may be due before nextDeadlineUs() was when last asked: the host then asks again.
+  // Otherwise the deadline cannot have moved earlier, and the per-packet path skips that.
+  bool onReceivedRtp(MediaKind kind, uint32_t ssrc, uint16_t sequence, uint32_t timestamp, uint32_t clockRate,
                      size_t size, int64_t nowUs, bool retransmission);
-  void onTransportSequence(uint16_t sequence, int64_t nowUs);
+  bool onTransportSequence(uint16_t sequence, int64_t nowUs);
   // The remote's RTCP datagram (valid compound), before it is split or rewritten.
   void onRemoteRtcp(const uint8_t* data, size_t size, int64_t nowUs, uint64_t nowNtp);
   // A PLI the host sent on the user's behalf (POST .../pli).

@@ -15,6 +15,7 @@ import { EventQueue } from '../events/EventQueue.js';
 import type { GatewayPeer } from '../peers/GatewayPeer.js';
 import type { NativeUdpPort } from '../ports/NativeUdpPort.js';
 import type { MediaConnectionEvent } from './MediaConnectionEvent.js';
+import { mediaConnectionStats, type MediaConnectionStats } from './mediaConnectionStats.js';
 import type { MediaConstraints, MediaRedirects, StreamParams } from './MediaRequest.js';
 
 export interface MediaTransportSettings {
@@ -40,41 +41,6 @@ export interface MediaConnectionOptions {
   readonly logger: Logger;
   /** Told once, when the connection has closed, with the ports it fed from. */
   readonly onClosed: (connection: MediaConnection, ports: NativeUdpPort[]) => void;
-}
-
-/** One stream in GET …/stats: what we send ('send') or receive from the remote ('receive'). */
-export interface MediaStreamStats {
-  readonly media: MediaKind;
-  readonly direction: 'send' | 'receive';
-  readonly ssrc: number;
-  readonly packets: number;
-  readonly bytes: number;
-  /** Over the last report interval (about a second). */
-  readonly bitrate_kbps: number;
-  /** Send: as the remote reported it; receive: as we counted it (RFC 3550 appendix A.3). */
-  readonly lost: number;
-  readonly fraction_lost?: number;
-  readonly jitter_ms: number;
-  readonly rtt_ms?: number | null;
-  readonly nacks_received?: number;
-  readonly nacked_packets?: number;
-  readonly retransmitted_packets?: number;
-  readonly retransmission_misses?: number;
-  readonly pli_received?: number;
-  readonly fir_received?: number;
-  readonly retransmissions_received?: number;
-  readonly nacks_sent?: number;
-  readonly recovered_packets?: number;
-  readonly unrecovered_packets?: number;
-  readonly pli_sent?: number;
-}
-
-export interface MediaConnectionStats {
-  readonly media_connection_id: string;
-  /** The latest round-trip time from RTCP (SR/RR, or XR DLRR when we only receive). */
-  readonly rtt_ms: number | null;
-  readonly streams: readonly MediaStreamStats[];
-  readonly feedback?: { readonly reports_sent: number; readonly transport_cc_sent: number; readonly remb_sent: number };
 }
 
 /** 'offered': an incoming call waiting for POST …/answer. */
@@ -241,62 +207,7 @@ export class MediaConnection {
   /** GET …/stats: per stream packets, bitrate, loss, repair, keyframe requests, jitter and RTT. */
   stats(): MediaConnectionStats {
     const raw = this.transport && !this.transport.isClosed ? this.transport.mediaStats() : undefined;
-    const clockRate = (kind: MediaKind): number => this.negotiated.find((m) => m.kind === kind)?.codec.clockRate ?? 90000;
-    const streams: MediaStreamStats[] = [];
-    for (const s of raw?.send ?? []) {
-      streams.push({
-        media: s.media,
-        direction: 'send',
-        ssrc: s.ssrc,
-        packets: s.packets,
-        bytes: s.bytes,
-        bitrate_kbps: Math.round(s.bitrateBps / 1000),
-        lost: s.remoteLost,
-        fraction_lost: s.remoteFractionLost,
-        jitter_ms: (s.remoteJitter / clockRate(s.media)) * 1000,
-        rtt_ms: s.rttMs,
-        nacks_received: s.nacksReceived,
-        nacked_packets: s.nackedPackets,
-        retransmitted_packets: s.retransmittedPackets,
-        retransmission_misses: s.retransmissionMisses,
-        pli_received: s.pliReceived,
-        fir_received: s.firReceived,
-      });
-    }
-    const feedback = raw?.receiveFeedback;
-    for (const s of raw?.receive ?? []) {
-      const video = s.media === 'video' && feedback;
-      streams.push({
-        media: s.media,
-        direction: 'receive',
-        ssrc: s.ssrc,
-        packets: s.packets,
-        bytes: s.bytes,
-        bitrate_kbps: Math.round(s.bitrateBps / 1000),
-        lost: s.lost,
-        jitter_ms: s.jitterMs,
-        retransmissions_received: s.retransmissionsReceived,
-        ...(video && {
-          nacks_sent: feedback.nacksSent,
-          nacked_packets: feedback.nackedPackets,
-          recovered_packets: feedback.recovered,
-          unrecovered_packets: feedback.abandoned,
-          pli_sent: feedback.pliSent,
-        }),
-      });
-    }
-    return {
-      media_connection_id: this.id,
-      rtt_ms: raw?.rttMs ?? null,
-      streams,
-      ...(feedback && {
-        feedback: {
-          reports_sent: feedback.reportsSent,
-          transport_cc_sent: feedback.transportFeedbackSent,
-          remb_sent: feedback.rembSent,
-        },
-      }),
-    };
+    return mediaConnectionStats(this.id, raw, (kind) => this.negotiated.find((m) => m.kind === kind)?.codec.clockRate ?? 90000);
   }
 
   /** Closes the transport (DTLS close_notify), detaches its ports; CLOSE follows. Idempotent. */
