@@ -189,11 +189,14 @@ size_t RtcpSession::writeReport(int64_t nowUs, uint64_t nowNtp, const std::array
     first = false;
   }
   if (first) {
-    size_t n = rtcp::writeReceiverReport(out + size, capacity - size, config_.receiverSsrc, blocks.data(), blockCount);
+    // From reportSsrc(), as the SDES and feedback: the remote addresses its DLRR to the RRTR's
+    // sender and onRemoteRtcp looks for reportSsrc(). (A send stream set but not yet sending
+    // used to report as receiverSsrc: the CNAME named another SSRC and the RTT was never learned.)
+    size_t n = rtcp::writeReceiverReport(out + size, capacity - size, reportSsrc(), blocks.data(), blockCount);
     if (n == 0) return 0;
     size += n;
     // RFC 3611 section 4.4: lets the remote's sender give a pure receiver its round-trip time.
-    size += rtcp::writeReceiverReferenceTime(out + size, capacity - size, config_.receiverSsrc, nowNtp);
+    size += rtcp::writeReceiverReferenceTime(out + size, capacity - size, reportSsrc(), nowNtp);
   }
   size += rtcp::writeSourceDescriptionCname(out + size, capacity - size, reportSsrc(), config_.cname);
   if (config_.rembBps > 0) {

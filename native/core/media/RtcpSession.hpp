@@ -16,7 +16,7 @@ namespace wg::media {
 
 struct RtcpSessionConfig {
   std::string cname = "webrtc-gateway";
-  // Our SSRC in reports while we send nothing (RFC 3550 section 6.4.2 lets a receiver pick one).
+  // Our SSRC in reports while no send stream is set (RFC 3550 section 6.4.2 lets a receiver pick one).
   uint32_t receiverSsrc = 1;
   bool nack = false;              // ask for lost video (RFC 4585 section 6.2.1)
   // transport-cc feedback for what arrives with this header extension (RFC 8285 id).
