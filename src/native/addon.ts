@@ -291,6 +291,56 @@ export interface RawReportBlock {
   delaySinceLastSenderReport: number;
 }
 
+/** RtcpSessionConfig (native/core/media/RtcpSession.hpp). */
+export interface RawRtcpSessionConfig {
+  cname?: string;
+  /** Our SSRC in reports while no send stream is set. */
+  receiverSsrc?: number;
+  nack?: boolean;
+  /** RFC 8285 id of the transport-wide sequence number extension; absent: no transport-cc feedback. */
+  transportCcExtensionId?: number;
+  /** REMB maximum for received video; 0: none. */
+  rembBps?: number;
+  reportIntervalUs?: number;
+  transportFeedbackIntervalUs?: number;
+}
+
+/** One of our outgoing streams when a report is due (media::SenderSnapshot). */
+export interface RawSenderSnapshot {
+  ssrc: number;
+  rtpTimestamp?: number;
+  packets?: number;
+  payloadOctets?: number;
+  bytes?: number;
+}
+
+/** What the remote told us about one of our streams (media::SendFeedbackStats). */
+export interface RawSendFeedbackStats {
+  ssrc: number;
+  pliReceived: number;
+  firReceived: number;
+  nackReceived: number;
+  remoteCumulativeLost: number;
+  /** 1/256 units, as in the report block. */
+  remoteFractionLost: number;
+  remoteJitter: number;
+  rttUs: number | null;
+  bitrateBps: number;
+}
+
+/** One remote source as we receive it (media::ReceiveStreamStats). */
+export interface RawReceiveStreamStats {
+  kind: MediaKind;
+  ssrc: number;
+  clockRate: number;
+  packets: number;
+  bytes: number;
+  lost: number;
+  jitterSeconds: number;
+  retransmissions: number;
+  bitrateBps: number;
+}
+
 /** RTCP writers and receive-side RTCP state (native/binding/sansio/RtcpFunctions.hpp). Writers return null when the packet does not fit `capacity` (default 1500). */
 export interface RawSansIoRtcp {
   rtcpWriteSenderReport(
@@ -323,6 +373,31 @@ export interface RawSansIoRtcp {
     nextDueUs(rttUs: number): number | null;
     needsKeyframe(): boolean;
     stats(): Record<'requested' | 'recovered' | 'reordered' | 'abandoned' | 'overflows' | 'missing', number>;
+  };
+  /** A connection's own RTCP (native/core/media/RtcpSession.hpp). */
+  RtcpSession: new (config?: RawRtcpSessionConfig) => {
+    setSendStream(kind: MediaKind, ssrc: number | null): void;
+    /** True when the packet gave poll() new work: ask nextDeadlineUs() again. */
+    onReceivedRtp(kind: MediaKind, ssrc: number, seq: number, timestamp: number, clockRate: number, size: number, nowUs: number, retransmission?: boolean): boolean;
+    onTransportSequence(transportSequence: number, nowUs: number): boolean;
+    onRemoteRtcp(datagram: Uint8Array, nowUs: number, nowNtp: bigint): void;
+    countPliSent(): void;
+    /** One compound datagram of what is due, or null; `capacity` (default 1500) includes 64 bytes kept for SRTCP. */
+    poll(nowUs: number, nowNtp: bigint, senders?: Partial<Record<MediaKind, RawSenderSnapshot | null>> | null, capacity?: number): Buffer | null;
+    nextDeadlineUs(): number;
+    rttEstimateUs(): number;
+    rttUs(): number | null;
+    sendStats(): Record<MediaKind, RawSendFeedbackStats | null>;
+    receiveStats(): RawReceiveStreamStats[];
+    receiveFeedback(): Record<'nackSent' | 'nackedSequences' | 'recovered' | 'abandoned' | 'pliSent' | 'transportFeedbackSent' | 'rembSent' | 'reportsSent', number> & { rttUs: number | null };
+  };
+  /** NACK answers for one outgoing stream (native/core/media/RetransmissionSender.hpp). */
+  RetransmissionSender: new (config?: { rtxSsrc?: number; rtxPayloadType?: number; rtxFirstSequence?: number }) => {
+    onSent(seq: number, packet: Uint8Array, nowUs: number): void;
+    /** The packets sent in answer to one generic NACK's FCI, in order; `capacity` (default 2048) as the scratch buffer. */
+    onNack(fci: Uint8Array, nowUs: number, minIntervalUs: number, capacity?: number): Buffer[];
+    stats(): Record<'nackPackets' | 'nackedSequences' | 'retransmitted' | 'notCached' | 'suppressed', number>;
+    usesRtx(): boolean;
   };
   TransportWideFeedback: new () => {
     onPacket(transportSequence: number, arrivalUs: number): void;

@@ -6,6 +6,8 @@
 #include "../NativeError.hpp"
 #include "NackGeneratorWrap.hpp"
 #include "ReceiveStatisticsWrap.hpp"
+#include "RetransmissionSenderWrap.hpp"
+#include "RtcpSessionWrap.hpp"
 #include "TransportWideFeedbackWrap.hpp"
 
 #include <cmath>
@@ -219,6 +221,8 @@ void addRtcpFunctions(Napi::Env env, Napi::Object target) {
   target.Set("rtcpRoundTripMicros", Napi::Function::New(env, roundTripMicros, "rtcpRoundTripMicros"));
   target.Set("ReceiveStatistics", ReceiveStatisticsWrap::define(env));
   target.Set("NackGenerator", NackGeneratorWrap::define(env));
+  target.Set("RtcpSession", RtcpSessionWrap::define(env));
+  target.Set("RetransmissionSender", RetransmissionSenderWrap::define(env));
   target.Set("TransportWideFeedback", TransportWideFeedbackWrap::define(env));
 }
 

@@ -12,7 +12,7 @@ namespace wg::binding {
 //   functions rtcpWriteSenderReport, rtcpWriteReceiverReport, rtcpWriteSdesCname,
 //   rtcpWriteGenericNack, rtcpWriteRemb, rtcpReadReportBlock, rtcpNackedSequences,
 //   rtpFindHeaderExtension, ntpFromUnixMicros, microsToQ16, q16ToMicros, rtcpRoundTripMicros;
-//   classes ReceiveStatistics, NackGenerator, TransportWideFeedback.
+//   classes ReceiveStatistics, NackGenerator, RtcpSession, RetransmissionSender, TransportWideFeedback.
 void addRtcpFunctions(Napi::Env env, Napi::Object target);
 
 // Shared by the wrappers: an integer argument that must be a number (microseconds and the like).

@@ -71,9 +71,16 @@ bool RtcpSession::onReceivedRtp(MediaKind kind, uint32_t ssrc, uint16_t sequence
     receive_.recovered += nack_.recovered();
     receive_.abandoned += nack_.abandoned();
     nack_ = rtp::NackGenerator();
+    keyframeRequestDueUs_.reset();
   }
   size_t missing = nack_.missing();
   nack_.onPacket(sequence, nowUs);
+  // A jump NACKs cannot repair (too much missing at once, a restart) wants its PLI now, not
+  // with the next report: it is new work, and nextDeadlineUs() must say so.
+  if (!keyframeRequestDueUs_ && nack_.needsKeyframe()) {
+    keyframeRequestDueUs_ = nowUs;
+    return true;
+  }
   return nack_.missing() > missing;
 }
 
@@ -189,11 +196,14 @@ size_t RtcpSession::writeReport(int64_t nowUs, uint64_t nowNtp, const std::array
     first = false;
   }
   if (first) {
-    size_t n = rtcp::writeReceiverReport(out + size, capacity - size, config_.receiverSsrc, blocks.data(), blockCount);
+    // From reportSsrc(), as the SDES and feedback: the remote addresses its DLRR to the RRTR's
+    // sender and onRemoteRtcp looks for reportSsrc(). (A send stream set but not yet sending
+    // used to report as receiverSsrc: the CNAME named another SSRC and the RTT was never learned.)
+    size_t n = rtcp::writeReceiverReport(out + size, capacity - size, reportSsrc(), blocks.data(), blockCount);
     if (n == 0) return 0;
     size += n;
     // RFC 3611 section 4.4: lets the remote's sender give a pure receiver its round-trip time.
-    size += rtcp::writeReceiverReferenceTime(out + size, capacity - size, config_.receiverSsrc, nowNtp);
+    size += rtcp::writeReceiverReferenceTime(out + size, capacity - size, reportSsrc(), nowNtp);
   }
   size += rtcp::writeSourceDescriptionCname(out + size, capacity - size, reportSsrc(), config_.cname);
   if (config_.rembBps > 0) {
@@ -239,7 +249,9 @@ size_t RtcpSession::poll(int64_t nowUs, uint64_t nowNtp, const std::array<std::o
       }
       size += n;
     }
-    if (nack_.needsKeyframe() && capacity - size >= rtcp::kPliSize) {
+    bool keyframe = nack_.needsKeyframe() || keyframeRequestDueUs_;
+    keyframeRequestDueUs_.reset();
+    if (keyframe && capacity - size >= rtcp::kPliSize) {
       // Loss past repair: only a keyframe restores the picture (RFC 4585 section 6.3.1).
       rtcp::writePictureLossIndication(out + size, reportSsrc(), *nackSsrc_);
       size += rtcp::kPliSize;
@@ -261,6 +273,7 @@ int64_t RtcpSession::nextDeadlineUs() const {
   int64_t next = started_ ? nextReportUs_ : 0;
   if (config_.nack && nackSsrc_) {
     if (auto due = nack_.nextDueUs(rttEstimateUs())) next = std::min(next, *due);
+    if (keyframeRequestDueUs_) next = std::min(next, *keyframeRequestDueUs_);
   }
   if (config_.transportCcExtensionId && transportFeedback_.hasPending())
     next = std::min(next, lastTransportFeedbackUs_ + config_.transportFeedbackIntervalUs);

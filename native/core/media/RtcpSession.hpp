@@ -16,7 +16,7 @@ namespace wg::media {
 
 struct RtcpSessionConfig {
   std::string cname = "webrtc-gateway";
-  // Our SSRC in reports while we send nothing (RFC 3550 section 6.4.2 lets a receiver pick one).
+  // Our SSRC in reports while no send stream is set (RFC 3550 section 6.4.2 lets a receiver pick one).
   uint32_t receiverSsrc = 1;
   bool nack = false;              // ask for lost video (RFC 4585 section 6.2.1)
   // transport-cc feedback for what arrives with this header extension (RFC 8285 id).
@@ -84,8 +84,8 @@ public:
   void setSendStream(MediaKind kind, std::optional<uint32_t> ssrc);
 
   // RTP from the remote, after RTX is unwrapped; `retransmission` when it came as RTX. Both
-  // return true when the packet gave poll() new work (a gap to NACK, the first packet to report
-  // on), which may be due before nextDeadlineUs() was when last asked: the host then asks again.
+  // return true when the packet gave poll() new work (a gap to NACK, a keyframe to ask for, the
+  // first packet to report on), which may be due before nextDeadlineUs() was when last asked: the host then asks again.
   // Otherwise the deadline cannot have moved earlier, and the per-packet path skips that.
   bool onReceivedRtp(MediaKind kind, uint32_t ssrc, uint16_t sequence, uint32_t timestamp, uint32_t clockRate,
                      size_t size, int64_t nowUs, bool retransmission);
@@ -128,6 +128,7 @@ private:
   std::vector<ReceivedStream> received_;  // a handful: one per remote source
   std::optional<uint32_t> nackSsrc_;       // the remote video source NACKs are about
   rtp::NackGenerator nack_;
+  std::optional<int64_t> keyframeRequestDueUs_;  // a PLI the generator asked for between polls
   rtcp::TransportWideFeedback transportFeedback_;
   std::optional<uint32_t> transportFeedbackMediaSsrc_;
   ReceiveFeedbackStats receive_;  // recovered/abandoned: of earlier sources only (the generator counts its own)
