@@ -85,6 +85,7 @@ void TransportHost::onTimer() {
 void TransportHost::attachPort(UdpPort& port, PacketKind kind, MediaKind media) {
   detachPort(port);
   ports_.push_back({&port, kind, media});
+  if (kind == PacketKind::Rtp && retransmit_[media::index(media)]) port.keepRecentPackets();
   port.attach(this);
 }
 
@@ -108,8 +109,12 @@ void TransportHost::setOutboundStream(MediaKind media, std::optional<media::Outb
   auto& retransmit = retransmit_[media::index(media)];
   if (config) slot.emplace(*config);
   else slot.reset();
-  if (config && config->nack) retransmit.emplace(media::RetransmissionConfig{config->rtxSsrc, config->rtxPayloadType, rtxFirstSequence_});
-  else retransmit.reset();
+  if (config && config->nack) {
+    retransmit.emplace(media::RetransmissionConfig{config->rtxSsrc, config->rtxPayloadType, rtxFirstSequence_});
+    if (UdpPort* source = sourcePort(media)) source->keepRecentPackets();
+  } else {
+    retransmit.reset();
+  }
   std::optional<uint32_t> ssrc = config ? std::optional<uint32_t>(config->ssrc) : std::nullopt;
   inbound_.setLocalSsrc(media, ssrc);
   rtcp_->setSendStream(media, ssrc);
@@ -159,9 +164,6 @@ void TransportHost::onPortPacket(uint32_t portHandle, const uint8_t* data, size_
   if (attachment->kind == PacketKind::Rtp) {
     int64_t now = context_.loop.now();
     if (rewriter && !rewriter->rewriteRtp(context_.scratch, size, now)) return;
-    // Cached as sent (plaintext, our numbering), before SRTP encrypts it in place.
-    auto& retransmit = retransmit_[media::index(attachment->media)];
-    if (retransmit && transport_->connected()) retransmit->onSent(readU16(context_.scratch + 2), context_.scratch, size, now);
     if (transport_->sendRtp(context_.scratch, size, context_.scratchSize) == srtp::SrtpStatus::Ok)
       ++sent_[media::index(attachment->media)];
   } else {
@@ -301,8 +303,10 @@ void TransportHost::answerNacks(const uint8_t* packet, size_t size, int64_t nowU
     uint32_t media = readU32(view.data + 8);
     for (size_t k = 0; k < media::kMediaKinds; ++k) {
       if (!retransmit_[k] || outbound_[k]->config().ssrc != media) continue;
-      retransmit_[k]->onNack(view.data + 12, view.size - 12, nowUs, minInterval, context_.scratch, context_.scratchSize,
-                             [this](uint8_t* data, size_t length) { transport_->sendRtp(data, length, context_.scratchSize); });
+      const rtp::RtpPacketCache* cache = recentPackets(k);
+      if (!cache) continue;
+      retransmit_[k]->onNack(view.data + 12, view.size - 12, *cache, &*outbound_[k], nowUs, minInterval, context_.scratch,
+                             context_.scratchSize, [this](uint8_t* data, size_t length) { transport_->sendRtp(data, length, context_.scratchSize); });
     }
   }
 }
@@ -310,7 +314,7 @@ void TransportHost::answerNacks(const uint8_t* packet, size_t size, int64_t nowU
 size_t TransportHost::keepForUser(size_t kind, uint8_t* data, size_t size, int64_t nowUs) {
   if (!outbound_[kind]) return size;
   uint32_t ours = outbound_[kind]->config().ssrc;
-  bool answering = retransmit_[kind].has_value();
+  bool answering = retransmit_[kind] && recentPackets(kind);
   UdpPort* source = kind == media::index(MediaKind::Video) ? videoSourcePort() : nullptr;
   return rtcp::keepRtcpPackets(data, size, [&](const rtcp::RtcpPacketView& v) {
     if (v.size < 12) return true;
@@ -327,9 +331,16 @@ size_t TransportHost::keepForUser(size_t kind, uint8_t* data, size_t size, int64
   });
 }
 
-UdpPort* TransportHost::videoSourcePort() const {
+const rtp::RtpPacketCache* TransportHost::recentPackets(size_t kind) const {
+  UdpPort* port = sourcePort(static_cast<MediaKind>(kind));
+  return port ? port->recentPackets() : nullptr;
+}
+
+UdpPort* TransportHost::videoSourcePort() const { return sourcePort(MediaKind::Video); }
+
+UdpPort* TransportHost::sourcePort(MediaKind media) const {
   for (const auto& a : ports_) {
-    if (a.kind == PacketKind::Rtp && a.media == MediaKind::Video) return a.port;
+    if (a.kind == PacketKind::Rtp && a.media == media) return a.port;
   }
   return nullptr;
 }

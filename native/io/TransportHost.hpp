@@ -109,6 +109,9 @@ private:
   // Asks the user's video sender for a keyframe, through the source port's gate.
   void requestUserKeyframe(int64_t nowUs);
   UdpPort* videoSourcePort() const;
+  UdpPort* sourcePort(MediaKind media) const;
+  // The packets the stream's source port keeps for NACKs; nullptr without one.
+  const rtp::RtpPacketCache* recentPackets(size_t kind) const;
   void onConnected();
   // transport::WebRtcTransport::Output
   void sendDatagram(int socketIndex, const net::SocketAddress& to, const uint8_t* data, size_t size) override;

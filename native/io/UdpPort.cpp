@@ -1,5 +1,8 @@
 #include "UdpPort.hpp"
 
+#include "../core/common/ByteReader.hpp"
+#include "../core/rtcp/RtcpCompound.hpp"
+
 namespace wg::io {
 
 namespace {
@@ -42,12 +45,21 @@ void UdpPort::onReadable() {
       ++accepted;
       net::SocketAddress source = batch_.source(i);
       if (!sourceReported_ || source != lastSource_) noteSource(source);
+      // Kept before the sinks see it: a connection may be asked for it again (RFC 4585 NACK).
+      // RTP version 2 only; what is not RTP is no one's to repeat.
+      const uint8_t* data = batch_.data(i);
+      if (recentPackets_ && batch_.size(i) >= 12 && (data[0] >> 6) == 2 && !rtcp::isRtcp(data, batch_.size(i)))
+        recentPackets_->store(readU16(data + 2), data, batch_.size(i), loop_.now());
       for (PortPacketSink* sink : sinks_) sink->onPortPacket(handle_, batch_.data(i), batch_.size(i));
     }
     counters_->packets.add(accepted);
     counters_->bytes.add(bytes);
     if (static_cast<size_t>(n) < batch_.capacity()) return;
   }
+}
+
+void UdpPort::keepRecentPackets() {
+  if (!recentPackets_) recentPackets_.emplace();
 }
 
 void UdpPort::attach(PortPacketSink* sink) {

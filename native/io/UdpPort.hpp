@@ -7,9 +7,11 @@
 #include "PortPacketSink.hpp"
 #include "RecvBatch.hpp"
 #include "UdpSocket.hpp"
+#include "../core/rtp/RtpPacketCache.hpp"
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace wg::io {
@@ -39,6 +41,10 @@ public:
   PortCounters& counters() { return *counters_; }
   // Shared by every connection this port feeds (fan-out): see KeyframeRequestGate.
   KeyframeRequestGate& keyframeRequests() { return keyframeRequests_; }
+  // From the first call on, the port keeps its latest RTP packets as the user sent them, once
+  // for every connection it feeds, which answer NACKs from it (RetransmissionSender).
+  void keepRecentPackets();
+  const rtp::RtpPacketCache* recentPackets() const { return recentPackets_ ? &*recentPackets_ : nullptr; }
   // Drops already reported upward, so a report carries only what is new.
   uint64_t reportedOversize = 0;
   uint64_t reportedSocketErrors = 0;
@@ -54,6 +60,7 @@ private:
   Listener& listener_;
   std::vector<PortPacketSink*> sinks_;
   KeyframeRequestGate keyframeRequests_;
+  std::optional<rtp::RtpPacketCache> recentPackets_;
   net::SocketAddress lastSource_;
   int64_t lastSourceReportUs_ = 0;
   bool sourceReported_ = false;

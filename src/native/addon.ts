@@ -392,8 +392,9 @@ export interface RawSansIoRtcp {
     receiveFeedback(): Record<'nackSent' | 'nackedSequences' | 'recovered' | 'abandoned' | 'pliSent' | 'transportFeedbackSent' | 'rembSent' | 'reportsSent', number> & { rttUs: number | null };
   };
   /** NACK answers for one outgoing stream (native/core/media/RetransmissionSender.hpp). */
-  RetransmissionSender: new (config?: { rtxSsrc?: number; rtxPayloadType?: number; rtxFirstSequence?: number }) => {
-    onSent(seq: number, packet: Uint8Array, nowUs: number): void;
+  /** With `stream`, onSent takes the user's packet (as a source port keeps it) and returns it rewritten into the stream. */
+  RetransmissionSender: new (config?: { rtxSsrc?: number; rtxPayloadType?: number; rtxFirstSequence?: number; stream?: { ssrc: number; payloadType: number } }) => {
+    onSent(seq: number, packet: Uint8Array, nowUs: number): Buffer | null | undefined;
     /** The packets sent in answer to one generic NACK's FCI, in order; `capacity` (default 2048) as the scratch buffer. */
     onNack(fci: Uint8Array, nowUs: number, minIntervalUs: number, capacity?: number): Buffer[];
     stats(): Record<'nackPackets' | 'nackedSequences' | 'retransmitted' | 'notCached' | 'suppressed', number>;

@@ -50,13 +50,26 @@ Napi::Function RetransmissionSenderWrap::define(Napi::Env env) {
 }
 
 RetransmissionSenderWrap::RetransmissionSenderWrap(const Napi::CallbackInfo& info)
-    : Napi::ObjectWrap<RetransmissionSenderWrap>(info), sender_(std::make_unique<media::RetransmissionSender>(configFromJs(info))) {}
+    : Napi::ObjectWrap<RetransmissionSenderWrap>(info), sender_(std::make_unique<media::RetransmissionSender>(configFromJs(info))) {
+  if (info.Length() == 0 || !info[0].IsObject()) return;
+  Napi::Value stream = info[0].As<Napi::Object>().Get("stream");
+  if (stream.IsUndefined()) return;
+  if (!stream.IsObject()) throwTypeError(info.Env(), "stream must be an object");
+  Napi::Object o = stream.As<Napi::Object>();
+  media::OutboundStreamConfig c;
+  c.ssrc = ssrcFromJs(info.Env(), o.Get("ssrc"), "stream.ssrc");
+  c.payloadType = payloadTypeFromJs(info.Env(), o.Get("payloadType"), "stream.payloadType");
+  rewriter_.emplace(c);
+}
 
 Napi::Value RetransmissionSenderWrap::onSent(const Napi::CallbackInfo& info) {
   uint16_t seq = sequenceArg(info, 0, "seq");
   std::vector<uint8_t> packet = requireBytes(info.Env(), info[1], "packet");
-  sender_->onSent(seq, packet.data(), packet.size(), int64Arg(info, 2, "nowUs"));
-  return info.Env().Undefined();
+  int64_t nowUs = int64Arg(info, 2, "nowUs");
+  cache_.store(seq, packet.data(), packet.size(), nowUs);
+  if (!rewriter_) return info.Env().Undefined();
+  if (!rewriter_->rewriteRtp(packet.data(), packet.size(), nowUs)) return info.Env().Null();
+  return copyToBuffer(info.Env(), packet.data(), packet.size());
 }
 
 Napi::Value RetransmissionSenderWrap::onNack(const Napi::CallbackInfo& info) {
@@ -68,7 +81,7 @@ Napi::Value RetransmissionSenderWrap::onNack(const Napi::CallbackInfo& info) {
   scratch_.resize(capacity);
   Napi::Array sent = Napi::Array::New(env);
   uint32_t i = 0;
-  sender_->onNack(fci.data(), fci.size(), nowUs, minIntervalUs, scratch_.data(), scratch_.size(),
+  sender_->onNack(fci.data(), fci.size(), cache_, rewriter_ ? &*rewriter_ : nullptr, nowUs, minIntervalUs, scratch_.data(), scratch_.size(),
                   [&](uint8_t* data, size_t size) { sent.Set(i++, copyToBuffer(env, data, size)); });
   return sent;
 }

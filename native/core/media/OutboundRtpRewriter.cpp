@@ -46,6 +46,22 @@ bool OutboundRtpRewriter::rewriteRtp(uint8_t* packet, size_t size, int64_t nowUs
   return true;
 }
 
+std::optional<uint16_t> OutboundRtpRewriter::sourceSequence(uint16_t outSequence) const {
+  if (!started_) return std::nullopt;
+  return static_cast<uint16_t>(outSequence - seqDelta_);
+}
+
+bool OutboundRtpRewriter::rewriteRetransmission(uint8_t* packet, size_t size) const {
+  auto header = rtp::RtpHeader::parse(packet, size);
+  if (!started_ || !header || header->ssrc != inSsrc_) return false;
+  if (config_.inputPayloadType && header->payloadType != *config_.inputPayloadType) return false;
+  rtp::setSsrc(packet, config_.ssrc);
+  rtp::setPayloadType(packet, config_.payloadType);
+  rtp::setSequenceNumber(packet, static_cast<uint16_t>(header->sequenceNumber + seqDelta_));
+  rtp::setTimestamp(packet, header->timestamp + tsDelta_);
+  return true;
+}
+
 uint32_t OutboundRtpRewriter::rtpTimestampAt(int64_t nowUs) const {
   int64_t elapsedUs = nowUs > highestAtUs_ ? nowUs - highestAtUs_ : 0;
   return highestOutTs_ + static_cast<uint32_t>(elapsedUs * static_cast<int64_t>(config_.clockRate) / 1000000);

@@ -44,6 +44,12 @@ public:
 
   // Rewrites in place; false (and counted) when the packet must not be sent.
   bool rewriteRtp(uint8_t* packet, size_t size, int64_t nowUs);
+  // For a retransmission: the source's sequence number that became `outSequence` (nullopt
+  // before the first packet), and a copy of that source packet rewritten as it was sent.
+  // The copy is refused (false) unless it comes from the current source and would have been
+  // sent: a packet from before a restart is not the one the remote asks for.
+  std::optional<uint16_t> sourceSequence(uint16_t outSequence) const;
+  bool rewriteRetransmission(uint8_t* packet, size_t size) const;
   // The user's RTCP about this stream: sender SSRCs, SDES and BYE sources become ours, and an
   // SR's RTP timestamp moves by the same offset as the stream's (RFC 3550 section 6.4.1).
   // False when the datagram is not well-formed RTCP.

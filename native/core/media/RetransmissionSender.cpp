@@ -11,27 +11,30 @@ namespace {
 constexpr size_t kSrtpHeadroom = 64;  // the caller protects the result in place
 }
 
-size_t RetransmissionSender::build(const rtp::RtpPacketCache::Entry& entry, uint8_t* out, size_t capacity) {
-  if (!usesRtx()) {
-    if (entry.size + kSrtpHeadroom > capacity) return 0;
-    std::memcpy(out, entry.data, entry.size);
-    return entry.size;
-  }
+const rtp::RtpPacketCache::Entry* RetransmissionSender::find(const rtp::RtpPacketCache& cache, const OutboundRtpRewriter* rewriter,
+                                                             uint16_t sequence) {
+  if (!rewriter) return cache.find(sequence);
+  auto source = rewriter->sourceSequence(sequence);
+  return source ? cache.find(*source) : nullptr;
+}
+
+size_t RetransmissionSender::build(const rtp::RtpPacketCache::Entry& entry, const OutboundRtpRewriter* rewriter, uint16_t sequence,
+                                   uint8_t* out, size_t capacity) {
   auto header = rtp::RtpHeader::parse(entry.data, entry.size);
-  if (!header) return 0;
+  if (!header || entry.size + (usesRtx() ? 2 : 0) + kSrtpHeadroom > capacity) return 0;
+  std::memcpy(out, entry.data, entry.size);
+  if (rewriter && !rewriter->rewriteRetransmission(out, entry.size)) return 0;
+  if (!usesRtx()) return entry.size;
   // RFC 4588 section 4: header (CSRCs and extensions kept), then the original sequence number,
   // then the original payload. The original padding is not carried over.
   size_t payload = header->payloadLength(entry.size);
-  size_t size = header->headerLength + 2 + payload;
-  if (size + kSrtpHeadroom > capacity) return 0;
-  std::memcpy(out, entry.data, header->headerLength);
+  std::memmove(out + header->headerLength + 2, out + header->headerLength, payload);
+  writeU16(out + header->headerLength, sequence);
   out[0] &= static_cast<uint8_t>(~0x20);  // P=0
-  writeU16(out + header->headerLength, header->sequenceNumber);
-  std::memcpy(out + header->headerLength + 2, entry.data + header->headerLength, payload);
   rtp::setSsrc(out, *config_.rtxSsrc);
   rtp::setPayloadType(out, *config_.rtxPayloadType);
   rtp::setSequenceNumber(out, rtxSequence_++);
-  return size;
+  return header->headerLength + 2 + payload;
 }
 
 }  // namespace wg::media

@@ -14,7 +14,7 @@ public:
   struct Entry {
     const uint8_t* data = nullptr;
     size_t size = 0;
-    int64_t lastSentUs = 0;  // original send or latest retransmission
+    int64_t lastSentUs = 0;  // when stored: the original send
   };
 
   // `slots` must be a power of two; packets larger than `slotBytes` are not kept.
@@ -23,6 +23,7 @@ public:
   void store(uint16_t sequence, const uint8_t* packet, size_t size, int64_t nowUs);
   // The packet sent with `sequence`, or nullptr when it is no longer (or never was) kept.
   Entry* find(uint16_t sequence);
+  const Entry* find(uint16_t sequence) const { return const_cast<RtpPacketCache*>(this)->find(sequence); }
   size_t capacity() const { return slots_.size(); }
 
 private:

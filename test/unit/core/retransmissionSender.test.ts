@@ -189,6 +189,28 @@ describe('retransmission cache and suppression', () => {
     assert.equal(r.stats().retransmitted, 1);
   });
 
+  it("answers from the source's packets, rewritten into the stream's numbering, and not across a source restart", () => {
+    // A fan-out port keeps what the user sent; each connection's rewriter maps a NACK to it.
+    const OURS = 0x01020304;
+    const r = new sansio.RetransmissionSender({ stream: { ssrc: OURS, payloadType: 100 } });
+    const sent = new Map<number, Buffer>();
+    for (let seq = 100; seq < 105; seq++) {
+      const out = r.onSent(seq, rtp(seq), seq * 1000)!;
+      sent.set(header(out).sequence, out);
+    }
+    // The user's sender restarts: another SSRC, numbering far away. Ours carries on at 105.
+    const restarted = rtp(9000, { timestamp: 1 });
+    restarted.writeUInt32BE(0x99999999, 8);
+    const out = r.onSent(9000, restarted, 200_000)!;
+    assert.equal(header(out).sequence, 105);
+    const answered = r.onNack(fci(102, 105), 300_000, 0);
+    // 102 came from the source before the restart: its packet is not the one asked for.
+    assert.deepEqual(answered, [out]);
+    assert.deepEqual(header(answered[0]!), { ...header(out), payloadType: 100, ssrc: OURS });
+    assert.deepEqual(r.stats(), { nackPackets: 1, nackedSequences: 2, retransmitted: 1, notCached: 1, suppressed: 0 });
+    assert.equal(sent.get(102)!.readUInt32BE(8), OURS, 'sent as ours');
+  });
+
   it('rejects arguments of the wrong type', () => {
     assert.throws(() => new sansio.RetransmissionSender({ rtxPayloadType: 128 }), TypeError);
     assert.throws(() => new sansio.RetransmissionSender({ rtxFirstSequence: 65536 }), TypeError);
