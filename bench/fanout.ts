@@ -10,6 +10,8 @@
  * same cipher (AES-128-GCM) and sendmmsg with no logic (bench/floor/srtpSendFloor.cc).
  * Usage: node --import tsx bench/fanout.ts [viewers,...] [seconds] [concurrency]
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 
 import { describeInput, recordInput, VIDEO_PT, AUDIO_PT } from './fanout/inputRecording.js';
@@ -94,8 +96,13 @@ for (const n of VIEWERS) {
     const cpu0 = gateway.processCpuNs();
     const stats0 = await gateway.engineStats();
     const done = replay.next('done', (SECONDS + 30) * 1000);
+    // FANOUT_PERF=<file>: a profile of gateway A during the load (perf record -e cpu-clock).
+    const perf = process.env['FANOUT_PERF']
+      ? spawn('perf', ['record', '-e', 'cpu-clock', '-g', '-p', String(gateway.pid), '-o', `${process.env['FANOUT_PERF']}.${n}`, '--', 'sleep', String(SECONDS)], { stdio: 'ignore' })
+      : undefined;
     replay.send({ type: 'start', packets: encoded, videoPort: video.port, audioPort: audio.port, seconds: SECONDS });
     const result = await done;
+    if (perf && perf.exitCode === null) await once(perf, 'exit');
     await new Promise((r) => setTimeout(r, 500)); // what is still queued
     const cpu = gateway.processCpuNs() - cpu0;
     const stats = await gateway.engineStats();
