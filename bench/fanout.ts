@@ -23,7 +23,7 @@ import { rest } from './lib/rest.js';
 import { markdownTable } from './lib/table.js';
 import { TsChild } from './lib/tsChild.js';
 
-const VIEWERS = (process.argv[2] ?? '50,200').split(',').map(Number);
+const VIEWERS = (process.argv[2] ?? '100,300,1000').split(',').map(Number);
 const SECONDS = Number(process.argv[3] ?? 10);
 const CONCURRENCY = Number(process.argv[4] ?? 16);
 

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const programs = ['portIngest.ts', 'srtp.ts', 'signaling.ts', 'dataChannel.ts', 'media.ts', 'rtcp.ts'];
+const programs = ['portIngest.ts', 'srtp.ts', 'signaling.ts', 'dataChannel.ts', 'media.ts', 'rtcp.ts', 'fanout.ts'];
 for (const program of programs) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, program)], { stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
