@@ -29,8 +29,12 @@ export function parseSessionDescription(sdp: string): RemoteDescription {
   const live = media.filter((m, i) => !sections[i]!.rejected);
   const pick = <T>(read: (m: SdpMedia) => T | undefined, sessionValue: T | undefined): T | undefined =>
     live.map(read).find((v) => v !== undefined) ?? sessionValue;
-  const iceUfrag = pick((m) => m.iceUfrag, session.iceUfrag);
-  const icePwd = pick((m) => m.icePwd, session.icePwd);
+  // sdp-transform turns attribute values that look like integers into numbers ("0123" -> 123),
+  // and an ICE ufrag or password may be all digits: these two are read from the text itself.
+  const credentials = iceCredentials(sdp);
+  const liveCredentials = credentials.media.filter((_, i) => !sections[i]?.rejected);
+  const iceUfrag = liveCredentials.map((c) => c.ufrag).find((v) => v !== undefined) ?? credentials.session.ufrag;
+  const icePwd = liveCredentials.map((c) => c.pwd).find((v) => v !== undefined) ?? credentials.session.pwd;
   const fingerprint = pick((m) => m.fingerprint, session.fingerprint);
   const setup = pick((m) => m.setup, (session as { setup?: string }).setup) ?? 'actpass';
   if (!iceUfrag || !icePwd) throw new SdpError('INVALID_SDP', 'the description has no ICE ufrag and password');
@@ -103,4 +107,22 @@ function toSection(m: SdpMedia, index: number): RemoteMediaSection {
 function fmtpOf(m: SdpMedia, payloadType: number): { fmtp?: string } {
   const line = (m.fmtp ?? []).find((f) => f.payload === payloadType);
   return line ? { fmtp: line.config } : {};
+}
+
+interface IceCredentials {
+  ufrag?: string;
+  pwd?: string;
+}
+
+/** a=ice-ufrag and a=ice-pwd (RFC 8839 section 5.4) as written, for the session and each m= section in order. */
+function iceCredentials(sdp: string): { session: IceCredentials; media: IceCredentials[] } {
+  const session: IceCredentials = {};
+  const media: IceCredentials[] = [];
+  for (const line of sdp.split(/\r?\n/)) {
+    if (line.startsWith('m=')) media.push({});
+    const target = media.at(-1) ?? session;
+    if (line.startsWith('a=ice-ufrag:')) target.ufrag ??= line.slice('a=ice-ufrag:'.length).trim();
+    else if (line.startsWith('a=ice-pwd:')) target.pwd ??= line.slice('a=ice-pwd:'.length).trim();
+  }
+  return { session, media };
 }
