@@ -14,18 +14,20 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 
-import { describeInput, recordInput, VIDEO_PT, AUDIO_PT } from './fanout/inputRecording.js';
+import { describeInput, recordInput } from './fanout/inputRecording.js';
 import { ViewerGateway } from './fanout/viewerGateway.js';
 import { runSendFloor } from './lib/floorPrograms.js';
 import { openPeer, type RestPeer } from './lib/mediaCall.js';
 import { MediaGateway } from './lib/mediaGateway.js';
 import { rest } from './lib/rest.js';
+import { AUDIO_PT, VIDEO_PT } from './lib/rtpStream.js';
 import { markdownTable } from './lib/table.js';
 import { TsChild } from './lib/tsChild.js';
 
 const VIEWERS = (process.argv[2] ?? '100,300,1000').split(',').map(Number);
 const SECONDS = Number(process.argv[3] ?? 10);
 const CONCURRENCY = Number(process.argv[4] ?? 16);
+const RECORD_SECONDS = 10;
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -70,8 +72,8 @@ async function connectViewers(source: RestPeer, media: { video: string; audio: s
   return n / ((performance.now() - t0) / 1000);
 }
 
-console.log(`recording ${10} s of input (GStreamer VP8 1.5 Mbit/s 640x480 + Opus 64 kbit/s)...`);
-const input = await recordInput(10);
+console.log(`recording ${RECORD_SECONDS} s of input (GStreamer VP8 1.5 Mbit/s 640x480 + Opus 64 kbit/s)...`);
+const input = await recordInput(RECORD_SECONDS);
 const described = describeInput(input);
 console.log(
   `input: ${fmt(described.seconds, 1)} s, video ${fmt(described.videoPps)} packets/s ${fmt(described.videoKbps)} kbit/s, audio ${fmt(described.audioPps)} packets/s ${fmt(described.audioKbps)} kbit/s`,
@@ -112,7 +114,6 @@ for (const n of VIEWERS) {
     const out = (stats.datagramsSent ?? 0) - (stats0.datagramsSent ?? 0);
     const drops = (stats.datagramsSendDropped ?? 0) - (stats0.datagramsSendDropped ?? 0);
     const counts = await viewers.counts();
-    if (process.env['FANOUT_DEBUG']) console.log(result.sent, counts.slice(0, 3), stats, stats0);
     // RFC 3550 A.1: a receiver counts a source's packets once two in sequence validated it, so
     // the first of each stream is not in its count.
     const missing = (c: (typeof counts)[number]) => Math.max(0, result.sent.video - 1 - c.videoPackets) + Math.max(0, result.sent.audio - 1 - c.audioPackets);

@@ -8,15 +8,14 @@ import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 
+import { AUDIO_PT, VIDEO_PT } from '../lib/rtpStream.js';
+
 export interface RecordedPacket {
   /** Microseconds after the first packet. */
   atUs: number;
   video: boolean;
   data: Buffer;
 }
-
-export const VIDEO_PT = 96;
-export const AUDIO_PT = 111;
 
 export async function recordInput(seconds: number): Promise<RecordedPacket[]> {
   const video = createSocket('udp4');

@@ -4,10 +4,9 @@
  * arrives; each connection counts its packets and losses, read at the end from
  * GET /media/connections/{id}/stats.
  */
-import { openPeer, type RestPeer } from '../lib/mediaCall.js';
+import { autoAnswer, openPeer, type RestPeer } from '../lib/mediaCall.js';
 import { MediaGateway } from '../lib/mediaGateway.js';
 import { rest } from '../lib/rest.js';
-import { AUDIO_PT, VIDEO_PT } from './inputRecording.js';
 
 export interface ViewerCounts {
   connection: string;
@@ -18,17 +17,13 @@ export interface ViewerCounts {
 }
 
 export class ViewerGateway {
-  /** The callee's media_connection_ids, in answer order. */
-  readonly answered: string[] = [];
-  private running = true;
+  private readonly answerer: { answered: string[]; stop(): void };
 
   private constructor(
     readonly gateway: MediaGateway,
     readonly peer: RestPeer,
   ) {
-    void this.answerCalls().catch((error) => {
-      if (this.running) console.error('viewer gateway: answering failed:', error);
-    });
+    this.answerer = autoAnswer(peer);
   }
 
   static async start(portMin: number, peerId = 'viewers'): Promise<ViewerGateway> {
@@ -40,29 +35,9 @@ export class ViewerGateway {
     return this.gateway.signalingUrl;
   }
 
-  private async answerCalls(): Promise<void> {
-    const { base, id, token } = this.peer;
-    while (this.running) {
-      const res = await fetch(`${base}/peers/${id}/events?token=${token}`);
-      const text = await res.text();
-      if (res.status === 408) continue; // the long poll ran out: poll again
-      if (res.status !== 200) throw new Error(`peer events: ${res.status} ${text}`);
-      const event = JSON.parse(text);
-      if (!this.running || event.event !== 'CALL') continue;
-      const connection = event.call_params.media_connection_id as string;
-      this.answered.push(connection);
-      // Not awaited: the next CALL is answered while this one connects.
-      void rest(base, 'POST', `/media/connections/${connection}/answer`, {
-        constraints: {
-          video: false,
-          videoReceiveEnabled: true,
-          audio: false,
-          audioReceiveEnabled: true,
-          video_params: { codec: 'VP8', payload_type: VIDEO_PT },
-          audio_params: { codec: 'OPUS', payload_type: AUDIO_PT },
-        },
-      });
-    }
+  /** The callee's media_connection_ids, in answer order. */
+  get answered(): readonly string[] {
+    return this.answerer.answered;
   }
 
   /** What each answered connection received, from its stats. */
@@ -83,7 +58,7 @@ export class ViewerGateway {
   }
 
   async stop(): Promise<void> {
-    this.running = false;
+    this.answerer.stop();
     await this.gateway.stop();
   }
 }

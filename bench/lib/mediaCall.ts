@@ -31,13 +31,15 @@ async function awaitEvent(base: string, id: string, wanted: string): Promise<voi
 }
 
 /**
- * Answers every CALL on `callee` right away, redirecting both streams to 127.0.0.1:`port`;
- * `answered` lists the callee's media_connection_ids in order.
+ * Answers every CALL on `callee` right away, receive-only VP8 + Opus, redirecting both streams
+ * to 127.0.0.1:`port` (or nowhere without one); `answered` lists the callee's
+ * media_connection_ids in order. Answers are not awaited one by one, so calls connect side by
+ * side, and one that fails is reported without stopping the others.
  */
-export function autoAnswer(callee: RestPeer, port: number): { answered: string[]; stop(): void } {
+export function autoAnswer(callee: RestPeer, port?: number): { answered: string[]; stop(): void } {
   let running = true;
   const answered: string[] = [];
-  const redirect = { ip_v4: '127.0.0.1', port };
+  const redirect = port === undefined ? undefined : { ip_v4: '127.0.0.1', port };
   void (async () => {
     while (running) {
       const res = await fetch(`${callee.base}/peers/${callee.id}/events?token=${callee.token}`);
@@ -48,7 +50,7 @@ export function autoAnswer(callee: RestPeer, port: number): { answered: string[]
       if (!running || event.event !== 'CALL') continue;
       const id = event.call_params.media_connection_id as string;
       answered.push(id);
-      await rest(callee.base, 'POST', `/media/connections/${id}/answer`, {
+      rest(callee.base, 'POST', `/media/connections/${id}/answer`, {
         constraints: {
           video: false,
           videoReceiveEnabled: true,
@@ -57,8 +59,8 @@ export function autoAnswer(callee: RestPeer, port: number): { answered: string[]
           video_params: { codec: 'VP8', payload_type: VIDEO_PT },
           audio_params: { codec: 'OPUS', payload_type: AUDIO_PT },
         },
-        redirect_params: { video: redirect, audio: redirect },
-      });
+        ...(redirect ? { redirect_params: { video: redirect, audio: redirect } } : {}),
+      }).catch((error) => console.error(`answering ${id} failed:`, error));
     }
   })().catch((error) => {
     if (running) console.error('auto-answer failed:', error);
