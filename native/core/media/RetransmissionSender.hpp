@@ -55,7 +55,7 @@ public:
         return;
       }
       Resent& resent = resent_[sequence & (resent_.size() - 1)];
-      int64_t lastSentUs = resent.used && resent.sequence == sequence && resent.atUs > entry->lastSentUs ? resent.atUs : entry->lastSentUs;
+      int64_t lastSentUs = resent.used && resent.sequence == sequence && resent.atUs > entry->storedUs ? resent.atUs : entry->storedUs;
       if (nowUs - lastSentUs < minIntervalUs) {
         ++stats_.suppressed;
         return;

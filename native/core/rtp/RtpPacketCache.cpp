@@ -20,8 +20,8 @@ void RtpPacketCache::store(uint16_t sequence, const uint8_t* packet, size_t size
   slot.entry = {at, size, nowUs};
 }
 
-RtpPacketCache::Entry* RtpPacketCache::find(uint16_t sequence) {
-  Slot& slot = slots_[sequence & (slots_.size() - 1)];
+const RtpPacketCache::Entry* RtpPacketCache::find(uint16_t sequence) const {
+  const Slot& slot = slots_[sequence & (slots_.size() - 1)];
   return slot.used && slot.sequence == sequence ? &slot.entry : nullptr;
 }
 

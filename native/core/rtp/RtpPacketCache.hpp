@@ -14,7 +14,7 @@ public:
   struct Entry {
     const uint8_t* data = nullptr;
     size_t size = 0;
-    int64_t lastSentUs = 0;  // when stored: the original send
+    int64_t storedUs = 0;  // when it was kept: as it was first sent
   };
 
   // `slots` must be a power of two; packets larger than `slotBytes` are not kept.
@@ -22,8 +22,7 @@ public:
 
   void store(uint16_t sequence, const uint8_t* packet, size_t size, int64_t nowUs);
   // The packet sent with `sequence`, or nullptr when it is no longer (or never was) kept.
-  Entry* find(uint16_t sequence);
-  const Entry* find(uint16_t sequence) const { return const_cast<RtpPacketCache*>(this)->find(sequence); }
+  const Entry* find(uint16_t sequence) const;
   size_t capacity() const { return slots_.size(); }
 
 private:
