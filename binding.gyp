@@ -15,6 +15,7 @@
         "native/core/ice/IceAgent.cpp",
         "native/core/ice/IceCandidate.cpp",
         "native/core/ice/IceChecklist.cpp",
+        "native/core/ice/SharedSocketDemux.cpp",
         "native/core/ice/StunTransactionTable.cpp",
         "native/core/net/SocketAddress.cpp",
         "native/core/media/InboundMediaRouter.cpp",
@@ -46,6 +47,7 @@
         "native/io/Engine.cpp",
         "native/io/EventLoop.cpp",
         "native/io/RecvBatch.cpp",
+        "native/io/SharedTransportSocket.cpp",
         "native/io/TimerQueue.cpp",
         "native/io/TransportHost.cpp",
         "native/io/UdpPort.cpp",
@@ -67,6 +69,7 @@
         "native/binding/sansio/RtcpSessionWrap.cpp",
         "native/binding/sansio/SansIoFunctions.cpp",
         "native/binding/sansio/SansIoTransportWrap.cpp",
+        "native/binding/sansio/SharedSocketDemuxWrap.cpp",
         "native/binding/sansio/SrtpSessionWrap.cpp",
         "native/binding/sansio/TransportWideFeedbackWrap.cpp"
       ],

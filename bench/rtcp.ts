@@ -40,8 +40,8 @@ const source = new TsChild('rtpBlaster.ts');
 const { gatewayPort } = (await sink.next('ready')) as { gatewayPort: number; directPort: number };
 
 async function startMode(name: Mode['name'], portBase: number): Promise<Mode> {
-  const a = await MediaGateway.start(portBase, undefined, name === 'on');
-  const b = await MediaGateway.start(portBase + 100, a.signalingUrl, name === 'on');
+  const a = await MediaGateway.start(portBase, undefined, { rtcpFeedback: name === 'on' });
+  const b = await MediaGateway.start(portBase + 100, a.signalingUrl, { rtcpFeedback: name === 'on' });
   const answerer = autoAnswer(await openPeer(b.api, `rtcp-b-${name}`), gatewayPort);
   const call = await placeCall(await openPeer(a.api, `rtcp-a-${name}`), `rtcp-b-${name}`, true);
   return {

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { createApp } from './api/createApp.js';
+import { ConfigError } from './config/ConfigError.js';
 import { demoSignalingFor } from './api/routes/demoRoutes.js';
 import type { GatewayConfig } from './config/GatewayConfig.js';
 import { createLogger, type Logger } from './log/createLogger.js';
@@ -50,6 +51,7 @@ export class Gateway {
         else engineLog.debug({ event }, 'engine event for a closed handle');
       },
     });
+    if (config.mediaSharedPort !== undefined) openSharedSockets(engine, config, logger);
     const ports = new PortRegistry({
       engine,
       allocator,
@@ -154,5 +156,19 @@ export class Gateway {
     await this.ports.closeAll();
     this.engine.close();
     this.logger.info('gateway stopped');
+  }
+}
+
+/** media_shared_port: one socket per media bind address, shared by every MediaConnection. */
+function openSharedSockets(engine: NativeEngine, config: GatewayConfig, logger: Logger): void {
+  const port = config.mediaSharedPort!;
+  for (const ip of config.mediaBindAddresses) {
+    try {
+      const bound = engine.openSharedSocket(ip, port);
+      logger.info({ ip: bound.ip, port: bound.port }, 'media connections share one UDP port');
+    } catch (error) {
+      engine.close();
+      throw new ConfigError(`media_shared_port ${port} on ${ip}: ${(error as Error).message}`, { cause: error });
+    }
   }
 }

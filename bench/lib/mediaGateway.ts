@@ -16,10 +16,15 @@ export class MediaGateway {
 
   /**
    * A gateway whose ports start at `portMin`; with `signalingUrl` it uses that server instead of
-   * its own. `rtcpFeedback: false` turns off NACK and bandwidth feedback (media_nack, media_bandwidth_feedback).
+   * its own. `rtcpFeedback: false` turns off NACK and bandwidth feedback (media_nack,
+   * media_bandwidth_feedback); `sharedPort` sets media_shared_port (0: any free port).
    */
-  static async start(portMin: number, signalingUrl?: string, rtcpFeedback = true): Promise<MediaGateway> {
-    const env = { ...process.env, BENCH_RTCP_FEEDBACK: rtcpFeedback ? 'on' : 'off' };
+  static async start(portMin: number, signalingUrl?: string, options: { rtcpFeedback?: boolean; sharedPort?: number } = {}): Promise<MediaGateway> {
+    const env = {
+      ...process.env,
+      BENCH_RTCP_FEEDBACK: options.rtcpFeedback === false ? 'off' : 'on',
+      BENCH_MEDIA_SHARED_PORT: options.sharedPort === undefined ? '' : String(options.sharedPort),
+    };
     const child = new TsChild('mediaGatewayProcess.ts', [String(portMin), ...(signalingUrl ? [signalingUrl] : [])], env);
     const ready = await child.next('ready', 30_000);
     return new MediaGateway(child, ready.api, ready.signalingUrl, ready.threadId);

@@ -4,7 +4,8 @@
  * /proc/<pid>/task/<tid>. Loopback only: ports, media candidates and signaling on 127.0.0.1.
  * Usage (forked with IPC): mediaGatewayProcess.ts <portMin> [signalingUrl]
  *   without signalingUrl it runs the embedded signaling server. BENCH_RTCP_FEEDBACK=off turns
- *   off media_nack and media_bandwidth_feedback (bench/rtcp.ts compares the two).
+ *   off media_nack and media_bandwidth_feedback (bench/rtcp.ts compares the two);
+ *   BENCH_MEDIA_SHARED_PORT=<port> sets media_shared_port.
  * Sends {type: 'ready', api, signalingUrl, threadId}; answers {type: 'stats'} with the engine's stats.
  */
 import { Gateway } from '../../src/Gateway.js';
@@ -23,6 +24,7 @@ const gateway = await Gateway.start({
   eventTimeoutMs: 30_000,
   dataBufferLimitBytes: 1 << 20,
   mediaBindAddresses: ['127.0.0.1'],
+  mediaSharedPort: process.env['BENCH_MEDIA_SHARED_PORT'] ? Number(process.env['BENCH_MEDIA_SHARED_PORT']) : undefined,
   stunServers: [],
   mediaNack: process.env['BENCH_RTCP_FEEDBACK'] !== 'off',
   mediaBandwidthFeedback: process.env['BENCH_RTCP_FEEDBACK'] !== 'off',

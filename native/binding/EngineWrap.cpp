@@ -45,6 +45,7 @@ Napi::Function EngineWrap::define(Napi::Env env) {
                      {
                          InstanceMethod<&EngineWrap::openUdpPort>("openUdpPort"),
                          InstanceMethod<&EngineWrap::closeUdpPort>("closeUdpPort"),
+                         InstanceMethod<&EngineWrap::openSharedSocket>("openSharedSocket"),
                          InstanceMethod<&EngineWrap::portStats>("portStats"),
                          InstanceMethod<&EngineWrap::stats>("stats"),
                          InstanceMethod<&EngineWrap::close>("close"),
@@ -150,32 +151,54 @@ void EngineWrap::callJs(Napi::Env env, Napi::Function callback, std::nullptr_t*,
   }
 }
 
-Napi::Value EngineWrap::openUdpPort(const Napi::CallbackInfo& info) {
+namespace {
+// (ip: string, port: number) arguments, bound to a new UDP socket.
+io::UdpSocket bindArgs(const Napi::CallbackInfo& info, const char* signature) {
   Napi::Env env = info.Env();
-  io::Engine& eng = engine(env);
-  if (info.Length() < 2 || !info[0].IsString() || !info[1].IsNumber())
-    throwTypeError(env, "openUdpPort(ip: string, port: number)");
+  if (info.Length() < 2 || !info[0].IsString() || !info[1].IsNumber()) throwTypeError(env, signature);
   std::string ip = info[0].As<Napi::String>().Utf8Value();
   double port = info[1].As<Napi::Number>().DoubleValue();
   if (!(port >= 0 && port <= 65535) || port != static_cast<double>(static_cast<int>(port)))
     throwTypeError(env, "port must be an integer in [0, 65535]");
   auto address = net::SocketAddress::parse(ip, static_cast<uint16_t>(port));
   if (!address) throwWithCode(env, "ERR_INVALID_ADDRESS", "not a numeric IP address: " + ip);
-
   int error = 0;
   auto socket = io::UdpSocket::bind(*address, error);
   if (!socket) {
     throwWithCode(env, errnoCode(error),
                   "bind " + address->toString() + " failed: " + std::string(std::strerror(error)));
   }
-  net::SocketAddress bound = socket->localAddress();
+  return std::move(*socket);
+}
+}  // namespace
+
+Napi::Value EngineWrap::openUdpPort(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  io::Engine& eng = engine(env);
+  io::UdpSocket socket = bindArgs(info, "openUdpPort(ip: string, port: number)");
+  net::SocketAddress bound = socket.localAddress();
   uint32_t handle = nextHandle_++;
   auto counters = std::make_shared<io::PortCounters>();
   ports_[handle] = counters;
-  eng.addPort(handle, std::move(*socket), counters);
+  eng.addPort(handle, std::move(socket), counters);
 
   Napi::Object result = Napi::Object::New(env);
   result.Set("handle", handle);
+  result.Set("ip", bound.ipString());
+  result.Set("port", bound.port());
+  return result;
+}
+
+// openSharedSocket(ip, port): every transport created later on `ip` shares this socket.
+Napi::Value EngineWrap::openSharedSocket(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  io::Engine& eng = engine(env);
+  io::UdpSocket socket = bindArgs(info, "openSharedSocket(ip: string, port: number)");
+  net::SocketAddress bound = socket.localAddress();
+  if (eng.sharedSocketFor(bound))
+    throwWithCode(env, "ERR_SHARED_SOCKET_EXISTS", "a shared media socket is already open on " + bound.ipString());
+  eng.addSharedSocket(std::move(socket));
+  Napi::Object result = Napi::Object::New(env);
   result.Set("ip", bound.ipString());
   result.Set("port", bound.port());
   return result;
@@ -220,6 +243,21 @@ Napi::Value EngineWrap::stats(const Napi::CallbackInfo& info) {
     o.Set("datagramsSent", static_cast<double>(outbox.sent));
     o.Set("datagramsSendDropped", static_cast<double>(outbox.dropped));
     o.Set("sendCalls", static_cast<double>(outbox.sendCalls));
+    Napi::Array shared = Napi::Array::New(env);
+    uint32_t n = 0;
+    for (const auto& [address, st] : engine_->sharedSocketStats()) {
+      Napi::Object s = Napi::Object::New(env);
+      s.Set("address", address.toString());
+      s.Set("transports", static_cast<double>(st.transports));
+      s.Set("routedByUfrag", static_cast<double>(st.demux.byUfrag));
+      s.Set("routedByTransaction", static_cast<double>(st.demux.byTransaction));
+      s.Set("routedByAddress", static_cast<double>(st.demux.byAddress));
+      s.Set("droppedUnknown", static_cast<double>(st.demux.unknown));
+      s.Set("addressTakeovers", static_cast<double>(st.demux.addressTakeovers));
+      s.Set("ufragCollisions", static_cast<double>(st.ufragCollisions));
+      shared.Set(n++, s);
+    }
+    o.Set("sharedSockets", shared);
   }
   return o;
 }
@@ -256,11 +294,15 @@ Napi::Value EngineWrap::createTransport(const Napi::CallbackInfo& info) {
   Napi::Value addresses = o.Get("bindAddresses");
   if (!addresses.IsArray() || addresses.As<Napi::Array>().Length() == 0)
     throwTypeError(env, "bindAddresses must be a non-empty array of IP addresses");
-  std::vector<io::UdpSocket> sockets;
+  std::vector<io::TransportHost::HostSocket> sockets;
   Napi::Array list = addresses.As<Napi::Array>();
   for (uint32_t i = 0; i < list.Length(); ++i) {
     if (!list.Get(i).IsString()) throwTypeError(env, "bindAddresses must be IP address strings");
     net::SocketAddress local = requireAddress(env, list.Get(i).As<Napi::String>().Utf8Value(), 0);
+    if (io::SharedTransportSocket* shared = eng.sharedSocketFor(local)) {
+      sockets.emplace_back(shared);
+      continue;
+    }
     int error = 0;
     auto socket = io::UdpSocket::bind(local, error);
     if (!socket) throwWithCode(env, errnoCode(error), "bind " + local.toString() + " failed: " + std::strerror(error));

@@ -26,6 +26,7 @@ private:
 
   Napi::Value openUdpPort(const Napi::CallbackInfo& info);
   Napi::Value closeUdpPort(const Napi::CallbackInfo& info);
+  Napi::Value openSharedSocket(const Napi::CallbackInfo& info);
   Napi::Value portStats(const Napi::CallbackInfo& info);
   Napi::Value stats(const Napi::CallbackInfo& info);
   Napi::Value close(const Napi::CallbackInfo& info);

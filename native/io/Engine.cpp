@@ -57,6 +57,10 @@ void Engine::threadMain(std::promise<pid_t>& started) {
   for (auto& [handle, host] : transports_) host->core().close();
   outbox_.flush();
   transports_.clear();
+  {
+    std::lock_guard<std::mutex> lock(sharedMutex_);
+    sharedSockets_.clear();
+  }
   ports_.clear();
   events_.clear();
 }
@@ -113,9 +117,34 @@ bool Engine::closePort(uint32_t handle) {
 }
 
 std::unique_ptr<TransportHost> Engine::makeTransport(uint32_t handle, transport::TransportConfig config,
-                                                     std::vector<UdpSocket> sockets) {
+                                                     std::vector<TransportHost::HostSocket> sockets) {
   return std::make_unique<TransportHost>(handle, std::move(config), std::move(sockets), dtls_, random_, context_,
                                          static_cast<TransportHost::Listener&>(*this));
+}
+
+void Engine::addSharedSocket(UdpSocket socket) {
+  auto shared = std::make_unique<SharedTransportSocket>(std::move(socket), context_);
+  SharedTransportSocket* raw = shared.get();
+  call([raw] { raw->activate(); });
+  std::lock_guard<std::mutex> lock(sharedMutex_);
+  sharedSockets_.push_back(std::move(shared));
+}
+
+SharedTransportSocket* Engine::sharedSocketFor(const net::SocketAddress& local) const {
+  std::lock_guard<std::mutex> lock(sharedMutex_);
+  for (const auto& s : sharedSockets_) {
+    if (s->localAddress().sameIp(local)) return s.get();
+  }
+  return nullptr;
+}
+
+std::vector<std::pair<net::SocketAddress, SharedTransportSocket::Stats>> Engine::sharedSocketStats() {
+  std::vector<std::pair<net::SocketAddress, SharedTransportSocket::Stats>> out;
+  call([this, &out] {
+    std::lock_guard<std::mutex> lock(sharedMutex_);
+    for (const auto& s : sharedSockets_) out.emplace_back(s->localAddress(), s->stats());
+  });
+  return out;
 }
 
 void Engine::addTransport(std::unique_ptr<TransportHost> host) {

@@ -9,6 +9,7 @@
 #include "PortCounters.hpp"
 #include "RecvBatch.hpp"
 #include "RelaxedCounter.hpp"
+#include "SharedTransportSocket.hpp"
 #include "TransportHost.hpp"
 #include "UdpPort.hpp"
 
@@ -20,6 +21,8 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace wg::io {
 
@@ -63,7 +66,13 @@ public:
   // Builds a transport on the calling thread, so its local parameters can be read right away;
   // addTransport() then hands it to the loop, which starts it.
   std::unique_ptr<TransportHost> makeTransport(uint32_t handle, transport::TransportConfig config,
-                                               std::vector<UdpSocket> sockets);
+                                               std::vector<TransportHost::HostSocket> sockets);
+  // Hands the loop a socket that every transport created later on its IP shares as its host
+  // candidate, instead of binding its own (see SharedTransportSocket).
+  void addSharedSocket(UdpSocket socket);
+  // The shared socket on `local`'s IP (any port), or nullptr.
+  SharedTransportSocket* sharedSocketFor(const net::SocketAddress& local) const;
+  std::vector<std::pair<net::SocketAddress, SharedTransportSocket::Stats>> sharedSocketStats();
   void addTransport(std::unique_ptr<TransportHost> host);
   // Runs `command` on the loop thread with the transport; false if the handle is unknown.
   bool withTransport(uint32_t handle, const std::function<void(TransportHost&)>& command);
@@ -101,6 +110,9 @@ private:
   CryptoRandom random_;
   std::shared_ptr<dtls::DtlsContext> dtls_;
   std::unordered_map<uint32_t, std::unique_ptr<UdpPort>> ports_;
+  // Declared before transports_ so that transports, which detach from them, go first.
+  mutable std::mutex sharedMutex_;  // the list only: the sockets themselves are the loop's
+  std::vector<std::unique_ptr<SharedTransportSocket>> sharedSockets_;
   std::unordered_map<uint32_t, std::unique_ptr<TransportHost>> transports_;
   EngineEventBatch events_;
   EngineCounters counters_;

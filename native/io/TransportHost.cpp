@@ -26,7 +26,7 @@ void TransportSocket::onReadable() {
   host_.reschedule();
 }
 
-TransportHost::TransportHost(uint32_t handle, transport::TransportConfig config, std::vector<UdpSocket> sockets,
+TransportHost::TransportHost(uint32_t handle, transport::TransportConfig config, std::vector<HostSocket> sockets,
                              std::shared_ptr<dtls::DtlsContext> dtls, Random& random, EngineContext& context,
                              Listener& listener)
     : handle_(handle),
@@ -39,8 +39,16 @@ TransportHost::TransportHost(uint32_t handle, transport::TransportConfig config,
   rtcp_.emplace(rtcp);
   config.ice.hostAddresses.clear();
   for (size_t i = 0; i < sockets.size(); ++i) {
-    config.ice.hostAddresses.push_back(sockets[i].localAddress());
-    sockets_.push_back(std::make_unique<TransportSocket>(*this, static_cast<int>(i), std::move(sockets[i])));
+    LocalSocket local;
+    if (auto* shared = std::get_if<SharedTransportSocket*>(&sockets[i])) {
+      local.shared = *shared;
+      config.ice.hostAddresses.push_back(local.shared->localAddress());
+    } else {
+      UdpSocket& own = std::get<UdpSocket>(sockets[i]);
+      config.ice.hostAddresses.push_back(own.localAddress());
+      local.own = std::make_unique<TransportSocket>(*this, static_cast<int>(i), std::move(own));
+    }
+    sockets_.push_back(std::move(local));
   }
   transport_ = std::make_unique<transport::WebRtcTransport>(std::move(config), std::move(dtls), random,
                                                             static_cast<transport::WebRtcTransport::Output&>(*this));
@@ -51,13 +59,20 @@ TransportHost::~TransportHost() {
   if (timer_) context_.loop.timers().cancel(*timer_);
   if (feedbackTimer_) context_.loop.timers().cancel(*feedbackTimer_);
   if (active_) {
-    for (auto& s : sockets_) context_.loop.remove(s->fd());
+    for (auto& s : sockets_) {
+      if (s.own) context_.loop.remove(s.own->fd());
+      else s.shared->detach(*this);
+    }
   }
 }
 
 void TransportHost::activate(int64_t nowUs) {
   active_ = true;
-  for (auto& s : sockets_) context_.loop.add(s->fd(), s.get());
+  for (size_t i = 0; i < sockets_.size(); ++i) {
+    LocalSocket& s = sockets_[i];
+    if (s.own) context_.loop.add(s.own->fd(), s.own.get());
+    else s.shared->attach(*this, static_cast<int>(i));
+  }
   transport_->start(nowUs);
   reschedule();
 }
@@ -224,7 +239,9 @@ TransportHost::MediaStats TransportHost::mediaStats() const {
 
 void TransportHost::sendDatagram(int socketIndex, const net::SocketAddress& to, const uint8_t* data, size_t size) {
   if (socketIndex < 0 || static_cast<size_t>(socketIndex) >= sockets_.size()) return;
-  context_.outbox.send(sockets_[socketIndex]->fd(), to, data, size);
+  const LocalSocket& s = sockets_[socketIndex];
+  if (s.shared) s.shared->send(*this, to, data, size);
+  else context_.outbox.send(s.own->fd(), to, data, size);
 }
 
 void TransportHost::onTransportEvent(const transport::TransportEvent& event) {

@@ -8,6 +8,7 @@
 #include "../core/transport/WebRtcTransport.hpp"
 #include "EngineContext.hpp"
 #include "PortPacketSink.hpp"
+#include "SharedTransportSocket.hpp"
 #include "TimerQueue.hpp"
 #include "TransportSocket.hpp"
 #include "UdpPort.hpp"
@@ -16,6 +17,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <variant>
 #include <vector>
 
 namespace wg::io {
@@ -63,9 +65,12 @@ public:
     std::optional<int64_t> rttUs;
   };
 
+  // A host candidate's socket: the transport's own, or one every transport on the address shares.
+  using HostSocket = std::variant<UdpSocket, SharedTransportSocket*>;
+
   // Built on the JavaScript thread (so its local parameters can be read at once), then
   // handed to the loop with activate().
-  TransportHost(uint32_t handle, transport::TransportConfig config, std::vector<UdpSocket> sockets,
+  TransportHost(uint32_t handle, transport::TransportConfig config, std::vector<HostSocket> sockets,
                 std::shared_ptr<dtls::DtlsContext> dtls, Random& random, EngineContext& context, Listener& listener);
   ~TransportHost() override;
 
@@ -122,7 +127,11 @@ private:
   uint32_t handle_;
   EngineContext& context_;
   Listener& listener_;
-  std::vector<std::unique_ptr<TransportSocket>> sockets_;
+  struct LocalSocket {
+    std::unique_ptr<TransportSocket> own;
+    SharedTransportSocket* shared = nullptr;
+  };
+  std::vector<LocalSocket> sockets_;
   std::unique_ptr<transport::WebRtcTransport> transport_;
   void redirect(const std::optional<net::SocketAddress>& to, const uint8_t* data, size_t size);
 

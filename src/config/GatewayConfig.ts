@@ -33,6 +33,8 @@ export interface GatewayConfig {
   readonly dataBufferLimitBytes: number;
   /** Local addresses MediaConnections gather host candidates on. */
   readonly mediaBindAddresses: readonly string[];
+  /** One UDP port all MediaConnections share per bind address (0: any free one); undefined: one port each. */
+  readonly mediaSharedPort: number | undefined;
   /** STUN servers MediaConnections gather server-reflexive candidates from. */
   readonly stunServers: readonly { readonly ip: string; readonly port: number }[];
   /** Answer and send NACKs for video (packet cache, RTX when negotiated). */

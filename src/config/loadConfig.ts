@@ -74,6 +74,7 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
     eventTimeoutMs: get('event_timeout_ms', 30000, integerIn(1000, 600000)),
     dataBufferLimitBytes: get('data_buffer_limit', 1 << 20, integerIn(16 * 1024, 8 * 1024 * 1024)),
     mediaBindAddresses: get('media_bind_addresses', defaultMediaBindAddresses(), ipAddressList),
+    mediaSharedPort: get<number | undefined>('media_shared_port', undefined, integerIn(0, 65535)),
     stunServers: get('stun_servers', [], hostPortList),
     mediaNack: get('media_nack', true, boolean),
     mediaBandwidthFeedback: get('media_bandwidth_feedback', true, boolean),

@@ -62,6 +62,12 @@ export const SETTINGS: readonly SettingSpec[] = [
     'Comma-separated local addresses MediaConnections gather ICE host candidates on (one UDP socket each, ephemeral port).',
   ),
   setting(
+    'media_shared_port',
+    'integer',
+    'off (one ephemeral port per connection)',
+    'One UDP port that every MediaConnection shares on each media bind address (0: a free port picked at start): one port to open in a firewall, and a packet for many viewers leaves in one sendmmsg. Connections are told apart by ICE ufrag, STUN transaction and remote address, so two gateways that both share a port can hold only one connection between them.',
+  ),
+  setting(
     'stun_servers',
     'string',
     'none',

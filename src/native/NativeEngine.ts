@@ -65,6 +65,16 @@ export class NativeEngine {
     return this.raw.openUdpPort(ip, port);
   }
 
+  /**
+   * Binds one UDP socket that every transport created afterwards on `ip` uses as its host
+   * candidate instead of binding its own; it lives as long as the engine. Throws with the errno
+   * as `code`, or ERR_SHARED_SOCKET_EXISTS.
+   */
+  openSharedSocket(ip: string, port: number): { ip: string; port: number } {
+    this.assertOpen();
+    return this.raw.openSharedSocket(ip, port);
+  }
+
   /** Closes the socket before returning. */
   closeUdpPort(handle: number): boolean {
     this.listeners.delete(handle);

@@ -30,6 +30,22 @@ export interface RawEngineStats {
   datagramsSent?: number;
   datagramsSendDropped?: number;
   sendCalls?: number;
+  /** One per socket opened with openSharedSocket. */
+  sharedSockets?: RawSharedSocketStats[];
+}
+
+/** How a shared media socket routed what it received (native/io/SharedTransportSocket.hpp). */
+export interface RawSharedSocketStats {
+  address: string;
+  transports: number;
+  routedByUfrag: number;
+  routedByTransaction: number;
+  routedByAddress: number;
+  /** Datagrams no transport on the socket could be found for. */
+  droppedUnknown: number;
+  /** A remote address proven by a second transport (a remote that shares one socket too). */
+  addressTakeovers: number;
+  ufragCollisions: number;
 }
 
 export interface RawEngine {
@@ -37,6 +53,7 @@ export interface RawEngine {
   readonly fingerprint: string;
   openUdpPort(ip: string, port: number): { handle: number; ip: string; port: number };
   closeUdpPort(handle: number): boolean;
+  openSharedSocket(ip: string, port: number): { ip: string; port: number };
   portStats(handle: number): RawPortStats | undefined;
   stats(): RawEngineStats;
   createTransport(options: RawTransportOptions & { bindAddresses: string[] }): RawLocalParameters & { handle: number };
@@ -373,6 +390,14 @@ export interface RawSansIoRtcp {
     nextDueUs(rttUs: number): number | null;
     needsKeyframe(): boolean;
     stats(): Record<'requested' | 'recovered' | 'reordered' | 'abandoned' | 'overflows' | 'missing', number>;
+  };
+  /** Which transport a datagram on a shared socket is for (native/core/ice/SharedSocketDemux.hpp). */
+  SharedSocketDemux: new () => {
+    addOwner(owner: number, ufrag: string): boolean;
+    removeOwner(owner: number): void;
+    onSend(owner: number, ip: string, port: number, datagram: Uint8Array, nowUs: number): void;
+    route(ip: string, port: number, datagram: Uint8Array, nowUs: number): number | null;
+    stats(): Record<'byUfrag' | 'byTransaction' | 'byAddress' | 'unknown' | 'addressTakeovers' | 'owners' | 'addresses' | 'pendingTransactions', number>;
   };
   /** A connection's own RTCP (native/core/media/RtcpSession.hpp). */
   RtcpSession: new (config?: RawRtcpSessionConfig) => {

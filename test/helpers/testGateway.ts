@@ -34,6 +34,7 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}): 
     eventTimeoutMs: 30000,
     dataBufferLimitBytes: 1 << 20,
     mediaBindAddresses: ['127.0.0.1'],
+    mediaSharedPort: undefined,
     stunServers: [],
     mediaNack: true,
     mediaBandwidthFeedback: true,

@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       eventTimeoutMs: 30000,
       dataBufferLimitBytes: 1048576,
       mediaBindAddresses: config.mediaBindAddresses,
+      mediaSharedPort: undefined,
       stunServers: [],
       mediaNack: true,
       mediaBandwidthFeedback: true,
@@ -48,6 +49,15 @@ describe('loadConfig', () => {
     const fromFile = loadConfig({ file: tomlFile('media_bind_addresses = ["127.0.0.2"]\nstun_servers = ["192.0.2.2:3478"]\n') });
     assert.deepEqual(fromFile.config.mediaBindAddresses, ['127.0.0.2']);
     assert.deepEqual(fromFile.config.stunServers, [{ ip: '192.0.2.2', port: 3478 }]);
+  });
+
+  it('media_shared_port is off unless set, and takes 0 (any free port) to 65535', () => {
+    assert.equal(loadConfig({}).config.mediaSharedPort, undefined);
+    assert.equal(loadConfig({ flags: { 'media-shared-port': '0' } }).config.mediaSharedPort, 0);
+    assert.equal(loadConfig({ env: { WEBRTC_GATEWAY_MEDIA_SHARED_PORT: '50000' } }).config.mediaSharedPort, 50000);
+    assert.equal(loadConfig({ file: tomlFile('media_shared_port = 3478\n') }).config.mediaSharedPort, 3478);
+    assert.throws(() => loadConfig({ flags: { 'media-shared-port': '65536' } }), /--media-shared-port/);
+    assert.throws(() => loadConfig({ flags: { 'media-shared-port': 'yes' } }), /--media-shared-port/);
   });
 
   it("reads the original gateway's config.toml keys in a [general] table", () => {

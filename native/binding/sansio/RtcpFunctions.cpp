@@ -5,6 +5,7 @@
 #include "../Convert.hpp"
 #include "../NativeError.hpp"
 #include "NackGeneratorWrap.hpp"
+#include "SharedSocketDemuxWrap.hpp"
 #include "ReceiveStatisticsWrap.hpp"
 #include "RetransmissionSenderWrap.hpp"
 #include "RtcpSessionWrap.hpp"
@@ -221,6 +222,7 @@ void addRtcpFunctions(Napi::Env env, Napi::Object target) {
   target.Set("rtcpRoundTripMicros", Napi::Function::New(env, roundTripMicros, "rtcpRoundTripMicros"));
   target.Set("ReceiveStatistics", ReceiveStatisticsWrap::define(env));
   target.Set("NackGenerator", NackGeneratorWrap::define(env));
+  target.Set("SharedSocketDemux", SharedSocketDemuxWrap::define(env));
   target.Set("RtcpSession", RtcpSessionWrap::define(env));
   target.Set("RetransmissionSender", RetransmissionSenderWrap::define(env));
   target.Set("TransportWideFeedback", TransportWideFeedbackWrap::define(env));
