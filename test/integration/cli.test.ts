@@ -91,8 +91,16 @@ describe('webrtc-gateway command', () => {
       gw.child.kill('SIGTERM');
       assert.equal((await gw.exit(5000)).code, 0);
 
-      const quiet = start(['--config', file, '--api-port', '0', '--log-level', 'warn', ...portRange()]);
-      await new Promise((r) => setTimeout(r, 500));
+      // Quiet, it logs no address: on a port of our choosing, SIGTERM once it answers (before,
+      // a loaded machine may not have installed the handler yet).
+      const apiPort = await new Promise<number>((resolve) => {
+        const probe = createServer().listen(0, '127.0.0.1', () => {
+          const { port } = probe.address() as { port: number };
+          probe.close(() => resolve(port));
+        });
+      });
+      const quiet = start(['--config', file, '--api-port', String(apiPort), '--log-level', 'warn', ...portRange()]);
+      await waitFor(async () => (await call(`http://127.0.0.1:${apiPort}`, 'GET', '/peers').catch(() => undefined)) !== undefined, 10000, 'the quiet gateway answering');
       quiet.child.kill('SIGTERM');
       assert.equal((await quiet.exit(5000)).code, 0);
       assert.equal(quiet.logs.filter((l) => l.level === 'debug' || l.level === 'info').length, 0, '--log-level overrides the file');
