@@ -3,7 +3,11 @@
  * bench/floor/build/) and run:
  * - srtpSendFloor: AES-128-GCM sealing and batched sendmmsg to loopback, nothing else;
  * - forwardFloor: a minimal forwarder (epoll, recvmmsg, seal or open, sendmmsg) fed by the same
- *   source as the gateways.
+ *   source as the gateways;
+ * - fanoutFloor: a minimal fan-out (epoll, recvmmsg, N copies each rewritten and sealed, sendmmsg
+ *   from one socket), to
+ * - udpSinks: N loopback sockets read with epoll + recvmmsg and counted, standing in for the
+ *   viewers so the floor pays the receivers' wake-ups as gateway A does.
  * They link the system's libcrypto (Debian: libssl-dev), not Node's OpenSSL, and are no part of
  * the addon.
  */
@@ -61,6 +65,79 @@ export async function startForwardFloor(kind: 'seal' | 'open', seconds: number, 
   const result = lines.next().then((r) => {
     if (r.done) throw new Error('forwardFloor exited without a result');
     return JSON.parse(r.value) as ForwardFloorResult;
+  });
+  return { port, result };
+}
+
+export interface UdpSinksCounts {
+  /** Datagrams received over all sockets. */
+  total: number;
+  /** The fewest and most any one socket received. */
+  min: number;
+  max: number;
+  /** Dropped by the kernel for a full receive buffer (SO_MEMINFO), over all sockets. */
+  socketDrops: number;
+  /** The sinks' own CPU, the whole run. */
+  cpuSeconds: number;
+}
+
+/**
+ * Opens `n` UDP sockets on 127.0.0.1 read by one native thread (bench/floor/udpSinks.cc) that
+ * counts what arrives. `stop()` closes its stdin and resolves with the counts; the program ends
+ * by itself after `maxSeconds` (its counts are then what `stop()` gets).
+ */
+export async function startUdpSinks(n: number, maxSeconds = 300): Promise<{ ports: number[]; stop(): Promise<UdpSinksCounts> }> {
+  const child = spawn(build('udpSinks'), [String(n), String(maxSeconds)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  child.stdin.on('error', () => {}); // already gone after maxSeconds: its counts are still read
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const first = await lines.next();
+  if (first.done) throw new Error('udpSinks exited before listening');
+  const { ports } = JSON.parse(first.value) as { ports: number[] };
+  let counts: Promise<UdpSinksCounts> | undefined;
+  const stop = () =>
+    (counts ??= (async () => {
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill(), 10_000);
+      const r = await lines.next().finally(() => clearTimeout(timer));
+      if (r.done) throw new Error('udpSinks exited without counts');
+      const c = JSON.parse(r.value) as { total: number; perSocketMin: number; perSocketMax: number; socketDrops: number; cpuSeconds: number };
+      return { total: c.total, min: c.perSocketMin, max: c.perSocketMax, socketDrops: c.socketDrops, cpuSeconds: c.cpuSeconds };
+    })());
+  return { ports, stop };
+}
+
+export interface FanoutFloorResult {
+  packetsIn: number;
+  /** Copies sent (each one sendmmsg'd successfully). */
+  packetsOut: number;
+  /** Copies a send refused (full buffer), dropped as the gateway drops them. */
+  dropped: number;
+  /** Of `dropped`, failures other than EAGAIN/ENOBUFS. */
+  sendErrors: number;
+  /** The process's CPU (user + sys) from the first input datagram to the end, per copy sent. */
+  cpuNsPerPacketOut: number;
+  sendCalls: number;
+  /** From the first input datagram to the last. */
+  activeSeconds: number;
+}
+
+/**
+ * Starts a minimal fan-out (bench/floor/fanoutFloor.cc): each datagram reaching `port` is copied
+ * to every destination, each copy with its own SSRC and sequence number and sealed with
+ * AES-128-GCM, and sent with sendmmsg from one socket. `result` comes 0.5 s after the last
+ * datagram, or after `seconds`.
+ */
+export async function startFanoutFloor(destinations: { host: string; port: number }[], seconds: number): Promise<{ port: number; result: Promise<FanoutFloorResult> }> {
+  const child = spawn(build('fanoutFloor'), [String(seconds)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  child.stdin.on('error', () => {}); // an early exit is reported below
+  child.stdin.end(destinations.map((d) => `${d.host}:${d.port}\n`).join(''));
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const first = await lines.next();
+  if (first.done) throw new Error('fanoutFloor exited before listening');
+  const { port } = JSON.parse(first.value) as { port: number };
+  const result = lines.next().then((r) => {
+    if (r.done) throw new Error('fanoutFloor exited without a result');
+    return JSON.parse(r.value) as FanoutFloorResult;
   });
   return { port, result };
 }
