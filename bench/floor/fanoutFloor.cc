@@ -2,7 +2,8 @@
 // viewers, with nothing of the gateway. One thread blocks in epoll_wait on a loopback UDP socket
 // and reads what arrived with recvmmsg (32 at most, as the gateway does); for each packet it makes
 // N copies, gives each its viewer's SSRC and sequence number (a per-viewer rewrite), seals each
-// with AES-128-GCM as SRTP does (gcmSeal.hpp; one key for all, the cost is the same) and sends
+// with AES-128-GCM as SRTP does (gcmSeal.hpp), each viewer with its own cipher context as each
+// DTLS-SRTP connection has its own keys (N contexts do not all stay in cache as one would), and sends
 // them with sendmmsg, 256 at a time (the gateway's outbox), MSG_DONTWAIT, from one socket. A send
 // that fails drops its first datagram and goes on, as the gateway does. The destinations are
 // read (they should be read by someone, e.g. udpSinks.cc, so the sender pays the receivers'
@@ -24,6 +25,7 @@
 #include <cerrno>
 #include <cstring>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -70,7 +72,8 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  GcmSealer sealer;
+  std::vector<std::unique_ptr<GcmSealer>> sealers;
+  for (size_t i = 0; i < viewers.size(); ++i) sealers.push_back(std::make_unique<GcmSealer>());
   sockaddr_in in, out;
   int inFd = loopbackSocket(in);
   int outFd = loopbackSocket(out);
@@ -141,7 +144,8 @@ int main(int argc, char** argv) {
         const size_t length = recvHeaders[i].msg_len;
         if (length < kRtpHeader) continue;
         const uint16_t sequence = static_cast<uint16_t>(packet[2] << 8 | packet[3]);
-        for (const Viewer& v : viewers) {
+        for (size_t k = 0; k < viewers.size(); ++k) {
+          const Viewer& v = viewers[k];
           if (queued == kSendBatch) flush();
           uint8_t* copy = &outbox[queued * kSlot];
           std::memcpy(copy, packet, length);
@@ -152,7 +156,7 @@ int main(int argc, char** argv) {
           copy[9] = static_cast<uint8_t>(v.ssrc >> 16);
           copy[10] = static_cast<uint8_t>(v.ssrc >> 8);
           copy[11] = static_cast<uint8_t>(v.ssrc);
-          sendIov[queued] = {copy, sealer.seal(copy, length)};
+          sendIov[queued] = {copy, sealers[k]->seal(copy, length)};
           sendHeaders[queued].msg_hdr.msg_name = const_cast<sockaddr_in*>(&v.address);
           ++queued;
         }

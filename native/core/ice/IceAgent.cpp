@@ -241,7 +241,8 @@ void IceAgent::handleRequest(int64_t nowUs, int socketIndex, const net::SocketAd
     checklist_.trigger(*pair);
     scheduleCheckSoon(nowUs);
   }
-  if (!routePair_ && !provisionalRoute_) provisionalRoute_ = std::make_pair(socketIndex, from);
+  // Until a pair is valid, media may answer where the peer's check came from.
+  if (!sendRoute_) sendRoute_ = std::make_pair(socketIndex, from);
   updateState();
 }
 
@@ -460,7 +461,10 @@ void IceAgent::updateRoute(int64_t nowUs) {
   if (!route || route == routePair_) return;
   bool first = !routePair_;
   routePair_ = route;
-  provisionalRoute_.reset();
+  {
+    const CandidatePair& p = checklist_.pairs()[*route];
+    sendRoute_ = std::make_pair(checklist_.local(p).socketIndex, checklist_.remote(p).address);
+  }
   if (first) {
     // A successful check is consent (RFC 7675 section 5.1); freshness checks start from here.
     lastConsentUs_ = nowUs;
@@ -553,16 +557,9 @@ std::optional<int64_t> IceAgent::nextTimeout() const {
 
 bool IceAgent::send(const uint8_t* data, size_t size) {
   if (state_ == IceState::Failed || state_ == IceState::Closed) return false;
-  if (routePair_) {
-    const CandidatePair& p = checklist_.pairs()[*routePair_];
-    listener_.onIceSend(checklist_.local(p).socketIndex, checklist_.remote(p).address, data, size);
-    return true;
-  }
-  if (provisionalRoute_) {
-    listener_.onIceSend(provisionalRoute_->first, provisionalRoute_->second, data, size);
-    return true;
-  }
-  return false;
+  if (!sendRoute_) return false;
+  listener_.onIceSend(sendRoute_->first, sendRoute_->second, data, size);
+  return true;
 }
 
 bool IceAgent::isAuthenticatedSource(int socketIndex, const net::SocketAddress& from) const {

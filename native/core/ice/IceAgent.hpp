@@ -144,7 +144,9 @@ private:
   std::optional<int64_t> nominationDeadlineUs_;
   std::optional<size_t> nominatedPair_;
   std::optional<size_t> routePair_;
-  std::optional<std::pair<int, net::SocketAddress>> provisionalRoute_;
+  // Where send() goes: the route pair's socket and remote address, kept here so that sending
+  // (once per packet per viewer) reads no pair or candidate; before any pair, the last check's source.
+  std::optional<std::pair<int, net::SocketAddress>> sendRoute_;
   std::vector<std::pair<int, net::SocketAddress>> authenticatedSources_;
   std::optional<int64_t> nextConsentUs_;
   int64_t lastConsentUs_ = 0;
