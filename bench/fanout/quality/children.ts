@@ -1,4 +1,6 @@
 /** Ending the quality probes' processes within a bounded time. */
+import { basename } from 'node:path';
+
 import type { TsChild } from '../../lib/tsChild.js';
 
 /** Waits for `stopping`, or calls `kill` after `ms` and returns. */
@@ -25,4 +27,14 @@ export function killPid(pid: number): void {
   } catch {
     // Already exited.
   }
+}
+
+/** The child's next `type` message; rejects at once if the child exits first. */
+export function nextOrExit(child: TsChild, type: string, timeoutMs: number): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const script = basename(child.process.spawnargs.find((a) => a.endsWith('.ts')) ?? 'child');
+    const exited = (code: number | null) => reject(new Error(`${script} exited (${code}) before ${type}`));
+    child.process.once('exit', exited);
+    child.next(type, timeoutMs).then(resolve, reject).finally(() => child.process.off('exit', exited));
+  });
 }

@@ -17,7 +17,7 @@ import type { SendTimes } from '../replayProcess.js';
 import { autoAnswer, openPeer } from '../../lib/mediaCall.js';
 import { MediaGateway } from '../../lib/mediaGateway.js';
 import { TsChild } from '../../lib/tsChild.js';
-import { bounded, killPid, stopChild } from './children.js';
+import { bounded, killPid, nextOrExit, stopChild } from './children.js';
 import type { SinkResult } from './latencySinkProcess.js';
 
 export type { PathLatency, Percentiles, SinkResult } from './latencySinkProcess.js';
@@ -45,7 +45,7 @@ export async function startLatencyProbes(signalingUrl: string, portMin: number, 
     await Promise.all([g ? bounded(g.stop(), () => killPid(g.pid)) : undefined, stopChild(sink)]);
   };
   try {
-    const ready = await sink.next('ready', 30_000);
+    const ready = await nextOrExit(sink, 'ready', 30_000);
     gateway = await MediaGateway.start(portMin, signalingUrl);
     for (const [i, id] of ids.entries()) answerers.push(autoAnswer(await openPeer(gateway.api, id), ready.probePorts[i]));
     return {

@@ -8,7 +8,7 @@
  */
 import type { DecoderStats } from './wrtcViewersProcess.js';
 import { TsChild } from '../../lib/tsChild.js';
-import { stopChild } from './children.js';
+import { nextOrExit, stopChild } from './children.js';
 
 export type { DecoderStats };
 
@@ -29,7 +29,7 @@ export async function startDecodingViewers(signalingUrl: string, k = 3, idPrefix
   const child = new TsChild('../fanout/quality/wrtcViewersProcess.ts', [signalingUrl, ...ids]);
   const stop = () => stopChild(child);
   try {
-    await child.next('ready', 30_000);
+    await nextOrExit(child, 'ready', 30_000);
   } catch (error) {
     await stop();
     throw error;
