@@ -27,6 +27,8 @@ export interface LatencyProbes {
   readonly ids: string[];
   /** Pass as the replay's mirrorPort for the floor. */
   readonly mirrorPort: number;
+  /** The sink's and the probe gateway's, for their CPU. */
+  readonly pids: number[];
   /** Latencies of everything that arrived so far, given the replay's send times (its done message's sendTimes). */
   result(sendTimes: SendTimes): Promise<SinkResult>;
   /** Stops answering, ends the probe gateway and the sink (each killed after 5 s). */
@@ -51,6 +53,7 @@ export async function startLatencyProbes(signalingUrl: string, portMin: number, 
     return {
       ids,
       mirrorPort: ready.directPort,
+      pids: [sink.process.pid!, gateway.pid],
       result: async (sendTimes) => {
         const ask = { type: 'result', sendTimes };
         const { type: _, ...r } = await sink.request(ask, 30_000);

@@ -12,6 +12,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describeInput, recordInput, type RecordedPacket } from '../inputRecording.js';
 import type { SendTimes } from '../replayProcess.js';
 import { ViewerGateway } from '../viewerGateway.js';
+import { processCpuNanos } from '../../lib/cpu.js';
 import { openPeer, type RestPeer } from '../../lib/mediaCall.js';
 import { MediaGateway } from '../../lib/mediaGateway.js';
 import { rest } from '../../lib/rest.js';
@@ -135,8 +136,11 @@ try {
 
   const done = replay.next('done', (SECONDS + 30) * 1000);
   await decoders.mark();
+  const probePids = [decoders.pid, ...probes.pids];
+  const cpuNs = probePids.map((pid) => processCpuNanos(pid));
   replay.send({ type: 'start', packets: encoded, videoPort: video.port, audioPort: audio.port, seconds: SECONDS, sendTimes: true, mirrorPort: probes.mirrorPort });
   const result = await done;
+  const cpu = cpuNs.map((c, i) => processCpuNanos(probePids[i]!) - c);
   await sleep(500); // what is still in flight
   const [decoded, latency, counts] = await Promise.all([decoders.stats(), probes.result(result.sendTimes as SendTimes), viewers.counts()]);
 
@@ -146,7 +150,9 @@ try {
       `${sent.frames} frames (${fmt(sent.frames / SECONDS, 1)} / s), worst gap between them ${fmt(sent.worstGapMs, 0)} ms (in the recording)`,
   );
   const lossy = counts.filter((c) => c.videoPackets < result.sent.video - 1 || c.audioPackets < result.sent.audio - 1).length;
-  console.log(`B's ${counts.length} ordinary viewers: ${lossy} received fewer packets than sent\n`);
+  console.log(`B's ${counts.length} ordinary viewers: ${lossy} received fewer packets than sent`);
+  const share = (ns: number) => `${fmt((ns / 1e9 / SECONDS) * 100, 0)} %`;
+  console.log(`CPU of one core during the replay: decoders ${share(cpu[0]!)}, latency sink ${share(cpu[1]!)}, probe gateway ${share(cpu[2]!)}\n`);
   console.log(
     markdownTable(
       ['decoder', 'decoded', 'rendered', 'fps', 'first frame ms', 'worst gap ms', 'freezes', 'size', 'key / dropped', 'lost', 'NACK / PLI', 'jitter buffer ms', 'audio s (tone)', 'event loop max ms'],
