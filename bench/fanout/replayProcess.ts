@@ -4,8 +4,13 @@
  * numbers and timestamps on, so the receiver sees one continuous stream.
  * IPC: {type:'start', packets: [{atUs, video, data(base64)}], videoPort, audioPort, seconds}
  *   -> {type:'done', sent: {video, audio}, lateMs: p99 lateness of the sends}
+ * Options for the latency probes (quality/latencyProbes.ts), off by default:
+ *   sendTimes: true  -> done also carries sendTimes: {keys, sentUs} (see SendTimes)
+ *   mirrorPort: n    -> each packet is also sent to 127.0.0.1:n right after (the no-system floor)
  */
 import { createSocket } from 'node:dgram';
+
+import { payloadKey } from './quality/payloadKey.js';
 
 interface Start {
   type: 'start';
@@ -13,6 +18,16 @@ interface Start {
   videoPort: number;
   audioPort: number;
   seconds: number;
+  sendTimes?: boolean;
+  mirrorPort?: number;
+}
+
+/** When each packet left: sentUs[loop * keys.length + i] is recorded packet i's send in that loop. */
+export interface SendTimes {
+  /** payloadKey of each recorded packet (null: no payload). */
+  keys: (number | null)[];
+  /** CLOCK_MONOTONIC (process.hrtime) in µs, taken just before the send. */
+  sentUs: number[];
 }
 
 const socket = createSocket('udp4');
@@ -32,6 +47,7 @@ async function replay(m: Start): Promise<void> {
   const clock = { video: 90_000, audio: 48_000 };
   const sent = { video: 0, audio: 0 };
   const late: number[] = [];
+  const times: SendTimes | undefined = m.sendTimes ? { keys: packets.map((p) => payloadKey(p.data) ?? null), sentUs: [] } : undefined;
   const start = process.hrtime.bigint();
   const endUs = m.seconds * 1e6;
   for (let loop = 0; ; loop++) {
@@ -48,12 +64,14 @@ async function replay(m: Start): Promise<void> {
       const out = Buffer.from(p.data);
       out.writeUInt16BE((out.readUInt16BE(2) + loop * count[kind]) & 0xffff, 2);
       out.writeUInt32BE((out.readUInt32BE(4) + Math.round((loop * loopUs * clock[kind]) / 1e6)) >>> 0, 4);
+      times?.sentUs.push(Number(process.hrtime.bigint()) / 1000);
       socket.send(out, p.video ? m.videoPort : m.audioPort, '127.0.0.1');
+      if (m.mirrorPort) socket.send(out, m.mirrorPort, '127.0.0.1');
       sent[kind]++;
     }
   }
   function finish(): void {
     late.sort((a, b) => a - b);
-    process.send!({ type: 'done', sent, lateMs: late[Math.floor(late.length * 0.99)] ?? 0 });
+    process.send!({ type: 'done', sent, lateMs: late[Math.floor(late.length * 0.99)] ?? 0, ...(times ? { sendTimes: times } : {}) });
   }
 }
