@@ -130,13 +130,18 @@ async function addViewer(system: SystemProcess, relay: PeerjsRelay): Promise<Vie
     viewer = offer.viewer;
     const t1 = performance.now();
     times.offerMs = t1 - t0;
-    // B's candidates wait until the system has B's answer: before it, a WebRTC stack may refuse them.
-    let held: IceCandidate[] | undefined = [];
-    const call = relay.call(offer.sdp, (c) => (held ? held.push(c) : system.candidate(offer.viewer, c)));
-    system.routeCandidates(viewer, call.sendCandidate);
+    // Candidates both ways wait until the system has applied B's answer. B's, because a WebRTC
+    // stack may refuse candidates before it has a remote description. The system's (those it
+    // trickles, not those in its offer), because B is the DTLS client and starts its handshake as
+    // soon as ICE works: libdatachannel fails a handshake that comes before it has B's fingerprint
+    // ("certificate verify failed", then "Got a remote candidate without ICE transport").
+    const held = { fromB: [] as IceCandidate[], fromSystem: [] as IceCandidate[], open: false };
+    const call = relay.call(offer.sdp, (c) => (held.open ? system.candidate(offer.viewer, c) : held.fromB.push(c)));
+    system.routeCandidates(viewer, (c) => (held.open ? call.sendCandidate(c) : held.fromSystem.push(c)));
     await system.answer(viewer, await call.answer);
-    for (const c of held) system.candidate(viewer, c);
-    held = undefined;
+    held.open = true;
+    for (const c of held.fromB) system.candidate(viewer, c);
+    for (const c of held.fromSystem) call.sendCandidate(c);
     const t2 = performance.now();
     times.answerMs = t2 - t1;
     await system.connected(viewer);
