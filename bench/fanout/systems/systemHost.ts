@@ -32,7 +32,8 @@ export interface ForwardingSystem {
   close(): void;
 }
 
-const NUMERIC_UFRAG = /^a=ice-ufrag:\d+\r?$/m;
+/** An ICE ufrag sdp-transform turns into a number: one that String(Number(v)) gives back. */
+const NUMERIC_UFRAG = /^a=ice-ufrag:(0|[1-9]\d*)\r?$/m;
 
 // Room for bursts of a 1.5 Mbit/s keyframe while the loop is busy sending to many viewers.
 const RECEIVE_BUFFER_BYTES = 8 * 1024 * 1024;
@@ -58,10 +59,10 @@ export async function hostSystem(system: ForwardingSystem): Promise<void> {
   const send = (m: object): void => void process.send!(m);
 
   /**
-   * A new viewer's offer, sent before any of its candidates. An offer whose ICE ufrag is all
-   * digits is thrown away and made again: gateway B's SDP parser (sdp-transform) reads such a
-   * ufrag as a number and B then fails the answer with a 500 ("ufrag must be a string").
-   * werift's ufrag is 4 hex digits, all decimal digits about one time in seven.
+   * A new viewer's offer, sent before any of its candidates. An offer whose ICE ufrag is a
+   * decimal number is thrown away and made again: gateway B's SDP parser (sdp-transform) reads
+   * such a ufrag as a number and B then fails the answer with a 500 ("ufrag must be a string").
+   * werift's ufrag is 4 hex digits, a number like that about one time in seven.
    */
   const offer = async (viewer: string): Promise<void> => {
     for (let attempt = 1; ; attempt++) {
@@ -105,7 +106,7 @@ export async function hostSystem(system: ForwardingSystem): Promise<void> {
         system.removeViewer(m.viewer);
         return send({ type: 'remove', viewer: m.viewer });
       case 'exit':
-        if (numericUfrags) console.error(`offers made again for an all-digit ICE ufrag: ${numericUfrags}`);
+        if (numericUfrags) console.error(`offers made again for a numeric ICE ufrag: ${numericUfrags}`);
         system.close();
         return process.exit(0);
     }
