@@ -34,13 +34,22 @@ class WeriftSystem implements ForwardingSystem {
   private connected: Viewer[] = [];
 
   async createViewer(viewer: string, events: ViewerEvents): Promise<string> {
-    // Loopback only, like gateway B: no interface scan beyond 127.0.0.1, no IPv6, no TCP.
     const pc = new RTCPeerConnection({
       codecs: codecs(),
+      // One transport for both sections, as B answers with BUNDLE (werift's default gathers one
+      // per section).
+      bundlePolicy: 'max-bundle',
+      // Loopback, like gateway B: sockets on 127.0.0.1, which werift only offers as a candidate
+      // when named as an additional host address; no IPv6, no TCP.
       iceInterfaceAddresses: { udp4: '127.0.0.1' },
       iceAdditionalHostAddresses: ['127.0.0.1'],
       iceUseIpv6: false,
       iceUseTcp: false,
+      // werift's ICE asks stun.l.google.com when no STUN server is given (even with iceServers: []),
+      // and gathering waits for it: with no DNS here, offers took 5 s once a dozen were under way.
+      // A STUN address on loopback that nobody answers, and no waiting for it, keep setup local.
+      iceServers: [{ urls: 'stun:127.0.0.1:9' }],
+      iceStunGatherTimeout: 0,
     });
     const senders = {
       video: pc.addTransceiver('video', { direction: 'sendonly' }).sender,
