@@ -32,9 +32,6 @@ export interface ForwardingSystem {
   close(): void;
 }
 
-/** An ICE ufrag sdp-transform turns into a number: one that String(Number(v)) gives back. */
-const NUMERIC_UFRAG = /^a=ice-ufrag:(0|[1-9]\d*)\r?$/m;
-
 // Room for bursts of a 1.5 Mbit/s keyframe while the loop is busy sending to many viewers.
 const RECEIVE_BUFFER_BYTES = 8 * 1024 * 1024;
 
@@ -55,40 +52,20 @@ export async function hostSystem(system: ForwardingSystem): Promise<void> {
     });
   const [videoPort, audioPort] = await Promise.all([port('video'), port('audio')]);
   let viewers = 0;
-  let numericUfrags = 0;
   const send = (m: object): void => void process.send!(m);
 
-  /**
-   * A new viewer's offer, sent before any of its candidates. An offer whose ICE ufrag is a
-   * decimal number is thrown away and made again: gateway B's SDP parser (sdp-transform) reads
-   * such a ufrag as a number and B then fails the answer with a 500 ("ufrag must be a string").
-   * werift's ufrag is 4 hex digits, a number like that about one time in seven.
-   */
+  /** A new viewer's offer, sent before any of its candidates. */
   const offer = async (viewer: string): Promise<void> => {
-    for (let attempt = 1; ; attempt++) {
-      let state: 'pending' | 'sent' | 'discarded' = 'pending';
-      const held: IceCandidate[] = [];
-      const events: ViewerEvents = {
-        candidate: (candidate) => {
-          if (state === 'sent') send({ type: 'viewerCandidate', viewer, candidate });
-          else if (state === 'pending') held.push(candidate);
-        },
-        connected: () => {
-          if (state === 'sent') send({ type: 'connected', viewer });
-        },
-      };
-      const sdp = await system.createViewer(viewer, events);
-      if (NUMERIC_UFRAG.test(sdp) && attempt < 20) {
-        state = 'discarded';
-        system.removeViewer(viewer);
-        numericUfrags++;
-        continue;
-      }
-      send({ type: 'offer', viewer, sdp });
-      state = 'sent';
-      for (const candidate of held) send({ type: 'viewerCandidate', viewer, candidate });
-      return;
-    }
+    let sent = false;
+    const held: IceCandidate[] = [];
+    const events: ViewerEvents = {
+      candidate: (candidate) => (sent ? send({ type: 'viewerCandidate', viewer, candidate }) : held.push(candidate)),
+      connected: () => send({ type: 'connected', viewer }),
+    };
+    const sdp = await system.createViewer(viewer, events);
+    send({ type: 'offer', viewer, sdp });
+    sent = true;
+    for (const candidate of held) send({ type: 'viewerCandidate', viewer, candidate });
   };
 
   const handle = async (m: any): Promise<void> => {
@@ -106,7 +83,6 @@ export async function hostSystem(system: ForwardingSystem): Promise<void> {
         system.removeViewer(m.viewer);
         return send({ type: 'remove', viewer: m.viewer });
       case 'exit':
-        if (numericUfrags) console.error(`offers made again for a numeric ICE ufrag: ${numericUfrags}`);
         system.close();
         return process.exit(0);
     }
