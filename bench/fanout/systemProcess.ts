@@ -44,12 +44,24 @@ export class SystemProcess {
     });
   }
 
-  /** Starts `script` (a TypeScript program; absolute, or relative to bench/lib) and waits for ready. */
+  /**
+   * Starts `script` (a TypeScript program; absolute, or relative to bench/lib) and waits for ready.
+   * A child that cannot start says {type:'failed', reason} or exits; either way it is gone after.
+   */
   static async start(script: string, args: string[] = [], timeoutMs = 60_000): Promise<SystemProcess> {
     const child = new TsChild(script, args);
-    const exited = new Promise<never>((_, reject) => child.process.once('exit', (code) => reject(new Error(`${script} exited (${code}) before ready`))));
-    const ready = await Promise.race([child.next('ready', timeoutMs), exited]);
-    return new SystemProcess(child, ready.videoPort, ready.audioPort, ready.measurePid);
+    const exited = new Promise<never>((_, reject) => child.process.once('exit', (code, signal) => reject(new Error(`${script} exited (${code ?? signal}) before ready`))));
+    const failed = new Promise<never>((_, reject) => child.listen('failed', (m: { reason: string }) => reject(new Error(m.reason))));
+    // Both settle later in a run that went well (the exit at the end): nobody waits for them then.
+    exited.catch(() => {});
+    failed.catch(() => {});
+    try {
+      const ready = await Promise.race([child.next('ready', timeoutMs), failed, exited]);
+      return new SystemProcess(child, ready.videoPort, ready.audioPort, ready.measurePid);
+    } catch (e) {
+      if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+      throw e;
+    }
   }
 
   get pid(): number {
@@ -97,15 +109,17 @@ export class SystemProcess {
     await removed;
   }
 
-  /** Asks the child to exit; kills it if it has not within `timeoutMs`. */
+  /** Asks the child to exit; SIGTERM if it has not within `timeoutMs`, SIGKILL 5 s later. */
   async stop(timeoutMs = 10_000): Promise<void> {
     const proc = this.child.process;
     if (proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise((r) => proc.once('exit', r));
     this.child.send({ type: 'exit' });
-    const timer = setTimeout(() => this.child.kill(), timeoutMs);
+    const term = setTimeout(() => proc.kill('SIGTERM'), timeoutMs);
+    const kill = setTimeout(() => proc.kill('SIGKILL'), timeoutMs + 5000);
     await exited;
-    clearTimeout(timer);
+    clearTimeout(term);
+    clearTimeout(kill);
   }
 }
 
