@@ -22,6 +22,7 @@
 import { describeInput, recordInput } from './fanout/inputRecording.js';
 import { RunError, runFanout, type FanoutResult } from './fanout/fanoutRun.js';
 import { enterOwnNetworkNamespace } from './fanout/networkNamespace.js';
+import { fmt, HEADER, meanLoss, noteRow, resultRow } from './fanout/report.js';
 import { SYSTEM_NAMES, unavailable, type SystemName } from './fanout/systemsUnderTest.js';
 import { runSendFloor } from './lib/floorPrograms.js';
 import { markdownTable } from './lib/table.js';
@@ -46,8 +47,6 @@ if (VIEWERS.some((n) => !(n > 0)) || !(SECONDS > 0) || !(CONCURRENCY > 0)) {
 const interrupt = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => interrupt.abort());
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
 console.log(`running in ${where}`);
 console.log(`recording ${RECORD_SECONDS} s of input (GStreamer VP8 1.5 Mbit/s 640x480 + Opus 64 kbit/s)...`);
 const input = await recordInput(RECORD_SECONDS);
@@ -59,58 +58,14 @@ const avgBytes = input.reduce((s, p) => s + p.data.length, 0) / input.length;
 const packets = input.map((p) => ({ atUs: p.atUs, video: p.video, data: p.data.toString('base64') }));
 const floor = runSendFloor('both', 200_000, Math.round(avgBytes + 16), 32);
 
-const header = [
-  'system',
-  'viewers',
-  'setup / s',
-  'packets in',
-  'packets out (at B)',
-  'sent (system)',
-  'send errors',
-  'CPU µs / packet out',
-  'of floor',
-  'CPU of one core',
-  'viewers with loss',
-  'worst loss',
-  'loss (all)',
-  'RSS MB',
-  'MB / viewer',
-  'replay p99 late ms',
-];
-const rows: (string | number)[][] = [];
+const rows: string[][] = [];
 const notes: string[] = [];
-const note = (system: string, n: number | string, text: string) => rows.push([system, n, text, ...header.slice(3).map(() => '')]);
-
-function row(r: FanoutResult): (string | number)[] {
-  const perPacketNs = r.cpuNs / r.packetsOut;
-  const lossy = r.loss.filter((l) => l > 0).length;
-  return [
-    r.system,
-    r.viewers,
-    r.connected < r.viewers ? `${fmt(r.setupPerSecond)} (${r.viewers - r.connected} failed)` : fmt(r.setupPerSecond),
-    fmt(r.packetsIn),
-    fmt(r.packetsOut),
-    fmt(r.systemSent),
-    r.systemErrors === null ? 'n/a' : fmt(r.systemErrors),
-    fmt(perPacketNs / 1000, 2),
-    fmt(perPacketNs / floor.cpuNsPerPacket, 1),
-    `${fmt((r.cpuNs / 1e9 / r.wallSeconds) * 100)} %`,
-    `${lossy} / ${r.viewers}`,
-    `${fmt(Math.max(0, ...r.loss) * 100, 2)} %`,
-    `${fmt(meanLoss(r) * 100, 2)} %`,
-    fmt(r.rssMb),
-    fmt((r.rssMb - r.rssBeforeMb) / r.viewers, 2),
-    fmt(r.replayLateMs, 1),
-  ];
-}
-
-const meanLoss = (r: FanoutResult) => r.loss.reduce((s, l) => s + l, 0) / r.loss.length;
 
 let portMin = 20_000; // below the ephemeral range, where the other systems' sockets are
 for (const system of SYSTEMS) {
   const why = unavailable(system);
   if (why) {
-    note(system, '-', `not available: ${why}`);
+    rows.push(noteRow(system, '-', `not available: ${why}`));
     continue;
   }
   for (const n of VIEWERS) {
@@ -124,12 +79,12 @@ for (const system of SYSTEMS) {
       const message = (e as Error).message.split('\n')[0]!;
       console.error(`${system} ${n}: ${(e as Error).message}`);
       const cannotStart = e instanceof RunError && e.phase === 'starting the system';
-      note(system, n, cannotStart ? `not available: ${message}` : `failed: ${message}`);
+      rows.push(noteRow(system, n, cannotStart ? `not available: ${message}` : `failed: ${message}`));
       break;
     }
-    rows.push(row(result));
+    rows.push(resultRow(result, floor.cpuNsPerPacket));
     for (const f of result.failures) notes.push(`${system} ${n}: ${f}`);
-    console.log(markdownTable(header, rows.slice(-1)));
+    console.log(markdownTable(HEADER, rows.slice(-1)));
     if (meanLoss(result) > GIVE_UP_LOSS || result.connected < n) {
       if (n !== VIEWERS.at(-1)) notes.push(`${system}: not run with more than ${n} viewers (lost over ${GIVE_UP_LOSS * 100} % or a viewer did not connect)`);
       break;
@@ -139,6 +94,6 @@ for (const system of SYSTEMS) {
 
 console.log(`\nfloor (seal + sendmmsg of ${Math.round(avgBytes + 16)} B, batch 32): ${fmt(floor.cpuNsPerPacket / 1000, 2)} µs / packet`);
 console.log(`${SECONDS} s of input per run, ${CONCURRENCY} setups at a time, in ${where}\n`);
-console.log(markdownTable(header, rows));
+console.log(markdownTable(HEADER, rows));
 if (notes.length) console.log(`\n${notes.map((n) => `- ${n}`).join('\n')}`);
 process.exit(interrupt.signal.aborted ? 130 : 0);
