@@ -51,6 +51,8 @@ export interface FanoutResult {
   /** CPU of the system's process tree during the replay and the time it was read over. */
   cpuNs: number;
   wallSeconds: number;
+  /** CPU of gateway B over the same time: B saturated means the loss may be B's. */
+  viewersCpuNs: number;
   rssMb: number;
   rssBeforeMb: number;
   /** Per viewer, the fraction of the input's packets B did not get (1 for a viewer B never had). */
@@ -119,6 +121,7 @@ async function measure(o: FanoutOptions, own: (stop: () => Promise<void> | void)
   own(() => replay.kill());
   const before = await system.counters();
   const cpu0 = treeCpuNs(pid);
+  const viewersCpu0 = treeCpuNs(b.gateway.pid);
   const wall0 = performance.now();
   const done = replay.next('done', (o.seconds + 30) * 1000);
   let perf: ChildProcess | undefined;
@@ -132,6 +135,7 @@ async function measure(o: FanoutOptions, own: (stop: () => Promise<void> | void)
   if (perf && perf.exitCode === null) await once(perf, 'exit');
   await sleep(500); // what is still queued
   const cpuNs = treeCpuNs(pid) - cpu0;
+  const viewersCpuNs = treeCpuNs(b.gateway.pid) - viewersCpu0;
   const wallSeconds = (performance.now() - wall0) / 1000;
   const rssMb = treeRssMb(pid);
   replay.kill();
@@ -161,6 +165,7 @@ async function measure(o: FanoutOptions, own: (stop: () => Promise<void> | void)
     systemErrors: after.errors === null || before.errors === null ? null : after.errors - before.errors,
     cpuNs,
     wallSeconds,
+    viewersCpuNs,
     rssMb,
     rssBeforeMb,
     loss,

@@ -17,6 +17,7 @@ export const HEADER = [
   'loss (all)',
   'RSS MB',
   'MB / viewer',
+  'B CPU of one core',
   'replay p99 late ms',
 ];
 
@@ -47,6 +48,7 @@ export function resultRow(r: FanoutResult, floorNsPerPacket?: number): string[] 
     `${fmt(meanLoss(r) * 100, 2)} %`,
     fmt(r.rssMb),
     fmt((r.rssMb - r.rssBeforeMb) / r.viewers, 2),
+    `${fmt((r.viewersCpuNs / 1e9 / r.wallSeconds) * 100)} %`,
     fmt(r.replayLateMs, 1),
   ];
 }
