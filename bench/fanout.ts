@@ -12,7 +12,8 @@
  * the system's own count of what it sent and of failed sends, CPU per packet out and share of one
  * core (the system's process tree, from /proc; for Janus the janus daemon), loss per viewer (B's
  * counts against what the replay sent), RSS and MB per viewer, and B's own CPU (a B near one
- * full core means loss may be B's, not the system's). Beside it, the floor: the same
+ * full core means loss may be B's, not the system's) and the machine's CPU spent outside the
+ * benchmark (on a shared machine, others' load). Beside it, the floor: the same
  * cipher (AES-128-GCM) and sendmmsg with no logic (bench/floor/srtpSendFloor.cc).
  * N grows for a system only while it loses at most 5 % and every viewer connects.
  * The run happens in a loopback-only network namespace of its own (fanout/networkNamespace.ts).

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 
 import { TsChild } from '../lib/tsChild.js';
-import { treeCpuNs, treeRssMb } from './processTree.js';
+import { machineBusyNs, treeCpuNs, treeRssMb } from './processTree.js';
 import { killQuietly, withTimeout } from './stopping.js';
 import { startSystem, type SystemName } from './systemsUnderTest.js';
 import { ViewerGateway } from './viewerGateway.js';
@@ -53,6 +53,8 @@ export interface FanoutResult {
   wallSeconds: number;
   /** CPU of gateway B over the same time: B saturated means the loss may be B's. */
   viewersCpuNs: number;
+  /** CPU the machine spent on processes not of this benchmark (other users of a shared machine). */
+  otherCpuNs: number;
   rssMb: number;
   rssBeforeMb: number;
   /** Per viewer, the fraction of the input's packets B did not get (1 for a viewer B never had). */
@@ -122,6 +124,8 @@ async function measure(o: FanoutOptions, own: (stop: () => Promise<void> | void)
   const before = await system.counters();
   const cpu0 = treeCpuNs(pid);
   const viewersCpu0 = treeCpuNs(b.gateway.pid);
+  const machine0 = machineBusyNs();
+  const ours0 = treeCpuNs(process.pid);
   const wall0 = performance.now();
   const done = replay.next('done', (o.seconds + 30) * 1000);
   let perf: ChildProcess | undefined;
@@ -136,6 +140,7 @@ async function measure(o: FanoutOptions, own: (stop: () => Promise<void> | void)
   await sleep(500); // what is still queued
   const cpuNs = treeCpuNs(pid) - cpu0;
   const viewersCpuNs = treeCpuNs(b.gateway.pid) - viewersCpu0;
+  const otherCpuNs = Math.max(0, machineBusyNs() - machine0 - (treeCpuNs(process.pid) - ours0));
   const wallSeconds = (performance.now() - wall0) / 1000;
   const rssMb = treeRssMb(pid);
   replay.kill();
@@ -166,6 +171,7 @@ async function measure(o: FanoutOptions, own: (stop: () => Promise<void> | void)
     cpuNs,
     wallSeconds,
     viewersCpuNs,
+    otherCpuNs,
     rssMb,
     rssBeforeMb,
     loss,

@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
+import { clockTicks } from '../lib/clockTicks.js';
 import { processCpuNanos } from '../lib/cpu.js';
 
 /** `pid` and every process below it, found through the parent pid field of /proc/<pid>/stat. */
@@ -49,4 +50,12 @@ export function treeRssMb(pid: number): number {
     }
   }
   return kb / 1024;
+}
+
+/** CPU time the whole machine spent busy (all CPUs, /proc/stat, everything but idle and iowait), ns. */
+export function machineBusyNs(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already in user)
+  const busy = fields.slice(0, 8).reduce((s, v, i) => (i === 3 || i === 4 ? s : s + v), 0);
+  return (busy * 1e9) / clockTicks();
 }

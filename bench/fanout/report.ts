@@ -19,6 +19,7 @@ export const HEADER = [
   'MB / viewer',
   'B CPU of one core',
   'replay p99 late ms',
+  'other load, cores',
 ];
 
 export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -50,5 +51,6 @@ export function resultRow(r: FanoutResult, floorNsPerPacket?: number): string[] 
     fmt((r.rssMb - r.rssBeforeMb) / r.viewers, 2),
     `${fmt((r.viewersCpuNs / 1e9 / r.wallSeconds) * 100)} %`,
     fmt(r.replayLateMs, 1),
+    fmt(r.otherCpuNs / 1e9 / r.wallSeconds, 2),
   ];
 }
