@@ -80,14 +80,18 @@ export async function runFanout(o: FanoutOptions): Promise<FanoutResult> {
   // Generous: werift sets up ~20 viewers/s; stats of a thousand Janus handles take a few seconds.
   const limitMs = 90_000 + o.viewers * 300 + o.seconds * 2000;
   const work = measure(o, own, (p) => (phase = p));
-  const aborted = new Promise<never>((_, reject) => o.signal?.addEventListener('abort', () => reject(new Error('interrupted')), { once: true }));
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => (onAbort = () => reject(new Error('interrupted'))));
   aborted.catch(() => {});
+  if (o.signal?.aborted) onAbort();
+  o.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     return await withTimeout(Promise.race([work, aborted]), limitMs, `${o.system} with ${o.viewers} viewers`);
   } catch (e) {
     throw e instanceof RunError ? e : new RunError(phase, `${phase}: ${(e as Error).message}`);
   } finally {
     closed = true;
+    o.signal?.removeEventListener('abort', onAbort);
     work.catch(() => {}); // after a timeout it fails once its processes are gone
     for (const stop of stops.reverse()) {
       try {
