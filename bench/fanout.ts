@@ -85,6 +85,7 @@ for (const system of SYSTEMS) {
       break;
     }
     rows.push(resultRow(result, floor.cpuNsPerPacket));
+    if (system === 'janus' && process.env['FANOUT_JANUS_ARGS']) rows.at(-1)![0] = `janus ${process.env['FANOUT_JANUS_ARGS']}`;
     for (const f of result.failures) notes.push(`${system} ${n}: ${f}`);
     console.log(markdownTable(HEADER, rows.slice(-1)));
     if (meanLoss(result) > GIVE_UP_LOSS || result.connected < n) {
