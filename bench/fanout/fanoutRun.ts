@@ -109,11 +109,10 @@ async function measure(o: FanoutOptions, own: (stop: () => Promise<void> | void)
   own(() => b.stop());
   at('starting the system');
   const system = await startSystem(o.system, b, o.portMin + 100);
-  own(() => system.stop());
   const pid = system.measurePid;
-  // setpriv --pdeathsig makes Janus die with its child, but a system stopped normally is gone anyway:
-  // this is for a system that does not stop when asked.
+  // The last resort for a measured process that outlives its stop (stops run in reverse order).
   own(() => killQuietly(pid));
+  own(() => system.stop());
   const rssBeforeMb = treeRssMb(pid);
 
   at(`connecting ${o.viewers} viewers`);
