@@ -1,77 +1,55 @@
 /**
- * Fan-out: one VP8 1.5 Mbit/s + Opus 64 kbit/s stream to N WebRTC viewers.
- * Gateway A (the system measured, its own process) receives the recorded input
- * (bench/fanout/inputRecording.ts, replayed in real time by its own process) on one video and
- * one audio port and sends it to N media connections, one per viewer; the viewers are gateway
- * B (bench/fanout/viewerGateway.ts), which answers each call receive-only and counts what
- * arrives. Reported per N: setup rate, A's CPU per outgoing packet (its whole process, from
- * /proc), its share of one core, packets in and out, A's send drops, loss per viewer (B's
- * counts against what the replay sent), A's RSS and MB per viewer. Beside it, the floor: the
- * same cipher (AES-128-GCM) and sendmmsg with no logic (bench/floor/srtpSendFloor.cc).
- * Usage: node --import tsx bench/fanout.ts [viewers,...] [seconds] [concurrency]
+ * Fan-out: one VP8 1.5 Mbit/s + Opus 64 kbit/s input to N WebRTC viewers, the same for four
+ * systems side by side in one run:
+ * - gateway: ours (its own process), one REST call per viewer;
+ * - node-datachannel: libdatachannel, JS hands every packet to N tracks (systems/nodeDatachannel.ts);
+ * - werift: WebRTC in pure TypeScript (systems/werift.ts);
+ * - janus: Janus 1.1's streaming plugin with one RTP mountpoint (systems/janus.ts).
+ * The input is recorded once (bench/fanout/inputRecording.ts) and replayed in real time by its own
+ * process into the system's video and audio port; the viewers are a fresh gateway B per system and
+ * N (bench/fanout/viewerGateway.ts), which answers every call receive-only and counts what arrives.
+ * Reported per system and N: setup rate, packets in, packets out (RTP received at B, all viewers),
+ * the system's own count of what it sent and of failed sends, CPU per packet out and share of one
+ * core (the system's process tree, from /proc; for Janus the janus daemon), loss per viewer (B's
+ * counts against what the replay sent), RSS and MB per viewer, and B's own CPU (a B near one
+ * full core means loss may be B's, not the system's) and the machine's CPU spent outside the
+ * benchmark (on a shared machine, others' load). Beside it, the floor: the same
+ * cipher (AES-128-GCM) and sendmmsg with no logic (bench/floor/srtpSendFloor.cc).
+ * N grows for a system only while it loses at most 5 % and every viewer connects.
+ * The run happens in a loopback-only network namespace of its own (fanout/networkNamespace.ts).
+ * Usage: node --import tsx bench/fanout.ts [viewers,...] [seconds] [concurrency] [systems,...]
+ *   FANOUT_PERF=<file>  perf record of each system's process into <file>.<system>.<N>
+ *   FANOUT_JANUS_ARGS   arguments of systems/janus.ts, e.g. "--event-loops 2"
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
-
 import { describeInput, recordInput } from './fanout/inputRecording.js';
-import { ViewerGateway } from './fanout/viewerGateway.js';
+import { RunError, runFanout, type FanoutResult } from './fanout/fanoutRun.js';
+import { enterOwnNetworkNamespace } from './fanout/networkNamespace.js';
+import { fmt, HEADER, meanLoss, noteRow, resultRow } from './fanout/report.js';
+import { SYSTEM_NAMES, unavailable, type SystemName } from './fanout/systemsUnderTest.js';
 import { runSendFloor } from './lib/floorPrograms.js';
-import { openPeer, type RestPeer } from './lib/mediaCall.js';
-import { MediaGateway } from './lib/mediaGateway.js';
-import { rest } from './lib/rest.js';
-import { AUDIO_PT, VIDEO_PT } from './lib/rtpStream.js';
 import { markdownTable } from './lib/table.js';
-import { TsChild } from './lib/tsChild.js';
+
+const where = await enterOwnNetworkNamespace();
 
 const VIEWERS = (process.argv[2] ?? '100,300,1000').split(',').map(Number);
 const SECONDS = Number(process.argv[3] ?? 10);
 const CONCURRENCY = Number(process.argv[4] ?? 16);
+const SYSTEMS = (process.argv[5] ?? SYSTEM_NAMES.join(',')).split(',') as SystemName[];
 const RECORD_SECONDS = 10;
+/** A system is not given more viewers once it lost more than this (all viewers together). */
+const GIVE_UP_LOSS = 0.05;
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
-  return Number(line.split(/\s+/)[1]) / 1024;
+for (const s of SYSTEMS) if (!SYSTEM_NAMES.includes(s)) throw new Error(`unknown system ${s}: one of ${SYSTEM_NAMES.join(', ')}`);
+if (VIEWERS.some((n) => !(n > 0)) || !(SECONDS > 0) || !(CONCURRENCY > 0)) {
+  throw new Error('usage: bench/fanout.ts [viewers,...] [seconds] [concurrency] [systems,...]');
 }
 
-async function awaitStream(base: string, id: string): Promise<void> {
-  for (let i = 0; i < 10; i++) {
-    const e = await rest(base, 'GET', `/media/connections/${id}/events`);
-    if (e.event === 'STREAM') return;
-    if (e.event === 'CLOSE' || e.event === 'ERROR') throw new Error(`${id}: ${e.event} ${e.error_message ?? ''}`);
-  }
-  throw new Error(`${id}: no STREAM`);
-}
+// The first signal stops the current run and its processes (runFanout's finally), a second one
+// ends this process at once (its children then exit as their IPC channel closes).
+const interrupt = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => interrupt.abort());
 
-/** N send-only calls from `source`'s ports to the viewers, `CONCURRENCY` at a time; viewers per second. */
-async function connectViewers(source: RestPeer, media: { video: string; audio: string }, n: number): Promise<number> {
-  const t0 = performance.now();
-  let next = 0;
-  const worker = async () => {
-    while (next < n) {
-      next++;
-      const { params } = await rest(source.base, 'POST', '/media/connections', {
-        peer_id: source.id,
-        token: source.token,
-        target_id: 'viewers',
-        constraints: {
-          video: true,
-          videoReceiveEnabled: false,
-          audio: true,
-          audioReceiveEnabled: false,
-          video_params: { band_width: 1500, codec: 'VP8', media_id: media.video, payload_type: VIDEO_PT },
-          audio_params: { band_width: 64, codec: 'OPUS', media_id: media.audio, payload_type: AUDIO_PT },
-        },
-      });
-      await awaitStream(source.base, params.media_connection_id);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, n) }, worker));
-  return n / ((performance.now() - t0) / 1000);
-}
-
+console.log(`running in ${where}`);
 console.log(`recording ${RECORD_SECONDS} s of input (GStreamer VP8 1.5 Mbit/s 640x480 + Opus 64 kbit/s)...`);
 const input = await recordInput(RECORD_SECONDS);
 const described = describeInput(input);
@@ -79,72 +57,46 @@ console.log(
   `input: ${fmt(described.seconds, 1)} s, video ${fmt(described.videoPps)} packets/s ${fmt(described.videoKbps)} kbit/s, audio ${fmt(described.audioPps)} packets/s ${fmt(described.audioKbps)} kbit/s`,
 );
 const avgBytes = input.reduce((s, p) => s + p.data.length, 0) / input.length;
-const encoded = input.map((p) => ({ atUs: p.atUs, video: p.video, data: p.data.toString('base64') }));
-
+const packets = input.map((p) => ({ atUs: p.atUs, video: p.video, data: p.data.toString('base64') }));
 const floor = runSendFloor('both', 200_000, Math.round(avgBytes + 16), 32);
-const rows: (string | number)[][] = [];
-let port = 40000;
-for (const n of VIEWERS) {
-  const viewers = await ViewerGateway.start((port += 200));
-  const gateway = await MediaGateway.start((port += 200), viewers.signalingUrl);
-  try {
-    const source = await openPeer(gateway.api, 'source');
-    const video = await rest(gateway.api, 'POST', '/media', { is_video: true });
-    const audio = await rest(gateway.api, 'POST', '/media', { is_video: false });
-    const rssBefore = rssMb(gateway.pid);
-    const setupRate = await connectViewers(source, { video: video.media_id, audio: audio.media_id }, n);
-    await new Promise((r) => setTimeout(r, 1000)); // the last connections' first RTCP
-    const replay = new TsChild('../fanout/replayProcess.ts');
-    const cpu0 = gateway.processCpuNs();
-    const stats0 = await gateway.engineStats();
-    const done = replay.next('done', (SECONDS + 30) * 1000);
-    // FANOUT_PERF=<file>: a profile of gateway A during the load (perf record -e cpu-clock).
-    const perf = process.env['FANOUT_PERF']
-      ? spawn('perf', ['record', '-e', 'cpu-clock', '-g', '-p', String(gateway.pid), '-o', `${process.env['FANOUT_PERF']}.${n}`, '--', 'sleep', String(SECONDS)], { stdio: 'ignore' })
-      : undefined;
-    replay.send({ type: 'start', packets: encoded, videoPort: video.port, audioPort: audio.port, seconds: SECONDS });
-    const result = await done;
-    if (perf && perf.exitCode === null) await once(perf, 'exit');
-    await new Promise((r) => setTimeout(r, 500)); // what is still queued
-    const cpu = gateway.processCpuNs() - cpu0;
-    const stats = await gateway.engineStats();
-    const rss = rssMb(gateway.pid);
-    replay.send({ type: 'exit' });
-    const sentIn = result.sent.video + result.sent.audio;
-    const out = (stats.datagramsSent ?? 0) - (stats0.datagramsSent ?? 0);
-    const drops = (stats.datagramsSendDropped ?? 0) - (stats0.datagramsSendDropped ?? 0);
-    const counts = await viewers.counts();
-    // RFC 3550 A.1: a receiver counts a source's packets once two in sequence validated it, so
-    // the first of each stream is not in its count.
-    const missing = (c: (typeof counts)[number]) => Math.max(0, result.sent.video - 1 - c.videoPackets) + Math.max(0, result.sent.audio - 1 - c.audioPackets);
-    const loss = counts.map((c) => missing(c) / sentIn);
-    const lossy = loss.filter((l) => l > 0).length;
-    rows.push([
-      'webrtc-gateway',
-      n,
-      fmt(setupRate, 0),
-      fmt(sentIn),
-      fmt(out),
-      fmt(cpu / out / 1000, 2),
-      fmt(cpu / out / floor.cpuNsPerPacket, 2),
-      `${fmt((cpu / 1e9 / SECONDS) * 100, 0)} %`,
-      drops,
-      `${lossy} / ${counts.length}`,
-      `${fmt(Math.max(...loss, 0) * 100, 2)} %`,
-      fmt(rss, 0),
-      fmt((rss - rssBefore) / n, 2),
-      fmt(result.lateMs, 1),
-    ]);
-    console.log(markdownTable(header(), rows.slice(-1)));
-  } finally {
-    await gateway.stop();
-    await viewers.stop();
+
+const rows: string[][] = [];
+const notes: string[] = [];
+
+let portMin = 20_000; // below the ephemeral range, where the other systems' sockets are
+for (const system of SYSTEMS) {
+  const why = unavailable(system);
+  if (why) {
+    rows.push(noteRow(system, '-', `not available: ${why}`));
+    continue;
+  }
+  for (const n of VIEWERS) {
+    if (interrupt.signal.aborted) break;
+    portMin = portMin >= 30_000 ? 20_000 : portMin + 200;
+    console.log(`\n${system}: ${n} viewers...`);
+    let result: FanoutResult;
+    try {
+      result = await runFanout({ system, viewers: n, seconds: SECONDS, concurrency: CONCURRENCY, packets, portMin, perfFile: process.env['FANOUT_PERF'], signal: interrupt.signal });
+    } catch (e) {
+      const message = (e as Error).message.split('\n')[0]!;
+      console.error(`${system} ${n}: ${(e as Error).message}`);
+      const cannotStart = e instanceof RunError && e.phase === 'starting the system';
+      rows.push(noteRow(system, n, cannotStart ? `not available: ${message}` : `failed: ${message}`));
+      break;
+    }
+    rows.push(resultRow(result, floor.cpuNsPerPacket));
+    if (system === 'janus' && process.env['FANOUT_JANUS_ARGS']) rows.at(-1)![0] = `janus ${process.env['FANOUT_JANUS_ARGS']}`;
+    for (const f of result.failures) notes.push(`${system} ${n}: ${f}`);
+    console.log(markdownTable(HEADER, rows.slice(-1)));
+    if (meanLoss(result) > GIVE_UP_LOSS || result.connected < n) {
+      if (n !== VIEWERS.at(-1)) notes.push(`${system}: not run with more than ${n} viewers (lost over ${GIVE_UP_LOSS * 100} % or a viewer did not connect)`);
+      break;
+    }
   }
 }
 
-function header(): string[] {
-  return ['system', 'viewers', 'setup / s', 'packets in', 'packets out', 'CPU µs / packet out', 'of floor', 'CPU of one core', 'send drops', 'viewers with loss', 'worst loss', 'RSS MB', 'MB / viewer', 'replay p99 late ms'];
-}
-
-console.log(`\nfloor (seal + sendmmsg of ${Math.round(avgBytes + 16)} B, batch 32): ${fmt(floor.cpuNsPerPacket / 1000, 2)} µs / packet\n`);
-console.log(markdownTable(header(), rows));
+console.log(`\nfloor (seal + sendmmsg of ${Math.round(avgBytes + 16)} B, batch 32): ${fmt(floor.cpuNsPerPacket / 1000, 2)} µs / packet`);
+console.log(`${SECONDS} s of input per run, ${CONCURRENCY} setups at a time, in ${where}\n`);
+console.log(markdownTable(HEADER, rows));
+if (notes.length) console.log(`\n${notes.map((n) => `- ${n}`).join('\n')}`);
+process.exit(interrupt.signal.aborted ? 130 : 0);

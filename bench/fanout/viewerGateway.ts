@@ -7,6 +7,7 @@
 import { autoAnswer, openPeer, type RestPeer } from '../lib/mediaCall.js';
 import { MediaGateway } from '../lib/mediaGateway.js';
 import { rest } from '../lib/rest.js';
+import { stopGateway } from './stopping.js';
 
 export interface ViewerCounts {
   connection: string;
@@ -57,8 +58,9 @@ export class ViewerGateway {
     return out;
   }
 
+  /** Within 10 s: then B is killed. */
   async stop(): Promise<void> {
     this.answerer.stop();
-    await this.gateway.stop();
+    await stopGateway(this.gateway);
   }
 }

@@ -9,6 +9,7 @@
  *
  * Protocol (parent -> child, child -> parent):
  *   ready {videoPort, audioPort, measurePid}        once janus and the mountpoint are up
+ *   failed {reason}                                 janus or the mountpoint could not be set up
  *   offer -> offer {viewer, sdp}                    a handle `watch`es the mountpoint; Janus offers
  *   answer {viewer, sdp} -> answer {viewer}         "start" with the JSEP answer was accepted
  *   candidate {viewer, candidate}                   trickled to Janus (no reply)
@@ -31,7 +32,11 @@ const MOUNTPOINT = 1;
 const { values: args } = parseArgs({ options: { 'event-loops': { type: 'string' }, 'helper-threads': { type: 'string' } } });
 const send = (m: object): void => void process.send!(m);
 
-const daemon = await JanusDaemon.start({ eventLoops: Number(args['event-loops'] ?? 0) });
+const daemon = await JanusDaemon.start({ eventLoops: Number(args['event-loops'] ?? 0) }).catch((e: Error) => {
+  // The parent reports why instead of a bare exit status.
+  send({ type: 'failed', reason: e.message.split('\n')[0] });
+  return process.exit(1);
+});
 const viewers = new Set<number>();
 let session: JanusSession;
 let stopping: Promise<void> | undefined;
@@ -79,6 +84,7 @@ try {
   });
 } catch (e) {
   process.stderr.write(`janus system: ${(e as Error).message}\n${daemon.logTail()}\n`);
+  send({ type: 'failed', reason: (e as Error).message });
   await stop(1);
 }
 

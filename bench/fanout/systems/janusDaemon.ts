@@ -33,8 +33,9 @@ export class JanusDaemon {
       const adminSecret = randomBytes(12).toString('hex');
       const config = writeJanusConfig(dir, { httpPort, adminPort, adminSecret, iceInterface: ice.name, eventLoops: o.eventLoops });
       const log = openSync(join(dir, 'janus.log'), 'w');
-      // -o: no colour codes in the log file.
-      const child = spawn('janus', ['-C', config, '-F', dir, '-o'], { stdio: ['ignore', log, log] });
+      // -o: no colour codes in the log file. setpriv --pdeathsig: janus dies with this process
+      // even when it is killed before it can stop janus.
+      const child = spawn('setpriv', ['--pdeathsig', 'KILL', 'janus', '-C', config, '-F', dir, '-o'], { stdio: ['ignore', log, log] });
       const daemon = new JanusDaemon(child, `http://127.0.0.1:${httpPort}/janus`, `http://127.0.0.1:${adminPort}/admin`, adminSecret, dir, ice);
       await daemon.waitForApi();
       return daemon;

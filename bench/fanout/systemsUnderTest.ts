@@ -1,0 +1,201 @@
+/**
+ * The systems the fan-out benchmark compares, behind one interface: each takes the input on two
+ * UDP ports and forwards it to viewers that are calls to gateway B's answering peer.
+ * - gateway: ours, in its own process, calling B through the REST API (one call per viewer);
+ * - node-datachannel, werift, janus: a child speaking systemProcess.ts's protocol, whose offers
+ *   go to B through the PeerJS relay.
+ */
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+import { openPeer, type RestPeer } from '../lib/mediaCall.js';
+import { MediaGateway } from '../lib/mediaGateway.js';
+import { rest } from '../lib/rest.js';
+import { AUDIO_PT, VIDEO_PT } from '../lib/rtpStream.js';
+import { PeerjsRelay } from './peerjsRelay.js';
+import { stopGateway } from './stopping.js';
+import { addViewers, SystemProcess } from './systemProcess.js';
+import { janusLibDir } from './systems/janusConfig.js';
+import type { ViewerGateway } from './viewerGateway.js';
+
+export const SYSTEM_NAMES = ['gateway', 'node-datachannel', 'werift', 'janus'] as const;
+export type SystemName = (typeof SYSTEM_NAMES)[number];
+
+export interface SystemUnderTest {
+  /** The process whose tree's CPU and RSS are measured (for Janus the janus daemon). */
+  readonly measurePid: number;
+  readonly videoPort: number;
+  readonly audioPort: number;
+  /** Connects `n` viewers, `concurrency` at a time; the errors of those that failed. */
+  connect(n: number, concurrency: number): Promise<string[]>;
+  /** What the system itself counts: packets sent to viewers, and failed sends (null: not counted). */
+  counters(): Promise<{ sent: number; errors: number | null }>;
+  stop(): Promise<void>;
+}
+
+/** Why `name` cannot run on this machine, or undefined. */
+export function unavailable(name: SystemName): string | undefined {
+  const require = createRequire(import.meta.url);
+  const installed = (pkg: string) => {
+    try {
+      require.resolve(pkg);
+      return undefined;
+    } catch {
+      return `npm package ${pkg} is not installed (a devDependency)`;
+    }
+  };
+  switch (name) {
+    case 'gateway':
+      return undefined;
+    case 'node-datachannel':
+      return installed('node-datachannel');
+    case 'werift':
+      return installed('werift');
+    case 'janus': {
+      const version = spawnSync('janus', ['--version'], { stdio: 'ignore' });
+      if (version.error) return `janus is not installed (Debian package janus): ${version.error.message}`;
+      try {
+        janusLibDir();
+        return undefined;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    }
+  }
+}
+
+/** Starts `name`; viewers will be calls to `b`. Our gateway's ports start at `portMin`. */
+export async function startSystem(name: SystemName, b: ViewerGateway, portMin: number): Promise<SystemUnderTest> {
+  if (name === 'gateway') return GatewaySystem.start(b, portMin);
+  const script = { 'node-datachannel': 'nodeDatachannel.ts', werift: 'werift.ts', janus: 'janus.ts' }[name];
+  // FANOUT_JANUS_ARGS: e.g. "--event-loops 2" instead of Janus's thread per viewer.
+  const args = name === 'janus' ? (process.env['FANOUT_JANUS_ARGS'] ?? '').split(/\s+/).filter(Boolean) : [];
+  return ChildSystem.start(name, join(import.meta.dirname, 'systems', script), args, b);
+}
+
+class GatewaySystem implements SystemUnderTest {
+  private constructor(
+    private readonly gateway: MediaGateway,
+    private readonly source: RestPeer,
+    private readonly media: { video: string; audio: string },
+    readonly videoPort: number,
+    readonly audioPort: number,
+    private readonly target: string,
+  ) {}
+
+  static async start(b: ViewerGateway, portMin: number): Promise<GatewaySystem> {
+    // Gateway A uses B's signaling server, so its calls reach B's peer.
+    const gateway = await MediaGateway.start(portMin, b.signalingUrl);
+    try {
+      const source = await openPeer(gateway.api, 'source');
+      const video = await rest(gateway.api, 'POST', '/media', { is_video: true });
+      const audio = await rest(gateway.api, 'POST', '/media', { is_video: false });
+      return new GatewaySystem(gateway, source, { video: video.media_id, audio: audio.media_id }, video.port, audio.port, b.peer.id);
+    } catch (e) {
+      await stopGateway(gateway);
+      throw e;
+    }
+  }
+
+  get measurePid(): number {
+    return this.gateway.pid;
+  }
+
+  async connect(n: number, concurrency: number): Promise<string[]> {
+    const errors: string[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < n) {
+        next++;
+        try {
+          await this.call();
+        } catch (e) {
+          errors.push((e as Error).message);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, n)) }, worker));
+    return errors;
+  }
+
+  async counters(): Promise<{ sent: number; errors: number }> {
+    const stats = await this.gateway.engineStats();
+    return { sent: stats.datagramsSent ?? 0, errors: stats.datagramsSendDropped ?? 0 };
+  }
+
+  stop(): Promise<void> {
+    return stopGateway(this.gateway);
+  }
+
+  /** One send-only call to B from the two media ports; resolves at STREAM. */
+  private async call(): Promise<void> {
+    const { params } = await rest(this.gateway.api, 'POST', '/media/connections', {
+      peer_id: this.source.id,
+      token: this.source.token,
+      target_id: this.target,
+      constraints: {
+        video: true,
+        videoReceiveEnabled: false,
+        audio: true,
+        audioReceiveEnabled: false,
+        video_params: { band_width: 1500, codec: 'VP8', media_id: this.media.video, payload_type: VIDEO_PT },
+        audio_params: { band_width: 64, codec: 'OPUS', media_id: this.media.audio, payload_type: AUDIO_PT },
+      },
+    });
+    const id = params.media_connection_id as string;
+    for (let i = 0; i < 10; i++) {
+      const e = await rest(this.gateway.api, 'GET', `/media/connections/${id}/events`);
+      if (e.event === 'STREAM') return;
+      if (e.event === 'CLOSE' || e.event === 'ERROR') throw new Error(`${id}: ${e.event} ${e.error_message ?? ''}`);
+    }
+    throw new Error(`${id}: no STREAM`);
+  }
+}
+
+class ChildSystem implements SystemUnderTest {
+  private constructor(
+    private readonly system: SystemProcess,
+    private readonly relay: PeerjsRelay,
+    private readonly countsErrors: boolean,
+  ) {}
+
+  static async start(name: SystemName, script: string, args: string[], b: ViewerGateway): Promise<ChildSystem> {
+    const system = await SystemProcess.start(script, args);
+    try {
+      const relay = await PeerjsRelay.open(b.signalingUrl, `fanout-${name}`, b.peer.id);
+      // Janus counts no failed sends (its stats' errors are the viewers' reported losses).
+      return new ChildSystem(system, relay, name !== 'janus');
+    } catch (e) {
+      await system.stop();
+      throw e;
+    }
+  }
+
+  get measurePid(): number {
+    return this.system.measurePid;
+  }
+
+  get videoPort(): number {
+    return this.system.videoPort;
+  }
+
+  get audioPort(): number {
+    return this.system.audioPort;
+  }
+
+  async connect(n: number, concurrency: number): Promise<string[]> {
+    const setups = await addViewers(this.system, this.relay, n, concurrency);
+    return setups.flatMap((s) => (s.error ? [`${s.viewer ?? 'viewer'}: ${s.error}`] : []));
+  }
+
+  async counters(): Promise<{ sent: number; errors: number | null }> {
+    const stats = await this.system.stats();
+    return { sent: stats.forwarded, errors: this.countsErrors ? stats.errors : null };
+  }
+
+  async stop(): Promise<void> {
+    this.relay.close();
+    await this.system.stop();
+  }
+}
