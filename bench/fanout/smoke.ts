@@ -4,7 +4,7 @@
  * a few seconds of the recorded input, the benchmark's table.
  * Exits 1 only when a viewer did not connect, lost a packet, a system counted a failed send or a
  * run failed; never because of how fast or slow anything was.
- * Usage: node --import tsx bench/fanout/smoke.ts [viewers=50] [seconds=3] [systems=gateway,node-datachannel,werift]
+ * Usage: node --import tsx bench/fanout/smoke.ts [viewers=50] [seconds=3] [systems=gateway,gateway-shared-port,node-datachannel,werift]
  */
 import { markdownTable } from '../lib/table.js';
 import { runFanout } from './fanoutRun.js';
@@ -14,7 +14,7 @@ import { SYSTEM_NAMES, unavailable, type SystemName } from './systemsUnderTest.j
 
 const VIEWERS = Number(process.argv[2] ?? 50);
 const SECONDS = Number(process.argv[3] ?? 3);
-const SYSTEMS = (process.argv[4] ?? 'gateway,node-datachannel,werift').split(',') as SystemName[];
+const SYSTEMS = (process.argv[4] ?? 'gateway,gateway-shared-port,node-datachannel,werift').split(',') as SystemName[];
 for (const s of SYSTEMS) if (!SYSTEM_NAMES.includes(s)) throw new Error(`unknown system ${s}: one of ${SYSTEM_NAMES.join(', ')}`);
 
 const input = await recordInput(SECONDS);

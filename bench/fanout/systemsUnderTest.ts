@@ -2,6 +2,7 @@
  * The systems the fan-out benchmark compares, behind one interface: each takes the input on two
  * UDP ports and forwards it to viewers that are calls to gateway B's answering peer.
  * - gateway: ours, in its own process, calling B through the REST API (one call per viewer);
+ * - gateway-shared-port: the same with media_shared_port (one UDP socket for all connections);
  * - node-datachannel, werift, janus: a child speaking systemProcess.ts's protocol, whose offers
  *   go to B through the PeerJS relay.
  */
@@ -19,7 +20,7 @@ import { addViewers, SystemProcess } from './systemProcess.js';
 import { janusLibDir } from './systems/janusConfig.js';
 import type { ViewerGateway } from './viewerGateway.js';
 
-export const SYSTEM_NAMES = ['gateway', 'node-datachannel', 'werift', 'janus'] as const;
+export const SYSTEM_NAMES = ['gateway', 'gateway-shared-port', 'node-datachannel', 'werift', 'janus'] as const;
 export type SystemName = (typeof SYSTEM_NAMES)[number];
 
 export interface SystemUnderTest {
@@ -47,6 +48,7 @@ export function unavailable(name: SystemName): string | undefined {
   };
   switch (name) {
     case 'gateway':
+    case 'gateway-shared-port':
       return undefined;
     case 'node-datachannel':
       return installed('node-datachannel');
@@ -67,7 +69,7 @@ export function unavailable(name: SystemName): string | undefined {
 
 /** Starts `name`; viewers will be calls to `b`. Our gateway's ports start at `portMin`. */
 export async function startSystem(name: SystemName, b: ViewerGateway, portMin: number): Promise<SystemUnderTest> {
-  if (name === 'gateway') return GatewaySystem.start(b, portMin);
+  if (name === 'gateway' || name === 'gateway-shared-port') return GatewaySystem.start(b, portMin, name === 'gateway-shared-port');
   const script = { 'node-datachannel': 'nodeDatachannel.ts', werift: 'werift.ts', janus: 'janus.ts' }[name];
   // FANOUT_JANUS_ARGS: e.g. "--event-loops 2" instead of Janus's thread per viewer.
   const args = name === 'janus' ? (process.env['FANOUT_JANUS_ARGS'] ?? '').split(/\s+/).filter(Boolean) : [];
@@ -84,9 +86,9 @@ class GatewaySystem implements SystemUnderTest {
     private readonly target: string,
   ) {}
 
-  static async start(b: ViewerGateway, portMin: number): Promise<GatewaySystem> {
+  static async start(b: ViewerGateway, portMin: number, sharedPort: boolean): Promise<GatewaySystem> {
     // Gateway A uses B's signaling server, so its calls reach B's peer.
-    const gateway = await MediaGateway.start(portMin, b.signalingUrl);
+    const gateway = await MediaGateway.start(portMin, b.signalingUrl, sharedPort ? { sharedPort: 0 } : {});
     try {
       const source = await openPeer(gateway.api, 'source');
       const video = await rest(gateway.api, 'POST', '/media', { is_video: true });
