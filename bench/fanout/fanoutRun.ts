@@ -77,6 +77,8 @@ export interface QualityResult {
   decoders: DecoderStats[] | null;
   /** The latency probes' result (null: neither connected, or reading failed). */
   latency: SinkResult | null;
+  /** CPU of the decoders' and probes' processes over the system's window: on a small machine they compete with it. */
+  cpuNs: number;
   /** Why something above is missing or partial. */
   notes: string[];
 }
@@ -189,6 +191,9 @@ async function measure(o: FanoutOptions, own: (stop: () => Promise<void> | void)
   const before = await system.counters();
   const cpu0 = treeCpuNs(pid);
   const viewersCpu0 = treeCpuNs(b.gateway.pid);
+  const qualityPids = [...(decoders ? [decoders.pid] : []), ...(probes?.pids ?? [])];
+  const qualityCpu = () => qualityPids.reduce((sum, p) => sum + treeCpuNs(p), 0);
+  const qualityCpu0 = qualityCpu();
   const machine0 = machineBusyNs();
   const ours0 = treeCpuNs(process.pid);
   const wall0 = performance.now();
@@ -206,6 +211,7 @@ async function measure(o: FanoutOptions, own: (stop: () => Promise<void> | void)
   await sleep(500); // what is still queued
   const cpuNs = treeCpuNs(pid) - cpu0;
   const viewersCpuNs = treeCpuNs(b.gateway.pid) - viewersCpu0;
+  const qualityCpuNs = qualityCpu() - qualityCpu0;
   const otherCpuNs = Math.max(0, machineBusyNs() - machine0 - (treeCpuNs(process.pid) - ours0));
   const wallSeconds = (performance.now() - wall0) / 1000;
   const rssMb = treeRssMb(pid);
@@ -214,7 +220,7 @@ async function measure(o: FanoutOptions, own: (stop: () => Promise<void> | void)
   let quality: QualityResult | null = null;
   if (o.quality !== false) {
     at('reading the quality probes');
-    quality = { decoders: null, latency: null, notes };
+    quality = { decoders: null, latency: null, cpuNs: qualityCpuNs, notes };
     if (decoders) quality.decoders = await decoders.stats().catch((e: Error) => (notes.push(e.message), null));
     if (probes && sent.sendTimes) quality.latency = await probes.result(sent.sendTimes).catch((e: Error) => (notes.push(`latency probes' result: ${e.message}`), null));
   }

@@ -3,9 +3,10 @@
  * floor (fanoutFloor.cc to N udpSinks). Packets, loss, CPU and RSS columns are the N viewers'
  * (B's counts); the system also sends to the 3 decoders and 2 latency probes, whose copies are
  * not in "packets out" while their CPU is in the system's (5 / (N + 5) of the copies: 4.8 % at
- * 100, 0.5 % at 1000; not corrected). The last five columns are theirs: the fewest frames any
+ * 100, 0.5 % at 1000; not corrected). The last six columns are theirs: the fewest frames any
  * decoder decoded (and that over the input's seconds), the longest gap between two decoded
- * frames of any decoder, and the probes' latency minus the replay's direct path to them.
+ * frames of any decoder, the probes' latency minus the replay's direct path to them, and the
+ * CPU of the decoders' and probes' processes (on a 2-core machine it competes with the system).
  */
 import type { FanoutResult } from './fanoutRun.js';
 import type { FanoutFloorResult, UdpSinksCounts } from '../lib/floorPrograms.js';
@@ -34,6 +35,7 @@ export const HEADER = [
   'worst frame gap ms',
   'latency added p50 ms',
   'latency added p99 ms',
+  'probes CPU of one core',
 ];
 
 export const FLOOR_SYSTEM = 'floor (fanoutFloor.cc)';
@@ -58,6 +60,7 @@ function qualityCells(r: FanoutResult, seconds: number): string[] {
     d && d.length ? fmt(Math.max(...d.map((s) => s.maxGapMs))) : '-',
     hasLatency ? fmt(added.p50Ms, 2) : '-',
     hasLatency ? fmt(added.p99Ms, 2) : '-',
+    q ? `${fmt((q.cpuNs / 1e9 / r.wallSeconds) * 100)} %` : '-',
   ];
 }
 
