@@ -13,8 +13,15 @@
  * core (the system's process tree, from /proc; for Janus the janus daemon), loss per viewer (B's
  * counts against what the replay sent), RSS and MB per viewer, and B's own CPU (a B near one
  * full core means loss may be B's, not the system's) and the machine's CPU spent outside the
- * benchmark (on a shared machine, others' load). Beside it, the floor: the same
- * cipher (AES-128-GCM) and sendmmsg with no logic (bench/floor/srtpSendFloor.cc).
+ * benchmark (on a shared machine, others' load). Per N, the floor runs once in the same run: the
+ * same replay into bench/floor/fanoutFloor.cc, which sends each packet sealed (AES-128-GCM) to N
+ * reading sockets (bench/floor/udpSinks.cc) with sendmmsg from one socket and no other logic; its
+ * row is "floor (fanoutFloor.cc)", and each system's "of floor" is its CPU per packet out over
+ * the floor's at that N.
+ * Each system also calls 3 decoding viewers and 2 latency probes (fanout/quality/) besides the
+ * N viewers: the last columns show what the decoders decoded and the latency the system added
+ * (report.ts). Those 5 connections are not in the packet and loss columns; their sending is in
+ * the system's CPU (5 / (N + 5) of its copies).
  * N grows for a system only while it loses at most 5 % and every viewer connects.
  * The run happens in a loopback-only network namespace of its own (fanout/networkNamespace.ts).
  * Usage: node --import tsx bench/fanout.ts [viewers,...] [seconds] [concurrency] [systems,...]
@@ -24,9 +31,9 @@
 import { describeInput, recordInput } from './fanout/inputRecording.js';
 import { RunError, runFanout, type FanoutResult } from './fanout/fanoutRun.js';
 import { enterOwnNetworkNamespace } from './fanout/networkNamespace.js';
-import { fmt, HEADER, meanLoss, noteRow, resultRow } from './fanout/report.js';
+import { runFanoutFloor } from './fanout/floorRun.js';
+import { FLOOR_SYSTEM, floorRow, fmt, HEADER, meanLoss, noteRow, resultRow } from './fanout/report.js';
 import { SYSTEM_NAMES, unavailable, type SystemName } from './fanout/systemsUnderTest.js';
-import { runSendFloor } from './lib/floorPrograms.js';
 import { markdownTable } from './lib/table.js';
 
 const where = await enterOwnNetworkNamespace();
@@ -56,12 +63,27 @@ const described = describeInput(input);
 console.log(
   `input: ${fmt(described.seconds, 1)} s, video ${fmt(described.videoPps)} packets/s ${fmt(described.videoKbps)} kbit/s, audio ${fmt(described.audioPps)} packets/s ${fmt(described.audioKbps)} kbit/s`,
 );
-const avgBytes = input.reduce((s, p) => s + p.data.length, 0) / input.length;
 const packets = input.map((p) => ({ atUs: p.atUs, video: p.video, data: p.data.toString('base64') }));
-const floor = runSendFloor('both', 200_000, Math.round(avgBytes + 16), 32);
 
 const rows: string[][] = [];
 const notes: string[] = [];
+
+// The floor's CPU per packet out at each N, for the systems' "of floor".
+const floorNs = new Map<number, number>();
+for (const n of VIEWERS) {
+  if (interrupt.signal.aborted) break;
+  console.log(`\n${FLOOR_SYSTEM}: ${n} sinks...`);
+  try {
+    const f = await runFanoutFloor(n, SECONDS, packets);
+    floorNs.set(n, f.floor.cpuNsPerPacketOut);
+    rows.push(floorRow(n, f.sent, f.floor, f.sinks, SECONDS));
+    if (f.floor.sendErrors) notes.push(`floor ${n}: ${f.floor.sendErrors} send errors other than a full buffer`);
+  } catch (e) {
+    console.error(`floor ${n}: ${(e as Error).message}`);
+    rows.push(noteRow(FLOOR_SYSTEM, n, `failed: ${(e as Error).message.split('\n')[0]}`));
+  }
+  console.log(markdownTable(HEADER, rows.slice(-1)));
+}
 
 let portMin = 20_000; // below the ephemeral range, where the other systems' sockets are
 for (const system of SYSTEMS) {
@@ -72,7 +94,7 @@ for (const system of SYSTEMS) {
   }
   for (const n of VIEWERS) {
     if (interrupt.signal.aborted) break;
-    portMin = portMin >= 30_000 ? 20_000 : portMin + 200;
+    portMin = portMin >= 30_000 ? 20_000 : portMin + 300; // B, our gateway, the probes: 100 each
     console.log(`\n${system}: ${n} viewers...`);
     let result: FanoutResult;
     try {
@@ -84,9 +106,10 @@ for (const system of SYSTEMS) {
       rows.push(noteRow(system, n, cannotStart ? `not available: ${message}` : `failed: ${message}`));
       break;
     }
-    rows.push(resultRow(result, floor.cpuNsPerPacket));
+    rows.push(resultRow(result, floorNs.get(n), SECONDS));
     if (system === 'janus' && process.env['FANOUT_JANUS_ARGS']) rows.at(-1)![0] = `janus ${process.env['FANOUT_JANUS_ARGS']}`;
     for (const f of result.failures) notes.push(`${system} ${n}: ${f}`);
+    for (const q of result.quality?.notes ?? []) notes.push(`${system} ${n} (quality probes): ${q.split('\n')[0]}`);
     console.log(markdownTable(HEADER, rows.slice(-1)));
     if (meanLoss(result) > GIVE_UP_LOSS || result.connected < n) {
       if (n !== VIEWERS.at(-1)) notes.push(`${system}: not run with more than ${n} viewers (lost over ${GIVE_UP_LOSS * 100} % or a viewer did not connect)`);
@@ -95,7 +118,6 @@ for (const system of SYSTEMS) {
   }
 }
 
-console.log(`\nfloor (seal + sendmmsg of ${Math.round(avgBytes + 16)} B, batch 32): ${fmt(floor.cpuNsPerPacket / 1000, 2)} µs / packet`);
 console.log(`${SECONDS} s of input per run, ${CONCURRENCY} setups at a time, in ${where}\n`);
 console.log(markdownTable(HEADER, rows));
 if (notes.length) console.log(`\n${notes.map((n) => `- ${n}`).join('\n')}`);

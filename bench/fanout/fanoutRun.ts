@@ -1,13 +1,19 @@
 /**
  * One measurement of the fan-out benchmark: a fresh gateway B (the viewers), the system under
  * test, `viewers` calls from the system to B, then the recorded input replayed into the system's
- * ports for `seconds`. Everything it starts is stopped before it returns or throws, and the whole
- * run is bounded in time.
+ * ports for `seconds`. With `quality` (the default) 3 decoding viewers and 2 latency probes
+ * (quality/) join B's signaling server too and the system calls them as well: probe-0 before
+ * the viewers, the decoders and probe-1 after them (only the viewers' setup is timed). Their
+ * failure leaves the result's quality empty with a note, never fails the run. Everything it
+ * starts is stopped before it returns or throws, and the whole run is bounded in time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 
 import { TsChild } from '../lib/tsChild.js';
+import { startLatencyProbes, type LatencyProbes, type SinkResult } from './quality/latencyProbes.js';
+import { startDecodingViewers, type DecoderStats, type DecodingViewers } from './quality/wrtcViewers.js';
+import type { SendTimes } from './replayProcess.js';
 import { machineBusyNs, treeCpuNs, treeRssMb } from './processTree.js';
 import { killQuietly, withTimeout } from './stopping.js';
 import { startSystem, type SystemName } from './systemsUnderTest.js';
@@ -26,8 +32,10 @@ export interface FanoutOptions {
   seconds: number;
   concurrency: number;
   packets: EncodedPacket[];
-  /** B's ports start here, our gateway's 100 above. */
+  /** B's ports start here, our gateway's 100 above, the latency probes' gateway's 200 above. */
   portMin: number;
+  /** Decoding viewers and latency probes (default true). */
+  quality?: boolean;
   /** perf record of the system's process during the replay, into `${perfFile}.${system}.${viewers}`. */
   perfFile?: string;
   /** Ends the run at once (its processes stopped) with an error. */
@@ -60,7 +68,23 @@ export interface FanoutResult {
   /** Per viewer, the fraction of the input's packets B did not get (1 for a viewer B never had). */
   loss: number[];
   replayLateMs: number;
+  /** null: run without quality probes. */
+  quality: QualityResult | null;
 }
+
+export interface QualityResult {
+  /** Per decoding viewer since the replay began (null: one did not connect, or reading failed). */
+  decoders: DecoderStats[] | null;
+  /** The latency probes' result (null: neither connected, or reading failed). */
+  latency: SinkResult | null;
+  /** CPU of the decoders' and probes' processes over the system's window: on a small machine they compete with it. */
+  cpuNs: number;
+  /** Why something above is missing or partial. */
+  notes: string[];
+}
+
+const DECODERS = 3;
+const PROBES = 2;
 
 export class RunError extends Error {
   constructor(
@@ -78,7 +102,8 @@ export async function runFanout(o: FanoutOptions): Promise<FanoutResult> {
   const own = (stop: () => Promise<void> | void) => (closed ? void stop() : stops.push(stop));
   let phase = 'starting gateway B';
   // Generous: werift sets up ~20 viewers/s; stats of a thousand Janus handles take a few seconds.
-  const limitMs = 90_000 + o.viewers * 300 + o.seconds * 2000;
+  // Quality probes: up to 30 s each to start (in parallel), 5 calls, their stats.
+  const limitMs = 90_000 + o.viewers * 300 + o.seconds * 2000 + (o.quality === false ? 0 : 120_000);
   const work = measure(o, own, (p) => (phase = p));
   let onAbort = () => {};
   const aborted = new Promise<never>((_, reject) => (onAbort = () => reject(new Error('interrupted'))));
@@ -107,6 +132,23 @@ async function measure(o: FanoutOptions, own: (stop: () => Promise<void> | void)
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const b = await ViewerGateway.start(o.portMin);
   own(() => b.stop());
+  const notes: string[] = [];
+  let decoders: DecodingViewers | undefined;
+  let probes: LatencyProbes | undefined;
+  if (o.quality !== false) {
+    at('starting the quality probes');
+    const [d, p] = await Promise.allSettled([startDecodingViewers(b.signalingUrl, DECODERS), startLatencyProbes(b.signalingUrl, o.portMin + 200, PROBES)]);
+    if (d.status === 'fulfilled') {
+      const started = (decoders = d.value);
+      own(() => started.stop());
+    }
+    else notes.push(`decoding viewers did not start: ${(d.reason as Error).message}`);
+    if (p.status === 'fulfilled') {
+      const started = (probes = p.value);
+      own(() => started.stop());
+    }
+    else notes.push(`latency probes did not start: ${(p.reason as Error).message}`);
+  }
   at('starting the system');
   const system = await startSystem(o.system, b, o.portMin + 100);
   const pid = system.measurePid;
@@ -115,11 +157,33 @@ async function measure(o: FanoutOptions, own: (stop: () => Promise<void> | void)
   own(() => system.stop());
   const rssBeforeMb = treeRssMb(pid);
 
+  // probe-0 first and probe-1 last in the system's fan-out order, so latency shows both ends.
+  const extraFailed = new Set<string>();
+  const callExtra = async (targets: string[]) => {
+    if (!targets.length) return;
+    at(`calling ${targets.join(', ')}`);
+    for (const error of await system.callExtra(targets)) {
+      extraFailed.add(error.split(':')[0]!);
+      notes.push(`quality call failed: ${error}`);
+    }
+  };
+  await callExtra(probes ? [probes.ids[0]!] : []);
   at(`connecting ${o.viewers} viewers`);
   const t0 = performance.now();
   const failures = await system.connect(o.viewers, o.concurrency);
   const setupSeconds = (performance.now() - t0) / 1000;
+  await callExtra([...(decoders?.ids ?? []), ...(probes ? [probes.ids[1]!] : [])]);
   await sleep(1000); // the last connections' first RTCP
+  if (decoders && decoders.ids.some((id) => extraFailed.has(id))) decoders = undefined;
+  if (probes && probes.ids.every((id) => extraFailed.has(id))) probes = undefined;
+  if (decoders) {
+    try {
+      await decoders.mark();
+    } catch (e) {
+      notes.push((e as Error).message);
+      decoders = undefined;
+    }
+  }
 
   at('replaying the input');
   const replay = new TsChild('../fanout/replayProcess.ts');
@@ -127,6 +191,9 @@ async function measure(o: FanoutOptions, own: (stop: () => Promise<void> | void)
   const before = await system.counters();
   const cpu0 = treeCpuNs(pid);
   const viewersCpu0 = treeCpuNs(b.gateway.pid);
+  const qualityPids = [...(decoders ? [decoders.pid] : []), ...(probes?.pids ?? [])];
+  const qualityCpu = () => qualityPids.reduce((sum, p) => sum + treeCpuNs(p), 0);
+  const qualityCpu0 = qualityCpu();
   const machine0 = machineBusyNs();
   const ours0 = treeCpuNs(process.pid);
   const wall0 = performance.now();
@@ -137,16 +204,26 @@ async function measure(o: FanoutOptions, own: (stop: () => Promise<void> | void)
     const p = perf;
     own(() => killQuietly(p.pid, 'SIGINT'));
   }
-  replay.send({ type: 'start', packets: o.packets, videoPort: system.videoPort, audioPort: system.audioPort, seconds: o.seconds });
-  const sent = (await done) as { sent: { video: number; audio: number }; lateMs: number };
+  const timed = probes ? { sendTimes: true, mirrorPort: probes.mirrorPort } : {};
+  replay.send({ type: 'start', packets: o.packets, videoPort: system.videoPort, audioPort: system.audioPort, seconds: o.seconds, ...timed });
+  const sent = (await done) as { sent: { video: number; audio: number }; lateMs: number; sendTimes?: SendTimes };
   if (perf && perf.exitCode === null) await once(perf, 'exit');
   await sleep(500); // what is still queued
   const cpuNs = treeCpuNs(pid) - cpu0;
   const viewersCpuNs = treeCpuNs(b.gateway.pid) - viewersCpu0;
+  const qualityCpuNs = qualityCpu() - qualityCpu0;
   const otherCpuNs = Math.max(0, machineBusyNs() - machine0 - (treeCpuNs(process.pid) - ours0));
   const wallSeconds = (performance.now() - wall0) / 1000;
   const rssMb = treeRssMb(pid);
   replay.kill();
+
+  let quality: QualityResult | null = null;
+  if (o.quality !== false) {
+    at('reading the quality probes');
+    quality = { decoders: null, latency: null, cpuNs: qualityCpuNs, notes };
+    if (decoders) quality.decoders = await decoders.stats().catch((e: Error) => (notes.push(e.message), null));
+    if (probes && sent.sendTimes) quality.latency = await probes.result(sent.sendTimes).catch((e: Error) => (notes.push(`latency probes' result: ${e.message}`), null));
+  }
 
   at('reading the counters');
   const after = await system.counters();
@@ -179,5 +256,6 @@ async function measure(o: FanoutOptions, own: (stop: () => Promise<void> | void)
     rssBeforeMb,
     loss,
     replayLateMs: sent.lateMs,
+    quality,
   };
 }

@@ -38,7 +38,7 @@ export class PeerjsRelay {
   private constructor(
     private readonly ws: WebSocket,
     readonly id: string,
-    /** B's peer, which every call goes to. */
+    /** B's peer, which calls go to unless they name another. */
     readonly target: string,
   ) {
     ws.on('message', (data) => this.receive(JSON.parse(String(data))));
@@ -70,21 +70,22 @@ export class PeerjsRelay {
   }
 
   /**
-   * Sends `offerSdp` to the target as a media OFFER. B's CANDIDATEs for the call go to
-   * `onCandidate`, before and after the answer; the answer rejects on EXPIRE or after `timeoutMs`.
+   * Sends `offerSdp` to `target` (by default B's peer) as a media OFFER. The callee's CANDIDATEs
+   * for the call go to `onCandidate`, before and after the answer; the answer rejects on EXPIRE
+   * or after `timeoutMs`.
    */
-  call(offerSdp: string, onCandidate: (candidate: IceCandidate) => void, timeoutMs = 15_000): RelayedCall {
+  call(offerSdp: string, onCandidate: (candidate: IceCandidate) => void, timeoutMs = 15_000, target = this.target): RelayedCall {
     const connectionId = `mc_${randomBytes(8).toString('hex')}`;
     const answer = new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.calls.delete(connectionId);
-        reject(new Error(`no ANSWER from ${this.target} for ${connectionId} within ${timeoutMs} ms`));
+        reject(new Error(`no ANSWER from ${target} for ${connectionId} within ${timeoutMs} ms`));
       }, timeoutMs);
       this.calls.set(connectionId, { resolve, reject, onCandidate, timer });
     });
-    this.send({ type: 'OFFER', dst: this.target, payload: { sdp: { type: 'offer', sdp: offerSdp }, type: 'media', connectionId, metadata: {} } });
+    this.send({ type: 'OFFER', dst: target, payload: { sdp: { type: 'offer', sdp: offerSdp }, type: 'media', connectionId, metadata: {} } });
     const sendCandidate = (c: IceCandidate) =>
-      this.send({ type: 'CANDIDATE', dst: this.target, payload: { candidate: c, type: 'media', connectionId } });
+      this.send({ type: 'CANDIDATE', dst: target, payload: { candidate: c, type: 'media', connectionId } });
     return { connectionId, answer, sendCandidate };
   }
 

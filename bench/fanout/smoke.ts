@@ -1,9 +1,11 @@
 /**
  * CI smoke test of the fan-out benchmark: 50 viewers of each system (our gateway and the two JS
  * systems, which set up 50 viewers in a few seconds; not Janus, which needs a network namespace),
- * a few seconds of the recorded input, the benchmark's table.
- * Exits 1 only when a viewer did not connect, lost a packet, a system counted a failed send or a
- * run failed; never because of how fast or slow anything was.
+ * a few seconds of the recorded input, the benchmark's table, with its quality probes (3 decoding
+ * viewers, 2 latency probes).
+ * Exits 1 only when a viewer did not connect, lost a packet, a system counted a failed send, a
+ * quality probe did not connect or a decoder decoded no frame at all, or a run failed; never
+ * because of how fast or slow anything was.
  * Usage: node --import tsx bench/fanout/smoke.ts [viewers=50] [seconds=3] [systems=gateway,gateway-shared-port,node-datachannel,werift]
  */
 import { markdownTable } from '../lib/table.js';
@@ -31,12 +33,17 @@ for (const system of SYSTEMS) {
     continue;
   }
   try {
-    const r = await runFanout({ system, viewers: VIEWERS, seconds: SECONDS, concurrency: 16, packets, portMin: (portMin += 200) });
-    rows.push(resultRow(r));
+    const r = await runFanout({ system, viewers: VIEWERS, seconds: SECONDS, concurrency: 16, packets, portMin: (portMin += 300) });
+    rows.push(resultRow(r, undefined, SECONDS));
     if (r.connected < VIEWERS) problems.push(`${system}: ${VIEWERS - r.connected} of ${VIEWERS} viewers did not connect (${r.failures.join('; ')})`);
     const lossy = r.loss.filter((l) => l > 0).length;
     if (lossy) problems.push(`${system}: ${lossy} viewers lost packets (worst ${(Math.max(...r.loss) * 100).toFixed(2)} %)`);
     if (r.systemErrors) problems.push(`${system}: ${r.systemErrors} failed sends`);
+    // Quality probes: connected and decoding at all, no timing threshold.
+    for (const note of r.quality?.notes ?? []) problems.push(`${system}: ${note.split('\n')[0]}`);
+    const undecoded = r.quality?.decoders?.filter((d) => !d.framesDecoded) ?? [];
+    if (r.quality && !r.quality.decoders) problems.push(`${system}: no decoder stats`);
+    if (undecoded.length) problems.push(`${system}: ${undecoded.map((d) => d.id).join(', ')} decoded no frame`);
   } catch (e) {
     rows.push(noteRow(system, VIEWERS, `failed: ${(e as Error).message.split('\n')[0]}`));
     problems.push(`${system}: ${(e as Error).message}`);

@@ -134,8 +134,11 @@ export interface ViewerSetup {
   error?: string;
 }
 
-/** Connects one viewer: the system's offer through the relay to B, B's answer and candidates back. */
-async function addViewer(system: SystemProcess, relay: PeerjsRelay): Promise<ViewerSetup> {
+/**
+ * Connects one viewer: the system's offer through the relay to `target` (B unless given), the
+ * answer and candidates back.
+ */
+export async function addViewer(system: SystemProcess, relay: PeerjsRelay, target?: string): Promise<ViewerSetup> {
   const t0 = performance.now();
   let viewer: string | undefined;
   const times = { offerMs: NaN, answerMs: NaN, connectMs: NaN };
@@ -150,7 +153,7 @@ async function addViewer(system: SystemProcess, relay: PeerjsRelay): Promise<Vie
     // soon as ICE works: libdatachannel fails a handshake that comes before it has B's fingerprint
     // ("certificate verify failed", then "Got a remote candidate without ICE transport").
     const held = { fromB: [] as IceCandidate[], fromSystem: [] as IceCandidate[], open: false };
-    const call = relay.call(offer.sdp, (c) => (held.open ? system.candidate(offer.viewer, c) : held.fromB.push(c)));
+    const call = relay.call(offer.sdp, (c) => (held.open ? system.candidate(offer.viewer, c) : held.fromB.push(c)), undefined, target);
     system.routeCandidates(viewer, (c) => (held.open ? call.sendCandidate(c) : held.fromSystem.push(c)));
     await system.answer(viewer, await call.answer);
     held.open = true;

@@ -16,7 +16,7 @@ import { rest } from '../lib/rest.js';
 import { AUDIO_PT, VIDEO_PT } from '../lib/rtpStream.js';
 import { PeerjsRelay } from './peerjsRelay.js';
 import { stopGateway } from './stopping.js';
-import { addViewers, SystemProcess } from './systemProcess.js';
+import { addViewer, addViewers, SystemProcess } from './systemProcess.js';
 import { janusLibDir } from './systems/janusConfig.js';
 import type { ViewerGateway } from './viewerGateway.js';
 
@@ -30,6 +30,8 @@ export interface SystemUnderTest {
   readonly audioPort: number;
   /** Connects `n` viewers, `concurrency` at a time; the errors of those that failed. */
   connect(n: number, concurrency: number): Promise<string[]>;
+  /** Calls each of `targets` (other peers on B's signaling server), one after another; the errors of those that failed. */
+  callExtra(targets: string[]): Promise<string[]>;
   /** What the system itself counts: packets sent to viewers, and failed sends (null: not counted). */
   counters(): Promise<{ sent: number; errors: number | null }>;
   stop(): Promise<void>;
@@ -121,6 +123,18 @@ class GatewaySystem implements SystemUnderTest {
     return errors;
   }
 
+  async callExtra(targets: string[]): Promise<string[]> {
+    const errors: string[] = [];
+    for (const target of targets) {
+      try {
+        await this.call(target);
+      } catch (e) {
+        errors.push(`${target}: ${(e as Error).message}`);
+      }
+    }
+    return errors;
+  }
+
   async counters(): Promise<{ sent: number; errors: number }> {
     const stats = await this.gateway.engineStats();
     return { sent: stats.datagramsSent ?? 0, errors: stats.datagramsSendDropped ?? 0 };
@@ -130,12 +144,12 @@ class GatewaySystem implements SystemUnderTest {
     return stopGateway(this.gateway);
   }
 
-  /** One send-only call to B from the two media ports; resolves at STREAM. */
-  private async call(): Promise<void> {
+  /** One send-only call to `target` (B's peer by default) from the two media ports; resolves at STREAM. */
+  private async call(target = this.target): Promise<void> {
     const { params } = await rest(this.gateway.api, 'POST', '/media/connections', {
       peer_id: this.source.id,
       token: this.source.token,
-      target_id: this.target,
+      target_id: target,
       constraints: {
         video: true,
         videoReceiveEnabled: false,
@@ -189,6 +203,15 @@ class ChildSystem implements SystemUnderTest {
   async connect(n: number, concurrency: number): Promise<string[]> {
     const setups = await addViewers(this.system, this.relay, n, concurrency);
     return setups.flatMap((s) => (s.error ? [`${s.viewer ?? 'viewer'}: ${s.error}`] : []));
+  }
+
+  async callExtra(targets: string[]): Promise<string[]> {
+    const errors: string[] = [];
+    for (const target of targets) {
+      const s = await addViewer(this.system, this.relay, target);
+      if (s.error) errors.push(`${target}: ${s.error}`);
+    }
+    return errors;
   }
 
   async counters(): Promise<{ sent: number; errors: number | null }> {
