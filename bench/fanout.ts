@@ -28,12 +28,15 @@
  *   FANOUT_PERF=<file>  perf record of each system's process into <file>.<system>.<N>
  *   FANOUT_JANUS_ARGS   arguments of systems/janus.ts, e.g. "--event-loops 2"
  */
+import { cpus } from 'node:os';
+
 import { describeInput, recordInput } from './fanout/inputRecording.js';
 import { RunError, runFanout, type FanoutResult } from './fanout/fanoutRun.js';
 import { enterOwnNetworkNamespace } from './fanout/networkNamespace.js';
 import { runFanoutFloor } from './fanout/floorRun.js';
 import { FLOOR_SYSTEM, floorRow, fmt, HEADER, meanLoss, noteRow, resultRow } from './fanout/report.js';
 import { SYSTEM_NAMES, unavailable, type SystemName } from './fanout/systemsUnderTest.js';
+import { writeDocsBlock } from './lib/docsTable.js';
 import { markdownTable } from './lib/table.js';
 
 const where = await enterOwnNetworkNamespace();
@@ -118,7 +121,13 @@ for (const system of SYSTEMS) {
   }
 }
 
-console.log(`${SECONDS} s of input per run, ${CONCURRENCY} setups at a time, in ${where}\n`);
-console.log(markdownTable(HEADER, rows));
-if (notes.length) console.log(`\n${notes.map((n) => `- ${n}`).join('\n')}`);
+const summary = [
+  `${SECONDS} s of input per run (${fmt(described.videoPps)} video + ${fmt(described.audioPps)} audio packets/s, ${fmt(described.videoKbps + described.audioKbps)} kbit/s), ${CONCURRENCY} setups at a time, in ${where}; ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`,
+  '',
+  markdownTable(HEADER, rows),
+  ...(notes.length ? ['', notes.map((n) => `- ${n}`).join('\n')] : []),
+].join('\n');
+console.log(summary);
+// npm run bench (bench/run.ts) sets FANOUT_DOCS: the table in docs/BENCHMARKS.md is this run's.
+if (process.env['FANOUT_DOCS'] && !interrupt.signal.aborted) writeDocsBlock('fanout-table', summary);
 process.exit(interrupt.signal.aborted ? 130 : 0);
