@@ -149,6 +149,38 @@ describe('transports on the native I/O engine', () => {
     y.transport.close();
   });
 
+  it('ten transports sharing one socket each get their own peer\'s media; closing the engine closes that socket', async () => {
+    const shared = new NativeEngine();
+    const bound = shared.openSharedSocket('127.0.0.1', 0);
+    assert.throws(() => shared.openSharedSocket('127.0.0.1', 0), { code: 'ERR_SHARED_SOCKET_EXISTS' });
+    const peers = engine();
+    const pairs = Array.from({ length: 10 }, () => pair(shared, peers));
+    const outs = await Promise.all(pairs.map(() => receiver()));
+    try {
+      await waitFor(() => pairs.every(([x, y]) => isConnected(x) && isConnected(y)), 10000, 'all ten connected');
+      for (const [x] of pairs) assert.deepEqual(x.transport.local.candidates.map((c) => c.port), [bound.port]);
+      // Each peer sends its own packet to the one shared port; only its own transport may get it.
+      for (let i = 0; i < pairs.length; i++) {
+        const [x, y] = pairs[i]!;
+        x.transport.setRedirect('rtp', 'video', { ip: '127.0.0.1', port: outs[i]!.port });
+        const port = peers.openUdpPort('127.0.0.1', 0);
+        assert.ok(peers.attachPort(port.handle, y.transport.handle, 'rtp', 'video'));
+        await sendDatagrams(port.port, [rtpPacket(0x100 + i, i, i, 96, Buffer.alloc(200, i))]);
+      }
+      await waitFor(() => outs.every((o) => o.packets.length === 1), 5000, 'one packet at each redirect');
+      outs.forEach((o, i) => assert.equal(o.packets[0]!.readUInt32BE(8), 0x100 + i, `pair ${i} got its own peer's packet`));
+      const stats = shared.stats().sharedSockets![0]!;
+      assert.equal(stats.transports, 10);
+      assert.ok(stats.routedByUfrag >= 10 && stats.routedByAddress >= 10, JSON.stringify(stats));
+    } finally {
+      for (const o of outs) o.socket.close();
+    }
+    shared.close();
+    await waitFor(() => pairs.every(([, y]) => y.events.some((ev) => ev.kind === 'closed' && ev.text === 'remote')), 3000, 'every peer told');
+    assert.equal(await bindableByAnotherProcess(bound.port), true, 'the shared socket is closed');
+    for (const [, y] of pairs) y.transport.close();
+  });
+
   it('leaves no thread or descriptor behind after many transports', async () => {
     const e = engine();
     const create = () => {
