@@ -20,15 +20,6 @@ export async function stopChild(child: TsChild): Promise<void> {
   await bounded(exited, () => child.kill());
 }
 
-/** Sends SIGTERM to a process that may be gone already. */
-export function killPid(pid: number): void {
-  try {
-    process.kill(pid);
-  } catch {
-    // Already exited.
-  }
-}
-
 /** The child's next `type` message; rejects at once if the child exits first. */
 export function nextOrExit(child: TsChild, type: string, timeoutMs: number): Promise<any> {
   return new Promise((resolve, reject) => {

@@ -17,7 +17,8 @@ import type { SendTimes } from '../replayProcess.js';
 import { autoAnswer, openPeer } from '../../lib/mediaCall.js';
 import { MediaGateway } from '../../lib/mediaGateway.js';
 import { TsChild } from '../../lib/tsChild.js';
-import { bounded, killPid, nextOrExit, stopChild } from './children.js';
+import { killQuietly } from '../stopping.js';
+import { bounded, nextOrExit, stopChild } from './children.js';
 import type { SinkResult } from './latencySinkProcess.js';
 
 export type { PathLatency, Percentiles, SinkResult } from './latencySinkProcess.js';
@@ -44,7 +45,7 @@ export async function startLatencyProbes(signalingUrl: string, portMin: number, 
   const stop = async (): Promise<void> => {
     answerers.forEach((a) => a.stop());
     const g = gateway;
-    await Promise.all([g ? bounded(g.stop(), () => killPid(g.pid)) : undefined, stopChild(sink)]);
+    await Promise.all([g ? bounded(g.stop(), () => killQuietly(g.pid, 'SIGTERM')) : undefined, stopChild(sink)]);
   };
   try {
     const ready = await nextOrExit(sink, 'ready', 30_000);

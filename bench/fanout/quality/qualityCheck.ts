@@ -19,7 +19,8 @@ import { rest } from '../../lib/rest.js';
 import { AUDIO_PT, VIDEO_PT } from '../../lib/rtpStream.js';
 import { markdownTable } from '../../lib/table.js';
 import { TsChild } from '../../lib/tsChild.js';
-import { bounded, killPid, stopChild } from './children.js';
+import { killQuietly } from '../stopping.js';
+import { bounded, stopChild } from './children.js';
 import { startLatencyProbes, type LatencyProbes, type PathLatency, type Percentiles } from './latencyProbes.js';
 import { startDecodingViewers, type DecodingViewers } from './wrtcViewers.js';
 
@@ -194,10 +195,10 @@ try {
     replay ? stopChild(replay) : undefined,
     decoders?.stop(),
     probes?.stop(),
-    g ? bounded(g.stop(), () => killPid(g.pid)) : undefined,
+    g ? bounded(g.stop(), () => killQuietly(g.pid, 'SIGTERM')) : undefined,
   ]);
   const v = viewers;
-  if (v) await bounded(v.stop(), () => killPid(v.gateway.pid));
+  if (v) await bounded(v.stop(), () => killQuietly(v.gateway.pid, 'SIGTERM'));
   clearTimeout(watchdog);
 }
 // The auto-answer loops' long polls end with their gateways; do not wait for them.
