@@ -10,10 +10,9 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
-import { openPeer, type RestPeer } from '../lib/mediaCall.js';
+import { callSendOnly, openPeer, type RestPeer } from '../lib/mediaCall.js';
 import { MediaGateway } from '../lib/mediaGateway.js';
 import { rest } from '../lib/rest.js';
-import { AUDIO_PT, VIDEO_PT } from '../lib/rtpStream.js';
 import { PeerjsRelay } from './peerjsRelay.js';
 import { stopGateway } from './stopping.js';
 import { addViewer, addViewers, SystemProcess } from './systemProcess.js';
@@ -145,27 +144,8 @@ class GatewaySystem implements SystemUnderTest {
   }
 
   /** One send-only call to `target` (B's peer by default) from the two media ports; resolves at STREAM. */
-  private async call(target = this.target): Promise<void> {
-    const { params } = await rest(this.gateway.api, 'POST', '/media/connections', {
-      peer_id: this.source.id,
-      token: this.source.token,
-      target_id: target,
-      constraints: {
-        video: true,
-        videoReceiveEnabled: false,
-        audio: true,
-        audioReceiveEnabled: false,
-        video_params: { band_width: 1500, codec: 'VP8', media_id: this.media.video, payload_type: VIDEO_PT },
-        audio_params: { band_width: 64, codec: 'OPUS', media_id: this.media.audio, payload_type: AUDIO_PT },
-      },
-    });
-    const id = params.media_connection_id as string;
-    for (let i = 0; i < 10; i++) {
-      const e = await rest(this.gateway.api, 'GET', `/media/connections/${id}/events`);
-      if (e.event === 'STREAM') return;
-      if (e.event === 'CLOSE' || e.event === 'ERROR') throw new Error(`${id}: ${e.event} ${e.error_message ?? ''}`);
-    }
-    throw new Error(`${id}: no STREAM`);
+  private call(target = this.target): Promise<void> {
+    return callSendOnly(this.source, this.media, target);
   }
 }
 

@@ -78,6 +78,27 @@ export interface PlacedCall {
 }
 
 /**
+ * A send-only call from media ports the caller already has (the same ports may feed many
+ * calls: a fan-out) to `targetId`, VP8 1.5 Mbit/s + Opus 64 kbit/s; resolves at STREAM.
+ */
+export async function callSendOnly(caller: RestPeer, media: { video: string; audio: string }, targetId: string): Promise<void> {
+  const { params } = await rest(caller.base, 'POST', '/media/connections', {
+    peer_id: caller.id,
+    token: caller.token,
+    target_id: targetId,
+    constraints: {
+      video: true,
+      videoReceiveEnabled: false,
+      audio: true,
+      audioReceiveEnabled: false,
+      video_params: { band_width: 1500, codec: 'VP8', media_id: media.video, payload_type: VIDEO_PT },
+      audio_params: { band_width: 64, codec: 'OPUS', media_id: media.audio, payload_type: AUDIO_PT },
+    },
+  });
+  await awaitEvent(caller.base, params.media_connection_id as string, 'STREAM');
+}
+
+/**
  * New video and audio ports on the caller's gateway, then the call; resolves at STREAM. With
  * `offerReceive` the offer is sendrecv (a browser's is too), so it carries the transport-cc
  * extension for the callee to answer; the callee still only receives.

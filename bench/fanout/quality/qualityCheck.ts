@@ -13,10 +13,9 @@ import { describeInput, recordInput, type RecordedPacket } from '../inputRecordi
 import type { SendTimes } from '../replayProcess.js';
 import { ViewerGateway } from '../viewerGateway.js';
 import { processCpuNanos } from '../../lib/cpu.js';
-import { openPeer, type RestPeer } from '../../lib/mediaCall.js';
+import { callSendOnly, openPeer } from '../../lib/mediaCall.js';
 import { MediaGateway } from '../../lib/mediaGateway.js';
 import { rest } from '../../lib/rest.js';
-import { AUDIO_PT, VIDEO_PT } from '../../lib/rtpStream.js';
 import { markdownTable } from '../../lib/table.js';
 import { TsChild } from '../../lib/tsChild.js';
 import { killQuietly } from '../stopping.js';
@@ -36,28 +35,6 @@ const PORT_A = 52400;
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A send-only VP8 + Opus call from A's two ports to `target`, as bench/fanout.ts's connectViewers places it; resolves at STREAM. */
-async function callViewer(source: RestPeer, media: { video: string; audio: string }, target: string): Promise<void> {
-  const { params } = await rest(source.base, 'POST', '/media/connections', {
-    peer_id: source.id,
-    token: source.token,
-    target_id: target,
-    constraints: {
-      video: true,
-      videoReceiveEnabled: false,
-      audio: true,
-      audioReceiveEnabled: false,
-      video_params: { band_width: 1500, codec: 'VP8', media_id: media.video, payload_type: VIDEO_PT },
-      audio_params: { band_width: 64, codec: 'OPUS', media_id: media.audio, payload_type: AUDIO_PT },
-    },
-  });
-  for (let i = 0; i < 10; i++) {
-    const e = await rest(source.base, 'GET', `/media/connections/${params.media_connection_id}/events`);
-    if (e.event === 'STREAM') return;
-    if (e.event === 'CLOSE' || e.event === 'ERROR') throw new Error(`call to ${target}: ${e.event} ${e.error_message ?? ''}`);
-  }
-  throw new Error(`call to ${target}: no STREAM`);
-}
 
 /**
  * The frames the replay sends in `seconds` (its loop as replayProcess.ts runs it) and the longest
@@ -128,10 +105,10 @@ try {
   const video = await rest(gateway.api, 'POST', '/media', { is_video: true });
   const audio = await rest(gateway.api, 'POST', '/media', { is_video: false });
   const media = { video: video.media_id, audio: audio.media_id };
-  await callViewer(source, media, probes.ids[0]!);
-  for (let i = 0; i < VIEWERS; i += 10) await Promise.all(Array.from({ length: Math.min(10, VIEWERS - i) }, () => callViewer(source, media, 'viewers')));
-  await Promise.all(decoders.ids.map((id) => callViewer(source, media, id)));
-  await callViewer(source, media, probes.ids[1]!);
+  await callSendOnly(source, media, probes.ids[0]!);
+  for (let i = 0; i < VIEWERS; i += 10) await Promise.all(Array.from({ length: Math.min(10, VIEWERS - i) }, () => callSendOnly(source, media, 'viewers')));
+  await Promise.all(decoders.ids.map((id) => callSendOnly(source, media, id)));
+  await callSendOnly(source, media, probes.ids[1]!);
   console.log(`A calls: ${probes.ids[0]}, ${VIEWERS} × viewers, ${decoders.ids.join(', ')}, ${probes.ids[1]}`);
   await sleep(1000); // the last connections' first RTCP
 
