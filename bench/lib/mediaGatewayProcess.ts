@@ -9,11 +9,15 @@
  * Sends {type: 'ready', api, signalingUrl, threadId}; answers {type: 'stats'} with the engine's stats.
  */
 import { Gateway } from '../../src/Gateway.js';
+import { DEFAULT_CONNECTION_LIMITS } from '../../src/session/limits/ConnectionLimits.js';
 
 const [portMin, signalingUrl] = [Number(process.argv[2]), process.argv[3]];
 const gateway = await Gateway.start({
   apiHost: '127.0.0.1',
   apiPort: 0,
+  apiToken: undefined,
+  apiAllowedHosts: [],
+  apiAllowedOrigins: [],
   logLevel: 'warn',
   portBindIp: '127.0.0.1',
   advertisedIpV4: '127.0.0.1',
@@ -22,6 +26,8 @@ const gateway = await Gateway.start({
   signaling: signalingUrl ? undefined : { host: '127.0.0.1', port: 0, path: '/', key: 'peerjs', secret: undefined, allowDiscovery: false },
   signalingUrl,
   eventTimeoutMs: 30_000,
+  redirectAllowedNetworks: undefined,
+  limits: DEFAULT_CONNECTION_LIMITS,
   dataBufferLimitBytes: 1 << 20,
   mediaBindAddresses: ['127.0.0.1'],
   mediaSharedPort: process.env['BENCH_MEDIA_SHARED_PORT'] ? Number(process.env['BENCH_MEDIA_SHARED_PORT']) : undefined,

@@ -1,10 +1,12 @@
+import type { ConnectionLimits } from '../session/limits/ConnectionLimits.js';
 import type { SignalingConfig } from '../signaling/server/SignalingConfig.js';
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The embedded signaling server's settings a user configures; the rest keep their defaults. */
-export type EmbeddedSignalingConfig = Pick<SignalingConfig, 'host' | 'port' | 'path' | 'key' | 'secret' | 'allowDiscovery'>;
+export type EmbeddedSignalingConfig = Pick<SignalingConfig, 'host' | 'port' | 'path' | 'key' | 'secret' | 'allowDiscovery'> &
+  Partial<Pick<SignalingConfig, 'maxClients' | 'sendBufferLimitBytes' | 'maxQueuedBytesPerPeer' | 'maxQueuedBytes'>>;
 
 /** The gateway's settings after defaults, config file, environment and flags are merged. */
 export interface GatewayConfig {
@@ -12,6 +14,12 @@ export interface GatewayConfig {
   readonly apiHost: string;
   /** TCP port of the REST API. */
   readonly apiPort: number;
+  /** When set, every REST call needs `Authorization: Bearer <apiToken>`. */
+  readonly apiToken: string | undefined;
+  /** Host names the API answers to besides IP literals and localhost (lower case). */
+  readonly apiAllowedHosts: readonly string[];
+  /** Web origins besides the API's own whose pages may call it (`scheme://host[:port]`). */
+  readonly apiAllowedOrigins: readonly string[];
   readonly logLevel: LogLevel;
   /** Address that media, RTCP and data ports bind to. */
   readonly portBindIp: string;
@@ -29,6 +37,13 @@ export interface GatewayConfig {
   readonly signalingUrl: string | undefined;
   /** Idle time after which a long-poll answers 408. */
   readonly eventTimeoutMs: number;
+  /**
+   * CIDR networks redirect_params may name; undefined: any address but unspecified, broadcast,
+   * multicast and link-local ones.
+   */
+  readonly redirectAllowedNetworks: readonly string[] | undefined;
+  /** Bounds on offers and connections a remote or a REST client can make the gateway hold. */
+  readonly limits: ConnectionLimits;
   /** Bytes queued in a DataChannel past which further datagrams for it are dropped and counted. */
   readonly dataBufferLimitBytes: number;
   /** Local addresses MediaConnections gather host candidates on. */

@@ -5,7 +5,9 @@ import { parse as parseToml } from 'smol-toml';
 
 import { ConfigError } from './ConfigError.js';
 import { LOG_LEVELS, type GatewayConfig, type LogLevel } from './GatewayConfig.js';
-import { normalizeMountPath } from '../signaling/server/SignalingConfig.js';
+import { DEFAULT_CONNECTION_LIMITS } from '../session/limits/ConnectionLimits.js';
+import { parseNetwork } from '../session/redirect/IpNetwork.js';
+import { DEFAULT_SIGNALING, normalizeMountPath } from '../signaling/server/SignalingConfig.js';
 import { SETTINGS } from './settings.js';
 
 export interface ConfigSources {
@@ -55,6 +57,10 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
         key: get('signaling_key', 'peerjs', nonEmpty),
         secret: get<string | undefined>('signaling_secret', undefined, nonEmpty),
         allowDiscovery: get('signaling_discovery', false, boolean),
+        maxClients: get('signaling_max_clients', DEFAULT_SIGNALING.maxClients, integerIn(1, 1_000_000)),
+        sendBufferLimitBytes: get('signaling_send_buffer_limit', DEFAULT_SIGNALING.sendBufferLimitBytes, integerIn(64 * 1024, 1 << 30)),
+        maxQueuedBytesPerPeer: get('signaling_queue_limit_per_peer', DEFAULT_SIGNALING.maxQueuedBytesPerPeer, integerIn(0, 1 << 30)),
+        maxQueuedBytes: get('signaling_queue_limit', DEFAULT_SIGNALING.maxQueuedBytes, integerIn(0, 1 << 30)),
       }
     : undefined;
   const signalingUrl = get<string | undefined>('signaling_url', undefined, websocketUrl);
@@ -64,6 +70,9 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
   const config: GatewayConfig = {
     apiHost: get('api_host', '127.0.0.1', ipAddress),
     apiPort: get('api_port', 8000, integerIn(0, 65535)),
+    apiToken: get<string | undefined>('api_token', undefined, apiToken),
+    apiAllowedHosts: get('api_allowed_hosts', [], hostNameList),
+    apiAllowedOrigins: get('api_allowed_origins', [], originList),
     logLevel: get('log_level', 'info' as LogLevel, logLevel),
     portBindIp,
     advertisedIpV4: get('advertised_ip_v4', defaultAdvertisedIpV4(portBindIp), ipV4Address),
@@ -72,6 +81,15 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
     signaling,
     signalingUrl,
     eventTimeoutMs: get('event_timeout_ms', 30000, integerIn(1000, 600000)),
+    redirectAllowedNetworks: get<string[] | undefined>('redirect_allowed_networks', undefined, networkList),
+    limits: {
+      maxPendingOffers: get('max_pending_offers', DEFAULT_CONNECTION_LIMITS.maxPendingOffers, integerIn(0, 100_000)),
+      offerTimeoutMs: get('offer_timeout_ms', DEFAULT_CONNECTION_LIMITS.offerTimeoutMs, integerIn(1000, 3_600_000)),
+      maxConnectionsPerPeer: get('max_connections_per_peer', DEFAULT_CONNECTION_LIMITS.maxConnectionsPerPeer, integerIn(1, 1_000_000)),
+      maxConnections: get('max_connections', DEFAULT_CONNECTION_LIMITS.maxConnections, integerIn(1, 1_000_000)),
+      maxMetadataBytes: get('max_metadata_bytes', DEFAULT_CONNECTION_LIMITS.maxMetadataBytes, integerIn(2, 1 << 20)),
+      maxMetadataDepth: get('max_metadata_depth', DEFAULT_CONNECTION_LIMITS.maxMetadataDepth, integerIn(1, 1000)),
+    },
     dataBufferLimitBytes: get('data_buffer_limit', 1 << 20, integerIn(16 * 1024, 8 * 1024 * 1024)),
     mediaBindAddresses: get('media_bind_addresses', defaultMediaBindAddresses(), ipAddressList),
     mediaSharedPort: get<number | undefined>('media_shared_port', undefined, integerIn(0, 65535)),
@@ -117,6 +135,52 @@ function hostPortList(v: RawValue): { ip: string; port: number }[] {
     }
     return { ip: m[1]!, port };
   });
+}
+
+/** Host names as a Host header carries them, lower case; IP literals need no entry. */
+function hostNameList(v: RawValue): string[] {
+  return listOf(v).map((item) => {
+    const host = item.toLowerCase();
+    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/.test(host) || host.length > 253) {
+      throw new ConfigError(`${describe(v)}: ${JSON.stringify(item)} is not a host name (no port, no scheme)`);
+    }
+    return host.replace(/\.$/, '');
+  });
+}
+
+/** Web origins, normalized as browsers send them: scheme://host[:port], no path. */
+function originList(v: RawValue): string[] {
+  return listOf(v).map((item) => {
+    let url: URL;
+    try {
+      url = new URL(item);
+    } catch {
+      throw new ConfigError(`${describe(v)}: ${JSON.stringify(item)} is not an origin such as https://app.example.com`);
+    }
+    if (!['http:', 'https:'].includes(url.protocol) || url.pathname !== '/' || url.search || url.hash || url.username) {
+      throw new ConfigError(`${describe(v)}: ${JSON.stringify(item)} must be scheme://host[:port] with nothing after it`);
+    }
+    return url.origin;
+  });
+}
+
+function networkList(v: RawValue): string[] {
+  const list = listOf(v);
+  if (list.length === 0) throw new ConfigError(`${describe(v)}: must name at least one network`);
+  return list.map((item) => {
+    const network = parseNetwork(item);
+    if (!network) throw new ConfigError(`${describe(v)}: ${JSON.stringify(item)} is not a network such as 10.0.0.0/8 or 2001:db8::/32`);
+    return network.text;
+  });
+}
+
+function apiToken(v: RawValue): string {
+  const token = nonEmpty(v);
+  // Header-safe and long enough to resist guessing.
+  if (!/^[\x21-\x7e]{16,1024}$/.test(token)) {
+    throw new ConfigError(`${v.source}: must be 16 to 1024 printable ASCII characters without spaces`);
+  }
+  return token;
 }
 
 function readConfigFile(path: string, warnings: string[]): Record<string, unknown> {

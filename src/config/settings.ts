@@ -18,8 +18,31 @@ function setting(key: string, type: SettingSpec['type'], defaultText: string, de
 }
 
 export const SETTINGS: readonly SettingSpec[] = [
-  setting('api_host', 'string', '127.0.0.1', 'Address the REST API listens on. Use 0.0.0.0 to expose it (it has no authentication).'),
+  setting(
+    'api_host',
+    'string',
+    '127.0.0.1',
+    'Address the REST API listens on. Before exposing it (0.0.0.0), set api_token (docs/SECURITY.md).',
+  ),
   setting('api_port', 'integer', '8000', 'TCP port of the REST API.'),
+  setting(
+    'api_token',
+    'string',
+    'none (no authentication)',
+    'When set, every REST call must carry "Authorization: Bearer <token>" (401 otherwise). Set it for any api_host other than loopback.',
+  ),
+  setting(
+    'api_allowed_hosts',
+    'string',
+    'none (IP literals and localhost only)',
+    'Comma-separated host names the REST API answers to besides IP literals and localhost; other Host headers get 421 (a DNS rebinding defence).',
+  ),
+  setting(
+    'api_allowed_origins',
+    'string',
+    "none (only the API's own origin)",
+    'Comma-separated web origins (e.g. https://app.example.com) whose pages may call the REST API; requests from other origins get 403.',
+  ),
   setting('log_level', 'string', 'info', `Log verbosity: ${LOG_LEVELS.join(', ')}. Logs are JSON lines on stdout.`),
   setting('port_bind_ip', 'string', '127.0.0.1', 'Address the media, RTCP and data ports bind to. Use 0.0.0.0 for senders on other hosts.'),
   setting(
@@ -42,6 +65,20 @@ export const SETTINGS: readonly SettingSpec[] = [
     'Secret for peer authentication on the embedded signaling server: peers then need a credential.',
   ),
   setting('signaling_discovery', 'boolean', 'false', 'Whether GET {path}{key}/peers lists connected peer ids.'),
+  setting('signaling_max_clients', 'integer', '5000', 'Clients the embedded signaling server holds at once; more are refused.'),
+  setting(
+    'signaling_send_buffer_limit',
+    'integer',
+    '4194304',
+    'Bytes the embedded signaling server may hold unsent for one client; a client that stops reading past it is disconnected.',
+  ),
+  setting(
+    'signaling_queue_limit_per_peer',
+    'integer',
+    '1048576',
+    'Bytes of messages the embedded signaling server keeps for one absent peer (5 s at most); past it the sender gets EXPIRE at once.',
+  ),
+  setting('signaling_queue_limit', 'integer', '33554432', 'Bytes of messages the embedded signaling server keeps for all absent peers together.'),
   setting(
     'signaling_url',
     'string',
@@ -49,6 +86,28 @@ export const SETTINGS: readonly SettingSpec[] = [
     'The PeerJS server gateway peers connect to: ws:// or wss:// URL with the mount path, e.g. wss://peers.example.com/myapp/.',
   ),
   setting('event_timeout_ms', 'integer', '30000', 'How long a GET .../events long-poll waits for an event before answering 408.'),
+  setting(
+    'redirect_allowed_networks',
+    'string',
+    'none (any unicast address)',
+    'Comma-separated CIDR networks (e.g. 127.0.0.0/8, 10.1.0.0/16) that redirect_params may name; when set, the only places received media and data may go. Unset, unspecified, broadcast, multicast and link-local addresses are refused.',
+  ),
+  setting(
+    'max_pending_offers',
+    'integer',
+    '32',
+    'Incoming offers (data and media) a gateway peer holds that are not yet answered or open; more are refused, counted and logged.',
+  ),
+  setting(
+    'offer_timeout_ms',
+    'integer',
+    '60000',
+    'A connection not open this long after its offer (an unanswered call, an offer nobody answered) closes with ERROR and CLOSE.',
+  ),
+  setting('max_connections_per_peer', 'integer', '1000', 'Data and media connections one gateway peer may have at once (closed ones do not count).'),
+  setting('max_connections', 'integer', '2000', 'Data and media connections the whole gateway may have at once.'),
+  setting('max_metadata_bytes', 'integer', '16384', 'Largest connection metadata, as JSON text, accepted from REST or in a remote offer.'),
+  setting('max_metadata_depth', 'integer', '32', 'Deepest nesting of objects and arrays accepted in connection metadata.'),
   setting(
     'data_buffer_limit',
     'integer',

@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { Gateway } from '../../src/Gateway.js';
 import type { GatewayConfig } from '../../src/config/GatewayConfig.js';
 import { createLogger } from '../../src/log/createLogger.js';
+import { DEFAULT_CONNECTION_LIMITS } from '../../src/session/limits/ConnectionLimits.js';
 
 /** Collects log records so tests can assert on what was logged. */
 export class LogCapture extends Writable {
@@ -24,6 +25,9 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}): 
   const config: GatewayConfig = {
     apiHost: '127.0.0.1',
     apiPort: 0,
+    apiToken: undefined,
+    apiAllowedHosts: [],
+    apiAllowedOrigins: [],
     logLevel: 'debug',
     portBindIp: '127.0.0.1',
     advertisedIpV4: '127.0.0.1',
@@ -32,6 +36,8 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}): 
     signaling: { host: '127.0.0.1', port: 0, path: '/', key: 'peerjs', secret: undefined, allowDiscovery: false },
     signalingUrl: undefined,
     eventTimeoutMs: 30000,
+    redirectAllowedNetworks: undefined,
+    limits: DEFAULT_CONNECTION_LIMITS,
     dataBufferLimitBytes: 1 << 20,
     mediaBindAddresses: ['127.0.0.1'],
     mediaSharedPort: undefined,

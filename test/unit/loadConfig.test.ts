@@ -19,14 +19,37 @@ describe('loadConfig', () => {
     assert.deepEqual(config, {
       apiHost: '127.0.0.1',
       apiPort: 8000,
+      apiToken: undefined,
+      apiAllowedHosts: [],
+      apiAllowedOrigins: [],
       logLevel: 'info',
       portBindIp: '127.0.0.1',
       advertisedIpV4: '127.0.0.1',
       portMin: 50001,
       portMax: 59999,
-      signaling: { host: '127.0.0.1', port: 9000, path: '/', key: 'peerjs', secret: undefined, allowDiscovery: false },
+      signaling: {
+        host: '127.0.0.1',
+        port: 9000,
+        path: '/',
+        key: 'peerjs',
+        secret: undefined,
+        allowDiscovery: false,
+        maxClients: 5000,
+        sendBufferLimitBytes: 4194304,
+        maxQueuedBytesPerPeer: 1048576,
+        maxQueuedBytes: 33554432,
+      },
       signalingUrl: undefined,
       eventTimeoutMs: 30000,
+      redirectAllowedNetworks: undefined,
+      limits: {
+        maxPendingOffers: 32,
+        offerTimeoutMs: 60000,
+        maxConnectionsPerPeer: 1000,
+        maxConnections: 2000,
+        maxMetadataBytes: 16384,
+        maxMetadataDepth: 32,
+      },
       dataBufferLimitBytes: 1048576,
       mediaBindAddresses: config.mediaBindAddresses,
       mediaSharedPort: undefined,
@@ -49,6 +72,46 @@ describe('loadConfig', () => {
     const fromFile = loadConfig({ file: tomlFile('media_bind_addresses = ["127.0.0.2"]\nstun_servers = ["192.0.2.2:3478"]\n') });
     assert.deepEqual(fromFile.config.mediaBindAddresses, ['127.0.0.2']);
     assert.deepEqual(fromFile.config.stunServers, [{ ip: '192.0.2.2', port: 3478 }]);
+  });
+
+  it('reads the exposure settings: API token, allowed hosts and origins, redirect networks', () => {
+    const { config } = loadConfig({
+      flags: {
+        'api-token': 'a-long-enough-token-1234',
+        'api-allowed-hosts': 'Gateway.Example.com, box.local.',
+        'api-allowed-origins': 'https://app.example.com, http://127.0.0.1:3000',
+        'redirect-allowed-networks': '10.1.2.3/16, ::1, 239.0.0.0/8',
+      },
+    });
+    assert.equal(config.apiToken, 'a-long-enough-token-1234');
+    assert.deepEqual(config.apiAllowedHosts, ['gateway.example.com', 'box.local']);
+    assert.deepEqual(config.apiAllowedOrigins, ['https://app.example.com', 'http://127.0.0.1:3000']);
+    assert.deepEqual(config.redirectAllowedNetworks, ['10.1.0.0/16', '::1/128', '239.0.0.0/8']);
+    assert.throws(() => loadConfig({ flags: { 'api-token': 'short' } }), /--api-token: must be 16/);
+    assert.throws(() => loadConfig({ flags: { 'api-allowed-hosts': 'evil.example:80' } }), /not a host name/);
+    assert.throws(() => loadConfig({ flags: { 'api-allowed-origins': 'https://app.example.com/path' } }), /scheme:\/\/host/);
+    assert.throws(() => loadConfig({ flags: { 'redirect-allowed-networks': '10.0.0.0/33' } }), /not a network/);
+  });
+
+  it('never prints the API token in an error', () => {
+    assert.throws(
+      () => loadConfig({ flags: { 'api-token': 'has a space but is long' } }),
+      (error: Error) => !error.message.includes('has a space'),
+    );
+  });
+
+  it('reads connection and signaling limits', () => {
+    const { config } = loadConfig({
+      flags: { 'max-pending-offers': '4', 'offer-timeout-ms': '5000', 'max-connections': '10', 'signaling-send-buffer-limit': '65536' },
+      env: { WEBRTC_GATEWAY_MAX_METADATA_DEPTH: '3', WEBRTC_GATEWAY_SIGNALING_QUEUE_LIMIT: '1024' },
+    });
+    assert.equal(config.limits.maxPendingOffers, 4);
+    assert.equal(config.limits.offerTimeoutMs, 5000);
+    assert.equal(config.limits.maxConnections, 10);
+    assert.equal(config.limits.maxMetadataDepth, 3);
+    assert.equal(config.signaling?.sendBufferLimitBytes, 65536);
+    assert.equal(config.signaling?.maxQueuedBytes, 1024);
+    assert.throws(() => loadConfig({ flags: { 'offer-timeout-ms': '10' } }), /--offer-timeout-ms/);
   });
 
   it('media_shared_port is off unless set, and takes 0 (any free port) to 65535', () => {

@@ -19,6 +19,11 @@ export interface SignalingConfig {
   readonly maxMessageBytes: number;
   /** Messages kept per absent destination (more are dropped with an EXPIRE to the sender). */
   readonly maxQueuedPerPeer: number;
+  /** Bytes kept per absent destination, and for all of them together (same rule as the count). */
+  readonly maxQueuedBytesPerPeer: number;
+  readonly maxQueuedBytes: number;
+  /** Bytes a client's socket may hold unsent; past it the client is disconnected (it stopped reading). */
+  readonly sendBufferLimitBytes: number;
 }
 
 export const DEFAULT_SIGNALING: SignalingConfig = {
@@ -30,9 +35,12 @@ export const DEFAULT_SIGNALING: SignalingConfig = {
   allowDiscovery: false,
   expireTimeoutMs: 5000,
   aliveTimeoutMs: 90000,
-  maxClients: 50000,
+  maxClients: 5000,
   maxMessageBytes: 256 * 1024,
   maxQueuedPerPeer: 100,
+  maxQueuedBytesPerPeer: 1024 * 1024,
+  maxQueuedBytes: 32 * 1024 * 1024,
+  sendBufferLimitBytes: 4 * 1024 * 1024,
 };
 
 /** "/x" and "x/" and "x" all become "/x/"; "" becomes "/". */
