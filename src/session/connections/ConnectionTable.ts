@@ -1,6 +1,7 @@
 import { GatewayError } from '../../errors/GatewayError.js';
 import { connectionIdOf } from '../../signaling/connectionPayloads.js';
 import type { ServerMessage } from '../../signaling/protocol.js';
+import type { ConnectionCounts } from '../limits/ConnectionAdmission.js';
 import type { GatewayPeer } from '../peers/GatewayPeer.js';
 
 /** What a table needs to know of a Data- or MediaConnection. */
@@ -10,29 +11,56 @@ export interface TableConnection {
   readonly remoteId: string;
   /** The PeerJS connectionId. */
   readonly connectionId: string;
+  /** Whether the gateway sent the offer (false: a remote offered it). */
+  readonly originator: boolean;
   readonly state: string;
   readonly events: { close(): void };
   close(error?: string): void;
 }
 
+/** Neither open nor closed: waiting for an answer, for the user's answer, or for ICE. */
+const isPending = (c: TableConnection): boolean => c.state !== 'open' && c.state !== 'closed';
+
 /**
  * The connections of one kind by REST id, shared by the Data- and MediaConnection registries:
- * lookup, PeerJS routing keys, what LEAVE and EXPIRE mean, and how long a closed connection
- * stays readable so its CLOSE event and status can still be polled.
+ * lookup, PeerJS routing keys, what LEAVE and EXPIRE mean, how long a connection may wait to
+ * open after its offer, and how long a closed one stays readable so its CLOSE event and status
+ * can still be polled.
  */
-export class ConnectionTable<C extends TableConnection> {
+export class ConnectionTable<C extends TableConnection> implements ConnectionCounts {
   private readonly connections = new Map<string, C>();
   private readonly retention = new Map<C, NodeJS.Timeout>();
+  private readonly offerTimers = new Map<C, NodeJS.Timeout>();
   private closingAll = false;
 
   constructor(
     /** The REST field that names these ids, e.g. "data_connection_id". */
     private readonly idField: string,
     private readonly retentionMs: number,
+    /** A connection not open this long after its offer closes (offer_timeout_ms). */
+    private readonly offerTimeoutMs: number,
   ) {}
 
   get size(): number {
     return this.connections.size;
+  }
+
+  live(): number {
+    let n = 0;
+    for (const c of this.connections.values()) if (c.state !== 'closed') n++;
+    return n;
+  }
+
+  liveOf(peer: GatewayPeer): number {
+    let n = 0;
+    for (const c of this.connections.values()) if (c.peer === peer && c.state !== 'closed') n++;
+    return n;
+  }
+
+  pendingIncomingOf(peer: GatewayPeer): number {
+    let n = 0;
+    for (const c of this.connections.values()) if (c.peer === peer && !c.originator && isPending(c)) n++;
+    return n;
   }
 
   /** True once closeAll() ran: nothing new may be added. */
@@ -42,6 +70,9 @@ export class ConnectionTable<C extends TableConnection> {
 
   add(connection: C): void {
     this.connections.set(connection.id, connection);
+    const timer = setTimeout(() => this.expireOffer(connection), this.offerTimeoutMs);
+    timer.unref();
+    this.offerTimers.set(connection, timer);
   }
 
   /** The connection with this id; NOT_FOUND otherwise. */
@@ -115,6 +146,16 @@ export class ConnectionTable<C extends TableConnection> {
     }
   }
 
+  /**
+   * `remoteId` left the signaling server (the embedded one tells): the offers it made or was
+   * sent that never opened are freed; open connections do not need signaling and stay.
+   */
+  remoteGone(remoteId: string): void {
+    for (const c of [...this.connections.values()]) {
+      if (c.remoteId === remoteId && isPending(c)) c.close(`peer-unavailable: ${remoteId} left the signaling server`);
+    }
+  }
+
   /** The peer closed: so do its connections. */
   closePeer(peer: GatewayPeer): void {
     for (const connection of this.ofPeer(peer)) connection.close();
@@ -131,6 +172,7 @@ export class ConnectionTable<C extends TableConnection> {
 
   /** A connection has closed: it stays readable for a while, unless it was already forgotten. */
   retain(connection: C): void {
+    this.stopOfferTimer(connection);
     if (this.connections.get(connection.id) !== connection || this.closingAll) return;
     const timer = setTimeout(() => this.forget(connection), this.retentionMs);
     timer.unref();
@@ -138,11 +180,29 @@ export class ConnectionTable<C extends TableConnection> {
   }
 
   forget(connection: C): void {
+    this.stopOfferTimer(connection);
     const timer = this.retention.get(connection);
     if (timer) clearTimeout(timer);
     this.retention.delete(connection);
     connection.events.close();
     this.connections.delete(connection.id);
+  }
+
+  private expireOffer(connection: C): void {
+    this.offerTimers.delete(connection);
+    if (!isPending(connection)) return;
+    const seconds = this.offerTimeoutMs / 1000;
+    connection.close(
+      connection.state === 'offered'
+        ? `the call was not answered within ${seconds} s (offer_timeout_ms)`
+        : `the connection did not open within ${seconds} s of its offer (offer_timeout_ms)`,
+    );
+  }
+
+  private stopOfferTimer(connection: C): void {
+    const timer = this.offerTimers.get(connection);
+    if (timer) clearTimeout(timer);
+    this.offerTimers.delete(connection);
   }
 
   private ofPeer(peer: GatewayPeer): C[] {

@@ -84,6 +84,10 @@ export class DataConnection implements DatagramSink, DataChannelLinkListener {
     return this.options.connectionId;
   }
 
+  get originator(): boolean {
+    return this.options.originator;
+  }
+
   get feed(): DataPort | undefined {
     return this.feedPort;
   }

@@ -11,6 +11,7 @@ import {
 } from '../../signaling/connectionPayloads.js';
 import type { ServerMessage } from '../../signaling/protocol.js';
 import { ConnectionTable } from '../connections/ConnectionTable.js';
+import { DATA_CONNECTION_DESCRIPTORS, type ConnectionAdmission } from '../limits/ConnectionAdmission.js';
 import type { GatewayPeer } from '../peers/GatewayPeer.js';
 import type { DataPort } from '../ports/DataPort.js';
 import type { PortRegistry } from '../ports/PortRegistry.js';
@@ -26,6 +27,8 @@ export interface DataConnectionRegistryOptions {
   readonly ports: PortRegistry;
   /** Queued bytes past which a channel refuses datagrams (see ChannelBackpressure). */
   readonly bufferLimitBytes: number;
+  /** Limits on offers and connections, shared with the media registry. */
+  readonly admission: ConnectionAdmission;
   readonly logger: Logger;
   /** How long a closed connection stays readable, so its CLOSE event and status can be polled. */
   readonly closedRetentionMs?: number;
@@ -56,7 +59,8 @@ export class DataConnectionRegistry {
 
   constructor(private readonly options: DataConnectionRegistryOptions) {
     this.reaper = new PeerConnectionReaper(options.logger);
-    this.table = new ConnectionTable('data_connection_id', options.closedRetentionMs ?? 30_000);
+    this.table = new ConnectionTable('data_connection_id', options.closedRetentionMs ?? 30_000, options.admission.limits.offerTimeoutMs);
+    options.admission.track(this.table);
   }
 
   get size(): number {
@@ -67,6 +71,7 @@ export class DataConnectionRegistry {
   async connect(peer: GatewayPeer, request: DataConnectOptions): Promise<DataConnection> {
     const context = await this.linkContext();
     this.assertRunning();
+    this.options.admission.admitOutgoing(peer, DATA_CONNECTION_DESCRIPTORS, request.metadata, 'options.metadata');
     const { dcInit } = request;
     const connectionId = `dc_${randomBytes(12).toString('hex')}`;
     const connection = this.add({
@@ -117,6 +122,11 @@ export class DataConnectionRegistry {
     this.table.closePeer(peer);
   }
 
+  /** A remote left the signaling server: what it offered or was offered and never opened goes. */
+  remoteGone(remoteId: string): void {
+    this.table.remoteGone(remoteId);
+  }
+
   /** Gateway shutdown: closes every connection and the egress sockets. */
   closeAll(): void {
     this.table.closeAll();
@@ -139,6 +149,7 @@ export class DataConnectionRegistry {
     if (this.table.closing || peer.isClosed) return;
     // PeerJS replaces a connection when an offer repeats its connectionId.
     this.table.find(peer, remoteId, offer.connectionId)?.close();
+    if (this.options.admission.admitOffer(peer, DATA_CONNECTION_DESCRIPTORS, offer.metadata)) return;
     const label = offer.label ?? offer.connectionId;
     // Registered at once, so that candidates trickling in while libwebrtc loads find it.
     const connection = this.add({

@@ -92,6 +92,10 @@ export class MediaConnection {
     return this.options.connectionId;
   }
 
+  get originator(): boolean {
+    return this.options.originator;
+  }
+
   /** An incoming call: keeps the remote's offer until the user answers. */
   receiveOffer(sdp: string): void {
     this.remoteOffer = sdp;

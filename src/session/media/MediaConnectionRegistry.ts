@@ -6,6 +6,7 @@ import type { NativeEngine } from '../../native/NativeEngine.js';
 import { answerPayload, candidatePayload, offerPayload } from '../../signaling/connectionPayloads.js';
 import type { ServerMessage } from '../../signaling/protocol.js';
 import { ConnectionTable } from '../connections/ConnectionTable.js';
+import type { ConnectionAdmission } from '../limits/ConnectionAdmission.js';
 import type { GatewayPeer } from '../peers/GatewayPeer.js';
 import type { NativeUdpPort } from '../ports/NativeUdpPort.js';
 import type { PortRegistry } from '../ports/PortRegistry.js';
@@ -16,6 +17,10 @@ export interface MediaConnectionRegistryOptions {
   readonly engine: NativeEngine;
   readonly ports: PortRegistry;
   readonly transport: MediaTransportSettings;
+  /** Limits on offers and connections, shared with the data registry. */
+  readonly admission: ConnectionAdmission;
+  /** Descriptors one connection's transport opens (a socket per bind address, or none when shared). */
+  readonly descriptorsPerConnection: number;
   readonly logger: Logger;
   /** How long a closed connection stays readable, so its CLOSE event and status can be polled. */
   readonly closedRetentionMs?: number;
@@ -30,7 +35,8 @@ export class MediaConnectionRegistry {
   private readonly table: ConnectionTable<MediaConnection>;
 
   constructor(private readonly options: MediaConnectionRegistryOptions) {
-    this.table = new ConnectionTable('media_connection_id', options.closedRetentionMs ?? 30_000);
+    this.table = new ConnectionTable('media_connection_id', options.closedRetentionMs ?? 30_000, options.admission.limits.offerTimeoutMs);
+    options.admission.track(this.table);
   }
 
   get size(): number {
@@ -40,6 +46,7 @@ export class MediaConnectionRegistry {
   /** Sends a media OFFER to `targetId`; READY, then STREAM once the transport is up. */
   call(peer: GatewayPeer, targetId: string, constraints: MediaConstraints, redirects: MediaRedirects): MediaConnection {
     if (this.table.closing) throw new GatewayError('ENGINE_UNAVAILABLE', 'the gateway is shutting down');
+    this.options.admission.admitOutgoing(peer, this.options.descriptorsPerConnection, constraints.metadata, 'constraints.metadata');
     const connection = this.add(peer, targetId, `mc_${randomBytes(12).toString('hex')}`, true, constraints.metadata);
     try {
       connection.call(constraints, redirects);
@@ -82,6 +89,11 @@ export class MediaConnectionRegistry {
     this.table.closePeer(peer);
   }
 
+  /** A remote left the signaling server: calls it made or was sent that never opened go. */
+  remoteGone(remoteId: string): void {
+    this.table.remoteGone(remoteId);
+  }
+
   closeAll(): void {
     this.table.closeAll();
   }
@@ -94,6 +106,7 @@ export class MediaConnectionRegistry {
     }
     if (this.table.closing || peer.isClosed) return;
     this.table.find(peer, remoteId, parsed.data.connectionId)?.close();
+    if (this.options.admission.admitOffer(peer, this.options.descriptorsPerConnection, parsed.data.metadata)) return;
     const connection = this.add(peer, remoteId, parsed.data.connectionId, false, parsed.data.metadata);
     connection.receiveOffer(parsed.data.sdp.sdp);
     peer.events.push({ event: 'CALL', params: peer.params, call_params: { media_connection_id: connection.id } });

@@ -1,0 +1,92 @@
+import { GatewayError } from '../../errors/GatewayError.js';
+import type { Logger } from '../../log/createLogger.js';
+import type { GatewayPeer } from '../peers/GatewayPeer.js';
+import { metadataProblem } from './checkMetadata.js';
+import type { ConnectionLimits } from './ConnectionLimits.js';
+import type { DescriptorBudget } from './DescriptorBudget.js';
+
+/** Why an incoming offer was refused (the keys of a peer's `refused_offers` in its status). */
+export type OfferRefusal = 'pending_offers' | 'peer_connections' | 'gateway_connections' | 'descriptors' | 'metadata';
+
+/** What a table of connections tells the admission about itself. */
+export interface ConnectionCounts {
+  /** Connections not closed. */
+  live(): number;
+  liveOf(peer: GatewayPeer): number;
+  /** Connections a remote offered to `peer` that are neither open nor closed. */
+  pendingIncomingOf(peer: GatewayPeer): number;
+}
+
+/** Descriptors a connection opens: a libwebrtc PeerConnection holds about 54 (measured). */
+export const DATA_CONNECTION_DESCRIPTORS = 64;
+
+/** Refusals are logged at most this often per reason, so a flood cannot flood the log. */
+const LOG_EVERY_MS = 10_000;
+
+/**
+ * Decides whether a new connection may exist, for the data and media registries together: an
+ * incoming offer within the peer's pending and connection limits, the gateway's limit and the
+ * descriptor budget, with metadata of bounded size and depth; an outgoing one (REST) within the
+ * same connection and descriptor limits. An incoming offer over a limit is dropped, counted on
+ * the peer and logged at a bounded rate; an outgoing one fails with LIMIT_REACHED.
+ */
+export class ConnectionAdmission {
+  private readonly tables: ConnectionCounts[] = [];
+  private readonly lastLog = new Map<OfferRefusal, number>();
+
+  constructor(
+    readonly limits: ConnectionLimits,
+    private readonly descriptors: DescriptorBudget | undefined,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Each registry's table registers itself. */
+  track(table: ConnectionCounts): void {
+    this.tables.push(table);
+  }
+
+  /** An incoming offer to `peer` costing `descriptors`; the reason when it must be refused. */
+  admitOffer(peer: GatewayPeer, descriptors: number, metadata: unknown): OfferRefusal | undefined {
+    const refusal = this.offerRefusal(peer, descriptors, metadata);
+    if (refusal) {
+      peer.countRefusedOffer(refusal);
+      const last = this.lastLog.get(refusal);
+      if (last === undefined || this.now() - last >= LOG_EVERY_MS) {
+        this.lastLog.set(refusal, this.now());
+        this.logger.warn({ peer: peer.id, reason: refusal, refused: peer.refusedOffers[refusal] }, 'refused an incoming offer');
+      }
+    }
+    return refusal;
+  }
+
+  /** A connection the REST client asks for; throws LIMIT_REACHED or INVALID_PARAMETER. */
+  admitOutgoing(peer: GatewayPeer, descriptors: number, metadata: unknown, metadataField: string): void {
+    const problem = metadataProblem(metadata, this.limits);
+    if (problem) throw GatewayError.invalid(metadataField, problem);
+    const limit = this.connectionLimit(peer) ?? (this.descriptors && !this.descriptors.take(descriptors) ? 'descriptors' : undefined);
+    if (!limit) return;
+    const message = {
+      peer_connections: `peer ${peer.id} has max_connections_per_peer (${this.limits.maxConnectionsPerPeer}) connections`,
+      gateway_connections: `the gateway has max_connections (${this.limits.maxConnections}) connections`,
+      descriptors: `the process is close to its limit of ${this.descriptors?.limit} open files; close connections or raise the limit (ulimit -n)`,
+    }[limit];
+    throw new GatewayError('LIMIT_REACHED', [{ field: 'peer_id', message }]);
+  }
+
+  private offerRefusal(peer: GatewayPeer, descriptors: number, metadata: unknown): OfferRefusal | undefined {
+    const pending = this.tables.reduce((n, t) => n + t.pendingIncomingOf(peer), 0);
+    if (pending >= this.limits.maxPendingOffers) return 'pending_offers';
+    const limit = this.connectionLimit(peer);
+    if (limit) return limit;
+    if (metadataProblem(metadata, this.limits)) return 'metadata';
+    if (this.descriptors && !this.descriptors.take(descriptors)) return 'descriptors';
+    return undefined;
+  }
+
+  private connectionLimit(peer: GatewayPeer): 'peer_connections' | 'gateway_connections' | undefined {
+    if (this.tables.reduce((n, t) => n + t.liveOf(peer), 0) >= this.limits.maxConnectionsPerPeer) return 'peer_connections';
+    if (this.tables.reduce((n, t) => n + t.live(), 0) >= this.limits.maxConnections) return 'gateway_connections';
+    return undefined;
+  }
+}
