@@ -36,7 +36,7 @@ describe('gateway peers over REST (embedded signaling server)', () => {
     assert.equal(event.status, 200);
     assert.deepEqual(event.body, { event: 'OPEN', params: { peer_id: 'gw-peer_1', token: res.body.params.token } });
     const status = await call(base, 'GET', `/peers/gw-peer_1/status?token=${res.body.params.token}`);
-    assert.deepEqual(status.body, { peer_id: 'gw-peer_1', disconnected: false });
+    assert.deepEqual(status.body, { peer_id: 'gw-peer_1', disconnected: false, refused_offers: {} });
     assert.equal(gateway.signaling!.stats().clients >= 1, true);
   });
 
@@ -64,23 +64,42 @@ describe('gateway peers over REST (embedded signaling server)', () => {
     assert.match(again.body.params.errors[0].message, /already used/);
   });
 
-  it('reports UNAVAILABLE_ID then CLOSE when someone else holds the id, and forgets the peer', async () => {
+  it('answers 400 when someone else holds the id, keeps nothing of the peer, and the id works once free', async () => {
     const { port } = gateway.signaling!.address;
     const holder = await RawPeer.connect(`ws://127.0.0.1:${port}/`, { id: 'taken', token: 'theirs', key: 'peerjs' });
     await holder.waitFor((m) => m.type === 'OPEN');
     const res = await createPeer(base, { peer_id: 'taken' });
-    assert.equal(res.status, 201);
-    const token = res.body.params.token;
-    assert.deepEqual((await nextEvent(base, 'taken', token)).body, { event: 'ERROR', params: { peer_id: 'taken', token }, error_message: 'UNAVAILABLE_ID' });
-    assert.deepEqual((await nextEvent(base, 'taken', token)).body, { event: 'CLOSE', params: { peer_id: 'taken', token } });
-    assert.equal((await nextEvent(base, 'taken', token)).status, 404, 'nothing left to read: the peer is gone');
+    assert.equal(res.status, 400);
+    assert.equal(res.body.command_type, 'PEERS_CREATE');
+    assert.equal(res.body.params.errors[0].field, 'peer_id');
+    assert.match(res.body.params.errors[0].message, /taken/);
+    assert.equal((await call(base, 'GET', '/peers/taken/status?token=x')).status, 404, 'no peer was kept');
     holder.close();
     // No restart needed: once the id is free, a new peer gets it.
-    await waitFor(() => gateway.signaling!.stats().clients < 100 && holder.closed, 2000, 'holder gone');
-    await new Promise((r) => setTimeout(r, 100));
-    const retry = await createPeer(base, { peer_id: 'taken' });
-    assert.equal(retry.status, 201);
-    assert.equal((await nextEvent(base, 'taken', retry.body.params.token)).body.event, 'OPEN');
+    await holder.waitClosed();
+    await waitFor(async () => (await createPeer(base, { peer_id: 'taken' })).status === 201, 2000, 'id free again');
+  });
+
+  it('answers 403 for a key the signaling server refuses, and keeps no peer', async () => {
+    const res = await createPeer(base, { peer_id: 'wrong-key', key: 'not-the-key' });
+    assert.equal(res.status, 403);
+    assert.equal(res.body.command_type, 'PEERS_CREATE');
+    assert.equal(res.body.params.errors[0].field, 'key');
+    assert.equal((await call(base, 'GET', '/peers/wrong-key/status?token=x')).status, 404);
+  });
+
+  it('answers POST /peers for an id just deleted with 201 and OPEN, never UNAVAILABLE_ID (10 rounds)', async () => {
+    let res = await createPeer(base, { peer_id: 'recycled' });
+    for (let round = 0; round < 10; round++) {
+      assert.equal(res.status, 201, `round ${round}`);
+      const token = res.body.params.token;
+      assert.equal((await nextEvent(base, 'recycled', token)).body.event, 'OPEN', `round ${round}`);
+      const [deleted, created] = await Promise.all([call(base, 'DELETE', `/peers/recycled?token=${token}`), createPeer(base, { peer_id: 'recycled' })]);
+      assert.equal(deleted.status, 204);
+      res = created;
+    }
+    assert.equal(res.status, 201);
+    assert.deepEqual((await nextEvent(base, 'recycled', res.body.params.token)).body.event, 'OPEN');
   });
 
   it('answers 403 for a wrong token, 404 for an unknown peer and 400 for a missing token', async () => {
@@ -212,13 +231,33 @@ describe('peer authentication through REST', () => {
   });
   after(() => gateway.stop());
 
-  it('opens with a valid credential and refuses a wrong one with INVALID_KEY', async () => {
+  it('opens with a valid credential and answers 403 for a wrong, expired or missing one, keeping no peer', async () => {
     const ok = await createPeer(base, { peer_id: 'authed', credential: credentialFor('authed', now(), 3600) });
+    assert.equal(ok.status, 201);
     assert.equal((await nextEvent(base, 'authed', ok.body.params.token)).body.event, 'OPEN');
-    const bad = await createPeer(base, { peer_id: 'forger', credential: { ...credentialFor('forger', now(), 3600), authToken: Buffer.alloc(32).toString('base64') } });
-    assert.equal((await nextEvent(base, 'forger', bad.body.params.token)).body.error_message, 'INVALID_KEY');
-    const none = await createPeer(base, { peer_id: 'anonymous' });
-    assert.equal((await nextEvent(base, 'anonymous', none.body.params.token)).body.error_message, 'INVALID_KEY');
+    const refused = [
+      await createPeer(base, { peer_id: 'forger', credential: { ...credentialFor('forger', now(), 3600), authToken: Buffer.alloc(32).toString('base64') } }),
+      await createPeer(base, { peer_id: 'late', credential: credentialFor('late', now() - 7200, 3600) }),
+      await createPeer(base, { peer_id: 'anonymous' }),
+    ];
+    for (const res of refused) {
+      assert.equal(res.status, 403);
+      assert.equal(res.body.command_type, 'PEERS_CREATE');
+      assert.equal(res.body.params.errors[0].field, 'credential');
+    }
+    for (const id of ['forger', 'late', 'anonymous']) assert.equal((await call(base, 'GET', `/peers/${id}/status?token=x`)).status, 404);
+  });
+
+  it('refuses a credential timestamp in milliseconds with 400, in POST and PUT', async () => {
+    const ms = Date.now();
+    const res = await createPeer(base, { peer_id: 'millis', credential: credentialFor('millis', ms, 3600) });
+    assert.equal(res.status, 400);
+    assert.equal(res.body.params.errors[0].field, 'credential.timestamp');
+    assert.match(res.body.params.errors[0].message, /seconds/);
+    const ok = await createPeer(base, { peer_id: 'renewer', credential: credentialFor('renewer', now(), 3600) });
+    const put = await call(base, 'PUT', `/peers/renewer/credential?token=${ok.body.params.token}`, credentialFor('renewer', ms, 3600));
+    assert.equal(put.status, 400);
+    assert.equal(put.body.params.errors[0].field, 'timestamp');
   });
 
   it('validates the credential body: ttl 600..90000, base64 authToken', async () => {

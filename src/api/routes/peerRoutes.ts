@@ -15,9 +15,16 @@ export interface PeerRoutesDeps {
   readonly eventTimeoutMs: number;
 }
 
+/** Unix time in seconds stays below this until the year 2286; a millisecond one is far above. */
+const MAX_TIMESTAMP_SECONDS = 9_999_999_999;
+
 /** PeerCredential in the spec. */
 const credential = z.object({
-  timestamp: z.number().int().nonnegative(),
+  timestamp: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(MAX_TIMESTAMP_SECONDS, 'timestamp must be Unix time in seconds (this looks like milliseconds)'),
   ttl: z.number().int().min(MIN_TTL).max(MAX_TTL),
   authToken: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'authToken must be base64').max(256),
 });
@@ -38,7 +45,8 @@ const token = (req: Request): string | undefined => (typeof req.query['token'] =
 const peerId = (req: Request): string => String(req.params['peer_id']);
 
 /**
- * The peer endpoints: POST /peers, DELETE /peers/{id}, GET /peers/{id}/events (long poll),
+ * The peer endpoints: POST /peers (answered once the signaling server has bound the id, 403 when
+ * it refuses the key or credential, 400 when the id is taken), DELETE /peers/{id}, GET /peers/{id}/events (long poll),
  * GET /peers/{id}/status, PUT /peers/{id}/credential.
  */
 export function peerRoutes({ peers, eventTimeoutMs }: PeerRoutesDeps): Router {
@@ -88,7 +96,8 @@ export function peerRoutes({ peers, eventTimeoutMs }: PeerRoutesDeps): Router {
     .get(
       command('PEERS_STATUS', (req, res) => {
         const peer = peers.get(peerId(req), token(req));
-        res.status(200).json({ peer_id: peer.id, disconnected: peer.disconnected });
+        // Ours beside the SkyWay fields: incoming offers a limit refused (docs/SECURITY.md).
+        res.status(200).json({ peer_id: peer.id, disconnected: peer.disconnected, refused_offers: peer.refusedOffers });
       }),
     )
     .all(methodNotAllowed(['GET'], 'PEERS_STATUS'));

@@ -30,6 +30,8 @@ export interface PeerRegistryOptions {
 export class PeerRegistry {
   private readonly peers = new Map<string, GatewayPeer>();
   private readonly retention = new Map<GatewayPeer, NodeJS.Timeout>();
+  /** Ids whose signaling socket is still closing: a new peer with the id waits for it. */
+  private readonly leaving = new Map<string, Promise<void>>();
 
   constructor(private readonly options: PeerRegistryOptions) {}
 
@@ -38,8 +40,8 @@ export class PeerRegistry {
   }
 
   /**
-   * Creates a peer and connects it to the signaling server. Resolves once the WebSocket is up;
-   * OPEN (or ERROR UNAVAILABLE_ID if the id is taken elsewhere) follows as an event.
+   * Creates a peer and connects it to the signaling server. Resolves once the server has bound
+   * the id (the OPEN event is queued too); rejects when it refuses the key, credential or id.
    */
   async create(options: PeerCreateOptions): Promise<GatewayPeer> {
     const id = options.peerId ?? (await this.newPeerId(options.key));
@@ -48,6 +50,11 @@ export class PeerRegistry {
       throw GatewayError.invalid('peer_id', `peer_id ${JSON.stringify(id)} is already used by a peer of this gateway`);
     }
     if (existing) this.forget(existing);
+    // A peer of this id just deleted: the server must see its socket gone before ours arrives.
+    await this.leaving.get(id);
+    if (this.peers.has(id)) {
+      throw GatewayError.invalid('peer_id', `peer_id ${JSON.stringify(id)} is already used by a peer of this gateway`);
+    }
     const peer = new GatewayPeer(
       {
         id,
@@ -67,6 +74,7 @@ export class PeerRegistry {
       await peer.connect();
     } catch (error) {
       // The caller never saw this peer: nothing of it may stay behind.
+      this.leave(peer);
       this.forget(peer);
       throw error;
     }
@@ -85,15 +93,22 @@ export class PeerRegistry {
   /** DELETE /peers/{id}: leaves the signaling server and forgets the peer at once. */
   delete(id: string, token: string | undefined): void {
     const peer = this.get(id, token);
-    peer.close();
+    this.leave(peer);
     this.forget(peer);
   }
 
   closeAll(): void {
     for (const peer of [...this.peers.values()]) {
-      peer.close();
+      this.leave(peer);
       this.forget(peer);
     }
+  }
+
+  private leave(peer: GatewayPeer): void {
+    const closed = peer.close().finally(() => {
+      if (this.leaving.get(peer.id) === closed) this.leaving.delete(peer.id);
+    });
+    this.leaving.set(peer.id, closed);
   }
 
   private onClosed(peer: GatewayPeer): void {

@@ -18,7 +18,8 @@ export interface PeerJsClientListener {
   onOpen(): void;
   /** A relayed OFFER, ANSWER, CANDIDATE, LEAVE or EXPIRE. */
   onMessage(message: ServerMessage): void;
-  onDisconnected(): void;
+  /** `stillDown`: a reconnection was refused (ID-TAKEN while the server holds the old socket). */
+  onDisconnected(stillDown?: boolean): void;
   onReconnected(): void;
   /** `fatal`: the client has closed for good (the id is taken, the key or credential refused). */
   onError(name: PeerErrorName, message: string, fatal: boolean): void;
@@ -38,6 +39,14 @@ export interface PeerJsClientOptions {
   maxQueued?: number;
 }
 
+/** close() waits at most this long for the closing handshake. */
+const CLOSE_WAIT_MS = 2000;
+/**
+ * After a dropped connection, ID-TAKEN on reconnection means the server has not yet noticed
+ * that the old socket is gone (it waits for three missed heartbeats); retried this long.
+ */
+const ID_TAKEN_GRACE_MS = 30_000;
+
 /**
  * A gateway peer's connection to a PeerJS server (the embedded one or any other): the same
  * protocol the stock peerjs client speaks. It sends heartbeats, reconnects with the same id and
@@ -51,7 +60,10 @@ export class PeerJsClient {
   private opened = false;
   private connectedOnce = false;
   private up = false;
-  private closed = false;
+  private stopped = false;
+  private closing: Promise<void> | undefined;
+  /** When the connection dropped (reconnections since then are within the ID-TAKEN grace). */
+  private droppedAt: number | undefined;
   private readonly queue: string[] = [];
   private token: string;
 
@@ -88,8 +100,15 @@ export class PeerJsClient {
 
   /** Sends a protocol message; while reconnecting it is queued (oldest dropped when full). */
   send(message: object): void {
-    if (this.closed) return;
-    const text = JSON.stringify(message);
+    if (this.stopped) return;
+    let text: string;
+    try {
+      text = JSON.stringify(message);
+    } catch (error) {
+      // Callers bound what they send (metadata depth and size); never let a message throw here.
+      this.logger.warn({ err: error }, 'dropped a signaling message that cannot be serialized');
+      return;
+    }
     if (this.connected) {
       this.socket!.send(text);
       return;
@@ -103,16 +122,35 @@ export class PeerJsClient {
     this.token = token;
   }
 
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
+  /** Closes for good; resolves once the socket has closed (at most CLOSE_WAIT_MS later). */
+  close(): Promise<void> {
+    if (this.stopped) return this.closed;
+    this.stopped = true;
     this.stopTimers();
     const socket = this.socket;
     this.socket = undefined;
     socket?.removeAllListeners();
     socket?.on('error', () => undefined);
-    if (socket?.readyState === WebSocket.CONNECTING) socket.terminate();
-    else socket?.close();
+    if (!socket || socket.readyState === WebSocket.CLOSED) {
+      this.closing = Promise.resolve();
+      return this.closing;
+    }
+    this.closing = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, CLOSE_WAIT_MS);
+      timer.unref();
+      socket.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
+    else socket.close();
+    return this.closing;
+  }
+
+  /** Resolves once a closed client's socket is gone (at once if it was never closed). */
+  get closed(): Promise<void> {
+    return this.closing ?? Promise.resolve();
   }
 
   private url(): string {
@@ -140,11 +178,12 @@ export class PeerJsClient {
     });
     socket.on('message', (data) => this.onMessage(data.toString()));
     socket.on('close', () => {
-      if (this.socket !== socket || this.closed) return;
+      if (this.socket !== socket || this.stopped) return;
       this.stopTimers();
       if (!this.connectedOnce) return;
       if (this.up) {
         this.up = false;
+        this.droppedAt = Date.now();
         this.listener.onDisconnected();
       }
       this.scheduleReconnect();
@@ -168,6 +207,14 @@ export class PeerJsClient {
         }
         return;
       case 'ID-TAKEN':
+        // Reconnecting, the server may still hold our old socket until it sees it is gone; the
+        // close that follows schedules the next attempt. Past the grace, someone else has the id.
+        if (this.droppedAt !== undefined && Date.now() - this.droppedAt < ID_TAKEN_GRACE_MS) {
+          this.logger.debug('the signaling server still holds our previous connection; retrying');
+          this.up = false;
+          this.listener.onDisconnected(true);
+          return;
+        }
         return this.fail('UNAVAILABLE_ID', `the id ${this.options.id} is taken`);
       case 'ERROR':
         return this.onServerError(String((message.payload as { msg?: unknown } | undefined)?.msg ?? 'unknown error'));
@@ -211,7 +258,7 @@ export class PeerJsClient {
     const delay = delays[Math.min(this.attempt, delays.length - 1)]!;
     this.attempt++;
     this.reconnectTimer = setTimeout(() => {
-      if (this.closed) return;
+      if (this.stopped) return;
       this.open(
         () => this.listener.onReconnected(),
         () => undefined, // the close that follows schedules the next attempt
