@@ -9,10 +9,13 @@ import type { GatewayConfig } from './config/GatewayConfig.js';
 import { createLogger, type Logger } from './log/createLogger.js';
 import { NativeEngine } from './native/NativeEngine.js';
 import { DataConnectionRegistry } from './session/data/DataConnectionRegistry.js';
+import { ConnectionAdmission } from './session/limits/ConnectionAdmission.js';
+import { DescriptorBudget } from './session/limits/DescriptorBudget.js';
 import { MediaConnectionRegistry } from './session/media/MediaConnectionRegistry.js';
 import { PeerRegistry } from './session/peers/PeerRegistry.js';
 import { PortAllocator } from './session/ports/PortAllocator.js';
 import { PortRegistry } from './session/ports/PortRegistry.js';
+import { RedirectPolicy } from './session/redirect/RedirectPolicy.js';
 import { DEFAULT_SIGNALING } from './signaling/server/SignalingConfig.js';
 import { SignalingServer } from './signaling/server/SignalingServer.js';
 
@@ -67,9 +70,13 @@ export class Gateway {
       const host = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '[::1]' : address.includes(':') ? `[${address}]` : address;
       return `ws://${host}:${port}${signaling!.config.path}`;
     };
+    const descriptors = new DescriptorBudget();
+    logger.info({ limit: descriptors.limit, reserve: descriptors.reserve }, 'open file descriptor limit');
+    const admission = new ConnectionAdmission(config.limits, descriptors, logger.child({ subsystem: 'limits' }));
     const dataConnections = new DataConnectionRegistry({
       ports,
       bufferLimitBytes: config.dataBufferLimitBytes,
+      admission,
       logger: logger.child({ subsystem: 'data' }),
     });
     const mediaConnections = new MediaConnectionRegistry({
@@ -81,6 +88,9 @@ export class Gateway {
         nack: config.mediaNack,
         bandwidthFeedback: config.mediaBandwidthFeedback,
       },
+      admission,
+      // A socket per bind address, or the shared one; one more for the slack of a DTLS retry.
+      descriptorsPerConnection: (config.mediaSharedPort === undefined ? config.mediaBindAddresses.length : 0) + 1,
       logger: logger.child({ subsystem: 'media' }),
     });
     const peers = new PeerRegistry({
@@ -106,6 +116,8 @@ export class Gateway {
       mediaConnections,
       advertisedIpV4: config.advertisedIpV4,
       eventTimeoutMs: config.eventTimeoutMs,
+      protection: { token: config.apiToken, allowedHosts: config.apiAllowedHosts, allowedOrigins: config.apiAllowedOrigins },
+      redirects: new RedirectPolicy(config.redirectAllowedNetworks),
       logger: logger.child({ subsystem: 'api' }),
       demo: config.demoPage
         ? () =>

@@ -5,7 +5,11 @@ import type { DataConnectionRegistry } from '../session/data/DataConnectionRegis
 import type { MediaConnectionRegistry } from '../session/media/MediaConnectionRegistry.js';
 import type { PeerRegistry } from '../session/peers/PeerRegistry.js';
 import type { PortRegistry } from '../session/ports/PortRegistry.js';
+import type { RedirectPolicy } from '../session/redirect/RedirectPolicy.js';
 import { errorHandler, unknownRoute } from './errorHandler.js';
+import { allowedHost } from './protection/allowedHost.js';
+import { allowedOrigin } from './protection/allowedOrigin.js';
+import { bearerToken } from './protection/bearerToken.js';
 import { demoRoutes, type DemoSignaling } from './routes/demoRoutes.js';
 import { dataConnectionRoutes } from './routes/dataConnectionRoutes.js';
 import { mediaConnectionRoutes } from './routes/mediaConnectionRoutes.js';
@@ -19,16 +23,36 @@ export interface ApiDeps {
   readonly mediaConnections: MediaConnectionRegistry;
   readonly advertisedIpV4: string;
   readonly eventTimeoutMs: number;
+  /** Who may call the API: api_token, api_allowed_hosts, api_allowed_origins. */
+  readonly protection: ApiProtection;
+  /** Where redirect_params may point. */
+  readonly redirects: RedirectPolicy;
   readonly logger: Logger;
   /** Serves the browser demo at /demo/ when set (the `demo_page` setting). */
   readonly demo?: (() => DemoSignaling) | undefined;
 }
 
-/** The REST API (SkyWay WebRTC Gateway contract). Routers are factories given their dependencies. */
+export interface ApiProtection {
+  readonly token: string | undefined;
+  readonly allowedHosts: readonly string[];
+  readonly allowedOrigins: readonly string[];
+}
+
+/**
+ * The REST API (SkyWay WebRTC Gateway contract). Routers are factories given their dependencies.
+ * Before any of them: the Host check (DNS rebinding), the Origin check (pages of other sites) and,
+ * when configured, the bearer token (docs/SECURITY.md).
+ */
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(allowedHost(deps.protection.allowedHosts));
+  app.use(allowedOrigin(deps.protection.allowedOrigins));
+  if (deps.protection.token !== undefined) {
+    const demoFile = (path: string): boolean => deps.demo !== undefined && (path === '/demo' || path.startsWith('/demo/'));
+    app.use(bearerToken(deps.protection.token, demoFile));
+  }
   app.use(peerRoutes(deps));
   // Before the port routes: /data/connections and /media/connections are not port ids.
   app.use(dataConnectionRoutes(deps));

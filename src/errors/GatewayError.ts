@@ -5,8 +5,12 @@
 export type GatewayErrorCode =
   /** The request body or a parameter is invalid (400). */
   | 'INVALID_PARAMETER'
-  /** A token does not match the resource it is presented for (403). */
+  /** The REST API needs `Authorization: Bearer <api_token>` and the request lacks it or has another (401). */
+  | 'UNAUTHORIZED'
+  /** A token does not match the resource it is presented for, or a key or credential was refused (403). */
   | 'FORBIDDEN'
+  /** A web page of an origin the API does not allow sent the request (403). */
+  | 'ORIGIN_NOT_ALLOWED'
   /** The operation is not allowed in the resource's current state, e.g. deleting a port in use (403). */
   | 'RESOURCE_IN_USE'
   /** No resource has this id (404). */
@@ -17,6 +21,10 @@ export type GatewayErrorCode =
   | 'REQUEST_TIMEOUT'
   /** The request body is larger than the API accepts (413). */
   | 'PAYLOAD_TOO_LARGE'
+  /** The request's Host is not a name this API answers to: DNS rebinding or a misdirected request (421). */
+  | 'MISDIRECTED_HOST'
+  /** A limit on offers, connections or descriptors is reached (503); retrying later may work. */
+  | 'LIMIT_REACHED'
   /** The signaling server cannot be reached (503). */
   | 'SIGNALING_UNAVAILABLE'
   /** Every port of the configured range is bound (503). */
@@ -28,12 +36,16 @@ export type GatewayErrorCode =
 
 const STATUS: Record<GatewayErrorCode, number> = {
   INVALID_PARAMETER: 400,
+  UNAUTHORIZED: 401,
   FORBIDDEN: 403,
+  ORIGIN_NOT_ALLOWED: 403,
   RESOURCE_IN_USE: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,
+  MISDIRECTED_HOST: 421,
+  LIMIT_REACHED: 503,
   SIGNALING_UNAVAILABLE: 503,
   PORT_RANGE_EXHAUSTED: 503,
   ENGINE_UNAVAILABLE: 503,

@@ -7,12 +7,16 @@ describe('GatewayError', () => {
   it('maps each code to one HTTP status', () => {
     const expected: Record<GatewayErrorCode, number> = {
       INVALID_PARAMETER: 400,
+      UNAUTHORIZED: 401,
       FORBIDDEN: 403,
+      ORIGIN_NOT_ALLOWED: 403,
       RESOURCE_IN_USE: 403,
       NOT_FOUND: 404,
       METHOD_NOT_ALLOWED: 405,
       REQUEST_TIMEOUT: 408,
       PAYLOAD_TOO_LARGE: 413,
+      MISDIRECTED_HOST: 421,
+      LIMIT_REACHED: 503,
       SIGNALING_UNAVAILABLE: 503,
       PORT_RANGE_EXHAUSTED: 503,
       ENGINE_UNAVAILABLE: 503,

@@ -4,11 +4,11 @@ import { z } from 'zod';
 import { GatewayError } from '../../errors/GatewayError.js';
 import type { DataConnection } from '../../session/data/DataConnection.js';
 import type { DataConnectionRegistry } from '../../session/data/DataConnectionRegistry.js';
-import { redirectTarget } from '../../session/data/RedirectTarget.js';
 import { SERIALIZATIONS, type SerializationName } from '../../session/data/serialization/DataSerialization.js';
 import type { PeerRegistry } from '../../session/peers/PeerRegistry.js';
 import type { DataPort } from '../../session/ports/DataPort.js';
 import type { PortRegistry } from '../../session/ports/PortRegistry.js';
+import type { RedirectPolicy } from '../../session/redirect/RedirectPolicy.js';
 import { dataChannelInit } from '../../signaling/connectionPayloads.js';
 import { isValidPeerId } from '../../signaling/protocol.js';
 import { command } from '../command.js';
@@ -20,6 +20,7 @@ export interface DataConnectionRoutesDeps {
   readonly peers: PeerRegistry;
   readonly ports: PortRegistry;
   readonly dataConnections: DataConnectionRegistry;
+  readonly redirects: RedirectPolicy;
   readonly eventTimeoutMs: number;
 }
 
@@ -53,7 +54,7 @@ const putOptions = z.object({
  * /data/connections/{id}, GET .../events (long poll) and .../status. Mounted before the data
  * port routes, so "connections" is never taken for a data_id.
  */
-export function dataConnectionRoutes({ peers, ports, dataConnections, eventTimeoutMs }: DataConnectionRoutesDeps): Router {
+export function dataConnectionRoutes({ peers, ports, dataConnections, redirects, eventTimeoutMs }: DataConnectionRoutesDeps): Router {
   const router = Router();
   const dataPort = (id: string, field: string): DataPort => {
     try {
@@ -83,7 +84,7 @@ export function dataConnectionRoutes({ peers, ports, dataConnections, eventTimeo
           serialization: body.options?.serialization ?? 'BINARY',
           dcInit: body.options?.dcInit ?? {},
           feed,
-          redirect: body.redirect_params ? redirectTarget(body.redirect_params) : undefined,
+          redirect: body.redirect_params ? redirects.target(body.redirect_params, 'redirect_params') : undefined,
         });
         res.status(202).json({ command_type: 'PEERS_CONNECT', params: { data_connection_id: connection.id } });
       }),
@@ -96,8 +97,9 @@ export function dataConnectionRoutes({ peers, ports, dataConnections, eventTimeo
       command('DATA_CONNECTION_PUT', (req, res) => {
         const connection = openConnection(connectionId(req.params));
         const body = validateBody(putOptions, req.body);
+        const redirect = body.redirect_params && redirects.target(body.redirect_params, 'redirect_params');
         if (body.feed_params) connection.setFeed(dataPort(body.feed_params.data_id, 'feed_params.data_id'));
-        if (body.redirect_params) connection.setRedirect(redirectTarget(body.redirect_params));
+        if (redirect) connection.setRedirect(redirect);
         res.status(200).json({ command_type: 'DATA_CONNECTION_PUT', data_id: connection.feed?.id ?? null });
       }),
     )

@@ -3,13 +3,13 @@ import { z } from 'zod';
 
 import { GatewayError } from '../../errors/GatewayError.js';
 import { AUDIO_CODECS, VIDEO_CODECS } from '../../sdp/codecs.js';
-import { redirectTarget } from '../../session/data/RedirectTarget.js';
 import type { MediaConnection } from '../../session/media/MediaConnection.js';
 import type { MediaConnectionRegistry } from '../../session/media/MediaConnectionRegistry.js';
 import type { MediaConstraints, MediaRedirects, StreamParams } from '../../session/media/MediaRequest.js';
 import type { PeerRegistry } from '../../session/peers/PeerRegistry.js';
 import type { NativeUdpPort } from '../../session/ports/NativeUdpPort.js';
 import type { PortRegistry } from '../../session/ports/PortRegistry.js';
+import type { RedirectPolicy } from '../../session/redirect/RedirectPolicy.js';
 import type { PortKind } from '../../session/ports/UdpPortResource.js';
 import { isValidPeerId } from '../../signaling/protocol.js';
 import { command } from '../command.js';
@@ -21,6 +21,7 @@ export interface MediaConnectionRoutesDeps {
   readonly peers: PeerRegistry;
   readonly ports: PortRegistry;
   readonly mediaConnections: MediaConnectionRegistry;
+  readonly redirects: RedirectPolicy;
   readonly eventTimeoutMs: number;
 }
 
@@ -80,7 +81,7 @@ const pliOptions = address;
  * POST …/answer and …/pli, GET …/events (long poll), …/status and …/stats. Mounted before the media port
  * routes, so "connections" is never taken for a media_id.
  */
-export function mediaConnectionRoutes({ peers, ports, mediaConnections, eventTimeoutMs }: MediaConnectionRoutesDeps): Router {
+export function mediaConnectionRoutes({ peers, ports, mediaConnections, redirects, eventTimeoutMs }: MediaConnectionRoutesDeps): Router {
   const router = Router();
   const port = (id: string | undefined, kind: PortKind, field: string): NativeUdpPort | undefined => {
     if (id === undefined) return undefined;
@@ -113,11 +114,11 @@ export function mediaConnectionRoutes({ peers, ports, mediaConnections, eventTim
       metadata: c.metadata,
     };
   };
-  const redirects = (r: z.infer<typeof redirectOptions> | undefined): MediaRedirects => ({
-    ...(r?.video && { video: redirectTarget(r.video) }),
-    ...(r?.video_rtcp && { videoRtcp: redirectTarget(r.video_rtcp) }),
-    ...(r?.audio && { audio: redirectTarget(r.audio) }),
-    ...(r?.audio_rtcp && { audioRtcp: redirectTarget(r.audio_rtcp) }),
+  const redirectsOf = (r: z.infer<typeof redirectOptions> | undefined): MediaRedirects => ({
+    ...(r?.video && { video: redirects.target(r.video, 'redirect_params.video') }),
+    ...(r?.video_rtcp && { videoRtcp: redirects.target(r.video_rtcp, 'redirect_params.video_rtcp') }),
+    ...(r?.audio && { audio: redirects.target(r.audio, 'redirect_params.audio') }),
+    ...(r?.audio_rtcp && { audioRtcp: redirects.target(r.audio_rtcp, 'redirect_params.audio_rtcp') }),
   });
   const open = (id: string): MediaConnection => {
     const connection = mediaConnections.get(id);
@@ -133,7 +134,7 @@ export function mediaConnectionRoutes({ peers, ports, mediaConnections, eventTim
         const body = validateBody(callOptions, req.body);
         const peer = peers.get(body.peer_id, body.token);
         if (body.target_id === peer.id) throw GatewayError.invalid('target_id', 'a peer cannot call itself');
-        const connection = mediaConnections.call(peer, body.target_id, resolve(body.constraints), redirects(body.redirect_params));
+        const connection = mediaConnections.call(peer, body.target_id, resolve(body.constraints), redirectsOf(body.redirect_params));
         res.status(202).json({ command_type: 'PEERS_CALL', params: { media_connection_id: connection.id } });
       }),
     )
@@ -156,7 +157,7 @@ export function mediaConnectionRoutes({ peers, ports, mediaConnections, eventTim
         const connection = open(connectionId(req.params));
         const body = validateBody(answerOptions, req.body);
         const c = resolve(body.constraints);
-        mediaConnections.answer(connection.id, c, redirects(body.redirect_params));
+        mediaConnections.answer(connection.id, c, redirectsOf(body.redirect_params));
         res.status(202).json({
           command_type: 'MEDIA_CONNECTION_ANSWER',
           params: { video_id: c.videoParams.mediaPort?.id ?? null, audio_id: c.audioParams.mediaPort?.id ?? null },

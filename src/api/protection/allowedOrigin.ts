@@ -1,0 +1,58 @@
+import type { Request, RequestHandler } from 'express';
+
+import { GatewayError } from '../../errors/GatewayError.js';
+import { sendError } from '../errorHandler.js';
+
+const CORS_METHODS = 'GET, POST, PUT, DELETE';
+const CORS_HEADERS = 'Content-Type, Authorization';
+
+/**
+ * Cross-site request forgery defence. Browsers send `Origin` with every cross-origin request and
+ * with every POST, PUT and DELETE, even the "simple" ones (a text/plain POST) that CORS lets
+ * through without asking: such a request is refused unless it comes from the API's own origin
+ * (the demo page) or one of `allowedOrigins`, which also get CORS answers. A request without
+ * `Origin` (curl, the Ruby samples, a server) is not a page's, except when `Sec-Fetch-Site` says
+ * a browser sent it from another site (an <img> or <script> GET).
+ */
+export function allowedOrigin(allowedOrigins: readonly string[]): RequestHandler {
+  const allowed = new Set(allowedOrigins);
+  return (req, res, next) => {
+    const origin = req.headers.origin;
+    if (origin === undefined) {
+      const site = req.headers['sec-fetch-site'];
+      if (site === undefined || site === 'same-origin' || site === 'none') {
+        next();
+        return;
+      }
+      refuse(res, `a browser sent this request from another site (Sec-Fetch-Site: ${String(site)}) without an Origin`);
+      return;
+    }
+    if (origin.toLowerCase() === ownOrigin(req)) {
+      next();
+      return;
+    }
+    if (!allowed.has(origin)) {
+      refuse(res, `pages of ${JSON.stringify(origin)} may not call this API; add the origin to api_allowed_origins to allow it`);
+      return;
+    }
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Vary', 'Origin');
+    if (req.method === 'OPTIONS') {
+      res.setHeader('Access-Control-Allow-Methods', CORS_METHODS);
+      res.setHeader('Access-Control-Allow-Headers', CORS_HEADERS);
+      res.setHeader('Access-Control-Max-Age', '600');
+      res.status(204).end();
+      return;
+    }
+    next();
+  };
+}
+
+/** The API is plain HTTP: its own origin is http:// and the Host the request was sent to. */
+function ownOrigin(req: Request): string | undefined {
+  return req.headers.host ? `http://${req.headers.host.toLowerCase()}` : undefined;
+}
+
+function refuse(res: Parameters<RequestHandler>[1], message: string): void {
+  sendError(res, new GatewayError('ORIGIN_NOT_ALLOWED', [{ field: 'origin', message }]));
+}
