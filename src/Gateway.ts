@@ -129,6 +129,13 @@ export class Gateway {
         : undefined,
     });
     const server = createServer(app);
+    // A request has 30 s to arrive whole (long-polls wait in the answer, not here); a connection
+    // that would eat into the descriptor reserve is closed at once.
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 30_000;
+    server.on('connection', (socket) => {
+      if (!descriptors.take(1)) socket.destroy();
+    });
     try {
       await signaling?.start();
       server.listen(config.apiPort, config.apiHost);

@@ -42,7 +42,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const logger = createLogger(loaded.config.logLevel);
   for (const warning of loaded.warnings) logger.warn(warning);
-  logger.debug({ config: loaded.config }, 'configuration');
+  logger.debug({ config: redacted(loaded.config) }, 'configuration');
 
   let service: { stop(): Promise<void> };
   try {
@@ -83,6 +83,16 @@ function untilSignalled(service: { stop(): Promise<void> }, logger: Logger): Pro
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+}
+
+/** The configuration as it may be logged: secrets replaced by a mark. */
+function redacted(config: GatewayConfig): GatewayConfig {
+  const hide = (value: string | undefined): string | undefined => (value === undefined ? undefined : '[redacted]');
+  return {
+    ...config,
+    apiToken: hide(config.apiToken),
+    signaling: config.signaling && { ...config.signaling, secret: hide(config.signaling.secret) },
+  };
 }
 
 function packageVersion(): string {

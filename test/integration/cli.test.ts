@@ -130,4 +130,20 @@ describe('webrtc-gateway command', () => {
     gw.child.kill('SIGTERM');
     assert.equal((await gw.exit(5000)).code, 0);
   });
+
+  it('never logs the API token or the signaling secret, even at debug level, and logs its descriptor limit', async () => {
+    const token = 'secret-api-token-0123456789';
+    const gw = start(['--api-port', '0', '--signaling-port', '0', '--log-level', 'debug', '--api-token', token, '--signaling-secret', 'hush-hush-secret', ...portRange()]);
+    const api = await gw.apiUrl();
+    assert.equal((await call(api, 'POST', '/data', {})).status, 401);
+    assert.equal((await call(api, 'POST', '/data', {}, { authorization: `Bearer ${token}` })).status, 201);
+    const limit = gw.logs.find((l) => l.msg === 'open file descriptor limit');
+    assert.ok(limit && limit.limit > 0 && limit.reserve > 0, 'the descriptor limit is logged');
+    gw.child.kill('SIGTERM');
+    assert.equal((await gw.exit(5000)).code, 0);
+    const everything = JSON.stringify(gw.logs) + gw.stderr;
+    assert.ok(gw.logs.some((l) => l.msg === 'configuration'), 'the configuration was logged');
+    assert.equal(everything.includes(token), false, 'api token in the log');
+    assert.equal(everything.includes('hush-hush-secret'), false, 'signaling secret in the log');
+  });
 });
