@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
 import type { Gateway } from '../../src/Gateway.js';
@@ -174,6 +175,46 @@ describe('gateway peers and other signaling servers', () => {
       assert.equal(generated.status, 201, 'the id came from the peer server');
     } finally {
       await gateway.stop();
+      external.kill();
+    }
+  });
+
+  it("never shows the REST token to an external signaling server: what it sees opens nothing on the REST API", async () => {
+    const external = await startPeerPackageServer('/');
+    // Between the gateway and the `peer` server: a TCP relay that notes each request line.
+    const seen: string[] = [];
+    const relay = createNetServer((client) => {
+      const upstream = connect(external.port, '127.0.0.1');
+      client.once('data', (first: Buffer) => {
+        seen.push(first.toString().split('\r\n')[0]!);
+        upstream.write(first);
+        client.pipe(upstream).pipe(client);
+      });
+      const drop = (): void => {
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on('error', drop);
+      upstream.on('error', drop);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const { gateway, base } = await startTestGateway({ signaling: undefined, signalingUrl: `ws://127.0.0.1:${(relay.address() as AddressInfo).port}/` });
+    try {
+      const res = await createPeer(base, { peer_id: 'watched' });
+      assert.equal(res.status, 201);
+      const restToken = res.body.params.token as string;
+      const upgrade = seen.find((line) => line.includes('/peerjs?'));
+      assert.ok(upgrade, `the relay saw the WebSocket request: ${seen.join(' | ')}`);
+      const signalingToken = new URL(upgrade.split(' ')[1]!, 'http://x').searchParams.get('token')!;
+      assert.ok(signalingToken.length >= 16, 'an unguessable signaling token');
+      assert.notEqual(signalingToken, restToken);
+      assert.equal(seen.join('\n').includes(restToken), false, 'the REST token never went to the signaling server');
+      assert.equal((await call(base, 'GET', `/peers/watched/status?token=${signalingToken}`)).status, 403);
+      assert.equal((await call(base, 'DELETE', `/peers/watched?token=${signalingToken}`)).status, 403);
+      assert.equal((await call(base, 'GET', `/peers/watched/status?token=${restToken}`)).body.disconnected, false, 'the peer is still there');
+    } finally {
+      await gateway.stop();
+      relay.close();
       external.kill();
     }
   });
