@@ -63,7 +63,11 @@ export async function startTestPageServer(host: string): Promise<TestPageServer>
   return {
     base: `http://${host}:${(server.address() as AddressInfo).port}/`,
     setHtml: (content) => (html = content),
-    close: () => server.close(),
+    // Kept-alive connections too: a later request to this address must not reach this server.
+    close: () => {
+      server.close();
+      server.closeAllConnections();
+    },
   };
 }
 
@@ -89,11 +93,16 @@ export function testBrowser(browser: Browser, pages: TestPageServer): TestBrowse
   };
 }
 
+/** Debian's Chromium with CHROMIUM_ARGS and `extraArgs` (e.g. --host-resolver-rules). */
+export function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs] });
+}
+
 export async function launchChromium(): Promise<TestBrowser> {
   // http://127.0.0.1 is a secure context by itself.
   const pages = await startTestPageServer('127.0.0.1');
   try {
-    const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    const browser = await launchBrowser();
     return testBrowser(browser, pages);
   } catch (e) {
     pages.close();
