@@ -48,11 +48,9 @@ export function createApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(allowedHost(deps.protection.allowedHosts));
-  app.use(allowedOrigin(deps.protection.allowedOrigins));
-  if (deps.protection.token !== undefined) {
-    const demoFile = (path: string): boolean => deps.demo !== undefined && (path === '/demo' || path.startsWith('/demo/'));
-    app.use(bearerToken(deps.protection.token, demoFile));
-  }
+  const demoFile = (path: string): boolean => deps.demo !== undefined && (path === '/demo' || path.startsWith('/demo/'));
+  app.use(allowedOrigin(deps.protection.allowedOrigins, demoFile));
+  if (deps.protection.token !== undefined) app.use(bearerToken(deps.protection.token, demoFile));
   app.use(peerRoutes(deps));
   // Before the port routes: /data/connections and /media/connections are not port ids.
   app.use(dataConnectionRoutes(deps));

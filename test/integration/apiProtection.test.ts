@@ -13,7 +13,7 @@ describe('REST API: Host and Origin checks', () => {
   let base: string;
   let port: number;
   before(async () => {
-    ({ gateway, base } = await startTestGateway({ apiAllowedHosts: ['gateway.example'], apiAllowedOrigins: ['https://app.example'] }));
+    ({ gateway, base } = await startTestGateway({ apiAllowedHosts: ['gateway.example'], apiAllowedOrigins: ['https://app.example'], demoPage: true }));
     port = gateway.apiAddress.port;
   });
   after(() => gateway.stop());
@@ -53,9 +53,19 @@ describe('REST API: Host and Origin checks', () => {
     assert.equal(typed.status, 404, 'a URL typed into the browser is not a forgery');
   });
 
-  it("accepts the API's own origin (the demo page) and requests without Origin (curl, the Ruby samples)", async () => {
+  it('lets a link from another site open the demo page, and nothing else', async () => {
+    const link = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' };
+    assert.equal((await rawRequest(base, 'GET', '/demo/', link)).status, 200);
+    assert.equal((await rawRequest(base, 'GET', '/media/vi-none/status', link)).status, 403);
+    assert.equal((await rawRequest(base, 'POST', '/demo/', link)).status, 403);
+  });
+
+  it("accepts the API's own origin (the demo page, also behind a TLS proxy) and requests without Origin (curl, the Ruby samples)", async () => {
     const own = await rawRequest(base, 'POST', '/media/rtcp', { origin: `http://127.0.0.1:${port}` });
     assert.equal(own.status, 201);
+    const proxied = await rawRequest(base, 'POST', '/media/rtcp', { origin: 'https://gateway.example', host: 'gateway.example' });
+    assert.equal(proxied.status, 201);
+    await rawRequest(base, 'DELETE', `/media/rtcp/${proxied.body.rtcp_id}`);
     const plain = await rawRequest(base, 'POST', '/media/rtcp');
     assert.equal(plain.status, 201);
     for (const body of [own.body, plain.body]) await rawRequest(base, 'DELETE', `/media/rtcp/${body.rtcp_id}`);

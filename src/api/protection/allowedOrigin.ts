@@ -14,20 +14,22 @@ const CORS_HEADERS = 'Content-Type, Authorization';
  * `Origin` (curl, the Ruby samples, a server) is not a page's, except when `Sec-Fetch-Site` says
  * a browser sent it from another site (an <img> or <script> GET).
  */
-export function allowedOrigin(allowedOrigins: readonly string[]): RequestHandler {
+export function allowedOrigin(allowedOrigins: readonly string[], openToNavigation: (path: string) => boolean): RequestHandler {
   const allowed = new Set(allowedOrigins);
   return (req, res, next) => {
     const origin = req.headers.origin;
     if (origin === undefined) {
       const site = req.headers['sec-fetch-site'];
-      if (site === undefined || site === 'same-origin' || site === 'none') {
+      // A link from another site to a static page (the demo) is a plain navigation, not a forgery.
+      const navigation = req.method === 'GET' && req.headers['sec-fetch-mode'] === 'navigate' && openToNavigation(req.path);
+      if (site === undefined || site === 'same-origin' || site === 'none' || navigation) {
         next();
         return;
       }
       refuse(res, `a browser sent this request from another site (Sec-Fetch-Site: ${String(site)}) without an Origin`);
       return;
     }
-    if (origin.toLowerCase() === ownOrigin(req)) {
+    if (isOwnOrigin(origin, req)) {
       next();
       return;
     }
@@ -48,9 +50,15 @@ export function allowedOrigin(allowedOrigins: readonly string[]): RequestHandler
   };
 }
 
-/** The API is plain HTTP: its own origin is http:// and the Host the request was sent to. */
-function ownOrigin(req: Request): string | undefined {
-  return req.headers.host ? `http://${req.headers.host.toLowerCase()}` : undefined;
+/**
+ * The API's own origin: the Host the request was sent to, over http (direct) or https (a TLS
+ * proxy in front that keeps the Host). A hostile page cannot have either origin: it would have
+ * to be served from this very host and port, and foreign Host names were refused before.
+ */
+function isOwnOrigin(origin: string, req: Request): boolean {
+  const host = req.headers.host?.toLowerCase();
+  const o = origin.toLowerCase();
+  return host !== undefined && (o === `http://${host}` || o === `https://${host}`);
 }
 
 function refuse(res: Parameters<RequestHandler>[1], message: string): void {
