@@ -21,6 +21,11 @@ int unboundUdpSocket(int family) {
     int size = 4 * 1024 * 1024;
     if (::setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) != 0)
       ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+    // Whether a broadcast address is an allowed target is the redirect policy's call, made in
+    // the control path; without this the kernel would refuse it (EACCES) whatever the policy says.
+    // IPv6 has no broadcast: there the option changes nothing.
+    int on = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &on, sizeof(on));
   }
   return fd;
 }
