@@ -430,6 +430,7 @@ Napi::Value EngineWrap::transportStats(const Napi::CallbackInfo& info) {
     io::TransportHost::RoutingStats r = host.routingStats();
     snapshot.routing = {
         {"redirected", r.redirected},
+        {"redirectDropped", r.redirectDropped},
         {"videoSent", r.sent[media::index(media::MediaKind::Video)]},
         {"audioSent", r.sent[media::index(media::MediaKind::Audio)]},
         {"outboundDropped", r.outboundDropped},

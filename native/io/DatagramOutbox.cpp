@@ -9,13 +9,15 @@ DatagramOutbox::DatagramOutbox(size_t slots, size_t slotBytes)
     : slotBytes_(slotBytes),
       arena_(slots * slotBytes),
       fds_(slots),
+      tallies_(slots),
       addresses_(slots),
       iovecs_(slots),
       headers_(slots) {}
 
-void DatagramOutbox::send(int fd, const net::SocketAddress& to, const uint8_t* data, size_t size) {
+void DatagramOutbox::send(int fd, const net::SocketAddress& to, const uint8_t* data, size_t size, Tally* tally) {
   if (size > slotBytes_ || to.isUnspecified()) {
     dropped.add(1);
+    if (tally) ++tally->dropped;
     return;
   }
   if (count_ == headers_.size()) flush();
@@ -23,6 +25,7 @@ void DatagramOutbox::send(int fd, const net::SocketAddress& to, const uint8_t* d
   uint8_t* slot = arena_.data() + i * slotBytes_;
   std::memcpy(slot, data, size);
   fds_[i] = fd;
+  tallies_[i] = tally;
   std::memcpy(&addresses_[i], to.data(), to.length());
   iovecs_[i] = {slot, size};
   mmsghdr& h = headers_[i];
@@ -44,12 +47,16 @@ void DatagramOutbox::flush() {
       sendCalls.add(1);
       if (n > 0) {
         sent.add(static_cast<uint64_t>(n));
+        for (size_t i = offset; i < offset + static_cast<size_t>(n); ++i) {
+          if (tallies_[i]) ++tallies_[i]->sent;
+        }
         offset += static_cast<size_t>(n);
         continue;
       }
       if (n < 0 && errno == EINTR) continue;
-      // The first unsent datagram failed (full buffer, unreachable family...): drop it, go on.
+      // The first unsent datagram failed (full buffer, no route, EACCES...): drop it, go on.
       dropped.add(1);
+      if (tallies_[offset]) ++tallies_[offset]->dropped;
       ++offset;
     }
     start = end;

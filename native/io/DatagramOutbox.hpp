@@ -16,12 +16,19 @@ namespace wg::io {
 // datagram. A full queue is flushed early; a full socket buffer drops and counts.
 class DatagramOutbox {
 public:
+  // What became of one sender's datagrams, counted at flush time, when the kernel has answered.
+  // A sender that passes one must flush() the outbox before its tally goes away.
+  struct Tally {
+    uint64_t sent = 0;
+    uint64_t dropped = 0;
+  };
+
   DatagramOutbox(size_t slots, size_t slotBytes);
   DatagramOutbox(const DatagramOutbox&) = delete;
   DatagramOutbox& operator=(const DatagramOutbox&) = delete;
 
-  // Copies the datagram; it leaves at the next flush().
-  void send(int fd, const net::SocketAddress& to, const uint8_t* data, size_t size);
+  // Copies the datagram; it leaves at the next flush(). `tally` (optional) counts its fate too.
+  void send(int fd, const net::SocketAddress& to, const uint8_t* data, size_t size, Tally* tally = nullptr);
   void flush();
   bool empty() const { return count_ == 0; }
 
@@ -33,6 +40,7 @@ private:
   size_t slotBytes_;
   std::vector<uint8_t> arena_;
   std::vector<int> fds_;
+  std::vector<Tally*> tallies_;
   std::vector<sockaddr_storage> addresses_;
   std::vector<iovec> iovecs_;
   std::vector<mmsghdr> headers_;

@@ -21,6 +21,11 @@ int unboundUdpSocket(int family) {
     int size = 4 * 1024 * 1024;
     if (::setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) != 0)
       ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+    // Whether a broadcast address is an allowed target is the redirect policy's call, made in
+    // the control path; without this the kernel would refuse it (EACCES) whatever the policy says.
+    // IPv6 has no broadcast: there the option changes nothing.
+    int on = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &on, sizeof(on));
   }
   return fd;
 }
@@ -53,7 +58,8 @@ void Engine::threadMain(std::promise<pid_t>& started) {
     flushEvents();
   });
   // Transports say goodbye (close_notify) before their sockets close; all on the loop thread,
-  // the only one that ever touched them.
+  // the only one that ever touched them. The flush also settles the redirect tallies the
+  // queued datagrams point into, before their hosts go.
   for (auto& [handle, host] : transports_) host->core().close();
   outbox_.flush();
   transports_.clear();
@@ -151,7 +157,9 @@ void Engine::addTransport(std::unique_ptr<TransportHost> host) {
   auto owned = std::make_shared<std::unique_ptr<TransportHost>>(std::move(host));
   call([this, owned] {
     TransportHost* host = owned->get();
-    transports_[host->handle()] = std::move(*owned);
+    // A handle is never reused; were it, the transport it named must go the orderly way.
+    if (auto old = transports_.find(host->handle()); old != transports_.end()) eraseTransport(old);
+    transports_.emplace(host->handle(), std::move(*owned));
     host->activate(monotonicMicros());
   });
 }
@@ -174,11 +182,17 @@ bool Engine::closeTransport(uint32_t handle) {
     auto it = transports_.find(handle);
     if (it == transports_.end()) return;
     found = true;
-    it->second->core().close();
-    outbox_.flush();  // close_notify leaves before the sockets close
-    transports_.erase(it);
+    eraseTransport(it);
   });
   return found;
+}
+
+void Engine::eraseTransport(TransportTable::iterator it) {
+  it->second->core().close();
+  // close_notify leaves before the sockets close, and no queued datagram outlives the redirect
+  // tally it counts into.
+  outbox_.flush();
+  transports_.erase(it);
 }
 
 bool Engine::attachPort(uint32_t portHandle, uint32_t transportHandle, TransportHost::PacketKind kind,

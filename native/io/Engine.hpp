@@ -92,6 +92,9 @@ private:
   void threadMain(std::promise<pid_t>& started);
   // Runs `command` on the loop thread and waits for it (inline once the thread has stopped).
   void call(const std::function<void()>& command);
+  using TransportTable = std::unordered_map<uint32_t, std::unique_ptr<TransportHost>>;
+  // Closes the transport, flushes the outbox (which may point into the host) and forgets it.
+  void eraseTransport(TransportTable::iterator it);
   void flushEvents();
   void reportDrops();
 
@@ -113,7 +116,7 @@ private:
   // Declared before transports_ so that transports, which detach from them, go first.
   mutable std::mutex sharedMutex_;  // the list only: the sockets themselves are the loop's
   std::vector<std::unique_ptr<SharedTransportSocket>> sharedSockets_;
-  std::unordered_map<uint32_t, std::unique_ptr<TransportHost>> transports_;
+  TransportTable transports_;
   EngineEventBatch events_;
   EngineCounters counters_;
   bool dropReportScheduled_ = false;

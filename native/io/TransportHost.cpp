@@ -203,7 +203,8 @@ void TransportHost::onPortPacket(uint32_t portHandle, const uint8_t* data, size_
 
 TransportHost::RoutingStats TransportHost::routingStats() const {
   RoutingStats stats;
-  stats.redirected = redirected_;
+  stats.redirected = redirects_.sent;
+  stats.redirectDropped = redirects_.dropped;
   stats.sent = sent_;
   stats.outboundDropped = outboundDropped_;
   for (const auto& rewriter : outbound_) {
@@ -410,8 +411,7 @@ void TransportHost::onFeedbackTimer() {
 
 void TransportHost::redirect(const std::optional<net::SocketAddress>& to, const uint8_t* data, size_t size) {
   if (!to) return;
-  context_.outbox.send(context_.redirectFdFor(*to), *to, data, size);
-  ++redirected_;
+  context_.outbox.send(context_.redirectFdFor(*to), *to, data, size, &redirects_);
 }
 
 }  // namespace wg::io

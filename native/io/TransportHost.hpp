@@ -6,6 +6,7 @@
 #include "../core/media/RetransmissionSender.hpp"
 #include "../core/media/RtcpSession.hpp"
 #include "../core/transport/WebRtcTransport.hpp"
+#include "DatagramOutbox.hpp"
 #include "EngineContext.hpp"
 #include "PortPacketSink.hpp"
 #include "SharedTransportSocket.hpp"
@@ -39,7 +40,8 @@ public:
 
   // What the host counts beyond the transport's own statistics.
   struct RoutingStats {
-    uint64_t redirected = 0;
+    uint64_t redirected = 0;       // RTP/RTCP to the user's addresses that the kernel accepted
+    uint64_t redirectDropped = 0;  // refused by the kernel (no route, firewall...) or unsendable
     std::array<uint64_t, media::kMediaKinds> sent{};  // RTP from ports, rewritten and sent
     uint64_t outboundDropped = 0;                      // malformed or of another payload type
     uint64_t outboundSourceRestarts = 0;
@@ -160,7 +162,8 @@ private:
   std::optional<TimerQueue::TimerId> timer_;
   std::optional<int64_t> scheduledUs_;
   bool active_ = false;
-  uint64_t redirected_ = 0;
+  // Counted by the engine's outbox when it flushes, which the engine does before destroying a host.
+  DatagramOutbox::Tally redirects_;
   std::array<uint64_t, media::kMediaKinds> sent_{};
 };
 

@@ -9,7 +9,7 @@ import type {
   RawRemoteParameters,
   RawTransportEvent,
   RawTransportOptions,
-  RawTransportStats,
+  RawHostedTransportStats,
   RawMediaStats,
 } from './addon.js';
 import type { EngineEvent } from './EngineEvent.js';
@@ -94,7 +94,7 @@ export class NativeTransport {
     return this.closed ? false : this.raw.transportRequestKeyframe(this.handle);
   }
 
-  stats(): RawTransportStats {
+  stats(): RawHostedTransportStats {
     this.assertOpen();
     return this.raw.transportStats(this.handle);
   }

@@ -64,7 +64,7 @@ export interface RawEngine {
   transportSetOutbound(handle: number, media: MediaKind, stream: RawOutboundStream | null): void;
   transportSetInbound(handle: number, inbound: RawInboundRouting): void;
   transportRequestKeyframe(handle: number): boolean;
-  transportStats(handle: number): RawTransportStats;
+  transportStats(handle: number): RawHostedTransportStats;
   transportMediaStats(handle: number): RawMediaStats;
   closeTransport(handle: number): boolean;
   attachPort(portHandle: number, transportHandle: number, kind: 'rtp' | 'rtcp', media: MediaKind): boolean;
@@ -232,6 +232,14 @@ export interface RawTransportStats {
   selectedLocal?: RawCandidate;
   selectedRemote?: RawCandidate;
   [counter: string]: unknown;
+}
+
+/** A transport the engine runs: the transport's own counters plus what its host routed. */
+export interface RawHostedTransportStats extends RawTransportStats {
+  /** RTP and RTCP sent as plain UDP to the user's redirect addresses, counted once the kernel accepted them. */
+  redirected: number;
+  /** Redirects the kernel refused (no route, a firewall rule, a full socket buffer) or that could not be sent at all. */
+  redirectDropped: number;
 }
 
 /** The sans-IO transport: no sockets, no clock; the caller moves datagrams and time. */

@@ -28,9 +28,20 @@ export class DatagramEgress {
   private socket(family: 4 | 6): Socket {
     let socket = this.sockets.get(family);
     if (!socket) {
-      socket = createSocket(family === 4 ? 'udp4' : 'udp6');
+      const created = createSocket(family === 4 ? 'udp4' : 'udp6');
       // Send errors reach each send's callback; this keeps an unexpected one from being fatal.
-      socket.on('error', () => {});
+      created.on('error', () => {});
+      // Whether a broadcast address may be a target is the redirect policy's call, not the
+      // socket's. Bound at once so the option is set before the first send leaves (Node queues
+      // sends until the bind completes, behind this callback).
+      created.bind({ port: 0, exclusive: true }, () => {
+        try {
+          created.setBroadcast(true);
+        } catch {
+          // Closed meanwhile, or refused: broadcast sends then fail (EACCES) and are counted.
+        }
+      });
+      socket = created;
       this.sockets.set(family, socket);
     }
     return socket;

@@ -54,6 +54,14 @@ export class DataPort implements UdpPortResource {
       socket.once('error', onError);
       socket.bind({ address: bindIp, port, exclusive: true }, () => {
         socket.off('error', onError);
+        try {
+          // Whether a broadcast address may be a redirect target is the redirect policy's call;
+          // without this the kernel would refuse it (EACCES) whatever the policy says.
+          socket.setBroadcast(true);
+        } catch (error) {
+          onError(error as Error);
+          return;
+        }
         resolve(new DataPort(id, port, bindIp, socket, logger));
       });
     });
