@@ -35,11 +35,12 @@ const args = process.argv.slice(2);
 // The e2e and impairment suites drive real browsers and RTP tools; they run in a network namespace
 // of their own with nothing but a loopback interface, so no test traffic can leave the machine
 // (the impairment suite adds its veth pairs and peer namespaces inside it).
-if ((args[0] === 'e2e' || args[0] === 'impairment') && process.env.WG_E2E_ISOLATED !== '1') {
+const needsNamespace = (a) => a === 'e2e' || a === 'impairment' || /^test\/(e2e|impairment)(\/|$)/.test(a);
+if (args.some(needsNamespace) && process.env.WG_E2E_ISOLATED !== '1') {
   const inner = `ip link set lo up && WG_E2E_ISOLATED=1 exec "${process.execPath}" "${fileURLToPath(import.meta.url)}" ${args.join(' ')}`;
   const isolated = spawnSync('unshare', ['--net', '--map-root-user', 'sh', '-c', inner], { cwd: root, stdio: 'inherit' });
   if (isolated.error) {
-    console.error(`cannot create a network namespace for the ${args[0]} suite (unshare from util-linux, ip from iproute2): ${isolated.error.message}`);
+    console.error(`cannot create a network namespace for ${args.join(' ')} (unshare from util-linux, ip from iproute2): ${isolated.error.message}`);
     process.exit(1);
   }
   process.exit(isolated.status ?? 1);
