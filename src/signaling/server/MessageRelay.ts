@@ -31,9 +31,11 @@ export class MessageRelay {
       if (type === 'LEAVE' && this.clients.remove(from, 'left')) from.socket.close();
       return;
     }
-    const out = withSource(bytes, from.srcSuffix);
+    const end = bytes.lastIndexOf(0x7d); // the closing "}" of the validated object
+    let out: Buffer | undefined;
     const target = this.clients.get(dst);
     if (target) {
+      out = withSource(bytes, end, from.srcSuffix);
       const result = target.sendRaw(out);
       if (result === 'sent') {
         this.counters.relayed++;
@@ -44,10 +46,13 @@ export class MessageRelay {
     }
     // LEAVE and EXPIRE for someone absent mean nothing; the rest waits for its destination.
     if (type === 'LEAVE' || type === 'EXPIRE') return;
-    if (!this.pending.add(dst, from.id, out, Date.now())) {
+    // Checked before copying: a flood of refused messages then costs no copies.
+    if (!this.pending.fits(dst, end + from.srcSuffix.length)) {
       this.counters.queueRefused++;
       this.notify(from, { type: 'EXPIRE', src: dst, dst: from.id });
+      return;
     }
+    this.pending.add(dst, from.id, out ?? withSource(bytes, end, from.srcSuffix), Date.now());
   }
 
   /** A message from the server itself; a client that stopped reading is dropped instead. */
@@ -85,12 +90,11 @@ export class MessageRelay {
 }
 
 /**
- * The relayed form of a client's validated JSON object: its bytes up to the closing "}", then
- * `,"src":"<id>"}`. Allocated on its own, not from Node's shared 8 KiB pool: a small pooled
+ * The relayed form of a client's validated JSON object: its bytes up to the closing "}" at `end`,
+ * then `,"src":"<id>"}`. Allocated on its own, not from Node's shared 8 KiB pool: a small pooled
  * slice waiting in a queue or an unread socket would keep its whole slab alive.
  */
-function withSource(bytes: Buffer, srcSuffix: Buffer): Buffer {
-  const end = bytes.lastIndexOf(0x7d);
+function withSource(bytes: Buffer, end: number, srcSuffix: Buffer): Buffer {
   const out = Buffer.allocUnsafeSlow(end + srcSuffix.length);
   bytes.copy(out, 0, 0, end);
   srcSuffix.copy(out, end);

@@ -42,13 +42,19 @@ export class PendingMessages {
     return this.totalBytes;
   }
 
-  /** False when a limit would be passed: the caller should tell the sender EXPIRE at once. */
-  add(dst: string, src: string, text: Buffer, now: number): boolean {
+  /** Whether a message of `length` bytes for `dst` would be kept (no limit passed). */
+  fits(dst: string, length: number): boolean {
     const queue = this.byDestination.get(dst);
-    const length = text.length;
     if (this.count >= this.limits.messages || this.totalBytes + length > this.limits.bytes) return false;
     if ((queue?.messages.length ?? 0) >= this.limits.messagesPerDestination) return false;
-    if ((queue?.bytes ?? 0) + length > this.limits.bytesPerDestination) return false;
+    return (queue?.bytes ?? 0) + length <= this.limits.bytesPerDestination;
+  }
+
+  /** False when a limit would be passed: the caller should tell the sender EXPIRE at once. */
+  add(dst: string, src: string, text: Buffer, now: number): boolean {
+    const length = text.length;
+    if (!this.fits(dst, length)) return false;
+    const queue = this.byDestination.get(dst);
     const entry = { src, text, at: now };
     if (queue) {
       queue.messages.push(entry);
