@@ -12,26 +12,28 @@ import { RawPeer } from '../helpers/signaling.js';
  * (`webrtc-gateway signaling`, default limits) so the figures are not this test's own heap.
  *
  * Bounds. With the defaults the server may hold 4 MiB unsent for one client and 32 MiB of
- * messages for absent peers. On top of that come the 256 KiB messages being read and copied, and
- * the garbage V8 lets pile up before it collects Buffers: it starts a collection once external
- * memory has grown by about 64 MiB, so up to that much can also stay uncollected after the load
- * stops, when nothing allocates any more. Hence:
- *   peak  <= baseline + 192 MiB  (held ~36 MiB + garbage ~64 MiB + allocator slack, with room for
- *                                 a busy machine; measured +28..+40 MiB and +60..+109 MiB)
- *   after <= baseline + 128 MiB  (uncollected garbage + free memory the allocator keeps;
- *                                 measured +22..+31 MiB and +54..+82 MiB)
- * Before the limits the same floods peaked at about +1070 MiB and +560..+690 MiB, and 8 s after
- * the sockets closed still held nearly all of it.
+ * messages for absent peers. On top of that come the 256 KiB messages being read and copied, the
+ * garbage V8 lets pile up before it collects Buffers (it starts once external memory has grown by
+ * about 64 MiB), and freed memory the C allocator keeps: glibc gives heap memory back only from
+ * the top of its heap, and 5-second queue entries among short-lived reads leave holes below it
+ * (after flood B, smaps shows most of it in [heap], not in V8's spaces). So RSS does not fall back to the
+ * baseline once the load stops; what matters is that it stays bounded and does not keep the flood:
+ *   peak  <= baseline + 224 MiB  (measured +28..+47 MiB for A, +60..+129 MiB for B)
+ *   after <= baseline + 160 MiB  (measured +22..+30 MiB for A, +54..+120 MiB for B)
+ * Before the limits the same floods peaked at about +1070 MiB (A) and +560..+690 MiB (B), and
+ * 8 s after the sockets closed still held nearly all of it.
  */
 const MIB = 1024 * 1024;
-const PEAK_ALLOWANCE = 192 * MIB;
-const AFTER_ALLOWANCE = 128 * MIB;
+const PEAK_ALLOWANCE = 224 * MIB;
+const AFTER_ALLOWANCE = 160 * MIB;
+/** What the server held for the closed clients is gone: queued messages expire after 5 s, checked every second. */
+const SETTLE_MS = 6500;
 const MESSAGES = 4096;
 /**
- * On a loaded machine the flood may reach its deadline first; a quarter of it (256 MiB) is still
+ * On a loaded machine the flood may reach its deadline first; half of it (512 MiB) is still far
  * more than the bounds allow, so the check keeps its meaning.
  */
-const ENOUGH_MESSAGES = MESSAGES / 4;
+const ENOUGH_MESSAGES = MESSAGES / 2;
 /** The payload of each OFFER: with its envelope, just under the server's 256 KiB message limit. */
 const PAYLOAD_BYTES = 256 * 1024 - 256;
 const SCENARIO_MS = 20_000;
@@ -89,16 +91,11 @@ describe('signaling server memory under floods (the server in its own process)',
     }
     return sent;
   };
-  /** Closes the clients, then waits (bounded) for the server's RSS to come back near `baseline`. */
-  const rssAfterClosing = async (clients: RawPeer[], pid: number, baseline: number): Promise<number> => {
+  /** Closes the clients, lets the server drop what it held for them, then reads its RSS. */
+  const rssAfterClosing = async (clients: RawPeer[], pid: number): Promise<number> => {
     clients.forEach((c) => c.ws.terminate());
-    const deadline = Date.now() + 8000;
-    let rss = residentMemory(pid).rss;
-    while (rss > baseline + AFTER_ALLOWANCE && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
-      rss = residentMemory(pid).rss;
-    }
-    return rss;
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    return residentMemory(pid).rss;
   };
   const mib = (bytes: number): string => `${(bytes / MIB).toFixed(0)} MiB`;
 
@@ -113,7 +110,7 @@ describe('signaling server memory under floods (the server in its own process)',
     assert.ok(sent >= ENOUGH_MESSAGES, `the sender sent ${sent} messages`);
     await servesFreshClients(url, 'after');
     const { peak } = residentMemory(pid);
-    const after = await rssAfterClosing([sink, source], pid, baseline);
+    const after = await rssAfterClosing([sink, source], pid);
     const figures = `${sent} messages: baseline ${mib(baseline)}, peak ${mib(peak)}, after closing ${mib(after)}`;
     process.stdout.write(`# slow consumer: ${figures}\n`);
     assert.ok(peak < baseline + PEAK_ALLOWANCE, `peak RSS within ${mib(PEAK_ALLOWANCE)} of the baseline: ${figures}`);
@@ -130,7 +127,7 @@ describe('signaling server memory under floods (the server in its own process)',
     assert.ok(sent >= ENOUGH_MESSAGES, `the sender sent ${sent} messages`);
     await servesFreshClients(url, 'after');
     const { peak } = residentMemory(pid);
-    const after = await rssAfterClosing([source], pid, baseline);
+    const after = await rssAfterClosing([source], pid);
     const figures = `${sent} messages: baseline ${mib(baseline)}, peak ${mib(peak)}, after closing ${mib(after)}`;
     process.stdout.write(`# absent peers: ${figures}\n`);
     assert.ok(peak < baseline + PEAK_ALLOWANCE, `peak RSS within ${mib(PEAK_ALLOWANCE)} of the baseline: ${figures}`);
