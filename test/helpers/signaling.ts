@@ -2,10 +2,13 @@ import { WebSocket } from 'ws';
 
 import { createLogger } from '../../src/log/createLogger.js';
 import { DEFAULT_SIGNALING, type SignalingConfig } from '../../src/signaling/server/SignalingConfig.js';
-import { SignalingServer } from '../../src/signaling/server/SignalingServer.js';
+import { SignalingServer, type SignalingServerOptions } from '../../src/signaling/server/SignalingServer.js';
 
-export async function startSignaling(overrides: Partial<SignalingConfig> = {}): Promise<{ server: SignalingServer; url: string; http: string }> {
-  const server = new SignalingServer({ ...DEFAULT_SIGNALING, port: 0, ...overrides }, createLogger('silent'));
+export async function startSignaling(
+  overrides: Partial<SignalingConfig> = {},
+  options: SignalingServerOptions = {},
+): Promise<{ server: SignalingServer; url: string; http: string }> {
+  const server = new SignalingServer({ ...DEFAULT_SIGNALING, port: 0, ...overrides }, createLogger('silent'), options);
   const { port } = await server.start();
   return { server, url: `ws://127.0.0.1:${port}${server.config.path}`, http: `http://127.0.0.1:${port}${server.config.path}` };
 }

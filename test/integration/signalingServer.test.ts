@@ -1,16 +1,19 @@
 import assert from 'node:assert/strict';
+import { connect as tcpConnect, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 
 import { computeAuthToken, encodeCredentialToken } from '../../src/signaling/PeerCredential.js';
-import type { SignalingServer } from '../../src/signaling/server/SignalingServer.js';
+import { connectionMargin } from '../../src/signaling/server/createSignalingHttpServer.js';
+import type { SignalingConfig } from '../../src/signaling/server/SignalingConfig.js';
+import type { SignalingServer, SignalingServerOptions } from '../../src/signaling/server/SignalingServer.js';
 import { waitFor } from '../helpers/proc.js';
 import { RawPeer, startSignaling } from '../helpers/signaling.js';
 
 describe('embedded signaling server (PeerJS protocol)', () => {
   const servers: SignalingServer[] = [];
   const peers: RawPeer[] = [];
-  const start = async (overrides = {}) => {
-    const s = await startSignaling(overrides);
+  const start = async (overrides: Partial<SignalingConfig> = {}, options: SignalingServerOptions = {}) => {
+    const s = await startSignaling(overrides, options);
     servers.push(s.server);
     return s;
   };
@@ -43,21 +46,175 @@ describe('embedded signaling server (PeerJS protocol)', () => {
     }
   });
 
-  it('refuses the same id with another token (ID-TAKEN), and re-attaches the same id and token silently', async () => {
-    const { url, server } = await start();
-    const first = await connect(url, { id: 'carol', token: 'secret-1', key: 'peerjs' });
-    await first.waitFor((m) => m.type === 'OPEN');
-    const thief = await connect(url, { id: 'carol', token: 'other', key: 'peerjs' });
-    assert.deepEqual(await thief.waitFor((m) => m.type === 'ID-TAKEN'), { type: 'ID-TAKEN', payload: { msg: 'ID is taken' } });
-    await thief.waitClosed();
-    const again = await connect(url, { id: 'carol', token: 'secret-1', key: 'peerjs' });
-    await first.waitClosed();
-    await new Promise((r) => setTimeout(r, 100));
-    assert.equal(again.received.length, 0, 're-attaching sends nothing');
-    assert.equal(server.stats().clients, 1);
-    const dave = await connect(url, { id: 'dave', token: 'x', key: 'peerjs' });
-    dave.send({ type: 'OFFER', dst: 'carol', payload: {} });
-    await again.waitFor((m) => m.type === 'OFFER' && m.src === 'dave');
+  describe('one id, one live socket', () => {
+    it('refuses the same id with another token, and with the same token while its holder is alive (ID-TAKEN)', async () => {
+      const { url, server } = await start();
+      const first = await connect(url, { id: 'carol', token: 'secret-1', key: 'peerjs' });
+      await first.waitFor((m) => m.type === 'OPEN');
+      for (const token of ['other', 'secret-1']) {
+        const newcomer = await connect(url, { id: 'carol', token, key: 'peerjs' });
+        assert.deepEqual(await newcomer.waitFor((m) => m.type === 'ID-TAKEN'), { type: 'ID-TAKEN', payload: { msg: 'ID is taken' } }, token);
+        await newcomer.waitClosed();
+      }
+      assert.equal(first.closed, false, 'the holder keeps its socket');
+      const dave = await connect(url, { id: 'dave', token: 'x', key: 'peerjs' });
+      dave.send({ type: 'OFFER', dst: 'carol', payload: {} });
+      await first.waitFor((m) => m.type === 'OFFER' && m.src === 'dave');
+      assert.equal(server.stats().idTaken, 2);
+    });
+
+    it('lets the same id and token in again once its holder closed, with what was sent to it meanwhile', async () => {
+      const { url, server } = await start();
+      const first = await connect(url, { id: 'erin', token: 't', key: 'peerjs' });
+      await first.waitFor((m) => m.type === 'OPEN');
+      first.close();
+      await waitFor(() => server.stats().clients === 0, 3000, 'erin gone');
+      const frank = await connect(url, { id: 'frank', token: 't', key: 'peerjs' });
+      await frank.waitFor((m) => m.type === 'OPEN');
+      frank.send({ type: 'OFFER', dst: 'erin', payload: { n: 1 } });
+      await waitFor(() => server.stats().queued === 1, 3000, 'the OFFER queued');
+      const again = await connect(url, { id: 'erin', token: 't', key: 'peerjs' });
+      await again.waitFor((m) => m.type === 'OFFER');
+      assert.deepEqual(again.received.map((m) => m.type), ['OPEN', 'OFFER']);
+    });
+
+    it('lets the same id and token take over, silently, from a holder silent past staleAfterMs', async () => {
+      const gone: string[] = [];
+      const { url, server } = await start({ staleAfterMs: 300 }, { onClientGone: (id) => gone.push(id) });
+      const first = await connect(url, { id: 'gina', token: 't', key: 'peerjs' });
+      await first.waitFor((m) => m.type === 'OPEN');
+      await new Promise((r) => setTimeout(r, 500));
+      const again = await connect(url, { id: 'gina', token: 't', key: 'peerjs' });
+      await first.waitClosed();
+      const hal = await connect(url, { id: 'hal', token: 't', key: 'peerjs' });
+      hal.send({ type: 'OFFER', dst: 'gina', payload: { n: 2 } });
+      await again.waitFor((m) => m.type === 'OFFER' && m.src === 'hal');
+      assert.deepEqual(again.received.map((m) => m.type), ['OFFER'], 're-attaching sends no OPEN');
+      assert.equal(server.stats().idTaken, 0);
+      assert.deepEqual(gone, [], 'a re-attach is no departure');
+      again.close();
+      await waitFor(() => gone.length === 1, 3000, 'the departure');
+      assert.deepEqual(gone, ['gina']);
+    });
+  });
+
+  describe('limits', () => {
+    /** An OFFER whose relayed form (src added) is about `bytes` long. */
+    const offerOf = (dst: string, bytes: number) => ({ type: 'OFFER', dst, payload: 'x'.repeat(bytes - 60) });
+    const expiresFor = (p: RawPeer, ghost: string) => p.received.filter((m) => m.type === 'EXPIRE' && m.src === ghost).length;
+
+    it('refuses messages for absent peers past the bytes per peer and in total: EXPIRE at once', async () => {
+      // Nothing expires by time during this test: any EXPIRE is a refusal.
+      const { url, server } = await start({ expireTimeoutMs: 60000, maxQueuedBytesPerPeer: 4096, maxQueuedBytes: 10000 });
+      const sender = await connect(url, { id: 'sender', token: 't', key: 'peerjs' });
+      await sender.waitFor((m) => m.type === 'OPEN');
+      // ~1900 bytes each: two fit under 4096 per peer; the total 10000 takes five.
+      for (const ghost of ['ghost1', 'ghost1', 'ghost1', 'ghost2', 'ghost2', 'ghost3', 'ghost3']) sender.send(offerOf(ghost, 1900));
+      assert.deepEqual(await sender.waitFor((m) => m.type === 'EXPIRE' && m.src === 'ghost1'), { type: 'EXPIRE', src: 'ghost1', dst: 'sender' });
+      await sender.waitFor((m) => m.type === 'EXPIRE' && m.src === 'ghost3');
+      const stats = server.stats();
+      assert.equal(stats.queueRefused, 2);
+      assert.equal(stats.queued, 5);
+      assert.ok(stats.queuedBytes <= 10000, `${stats.queuedBytes} bytes queued`);
+      assert.equal(expiresFor(sender, 'ghost2'), 0);
+      const ghost1 = await connect(url, { id: 'ghost1', token: 't', key: 'peerjs' });
+      await ghost1.waitFor((m) => m.type === 'OFFER');
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(ghost1.received.map((m) => m.type), ['OPEN', 'OFFER', 'OFFER'], 'what fitted is delivered');
+    });
+
+    it('disconnects a client whose unsent bytes pass the send buffer limit; what it was sent waits as for an absent peer', async () => {
+      const gone: string[] = [];
+      const { url, server } = await start({ sendBufferLimitBytes: 256 * 1024 }, { onClientGone: (id) => gone.push(id) });
+      const slow = await connect(url, { id: 'slow', token: 't', key: 'peerjs' });
+      await slow.waitFor((m) => m.type === 'OPEN');
+      (slow.ws as unknown as { _socket: Socket })._socket.pause(); // it stops reading
+      const sender = await connect(url, { id: 'fast', token: 't', key: 'peerjs' });
+      await sender.waitFor((m) => m.type === 'OPEN');
+      // Until the kernel's socket buffers and then the server's 256 KiB are full (bounded: 64 MiB).
+      for (let i = 0; i < 1024 && server.stats().slowConsumers === 0; i++) {
+        const text = JSON.stringify(offerOf('slow', 64 * 1024));
+        await new Promise<void>((resolve) => sender.ws.send(text, () => resolve()));
+        await new Promise((r) => setImmediate(r));
+      }
+      await waitFor(() => server.stats().slowConsumers === 1, 3000, 'the slow consumer dropped');
+      slow.ws.terminate();
+      assert.deepEqual(gone, ['slow']);
+      assert.equal(server.stats().clients, 1, 'the sender stays');
+      sender.send({ type: 'OFFER', dst: 'slow', payload: { after: true } });
+      await waitFor(() => server.stats().queued >= 1, 3000, 'queued for the departed client');
+      const back = await connect(url, { id: 'slow', token: 't', key: 'peerjs' });
+      await back.waitFor((m) => m.type === 'OFFER' && m.payload?.after === true);
+      assert.equal(sender.closed, false);
+      assert.deepEqual(gone, ['slow'], 'reported once');
+    });
+
+    it('refuses a new client when canAdmit says no, with the connection-limit ERROR', async () => {
+      let admit = false;
+      const { url, server } = await start({}, { canAdmit: () => admit });
+      const refused = await connect(url, { id: 'ivan', token: 't', key: 'peerjs' });
+      assert.deepEqual(await refused.waitFor((m) => m.type === 'ERROR'), { type: 'ERROR', payload: { msg: 'Server has reached its concurrent user limit' } });
+      await refused.waitClosed();
+      assert.equal(server.stats().refusedByCanAdmit, 1);
+      admit = true;
+      const welcome = await connect(url, { id: 'ivan', token: 't', key: 'peerjs' });
+      await welcome.waitFor((m) => m.type === 'OPEN');
+    });
+
+    it('holds at most maxClients plus a margin of connections, and drops a handshake that never finishes', async () => {
+      const { url, server } = await start({ maxClients: 2, handshakeTimeoutMs: 500 });
+      const { port } = server.address;
+      const held = connectionMargin(2) + 2;
+      const open = async (): Promise<{ socket: Socket; closed: Promise<void> }> => {
+        const socket = tcpConnect(port, '127.0.0.1');
+        socket.on('error', () => undefined);
+        const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+        await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+        socket.write('GET /peerjs?key=peerjs&id=x&token=t HTTP/1.1\r\nHost: x\r\n'); // never finished
+        return { socket, closed };
+      };
+      const within = (what: string, p: Promise<unknown>) =>
+        Promise.race([p, new Promise((_, reject) => setTimeout(() => reject(new Error(`${what}: not within 5 s`)), 5000).unref())]);
+      const halfOpen = [];
+      for (let i = 0; i < held; i++) halfOpen.push(await open());
+      const extra = await open();
+      await within('the extra connection closed on arrival', extra.closed);
+      assert.ok(server.stats().connectionsDropped >= 1);
+      await within('the handshakes timed out', Promise.all(halfOpen.map((c) => c.closed)));
+      const after = await connect(url, { id: 'later', token: 't', key: 'peerjs' });
+      await after.waitFor((m) => m.type === 'OPEN');
+    });
+
+    it('reports each departure to onClientGone once: closed, LEAVE, silent, credential expired', async () => {
+      const secret = 'topsecret';
+      const now = () => Math.floor(Date.now() / 1000);
+      const tokenFor = (id: string, timestamp: number) => encodeCredentialToken({ timestamp, ttl: 600, authToken: computeAuthToken(secret, timestamp, 600, id) });
+      const gone: string[] = [];
+      const { url } = await start({ secret, aliveTimeoutMs: 1500 }, { onClientGone: (id) => gone.push(id) });
+      const join = async (id: string, token = tokenFor(id, now())) => {
+        const p = await connect(url, { id, token, key: 'peerjs' });
+        await p.waitFor((m) => m.type === 'OPEN');
+        return p;
+      };
+      const closer = await join('closer');
+      const leaver = await join('leaver');
+      // Valid for ~1.5 s more: stamped ttl - 1.5 s ago. It keeps beating so only expiry ends it.
+      const expiring = await join('expiring', tokenFor('expiring', now() - 600 + 2));
+      const beat = setInterval(() => expiring.send({ type: 'HEARTBEAT' }), 200);
+      try {
+        const silent = await join('silent');
+        closer.close();
+        leaver.send({ type: 'LEAVE' });
+        await leaver.waitClosed();
+        await silent.waitClosed(4000);
+        await expiring.waitFor((m) => m.type === 'ERROR', 4000);
+        await expiring.waitClosed();
+      } finally {
+        clearInterval(beat);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      assert.deepEqual([...gone].sort(), ['closer', 'expiring', 'leaver', 'silent']);
+    });
   });
 
   it('refuses a wrong key, missing parameters and an invalid id with an ERROR, then closes', async () => {

@@ -9,6 +9,13 @@ function uncorkAll(): void {
   corked.clear();
 }
 
+/**
+ * What a send did. `overflow`: the socket already holds so much unsent that this message would
+ * pass the client's limit; nothing was sent, and the caller should drop the client (it stopped
+ * reading).
+ */
+export type SendResult = 'sent' | 'closed' | 'overflow';
+
 /** One peer registered with the signaling server. Its socket changes when it re-attaches. */
 export class ConnectedClient {
   lastSeen = Date.now();
@@ -23,26 +30,39 @@ export class ConnectedClient {
     readonly id: string,
     public token: string,
     public socket: WebSocket,
+    private readonly sendBufferLimitBytes: number,
   ) {
     this.srcSuffix = Buffer.from(`,"src":${JSON.stringify(id)}}`);
   }
 
-  /** Sends a JSON text; a closing or broken socket is skipped (its close handler cleans up). */
-  sendRaw(text: string | Buffer): boolean {
-    if (this.socket.readyState !== this.socket.OPEN) return false;
+  /** Its socket is closing or closed, or it has been silent for more than `staleAfterMs`. */
+  isGone(now: number, staleAfterMs: number): boolean {
+    return this.socket.readyState !== this.socket.OPEN || now - this.lastSeen > staleAfterMs;
+  }
+
+  /**
+   * Sends a JSON text. A closing or broken socket is skipped (its close handler cleans up).
+   * `bounded` false skips the unsent-bytes check, for bytes the server already held and counted.
+   */
+  sendRaw(text: string | Buffer, bounded = true): SendResult {
+    const ws = this.socket;
+    if (ws.readyState !== ws.OPEN) return 'closed';
+    // ws 8's bufferedAmount is what its sender queued plus the TCP socket's unwritten bytes, those
+    // corked below during this turn included (not what the kernel already took).
+    if (bounded && ws.bufferedAmount + Buffer.byteLength(text) > this.sendBufferLimitBytes) return 'overflow';
     // Messages to one client within one turn (a burst of trickled candidates arrives in one TCP
     // read) leave in one write instead of a system call each. `_socket` is ws's TCP socket.
-    const tcp = (this.socket as unknown as { _socket?: Socket })._socket;
+    const tcp = (ws as unknown as { _socket?: Socket })._socket;
     if (tcp && !corked.has(tcp)) {
       if (corked.size === 0) queueMicrotask(uncorkAll);
       tcp.cork();
       corked.add(tcp);
     }
-    this.socket.send(text, { binary: false });
-    return true;
+    ws.send(text, { binary: false });
+    return 'sent';
   }
 
-  send(message: object): boolean {
+  send(message: object): SendResult {
     return this.sendRaw(JSON.stringify(message));
   }
 }

@@ -24,6 +24,13 @@ export interface SignalingConfig {
   readonly maxQueuedBytes: number;
   /** Bytes a client's socket may hold unsent; past it the client is disconnected (it stopped reading). */
   readonly sendBufferLimitBytes: number;
+  /**
+   * A client silent (no message, no heartbeat) for this long may be replaced by a newcomer with
+   * the same id and token; a livelier one keeps its id (the newcomer gets ID-TAKEN).
+   */
+  readonly staleAfterMs: number;
+  /** An HTTP request or WebSocket handshake not complete after this long is dropped. */
+  readonly handshakeTimeoutMs: number;
 }
 
 export const DEFAULT_SIGNALING: SignalingConfig = {
@@ -41,6 +48,9 @@ export const DEFAULT_SIGNALING: SignalingConfig = {
   maxQueuedBytesPerPeer: 1024 * 1024,
   maxQueuedBytes: 32 * 1024 * 1024,
   sendBufferLimitBytes: 4 * 1024 * 1024,
+  // Three missed heartbeats of the stock client (it sends one every 5 s).
+  staleAfterMs: 15000,
+  handshakeTimeoutMs: 10000,
 };
 
 /** "/x" and "x/" and "x" all become "/x/"; "" becomes "/". */

@@ -1,58 +1,80 @@
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type ServerOptions, type WebSocket } from 'ws';
 
 import type { Logger } from '../../log/createLogger.js';
-import { decodeCredentialToken, verifyCredential } from '../PeerCredential.js';
-import { SERVER_ERRORS, WEBSOCKET_SUFFIX, isValidPeerId, parseClientMessage, type ClientMessage } from '../protocol.js';
+import { verifyCredential } from '../PeerCredential.js';
+import { SERVER_ERRORS, WEBSOCKET_SUFFIX, parseClientMessage, type ClientMessage } from '../protocol.js';
+import { checkConnectionQuery } from './checkConnectionQuery.js';
+import { ClientRegistry } from './ClientRegistry.js';
 import { ConnectedClient } from './ConnectedClient.js';
+import { createSignalingHttpServer } from './createSignalingHttpServer.js';
 import { handleSignalingHttp } from './httpRoutes.js';
+import { LogThrottle } from './LogThrottle.js';
+import { MessageRelay } from './MessageRelay.js';
 import { PendingMessages } from './PendingMessages.js';
 import { normalizeMountPath, type SignalingConfig } from './SignalingConfig.js';
+import { newSignalingCounters, type SignalingServerOptions, type SignalingStats } from './SignalingServerTypes.js';
 
-export interface SignalingStats {
-  clients: number;
-  relayed: number;
-  queued: number;
-  expired: number;
-  rejected: number;
-  malformed: number;
-}
+export type { DepartureReason, SignalingServerOptions, SignalingStats } from './SignalingServerTypes.js';
 
-const MAX_TOKEN_LENGTH = 256;
 const SWEEP_INTERVAL_MS = 1000;
+/** How long a socket we close may take to answer our close frame before it is cut (ws: 30 s). */
+const CLOSE_TIMEOUT_MS = 2000;
 
 /**
  * An embedded PeerJS-compatible signaling server: the stock `peerjs` client works against it
  * unchanged. Every incoming message is checked against the protocol schema; a malformed or
- * oversized one closes that client's socket with an ERROR and affects no one else.
+ * oversized one closes that client's socket with an ERROR and affects no one else. What it holds
+ * for clients is bounded: unsent bytes per client (MessageRelay), messages for absent peers in
+ * count and bytes (PendingMessages), and connections before the upgrade (the HTTP server).
  */
 export class SignalingServer {
   readonly config: SignalingConfig;
   private readonly http: Server;
   private readonly wss: WebSocketServer;
-  private readonly clients = new Map<string, ConnectedClient>();
+  private readonly clients: ClientRegistry;
   private readonly pending: PendingMessages;
+  private readonly relay: MessageRelay;
   private readonly wsPath: string;
   private sweepTimer: NodeJS.Timeout | undefined;
-  private readonly counters = { relayed: 0, expired: 0, rejected: 0, malformed: 0 };
+  private readonly counters = newSignalingCounters();
+  private readonly droppedConnectionLog = new LogThrottle(1000);
 
   constructor(
     config: SignalingConfig,
     private readonly logger: Logger,
+    private readonly options: SignalingServerOptions = {},
   ) {
     this.config = { ...config, path: normalizeMountPath(config.path) };
     this.wsPath = `${this.config.path}${WEBSOCKET_SUFFIX}`;
-    this.pending = new PendingMessages(config.expireTimeoutMs, config.maxQueuedPerPeer, config.maxClients * 4);
-    this.http = createServer((req, res) => handleSignalingHttp(this.config, () => [...this.clients.keys()], req, res));
-    // Text is checked by JSON.parse and the schema; ws's separate UTF-8 pass would only repeat it.
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false, skipUTF8Validation: true });
+    this.clients = new ClientRegistry(logger, options.onClientGone);
+    this.pending = new PendingMessages(config.expireTimeoutMs, {
+      messagesPerDestination: config.maxQueuedPerPeer,
+      messages: config.maxClients * 4,
+      bytesPerDestination: config.maxQueuedBytesPerPeer,
+      bytes: config.maxQueuedBytes,
+    });
+    this.relay = new MessageRelay(this.clients, this.pending, this.counters, logger);
+    this.http = createSignalingHttpServer(
+      this.config,
+      (req, res) => handleSignalingHttp(this.config, () => this.clients.ids(), req, res),
+      () => this.onConnectionDropped(),
+    );
+    const wsOptions: ServerOptions & { closeTimeout: number } = {
+      noServer: true,
+      maxPayload: config.maxMessageBytes,
+      perMessageDeflate: false,
+      // Text is checked by JSON.parse and the schema; ws's separate UTF-8 pass would only repeat it.
+      skipUTF8Validation: true,
+      // A refused or closed client that never answers our close frame holds its socket this long.
+      closeTimeout: CLOSE_TIMEOUT_MS,
+    };
+    this.wss = new WebSocketServer(wsOptions);
     this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
-    // A broken handshake or a client that vanishes mid-upgrade must not take the server down.
-    this.http.on('clientError', (_error, socket) => socket.destroy());
   }
 
   /** Listens; resolves with the address actually bound (port 0 picks one). */
@@ -70,14 +92,10 @@ export class SignalingServer {
     return this.http.address() as AddressInfo;
   }
 
-  /** Closes every client socket and the listener. */
+  /** Closes every client socket and the listener (onClientGone is not called: everything goes). */
   async stop(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
-    for (const client of this.clients.values()) {
-      if (client.expiryTimer) clearTimeout(client.expiryTimer);
-      client.socket.terminate();
-    }
-    this.clients.clear();
+    for (const client of this.clients.clear()) client.socket.terminate();
     const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
     this.http.closeAllConnections();
     this.wss.close();
@@ -85,7 +103,7 @@ export class SignalingServer {
   }
 
   stats(): SignalingStats {
-    return { clients: this.clients.size, queued: this.pending.size, ...this.counters };
+    return { clients: this.clients.size, queued: this.pending.size, queuedBytes: this.pending.bytes, ...this.counters };
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -98,70 +116,72 @@ export class SignalingServer {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.admit(ws, url.searchParams));
   }
 
-  /** PeerJS connection rules, in the stock server's order, plus id and credential checks. */
   private admit(ws: WebSocket, query: URLSearchParams): void {
     // Error handlers first: a bad client must never be able to crash the server.
     ws.on('error', (error) => this.logger.debug({ err: error }, 'client socket error'));
-    const id = query.get('id');
-    const token = query.get('token');
-    const key = query.get('key');
-    if (!id || !token || !key) return this.refuse(ws, SERVER_ERRORS.invalidParameters);
-    if (key !== this.config.key) return this.refuse(ws, SERVER_ERRORS.invalidKey);
-    if (!isValidPeerId(id) || token.length > MAX_TOKEN_LENGTH) return this.refuse(ws, SERVER_ERRORS.invalidId);
-
-    let expiresAt: number | undefined;
-    if (this.config.secret !== undefined) {
-      const credential = decodeCredentialToken(token);
-      const check = credential && verifyCredential(this.config.secret, id, credential, Math.floor(Date.now() / 1000));
-      if (!check || !check.ok) {
-        return this.refuse(ws, check?.ok === false && check.reason === 'expired' ? SERVER_ERRORS.expiredCredential : SERVER_ERRORS.invalidCredential);
-      }
-      expiresAt = check.expiresAt;
-    }
+    const check = checkConnectionQuery(query, this.config, Math.floor(Date.now() / 1000));
+    if (!check.ok) return this.refuse(ws, 'ERROR', check.msg);
+    const { id, token, expiresAt } = check;
 
     const existing = this.clients.get(id);
     if (existing) {
-      if (existing.token !== token) {
-        this.counters.rejected++;
-        ws.send(JSON.stringify({ type: 'ID-TAKEN', payload: { msg: 'ID is taken' } }));
-        ws.close();
-        return;
+      // The same token may take over only an id whose holder is gone (closing, or silent past
+      // staleAfterMs: a reconnect after a network blip); a live holder keeps it.
+      if (existing.token !== token || !existing.isGone(Date.now(), this.config.staleAfterMs)) {
+        this.counters.idTaken++;
+        return this.refuse(ws, 'ID-TAKEN', 'ID is taken');
       }
-      // Same id and token: the client re-attaches silently (a reconnect after a network blip).
-      const old = existing.socket;
-      existing.socket = ws;
-      existing.lastSeen = Date.now();
-      this.watch(existing, ws);
-      old.terminate();
-      this.flushPending(existing);
-      return;
+      return this.reattach(existing, ws);
     }
-    if (this.clients.size >= this.config.maxClients) return this.refuse(ws, SERVER_ERRORS.connectionLimit);
-    const client = new ConnectedClient(id, token, ws);
-    this.clients.set(id, client);
+    if (this.clients.size >= this.config.maxClients) return this.refuse(ws, 'ERROR', SERVER_ERRORS.connectionLimit);
+    if (!this.canAdmit()) {
+      this.counters.refusedByCanAdmit++;
+      return this.refuse(ws, 'ERROR', SERVER_ERRORS.connectionLimit);
+    }
+    const client = new ConnectedClient(id, token, ws, this.config.sendBufferLimitBytes);
+    this.clients.add(client);
     if (expiresAt !== undefined) this.scheduleExpiry(client, expiresAt);
     this.watch(client, ws);
     client.send({ type: 'OPEN' });
-    this.flushPending(client);
+    this.relay.flush(client);
   }
 
-  private refuse(ws: WebSocket, msg: string): void {
+  /** Same id and token: the client continues on the new socket, silently, as the stock server does. */
+  private reattach(client: ConnectedClient, ws: WebSocket): void {
+    const old = client.socket;
+    client.socket = ws;
+    client.lastSeen = Date.now();
+    this.watch(client, ws);
+    old.terminate();
+    this.relay.flush(client);
+  }
+
+  private canAdmit(): boolean {
+    if (!this.options.canAdmit) return true;
+    try {
+      return this.options.canAdmit();
+    } catch (error) {
+      // The hook guards a resource: when it cannot answer, admitting is the riskier guess.
+      this.logger.error({ err: error }, 'canAdmit failed: refusing the client');
+      return false;
+    }
+  }
+
+  private refuse(ws: WebSocket, type: 'ERROR' | 'ID-TAKEN', msg: string): void {
     this.counters.rejected++;
-    ws.send(JSON.stringify({ type: 'ERROR', payload: { msg } }));
+    ws.send(JSON.stringify({ type, payload: { msg } }));
     ws.close();
   }
 
   private watch(client: ConnectedClient, ws: WebSocket): void {
     ws.on('close', () => {
-      if (client.socket !== ws) return; // replaced by a re-attach
-      if (client.expiryTimer) clearTimeout(client.expiryTimer);
-      this.clients.delete(client.id);
+      if (client.socket === ws) this.clients.remove(client, 'closed'); // else replaced by a re-attach
     });
     ws.on('message', (data, isBinary) => this.onMessage(client, ws, data, isBinary));
   }
 
   private onMessage(client: ConnectedClient, ws: WebSocket, data: RawData, isBinary: boolean): void {
-    if (client.socket !== ws) return;
+    if (client.socket !== ws || !this.clients.has(client)) return;
     client.lastSeen = Date.now();
     const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     const text = isBinary ? '' : bytes.toString();
@@ -184,31 +204,7 @@ export class SignalingServer {
       case 'CREDENTIAL':
         return this.renewCredential(client, message.payload);
       default:
-        return this.relay(client, message.type, message.dst, bytes);
-    }
-  }
-
-  /**
-   * Forwards a message with `src` set to the sender. The client's own JSON bytes are reused with
-   * `"src"` appended as the object's last member, so a forged src in the input cannot win; no
-   * re-serialization, no string conversion on the way out.
-   */
-  private relay(from: ConnectedClient, type: string, dst: string | undefined, bytes: Buffer): void {
-    if (dst === undefined) {
-      if (type === 'LEAVE') this.disconnect(from);
-      return;
-    }
-    const end = bytes.lastIndexOf(0x7d); // the closing "}" of the validated object
-    const out = Buffer.concat([bytes.subarray(0, end), from.srcSuffix]);
-    const target = this.clients.get(dst);
-    if (target) {
-      if (target.sendRaw(out)) this.counters.relayed++;
-      return;
-    }
-    // LEAVE and EXPIRE for someone absent mean nothing; the rest waits for its destination.
-    if (type === 'LEAVE' || type === 'EXPIRE') return;
-    if (!this.pending.add(dst, from.id, out, Date.now())) {
-      from.send({ type: 'EXPIRE', src: dst, dst: from.id });
+        return this.relay.relay(client, message.type, message.dst, bytes);
     }
   }
 
@@ -216,7 +212,8 @@ export class SignalingServer {
     if (this.config.secret === undefined) return; // auth is off: nothing to renew
     const check = verifyCredential(this.config.secret, client.id, credential, Math.floor(Date.now() / 1000));
     if (!check.ok) {
-      client.send({ type: 'ERROR', payload: { msg: check.reason === 'expired' ? SERVER_ERRORS.expiredCredential : SERVER_ERRORS.invalidCredential } });
+      const msg = check.reason === 'expired' ? SERVER_ERRORS.expiredCredential : SERVER_ERRORS.invalidCredential;
+      this.relay.notify(client, { type: 'ERROR', payload: { msg } });
       return;
     }
     if (client.expiryTimer) clearTimeout(client.expiryTimer);
@@ -228,36 +225,28 @@ export class SignalingServer {
     const delay = Math.max(0, expiresAt * 1000 - Date.now());
     // setTimeout keeps 32-bit delays; a ttl is at most 90000 s, far below that limit.
     client.expiryTimer = setTimeout(() => {
+      if (!this.clients.remove(client, 'expired')) return;
       client.send({ type: 'ERROR', payload: { msg: SERVER_ERRORS.expiredCredential } });
       client.socket.close();
     }, delay);
     client.expiryTimer.unref();
   }
 
-  private flushPending(client: ConnectedClient): void {
-    for (const text of this.pending.take(client.id)) {
-      if (client.sendRaw(text)) this.counters.relayed++;
+  private onConnectionDropped(): void {
+    this.counters.connectionsDropped++;
+    const log = this.droppedConnectionLog.admit(Date.now());
+    if (log) {
+      this.logger.warn({ maxConnections: this.http.maxConnections, alsoDroppedSinceLastLine: log.suppressed }, 'connection limit reached: closing new connections');
     }
-  }
-
-  private disconnect(client: ConnectedClient): void {
-    if (client.expiryTimer) clearTimeout(client.expiryTimer);
-    this.clients.delete(client.id);
-    this.pending.discard(client.id);
-    client.socket.close();
   }
 
   /** Once a second: expire messages nobody came for, drop clients silent for too long. */
   private sweep(): void {
     const now = Date.now();
-    for (const { src, dst } of this.pending.expire(now)) {
-      this.counters.expired++;
-      this.clients.get(src)?.send({ type: 'EXPIRE', src: dst, dst: src });
-    }
+    this.relay.expire(now);
     for (const client of this.clients.values()) {
       if (now - client.lastSeen < this.config.aliveTimeoutMs) continue;
-      this.logger.debug({ id: client.id }, 'dropping a silent client');
-      this.disconnect(client);
+      this.clients.remove(client, 'silent');
       client.socket.terminate();
     }
   }
