@@ -61,8 +61,19 @@ export class Gateway {
       bindIp: config.portBindIp,
       logger,
     });
+    const descriptors = new DescriptorBudget();
+    logger.info({ limit: descriptors.limit, reserve: descriptors.reserve }, 'open file descriptor limit');
     const signaling = config.signaling
-      ? new SignalingServer({ ...DEFAULT_SIGNALING, ...config.signaling }, logger.child({ subsystem: 'signaling' }))
+      ? new SignalingServer({ ...DEFAULT_SIGNALING, ...config.signaling }, logger.child({ subsystem: 'signaling' }), {
+          canAdmit: () => descriptors.take(1),
+          // Gateway peers on this server: what a departed remote offered, or was offered, and
+          // never opened is freed at once (open connections need no signaling and stay).
+          onClientGone: (id) => {
+            if (config.signalingUrl !== undefined) return;
+            dataConnections.remoteGone(id);
+            mediaConnections.remoteGone(id);
+          },
+        })
       : undefined;
     const signalingUrl = (): string => {
       if (config.signalingUrl) return config.signalingUrl;
@@ -70,8 +81,6 @@ export class Gateway {
       const host = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '[::1]' : address.includes(':') ? `[${address}]` : address;
       return `ws://${host}:${port}${signaling!.config.path}`;
     };
-    const descriptors = new DescriptorBudget();
-    logger.info({ limit: descriptors.limit, reserve: descriptors.reserve }, 'open file descriptor limit');
     const admission = new ConnectionAdmission(config.limits, descriptors, logger.child({ subsystem: 'limits' }));
     const dataConnections = new DataConnectionRegistry({
       ports,

@@ -27,7 +27,9 @@ const gateway = await Gateway.start({
   signalingUrl,
   eventTimeoutMs: 30_000,
   redirectAllowedNetworks: undefined,
-  limits: DEFAULT_CONNECTION_LIMITS,
+  // A crowd of viewers calls (or is called by) one peer at once: more offers pending and more
+  // connections per peer than the exposure defaults allow.
+  limits: { ...DEFAULT_CONNECTION_LIMITS, maxPendingOffers: 5000, maxConnectionsPerPeer: 5000, maxConnections: 10000 },
   dataBufferLimitBytes: 1 << 20,
   mediaBindAddresses: ['127.0.0.1'],
   mediaSharedPort: process.env['BENCH_MEDIA_SHARED_PORT'] ? Number(process.env['BENCH_MEDIA_SHARED_PORT']) : undefined,

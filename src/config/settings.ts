@@ -65,7 +65,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     'Secret for peer authentication on the embedded signaling server: peers then need a credential.',
   ),
   setting('signaling_discovery', 'boolean', 'false', 'Whether GET {path}{key}/peers lists connected peer ids.'),
-  setting('signaling_max_clients', 'integer', '5000', 'Clients the embedded signaling server holds at once; more are refused.'),
+  setting('signaling_max_clients', 'integer', '2000', 'Clients the embedded signaling server holds at once; more are refused. Each may have up to 256 KiB in transit, so this bounds that memory too.'),
   setting(
     'signaling_send_buffer_limit',
     'integer',

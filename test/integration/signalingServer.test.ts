@@ -123,9 +123,9 @@ describe('embedded signaling server (PeerJS protocol)', () => {
       assert.deepEqual(ghost1.received.map((m) => m.type), ['OPEN', 'OFFER', 'OFFER'], 'what fitted is delivered');
     });
 
-    it('disconnects a client whose unsent bytes pass the send buffer limit; what it was sent waits as for an absent peer', async () => {
+    it('disconnects a client that stopped reading (it did not drain in time); what it was sent waits as for an absent peer', async () => {
       const gone: string[] = [];
-      const { url, server } = await start({ sendBufferLimitBytes: 256 * 1024 }, { onClientGone: (id) => gone.push(id) });
+      const { url, server } = await start({ sendBufferLimitBytes: 256 * 1024, drainTimeoutMs: 500 }, { onClientGone: (id) => gone.push(id) });
       const slow = await connect(url, { id: 'slow', token: 't', key: 'peerjs' });
       await slow.waitFor((m) => m.type === 'OPEN');
       (slow.ws as unknown as { _socket: Socket })._socket.pause(); // it stops reading
@@ -147,6 +147,63 @@ describe('embedded signaling server (PeerJS protocol)', () => {
       await back.waitFor((m) => m.type === 'OFFER' && m.payload?.after === true);
       assert.equal(sender.closed, false);
       assert.deepEqual(gone, ['slow'], 'reported once');
+    });
+
+    it('makes a flooding sender wait for a slow but reading destination instead of dropping either', async () => {
+      const gone: string[] = [];
+      const { url, server } = await start({ sendBufferLimitBytes: 1024 * 1024 }, { onClientGone: (id) => gone.push(id) });
+      const busy = await connect(url, { id: 'busy', token: 't', key: 'peerjs' });
+      await busy.waitFor((m) => m.type === 'OPEN');
+      const flooder = await connect(url, { id: 'flooder', token: 't', key: 'peerjs' });
+      await flooder.waitFor((m) => m.type === 'OPEN');
+      // The destination reads in short bursts, 150 ms apart: slower than the flood arrives.
+      const tcp = (busy.ws as unknown as { _socket: Socket })._socket;
+      tcp.pause();
+      const reader = setInterval(() => {
+        tcp.resume();
+        setTimeout(() => tcp.pause(), 5);
+      }, 150);
+      let pausedSeen = false;
+      const watch = setInterval(() => (pausedSeen ||= server.stats().pausedSenders > 0), 5);
+      try {
+        // 16 MiB in one go: four times the limit would be dropped at once without flow control.
+        const text = JSON.stringify(offerOf('busy', 256 * 1024));
+        for (let i = 0; i < 64; i++) flooder.ws.send(text);
+        await waitFor(() => busy.received.filter((m) => m.type === 'OFFER').length === 64, 30000, 'every OFFER delivered');
+      } finally {
+        clearInterval(reader);
+        clearInterval(watch);
+        tcp.resume();
+      }
+      assert.ok(pausedSeen, 'the flooder was paused at least once');
+      assert.deepEqual(gone, []);
+      assert.equal(server.stats().slowConsumers, 0);
+      assert.equal(server.stats().pausedSenders, 0, 'resumed once the destination drained');
+      assert.equal(busy.closed || flooder.closed, false);
+    });
+
+    it('bounds what all clients hold unsent together: readers that stopped are dropped, oldest first', async () => {
+      const gone: string[] = [];
+      // Each client may hold 64 MiB (its senders pause at 16 MiB), all of them together 2 MiB.
+      const { url, server } = await start({ sendBufferLimitBytes: 64 * 1024 * 1024, maxUnsentBytes: 2 * 1024 * 1024 }, { onClientGone: (id) => gone.push(id) });
+      const sender = await connect(url, { id: 'sender', token: 't', key: 'peerjs' });
+      await sender.waitFor((m) => m.type === 'OPEN');
+      const stalled: RawPeer[] = [];
+      for (let i = 0; i < 12; i++) {
+        const p = await connect(url, { id: `stalled${i}`, token: 't', key: 'peerjs' });
+        await p.waitFor((m) => m.type === 'OPEN');
+        (p.ws as unknown as { _socket: Socket })._socket.pause();
+        stalled.push(p);
+      }
+      // 12 MiB each: more than the kernel's socket buffers take (about 10 MiB on loopback), less
+      // than what pauses the sender, far more than 2 MiB for the twelve together.
+      const text = (dst: string) => JSON.stringify(offerOf(dst, 256 * 1024));
+      for (let round = 0; round < 48; round++) for (let i = 0; i < 12; i++) sender.ws.send(text(`stalled${i}`));
+      // Well before the 10-s drain timeout could drop anyone.
+      await waitFor(() => server.stats().slowConsumers > 0, 5000, 'readers that stopped dropped');
+      assert.ok(gone.length > 0 && gone.every((id) => id.startsWith('stalled')), gone.join(','));
+      assert.ok(server.stats().clients >= 1, 'the sender stays');
+      for (const p of stalled) p.ws.terminate();
     });
 
     it('refuses a new client when canAdmit says no, with the connection-limit ERROR', async () => {

@@ -34,7 +34,7 @@ describe('loadConfig', () => {
         key: 'peerjs',
         secret: undefined,
         allowDiscovery: false,
-        maxClients: 5000,
+        maxClients: 2000,
         sendBufferLimitBytes: 4194304,
         maxQueuedBytesPerPeer: 1048576,
         maxQueuedBytes: 33554432,

@@ -3,23 +3,43 @@ import type { ClientRegistry } from './ClientRegistry.js';
 import type { ConnectedClient } from './ConnectedClient.js';
 import { LogThrottle } from './LogThrottle.js';
 import type { PendingMessages } from './PendingMessages.js';
+import { SenderBackpressure } from './SenderBackpressure.js';
+import { UnsentBytesBudget } from './UnsentBytesBudget.js';
 import type { SignalingCounters } from './SignalingServerTypes.js';
 
 /**
  * Carries OFFER, ANSWER, CANDIDATE, LEAVE and EXPIRE between clients: straight to a connected
- * destination, else into PendingMessages until it connects or the wait expires. A destination
- * that stopped reading (its unsent bytes would pass the limit) is disconnected, and its message
- * waits as for any absent peer; when the queue is full the sender is told EXPIRE at once.
+ * destination, else into PendingMessages until it connects or the wait expires. A sender whose
+ * destination holds a quarter of its limit unsent is read no further until it drains
+ * (SenderBackpressure). A destination that stopped reading (its unsent bytes would pass the
+ * limit, or it has not drained for drainTimeoutMs) is disconnected, and its message waits as for any
+ * absent peer; when the queue is full the sender is told EXPIRE at once.
  */
 export class MessageRelay {
   private readonly slowConsumerLog = new LogThrottle(1000);
+  private readonly backpressure: SenderBackpressure;
+  private readonly unsent: UnsentBytesBudget;
 
   constructor(
     private readonly clients: ClientRegistry,
     private readonly pending: PendingMessages,
     private readonly counters: SignalingCounters,
     private readonly logger: Logger,
-  ) {}
+    limits: { sendBufferLimitBytes: number; drainTimeoutMs: number; maxUnsentBytes: number },
+  ) {
+    this.backpressure = new SenderBackpressure(limits.sendBufferLimitBytes / 4, limits.drainTimeoutMs, (client) => this.dropSlowConsumer(client));
+    this.unsent = new UnsentBytesBudget(limits.maxUnsentBytes, (client) => this.dropSlowConsumer(client));
+  }
+
+  /** Keeps what all clients hold unsent within the total bound; returns that total. */
+  checkUnsent(now: number): number {
+    return this.unsent.check([...this.clients.values()], now);
+  }
+
+  /** Senders whose reading is paused until a destination drains. */
+  get pausedSenders(): number {
+    return this.backpressure.paused;
+  }
 
   /**
    * Forwards a client's validated message with `src` set to the sender. The client's own JSON
@@ -39,6 +59,7 @@ export class MessageRelay {
       const result = target.sendRaw(out);
       if (result === 'sent') {
         this.counters.relayed++;
+        this.backpressure.afterSend(from.socket, target);
         return;
       }
       if (result === 'overflow') this.dropSlowConsumer(target);

@@ -31,6 +31,13 @@ export interface SignalingConfig {
   readonly staleAfterMs: number;
   /** An HTTP request or WebSocket handshake not complete after this long is dropped. */
   readonly handshakeTimeoutMs: number;
+  /**
+   * A destination holding a quarter of sendBufferLimitBytes unsent pauses its senders until it
+   * drains; one that does not drain for this long has stopped reading and is disconnected.
+   */
+  readonly drainTimeoutMs: number;
+  /** Bytes held unsent for all clients together; past it the ones that stopped draining go first. */
+  readonly maxUnsentBytes: number;
 }
 
 export const DEFAULT_SIGNALING: SignalingConfig = {
@@ -42,7 +49,7 @@ export const DEFAULT_SIGNALING: SignalingConfig = {
   allowDiscovery: false,
   expireTimeoutMs: 5000,
   aliveTimeoutMs: 90000,
-  maxClients: 5000,
+  maxClients: 2000,
   maxMessageBytes: 256 * 1024,
   maxQueuedPerPeer: 100,
   maxQueuedBytesPerPeer: 1024 * 1024,
@@ -51,6 +58,8 @@ export const DEFAULT_SIGNALING: SignalingConfig = {
   // Three missed heartbeats of the stock client (it sends one every 5 s).
   staleAfterMs: 15000,
   handshakeTimeoutMs: 10000,
+  drainTimeoutMs: 10000,
+  maxUnsentBytes: 64 * 1024 * 1024,
 };
 
 /** "/x" and "x/" and "x" all become "/x/"; "" becomes "/". */

@@ -22,6 +22,8 @@ import { newSignalingCounters, type SignalingServerOptions, type SignalingStats 
 export type { DepartureReason, SignalingServerOptions, SignalingStats } from './SignalingServerTypes.js';
 
 const SWEEP_INTERVAL_MS = 1000;
+/** How often the total of unsent bytes is checked. */
+const UNSENT_CHECK_INTERVAL_MS = 100;
 /** How long a socket we close may take to answer our close frame before it is cut (ws: 30 s). */
 const CLOSE_TIMEOUT_MS = 2000;
 
@@ -41,6 +43,7 @@ export class SignalingServer {
   private readonly relay: MessageRelay;
   private readonly wsPath: string;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private unsentTimer: NodeJS.Timeout | undefined;
   private readonly counters = newSignalingCounters();
   private readonly droppedConnectionLog = new LogThrottle(1000);
 
@@ -58,7 +61,7 @@ export class SignalingServer {
       bytesPerDestination: config.maxQueuedBytesPerPeer,
       bytes: config.maxQueuedBytes,
     });
-    this.relay = new MessageRelay(this.clients, this.pending, this.counters, logger);
+    this.relay = new MessageRelay(this.clients, this.pending, this.counters, logger, config);
     this.http = createSignalingHttpServer(
       this.config,
       (req, res) => handleSignalingHttp(this.config, () => this.clients.ids(), req, res),
@@ -83,6 +86,8 @@ export class SignalingServer {
     await once(this.http, 'listening');
     this.sweepTimer = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.sweepTimer.unref();
+    this.unsentTimer = setInterval(() => this.relay.checkUnsent(Date.now()), UNSENT_CHECK_INTERVAL_MS);
+    this.unsentTimer.unref();
     const address = this.http.address() as AddressInfo;
     this.logger.info({ url: `ws://${address.address}:${address.port}${this.wsPath}` }, 'signaling server listening');
     return address;
@@ -95,6 +100,7 @@ export class SignalingServer {
   /** Closes every client socket and the listener (onClientGone is not called: everything goes). */
   async stop(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    if (this.unsentTimer) clearInterval(this.unsentTimer);
     for (const client of this.clients.clear()) client.socket.terminate();
     const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
     this.http.closeAllConnections();
@@ -103,7 +109,13 @@ export class SignalingServer {
   }
 
   stats(): SignalingStats {
-    return { clients: this.clients.size, queued: this.pending.size, queuedBytes: this.pending.bytes, ...this.counters };
+    return {
+      clients: this.clients.size,
+      queued: this.pending.size,
+      queuedBytes: this.pending.bytes,
+      pausedSenders: this.relay.pausedSenders,
+      ...this.counters,
+    };
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {

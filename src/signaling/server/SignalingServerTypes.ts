@@ -24,13 +24,15 @@ export interface SignalingStats {
   /** Messages held for absent peers now, and their bytes. */
   queued: number;
   queuedBytes: number;
+  /** Senders read no further until a destination they flooded drains. */
+  pausedSenders: number;
   /** (sender, destination) pairs told EXPIRE after waiting for a destination that never came. */
   expired: number;
   /** Connections refused, whatever the reason (the next three counters included). */
   rejected: number;
   /** Clients closed for a malformed or oversized message. */
   malformed: number;
-  /** Clients disconnected because their unsent bytes passed the send buffer limit. */
+  /** Clients disconnected because they stopped reading: unsent bytes past the limit, or no drain in time. */
   slowConsumers: number;
   /** Messages for absent peers refused at once (queue bounds), their sender told EXPIRE. */
   queueRefused: number;
@@ -43,7 +45,7 @@ export interface SignalingStats {
 }
 
 /** The counting part of the stats, shared by the server's parts that count. */
-export type SignalingCounters = Omit<SignalingStats, 'clients' | 'queued' | 'queuedBytes'>;
+export type SignalingCounters = Omit<SignalingStats, 'clients' | 'queued' | 'queuedBytes' | 'pausedSenders'>;
 
 export function newSignalingCounters(): SignalingCounters {
   return {
