@@ -289,7 +289,7 @@ describe('MediaConnections under bad input: garbage datagrams and rogue signalin
 
     // The gateway is up, the victim is still on the server, and the good call still decodes.
     const victimStatus = await call(base, 'GET', `/peers/${victim.id}/status?token=${victim.token}`);
-    assert.deepEqual(victimStatus.body, { peer_id: victim.id, disconnected: false });
+    assert.deepEqual(victimStatus.body, { peer_id: victim.id, disconnected: false, refused_offers: {} });
     assert.equal((await call(base, 'GET', `/media/connections/${good.id}/status`)).body.open, true);
     await framesKeepComing(30, 'after the rogue offers');
   });
