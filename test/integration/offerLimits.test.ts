@@ -42,6 +42,14 @@ describe('limits on offers and connections (media offers from a raw signaling cl
     }
     throw new Error(`no ${wanted} on ${id}: ${seen.join(', ')}`);
   };
+  /** POST /media/connections: `peer` calls `remote`, sending VP8 from `mediaId`. */
+  const placeCall = (peer: RestPeer, mediaId: string) =>
+    call(base, 'POST', '/media/connections', {
+      peer_id: peer.id,
+      token: peer.token,
+      target_id: 'remote',
+      constraints: { video: true, videoReceiveEnabled: false, audio: false, video_params: { codec: 'VP8', media_id: mediaId } },
+    });
   const refused = async (peer: RestPeer): Promise<Record<string, number>> =>
     (await call(base, 'GET', `/peers/${peer.id}/status?token=${peer.token}`)).body.refused_offers;
 
@@ -79,12 +87,7 @@ describe('limits on offers and connections (media offers from a raw signaling cl
   it('closes our own call when the remote never answers it', async () => {
     const caller = await createPeer(base, 'caller');
     const video = (await call(base, 'POST', '/media', { is_video: true })).body;
-    const res = await call(base, 'POST', '/media/connections', {
-      peer_id: caller.id,
-      token: caller.token,
-      target_id: 'remote',
-      constraints: { video: true, videoReceiveEnabled: false, audio: false, video_params: { codec: 'VP8', media_id: video.media_id } },
-    });
+    const res = await placeCall(caller, video.media_id);
     assert.equal(res.status, 202);
     await remote.waitFor((m) => m.type === 'OFFER' && m.src === 'caller');
     const events = await eventsUntil(res.body.params.media_connection_id, 'CLOSE');
@@ -95,34 +98,16 @@ describe('limits on offers and connections (media offers from a raw signaling cl
   it('refuses calls over max_connections_per_peer and max_connections with 503 naming the limit', async () => {
     const caller = await createPeer(base, 'busy');
     const video = (await call(base, 'POST', '/media', { is_video: true })).body;
-    const place = () =>
-      call(base, 'POST', '/media/connections', {
-        peer_id: caller.id,
-        token: caller.token,
-        target_id: 'remote',
-        constraints: { video: true, videoReceiveEnabled: false, audio: false, video_params: { codec: 'VP8', media_id: video.media_id } },
-      });
-    for (let i = 0; i < 5; i++) assert.equal((await place()).status, 202);
-    const sixth = await place();
+    for (let i = 0; i < 5; i++) assert.equal((await placeCall(caller, video.media_id)).status, 202);
+    const sixth = await placeCall(caller, video.media_id);
     assert.equal(sixth.status, 503);
     assert.equal(sixth.body.command_type, 'PEERS_CALL');
     assert.match(sixth.body.params.errors[0].message, /max_connections_per_peer \(5\)/);
     // One more connection anywhere reaches the gateway's limit of 6.
     const other = await createPeer(base, 'other');
     const video2 = (await call(base, 'POST', '/media', { is_video: true })).body;
-    const first = await call(base, 'POST', '/media/connections', {
-      peer_id: other.id,
-      token: other.token,
-      target_id: 'remote',
-      constraints: { video: true, videoReceiveEnabled: false, audio: false, video_params: { codec: 'VP8', media_id: video2.media_id } },
-    });
-    assert.equal(first.status, 202);
-    const overGateway = await call(base, 'POST', '/media/connections', {
-      peer_id: other.id,
-      token: other.token,
-      target_id: 'remote',
-      constraints: { video: true, videoReceiveEnabled: false, audio: false, video_params: { codec: 'VP8', media_id: video2.media_id } },
-    });
+    assert.equal((await placeCall(other, video2.media_id)).status, 202);
+    const overGateway = await placeCall(other, video2.media_id);
     assert.equal(overGateway.status, 503);
     assert.match(overGateway.body.params.errors[0].message, /max_connections \(6\)/);
     // Incoming offers meet the same limit.
