@@ -3,13 +3,24 @@ import { join } from 'node:path';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'webrtc-gateway.js');
 
+export interface GatewayProcessOptions {
+  /** A program to run instead of bin/webrtc-gateway.js that takes the same arguments. */
+  entry?: string;
+  /** Node options before the program, e.g. --expose-gc. */
+  nodeArgs?: string[];
+  /** An IPC channel to the process (child.send, child.on('message')). */
+  ipc?: boolean;
+}
+
 /** A `webrtc-gateway` process (the built package, as a user runs it) and what its logs tell. */
 export class GatewayProcess {
   readonly child: ChildProcess;
-  private readonly logs: Record<string, unknown>[] = [];
+  /** Its JSON log lines so far, oldest first. */
+  readonly logs: Record<string, unknown>[] = [];
 
-  constructor(args: string[]) {
-    this.child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  constructor(args: string[], options: GatewayProcessOptions = {}) {
+    const stdio = options.ipc ? (['ignore', 'pipe', 'inherit', 'ipc'] as const) : (['ignore', 'pipe', 'inherit'] as const);
+    this.child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.entry ?? BIN, ...args], { stdio: [...stdio] });
     let partial = '';
     this.child.stdout!.on('data', (chunk: Buffer) => {
       const lines = (partial + chunk.toString()).split('\n');

@@ -21,7 +21,7 @@ export async function openPeer(base: string, id: string): Promise<RestPeer> {
 }
 
 /** Long-polls a media connection's events until `wanted`; fails on CLOSE or ERROR first. */
-async function awaitEvent(base: string, id: string, wanted: string): Promise<void> {
+export async function awaitEvent(base: string, id: string, wanted: string): Promise<void> {
   for (let i = 0; i < 5; i++) {
     const e = await rest(base, 'GET', `/media/connections/${id}/events`);
     if (e.event === wanted) return;
@@ -39,7 +39,6 @@ async function awaitEvent(base: string, id: string, wanted: string): Promise<voi
 export function autoAnswer(callee: RestPeer, port?: number): { answered: string[]; stop(): void } {
   let running = true;
   const answered: string[] = [];
-  const redirect = port === undefined ? undefined : { ip_v4: '127.0.0.1', port };
   void (async () => {
     while (running) {
       const res = await fetch(`${callee.base}/peers/${callee.id}/events?token=${callee.token}`);
@@ -50,17 +49,7 @@ export function autoAnswer(callee: RestPeer, port?: number): { answered: string[
       if (!running || event.event !== 'CALL') continue;
       const id = event.call_params.media_connection_id as string;
       answered.push(id);
-      rest(callee.base, 'POST', `/media/connections/${id}/answer`, {
-        constraints: {
-          video: false,
-          videoReceiveEnabled: true,
-          audio: false,
-          audioReceiveEnabled: true,
-          video_params: { codec: 'VP8', payload_type: VIDEO_PT },
-          audio_params: { codec: 'OPUS', payload_type: AUDIO_PT },
-        },
-        ...(redirect ? { redirect_params: { video: redirect, audio: redirect } } : {}),
-      }).catch((error) => console.error(`answering ${id} failed:`, error));
+      answerReceiveOnly(callee, id, port).catch((error) => console.error(`answering ${id} failed:`, error));
     }
   })().catch((error) => {
     if (running) console.error('auto-answer failed:', error);
@@ -68,8 +57,27 @@ export function autoAnswer(callee: RestPeer, port?: number): { answered: string[
   return { answered, stop: () => (running = false) };
 }
 
+/** Answers the call `id` on `callee` receive-only VP8 + Opus, both streams to 127.0.0.1:`port` (or nowhere). */
+export async function answerReceiveOnly(callee: RestPeer, id: string, port?: number): Promise<void> {
+  const redirect = port === undefined ? undefined : { ip_v4: '127.0.0.1', port };
+  await rest(callee.base, 'POST', `/media/connections/${id}/answer`, {
+    constraints: {
+      video: false,
+      videoReceiveEnabled: true,
+      audio: false,
+      audioReceiveEnabled: true,
+      video_params: { codec: 'VP8', payload_type: VIDEO_PT },
+      audio_params: { codec: 'OPUS', payload_type: AUDIO_PT },
+    },
+    ...(redirect ? { redirect_params: { video: redirect, audio: redirect } } : {}),
+  });
+}
+
 export interface PlacedCall {
   id: string;
+  /** The caller's media ports (media_id and UDP port) the call sends from. */
+  videoId: string;
+  audioId: string;
   videoPort: number;
   audioPort: number;
   /** From sending POST /media/connections to READY and to STREAM, ms. */
@@ -124,7 +132,7 @@ export async function placeCall(caller: RestPeer, targetId: string, offerReceive
   await awaitEvent(caller.base, id, 'READY');
   const readyMs = performance.now() - t0;
   await awaitEvent(caller.base, id, 'STREAM');
-  return { id, videoPort: video.port, audioPort: audio.port, readyMs, streamMs: performance.now() - t0 };
+  return { id, videoId: video.media_id, audioId: audio.media_id, videoPort: video.port, audioPort: audio.port, readyMs, streamMs: performance.now() - t0 };
 }
 
 export interface CallSetup extends PlacedCall {
