@@ -57,6 +57,12 @@ export class ConnectionTable<C extends TableConnection> implements ConnectionCou
     return n;
   }
 
+  pending(): number {
+    let n = 0;
+    for (const c of this.connections.values()) if (isPending(c)) n++;
+    return n;
+  }
+
   pendingIncomingOf(peer: GatewayPeer): number {
     let n = 0;
     for (const c of this.connections.values()) if (c.peer === peer && !c.originator && isPending(c)) n++;

@@ -1,3 +1,4 @@
+import type { GatheringQueue } from './GatheringQueue.js';
 import type { PeerConnectionReaper } from './PeerConnectionReaper.js';
 import type {
   DataChannelInit,
@@ -15,6 +16,8 @@ export interface LinkContext {
   readonly config: RtcConfiguration;
   /** Sees each PeerConnection through to its release after close. */
   readonly reaper: PeerConnectionReaper;
+  /** One PeerConnection gathers at a time (a burst would bind sockets quadratically). */
+  readonly gathering: GatheringQueue;
 }
 
 /** What a link reports; nothing is reported after `close()`. */
@@ -43,6 +46,9 @@ export class DataChannelLink {
   private remoteDescriptionSet = false;
   private readonly pendingCandidates: IceCandidateInit[] = [];
   private readonly reaper: PeerConnectionReaper;
+  private readonly gathering: GatheringQueue;
+  /** Ends this link's gathering turn; set while it holds one. */
+  private endGatheringTurn: (() => void) | undefined;
   private closed = false;
   /** The remote's a=max-message-size (RFC 8841): larger messages would be refused. */
   maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
@@ -50,12 +56,17 @@ export class DataChannelLink {
   private constructor(
     context: LinkContext,
     private readonly listener: DataChannelLinkListener,
+    /** Whose turn this is in the gathering queue: the gateway peer it belongs to. */
+    private readonly queueKey: string,
   ) {
     const pc = context.createPeerConnection(context.config);
     this.pc = pc;
     this.reaper = context.reaper;
+    this.gathering = context.gathering;
     pc.onicecandidate = ({ candidate }) => {
-      if (!this.closed && candidate?.candidate) this.listener.onLocalCandidate(plainCandidate(candidate));
+      // The end of candidates (null, or an empty one) ends the gathering turn.
+      if (!candidate?.candidate) this.endGatheringTurn?.();
+      else if (!this.closed) this.listener.onLocalCandidate(plainCandidate(candidate));
     };
     pc.oniceconnectionstatechange = () => {
       if (pc.iceConnectionState === 'failed') this.end('ICE failed: the remote could not be reached');
@@ -66,8 +77,8 @@ export class DataChannelLink {
    * The offering side: creates the channel at once (so an init libwebrtc refuses throws here, as
    * a TypeError or RangeError) and starts the offer.
    */
-  static offer(context: LinkContext, label: string, init: DataChannelInit, listener: DataChannelLinkListener): DataChannelLink {
-    const link = new DataChannelLink(context, listener);
+  static offer(context: LinkContext, label: string, init: DataChannelInit, listener: DataChannelLinkListener, queueKey: string): DataChannelLink {
+    const link = new DataChannelLink(context, listener, queueKey);
     const pc = link.pc!;
     try {
       link.attach(pc.createDataChannel(label, init));
@@ -77,7 +88,7 @@ export class DataChannelLink {
     }
     void link.negotiate(async () => {
       const offer = await pc.createOffer();
-      await pc.setLocalDescription(offer);
+      await link.startGathering(offer);
       return offer;
     });
     return link;
@@ -92,8 +103,9 @@ export class DataChannelLink {
     offer: string,
     negotiated: { label: string; init: DataChannelInit } | undefined,
     listener: DataChannelLinkListener,
+    queueKey: string,
   ): DataChannelLink {
-    const link = new DataChannelLink(context, listener);
+    const link = new DataChannelLink(context, listener, queueKey);
     const pc = link.pc!;
     if (negotiated) {
       try {
@@ -110,7 +122,7 @@ export class DataChannelLink {
     void link.negotiate(async () => {
       await link.applyRemoteDescription({ type: 'offer', sdp: offer });
       const answer = await pc.createAnswer();
-      await pc.setLocalDescription(answer);
+      await link.startGathering(answer);
       return answer;
     });
     return link;
@@ -151,6 +163,7 @@ export class DataChannelLink {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.endGatheringTurn?.();
     const { pc, channel } = this;
     this.pc = undefined;
     this.channel = undefined;
@@ -187,6 +200,16 @@ export class DataChannelLink {
     } catch (error) {
       this.end(`negotiation failed: ${(error as Error).message}`);
     }
+  }
+
+  /** setLocalDescription starts gathering: it waits for this link's turn (see GatheringQueue). */
+  private async startGathering(description: SessionDescriptionInit): Promise<void> {
+    this.endGatheringTurn = await this.gathering.acquire(this.queueKey);
+    if (this.closed) {
+      this.endGatheringTurn();
+      throw new Error('closed while waiting to gather');
+    }
+    await this.pc!.setLocalDescription(description);
   }
 
   private async applyRemoteDescription(description: SessionDescriptionInit): Promise<void> {

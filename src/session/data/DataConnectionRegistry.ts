@@ -18,6 +18,7 @@ import type { PortRegistry } from '../ports/PortRegistry.js';
 import { DataChannelLink, type LinkContext } from './DataChannelLink.js';
 import { DataConnection } from './DataConnection.js';
 import { DatagramEgress } from './DatagramEgress.js';
+import { GatheringQueue } from './GatheringQueue.js';
 import { PeerConnectionReaper } from './PeerConnectionReaper.js';
 import type { RedirectTarget } from './RedirectTarget.js';
 import { serializationFromWire, type SerializationName } from './serialization/DataSerialization.js';
@@ -55,12 +56,13 @@ export class DataConnectionRegistry {
   private readonly table: ConnectionTable<DataConnection>;
   private readonly egress = new DatagramEgress();
   private readonly rtcConfig: RtcConfiguration = { iceServers: [] };
+  private readonly gathering = new GatheringQueue();
   readonly reaper: PeerConnectionReaper;
 
   constructor(private readonly options: DataConnectionRegistryOptions) {
     this.reaper = new PeerConnectionReaper(options.logger);
     this.table = new ConnectionTable('data_connection_id', options.closedRetentionMs ?? 30_000, options.admission.limits.offerTimeoutMs);
-    options.admission.track(this.table);
+    options.admission.track(this.table, DATA_CONNECTION_DESCRIPTORS);
   }
 
   get size(): number {
@@ -86,7 +88,7 @@ export class DataConnectionRegistry {
       dcInit,
     });
     try {
-      connection.bind(DataChannelLink.offer(context, connectionId, dcInit, connection));
+      connection.bind(DataChannelLink.offer(context, connectionId, dcInit, connection, peer.id));
     } catch (error) {
       this.table.forget(connection);
       throw GatewayError.invalid('options.dcInit', `libwebrtc refused the DataChannel options: ${(error as Error).message}`);
@@ -168,7 +170,7 @@ export class DataConnectionRegistry {
       (context) => {
         if (connection.state === 'closed') return;
         try {
-          connection.bind(DataChannelLink.answer(context, offer.sdp.sdp, negotiated, connection));
+          connection.bind(DataChannelLink.answer(context, offer.sdp.sdp, negotiated, connection, peer.id));
         } catch (error) {
           log.warn({ err: error }, 'could not answer a data OFFER');
           connection.close();
@@ -188,7 +190,7 @@ export class DataConnectionRegistry {
   /** libwebrtc, loaded on first use; a platform without it gets a clear error. */
   private async linkContext(): Promise<LinkContext> {
     try {
-      return { createPeerConnection: await loadPeerConnectionFactory(), config: this.rtcConfig, reaper: this.reaper };
+      return { createPeerConnection: await loadPeerConnectionFactory(), config: this.rtcConfig, reaper: this.reaper, gathering: this.gathering };
     } catch (error) {
       throw new GatewayError('ENGINE_UNAVAILABLE', `DataConnections need @roamhq/wrtc, which could not be loaded: ${(error as Error).message}`, {
         cause: error,

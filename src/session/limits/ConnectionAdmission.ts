@@ -13,6 +13,8 @@ export interface ConnectionCounts {
   /** Connections not closed. */
   live(): number;
   liveOf(peer: GatewayPeer): number;
+  /** Connections neither open nor closed, either way. */
+  pending(): number;
   /** Connections a remote offered to `peer` that are neither open nor closed. */
   pendingIncomingOf(peer: GatewayPeer): number;
 }
@@ -31,7 +33,7 @@ const LOG_EVERY_MS = 10_000;
  * the peer and logged at a bounded rate; an outgoing one fails with LIMIT_REACHED.
  */
 export class ConnectionAdmission {
-  private readonly tables: ConnectionCounts[] = [];
+  private readonly tables: { counts: ConnectionCounts; descriptors: number }[] = [];
   private readonly lastLog = new Map<OfferRefusal, number>();
 
   constructor(
@@ -41,9 +43,9 @@ export class ConnectionAdmission {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Each registry's table registers itself. */
-  track(table: ConnectionCounts): void {
-    this.tables.push(table);
+  /** Each registry's table registers itself, with the descriptors one of its connections opens. */
+  track(counts: ConnectionCounts, descriptors: number): void {
+    this.tables.push({ counts, descriptors });
   }
 
   /** An incoming offer to `peer` costing `descriptors`; the reason when it must be refused. */
@@ -64,7 +66,7 @@ export class ConnectionAdmission {
   admitOutgoing(peer: GatewayPeer, descriptors: number, metadata: unknown, metadataField: string): void {
     const problem = metadataProblem(metadata, this.limits);
     if (problem) throw GatewayError.invalid(metadataField, problem);
-    const limit = this.connectionLimit(peer) ?? (this.descriptors && !this.descriptors.take(descriptors) ? 'descriptors' : undefined);
+    const limit = this.connectionLimit(peer) ?? (this.affords(descriptors) ? undefined : 'descriptors');
     if (!limit) return;
     const message = {
       peer_connections: `peer ${peer.id} has max_connections_per_peer (${this.limits.maxConnectionsPerPeer}) connections`,
@@ -75,18 +77,25 @@ export class ConnectionAdmission {
   }
 
   private offerRefusal(peer: GatewayPeer, descriptors: number, metadata: unknown): OfferRefusal | undefined {
-    const pending = this.tables.reduce((n, t) => n + t.pendingIncomingOf(peer), 0);
+    const pending = this.tables.reduce((n, t) => n + t.counts.pendingIncomingOf(peer), 0);
     if (pending >= this.limits.maxPendingOffers) return 'pending_offers';
     const limit = this.connectionLimit(peer);
     if (limit) return limit;
     if (metadataProblem(metadata, this.limits)) return 'metadata';
-    if (this.descriptors && !this.descriptors.take(descriptors)) return 'descriptors';
+    if (!this.affords(descriptors)) return 'descriptors';
     return undefined;
   }
 
   private connectionLimit(peer: GatewayPeer): 'peer_connections' | 'gateway_connections' | undefined {
-    if (this.tables.reduce((n, t) => n + t.liveOf(peer), 0) >= this.limits.maxConnectionsPerPeer) return 'peer_connections';
-    if (this.tables.reduce((n, t) => n + t.live(), 0) >= this.limits.maxConnections) return 'gateway_connections';
+    if (this.tables.reduce((n, t) => n + t.counts.liveOf(peer), 0) >= this.limits.maxConnectionsPerPeer) return 'peer_connections';
+    if (this.tables.reduce((n, t) => n + t.counts.live(), 0) >= this.limits.maxConnections) return 'gateway_connections';
     return undefined;
+  }
+
+  /** Connections not yet open may not have opened their sockets: they count as if they had. */
+  private affords(descriptors: number): boolean {
+    if (!this.descriptors) return true;
+    const committed = this.tables.reduce((n, t) => n + t.counts.pending() * t.descriptors, 0);
+    return this.descriptors.take(descriptors, committed);
   }
 }

@@ -39,9 +39,13 @@ export class DescriptorBudget {
     return this.counted.open + this.counted.granted;
   }
 
-  /** True, and counted as taken, when `cost` more descriptors leave the reserve free. */
-  take(cost: number): boolean {
-    if (this.open + cost > this.limit - this.reserve) return false;
+  /**
+   * True, and counted as taken, when `cost` more descriptors leave the reserve free.
+   * `committed`: descriptors that work already admitted will open later (a PeerConnection opens
+   * its sockets only once it gathers), so a count of what is open now does not see them yet.
+   */
+  take(cost: number, committed = 0): boolean {
+    if (this.open + committed + cost > this.limit - this.reserve) return false;
     this.counted.granted += cost;
     return true;
   }

@@ -36,7 +36,7 @@ export class MediaConnectionRegistry {
 
   constructor(private readonly options: MediaConnectionRegistryOptions) {
     this.table = new ConnectionTable('media_connection_id', options.closedRetentionMs ?? 30_000, options.admission.limits.offerTimeoutMs);
-    options.admission.track(this.table);
+    options.admission.track(this.table, options.descriptorsPerConnection);
   }
 
   get size(): number {
