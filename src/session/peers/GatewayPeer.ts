@@ -105,6 +105,8 @@ export class GatewayPeer {
     const opened = new Promise<void>((resolve, reject) => {
       this.opening = { resolve, reject };
     });
+    // A refusal may come while the socket is still opening; it is awaited below.
+    opened.catch(() => undefined);
     const timer = setTimeout(() => {
       this.opening?.reject(
         new GatewayError('SIGNALING_UNAVAILABLE', [
