@@ -9,7 +9,9 @@ export function helpText(): string {
     'Starts the WebRTC gateway: the REST API (SkyWay WebRTC Gateway contract), the embedded PeerJS',
     'signaling server and the native media engine.',
     'Settings come from, in increasing priority: defaults, the TOML file given with --config',
-    '(keys at top level or in a [general] table), environment variables, and flags.',
+    '(./config.toml when there is one and --config is not given; keys at top level or in a',
+    '[general] table), environment variables, and flags. Boolean flags work bare (--demo-page),',
+    'negated (--no-demo-page) or with a value (--demo-page=false).',
     '',
     'Options:',
     '  -c, --config FILE        TOML config file',
@@ -19,8 +21,7 @@ export function helpText(): string {
     'Settings (flag / environment variable / config key):',
   ];
   for (const s of SETTINGS) {
-    const value = s.type === 'integer' ? 'N' : 'VALUE';
-    lines.push(`  --${s.flag} ${value}`);
+    lines.push(s.type === 'boolean' ? `  --${s.flag}, --no-${s.flag}` : `  --${s.flag} ${s.type === 'integer' ? 'N' : 'VALUE'}`);
     lines.push(`      env ${s.env}, config key ${s.key}; default: ${s.defaultText}`);
     lines.push(`      ${s.description}`);
   }

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 import { ConfigError } from '../config/ConfigError.js';
 import { loadConfig } from '../config/loadConfig.js';
@@ -31,16 +31,18 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 
   let loaded;
+  const file = args.configFile ?? defaultConfigFile();
   try {
     // The signaling command is the embedded signaling server, whatever embedded_signaling says.
     const flags = args.command === 'signaling' ? { ...args.flags, 'embedded-signaling': 'true' } : args.flags;
-    loaded = loadConfig({ flags, env: process.env, ...(args.configFile && { file: args.configFile }) });
+    loaded = loadConfig({ flags, env: process.env, ...(file && { file }) });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`webrtc-gateway: ${error.message}\n`);
     return 2;
   }
   const logger = createLogger(loaded.config.logLevel);
+  logger.info({ file: file ? resolve(file) : null }, file ? 'configuration file read' : 'no configuration file: defaults, environment and flags');
   for (const warning of loaded.warnings) logger.warn(warning);
   logger.debug({ config: redacted(loaded.config) }, 'configuration');
 
@@ -83,6 +85,14 @@ function untilSignalled(service: { stop(): Promise<void> }, logger: Logger): Pro
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+}
+
+/**
+ * Without --config, ./config.toml is read when it exists, as the original gateway read the
+ * config.toml beside its binary.
+ */
+function defaultConfigFile(): string | undefined {
+  return existsSync('config.toml') ? 'config.toml' : undefined;
 }
 
 /** The configuration as it may be logged: secrets replaced by a mark. */

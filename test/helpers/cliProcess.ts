@@ -10,10 +10,10 @@ export class GatewayProcess {
   stderr = '';
   private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  /** `wrapper`: a command that runs the gateway, e.g. ['prlimit', '--nofile=300:300']. */
-  constructor(args: string[], env: Record<string, string> = {}, wrapper: string[] = []) {
-    const [command, ...rest] = [...wrapper, process.execPath, BIN, ...args];
-    this.child = spawn(command!, rest, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** `wrapper`: a command that runs the gateway, e.g. ['prlimit', '--nofile=300:300']; `cwd`: its working directory. */
+  constructor(args: string[], env: Record<string, string> = {}, options: { wrapper?: string[]; cwd?: string } = {}) {
+    const [command, ...rest] = [...(options.wrapper ?? []), process.execPath, BIN, ...args];
+    this.child = spawn(command!, rest, { env: { ...process.env, ...env }, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let partial = '';
     this.child.stdout!.on('data', (chunk: Buffer) => {
       partial += chunk.toString();

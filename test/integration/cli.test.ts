@@ -37,7 +37,7 @@ describe('webrtc-gateway command', () => {
   });
 
   it('exits 2 with a clear message for an unknown flag or an invalid value', async () => {
-    await assert.rejects(run(process.execPath, [BIN, '--frobnicate']), (e: any) => e.code === 2 && /Unknown option '--frobnicate'/.test(e.stderr));
+    await assert.rejects(run(process.execPath, [BIN, '--frobnicate']), (e: any) => e.code === 2 && /unknown option --frobnicate\nTry --help/.test(e.stderr));
     await assert.rejects(
       run(process.execPath, [BIN, '--log-level', 'chatty']),
       (e: any) => e.code === 2 && /--log-level = "chatty": must be one of/.test(e.stderr),
@@ -145,5 +145,28 @@ describe('webrtc-gateway command', () => {
     assert.ok(gw.logs.some((l) => l.msg === 'configuration'), 'the configuration was logged');
     assert.equal(everything.includes(token), false, 'api token in the log');
     assert.equal(everything.includes('hush-hush-secret'), false, 'signaling secret in the log');
+  });
+
+  it('takes boolean flags bare: --demo-page serves the demo, --no-media-nack turns NACK off', async () => {
+    const gw = start(['--api-port', '0', '--signaling-port', '0', '--demo-page', '--no-media-nack', '--log-level', 'debug', ...portRange()]);
+    const api = await gw.apiUrl();
+    assert.equal((await fetch(`${api}/demo/`)).status, 200);
+    const config = gw.logs.find((l) => l.msg === 'configuration')!.config;
+    assert.equal(config.demoPage, true);
+    assert.equal(config.mediaNack, false);
+    gw.child.kill('SIGTERM');
+    assert.equal((await gw.exit(5000)).code, 0);
+  });
+
+  it('reads ./config.toml when no --config is given, and says which file it used', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wg-cwd-'));
+    writeFileSync(join(dir, 'config.toml'), '[general]\napi_port = 0\nsignaling_port = 0\nlog_level = "debug"\n');
+    const gw = new GatewayProcess(portRange(), {}, { cwd: dir });
+    started.push(gw);
+    const api = await gw.apiUrl();
+    assert.notEqual(api, 'http://127.0.0.1:8000', 'api_port came from ./config.toml');
+    assert.equal(gw.logs.find((l) => l.msg === 'configuration file read')?.file, join(dir, 'config.toml'));
+    gw.child.kill('SIGTERM');
+    assert.equal((await gw.exit(5000)).code, 0);
   });
 });

@@ -18,7 +18,7 @@ describe('a gateway near its descriptor limit', () => {
   after(() => started.forEach((gw) => gw.child.kill('SIGKILL')));
 
   it('raises the soft limit to the hard one at start', async () => {
-    const gw = new GatewayProcess(['--api-port', '0', '--signaling-port', '0', ...portRange()], {}, ['prlimit', '--nofile=256:4096']);
+    const gw = new GatewayProcess(['--api-port', '0', '--signaling-port', '0', ...portRange()], {}, { wrapper: ['prlimit', '--nofile=256:4096'] });
     started.push(gw);
     await gw.apiUrl();
     assert.match(limits(gw.child.pid!), /^Max open files\s+4096\s+4096/);
@@ -29,7 +29,7 @@ describe('a gateway near its descriptor limit', () => {
 
   it('refuses calls with a clear 503 before the descriptors run out, and keeps answering', async () => {
     // 300 descriptors, 128 of them kept in reserve: room for a few dozen calls' sockets.
-    const gw = new GatewayProcess(['--api-port', '0', '--signaling-port', '0', '--media-bind-addresses', '127.0.0.1', ...portRange()], {}, ['prlimit', '--nofile=300:300']);
+    const gw = new GatewayProcess(['--api-port', '0', '--signaling-port', '0', '--media-bind-addresses', '127.0.0.1', ...portRange()], {}, { wrapper: ['prlimit', '--nofile=300:300'] });
     started.push(gw);
     const api = await gw.apiUrl();
     const pid = gw.child.pid!;

@@ -20,9 +20,22 @@ describe('command line', () => {
     assert.throws(() => parseCliArgs(['signaling', 'extra']), /Unexpected argument 'extra'/);
   });
 
-  it('rejects unknown flags and stray arguments', () => {
-    assert.throws(() => parseCliArgs(['--nope']), /Unknown option '--nope'/);
+  it('rejects unknown flags and stray arguments, naming them', () => {
+    assert.throws(() => parseCliArgs(['--nope']), /^TypeError: unknown option --nope$/);
+    assert.throws(() => parseCliArgs(['--no-api-port']), /unknown option --no-api-port/);
+    assert.throws(() => parseCliArgs(['--api-port']), /option --api-port needs a value/);
     assert.throws(() => parseCliArgs(['extra']), /Unexpected argument 'extra'/);
+  });
+
+  it('takes boolean settings bare, negated, with =value or with a true/false word', () => {
+    const flag = (argv: string[], name: string) => parseCliArgs(argv).flags[name];
+    assert.equal(flag(['--demo-page'], 'demo-page'), 'true');
+    assert.equal(flag(['--demo-page', '--api-port', '8001'], 'demo-page'), 'true');
+    assert.equal(flag(['--no-media-nack'], 'media-nack'), 'false');
+    assert.equal(flag(['--media-nack=false'], 'media-nack'), 'false');
+    assert.equal(flag(['--embedded-signaling', 'false'], 'embedded-signaling'), 'false');
+    assert.equal(flag(['--demo-page', 'signaling'], 'demo-page'), 'true', 'a following word that is no boolean is not its value');
+    assert.equal(parseCliArgs(['--demo-page', 'signaling']).command, 'signaling');
   });
 
   it('documents every setting in --help, with its flag, environment variable and config key', () => {
