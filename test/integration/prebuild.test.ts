@@ -5,36 +5,57 @@ import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 
-import { readDynamicInfo } from '../helpers/elf.js';
+import { newerThan, readDynamicInfo } from '../helpers/elf.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const prebuild = join(root, 'prebuilds', 'linux-x64', 'webrtc-gateway.node');
+const prebuildOf = (platform: string): string => join(root, 'prebuilds', platform, 'webrtc-gateway.node');
+/** The shipped binaries: the CPU each is built for and the name of its dynamic linker. */
+const PLATFORMS = [
+  { platform: 'linux-x64', machine: 'x86-64', loader: 'ld-linux-x86-64.so.2' },
+  { platform: 'linux-arm64', machine: 'aarch64', loader: 'ld-linux-aarch64.so.1' },
+];
 /** The C and C++ runtimes; anything else (libssl, libcrypto, libsrtp...) must not be linked. */
-const ALLOWED_LIBRARIES = ['libc.so.6', 'libm.so.6', 'libstdc++.so.6', 'libgcc_s.so.1', 'ld-linux-x86-64.so.2', 'libpthread.so.0', 'libdl.so.2'];
+const RUNTIME_LIBRARIES = ['libc.so.6', 'libm.so.6', 'libstdc++.so.6', 'libgcc_s.so.1', 'libpthread.so.0', 'libdl.so.2'];
+/** The README's floor: glibc 2.34 (Ubuntu 22.04, Debian 12), libstdc++ of GCC 11. */
+const NEWEST_VERSIONS = ['GLIBC_2.34', 'GLIBCXX_3.4.29', 'CXXABI_1.3.13'];
 
-describe('committed prebuild (linux-x64)', () => {
-  it('exists where node-gyp-build looks for it', () => {
-    assert.ok(existsSync(prebuild), `${relative(root, prebuild)} is committed`);
-  });
+for (const { platform, machine, loader } of PLATFORMS) {
+  describe(`committed prebuild (${platform})`, () => {
+    const prebuild = prebuildOf(platform);
+    // The other CPU's binary is loaded under qemu by test/arm64/run.sh (in .ci/run); reading its
+    // ELF headers below needs no emulator.
+    const otherCpu = platform !== `${process.platform}-${process.arch}` && 'built for another CPU (test/arm64/run.sh runs the arm64 one under qemu)';
 
-  it('loads with PREBUILDS_ONLY=1 and works: binds a port and counts a datagram', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'test', 'fixtures', 'prebuildSmoke.cjs')], {
-      env: { ...process.env, PREBUILDS_ONLY: '1' },
+    it('loads with PREBUILDS_ONLY=1 and works: binds a port and counts a datagram', { skip: otherCpu }, async () => {
+      const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'test', 'fixtures', 'prebuildSmoke.cjs')], {
+        env: { ...process.env, PREBUILDS_ONLY: '1' },
+      });
+      const result = JSON.parse(stdout) as { file: string; openssl: string; packets: number; bytes: number };
+      assert.equal(result.file, prebuild, 'the prebuild, not a local build, was loaded');
+      assert.equal(result.packets, 1);
+      assert.equal(result.bytes, 200);
+      assert.ok(result.openssl.startsWith(`OpenSSL ${process.versions.openssl}`), `uses Node's own OpenSSL (${result.openssl})`);
     });
-    const result = JSON.parse(stdout) as { file: string; openssl: string; packets: number; bytes: number };
-    assert.equal(result.file, prebuild, 'the prebuild, not a local build, was loaded');
-    assert.equal(result.packets, 1);
-    assert.equal(result.bytes, 200);
-    assert.ok(result.openssl.startsWith(`OpenSSL ${process.versions.openssl}`), `uses Node's own OpenSSL (${result.openssl})`);
-  });
 
-  it('links only the C/C++ runtime, and takes OpenSSL from the Node binary', () => {
-    const { needed, imports } = readDynamicInfo(prebuild);
-    for (const lib of needed) assert.ok(ALLOWED_LIBRARIES.includes(lib), `links ${lib}`);
-    assert.ok(needed.includes('libc.so.6'));
-    // The OpenSSL symbols stay undefined in the addon: the dynamic linker binds them to the ones
-    // the node executable exports, so no system libcrypto is needed.
-    assert.ok(imports.includes('OpenSSL_version'), 'imports OpenSSL symbols');
-    assert.ok(imports.some((s) => s.startsWith('napi_')), 'imports Node-API');
+    it('exists where node-gyp-build looks for it, built for its CPU', () => {
+      assert.ok(existsSync(prebuild), `${relative(root, prebuild)} is committed`);
+      assert.equal(readDynamicInfo(prebuild).machine, machine);
+    });
+
+    it('links only the C/C++ runtime, and takes OpenSSL from the Node binary', () => {
+      const { needed, imports } = readDynamicInfo(prebuild);
+      for (const lib of needed) assert.ok([...RUNTIME_LIBRARIES, loader].includes(lib), `links ${lib}`);
+      assert.ok(needed.includes('libc.so.6'));
+      // The OpenSSL symbols stay undefined in the addon: the dynamic linker binds them to the ones
+      // the node executable exports, so no system libcrypto is needed.
+      assert.ok(imports.includes('OpenSSL_version'), 'imports OpenSSL symbols');
+      assert.ok(imports.some((s) => s.startsWith('napi_')), 'imports Node-API');
+    });
+
+    it(`needs no symbol version newer than ${NEWEST_VERSIONS.join(', ')}`, () => {
+      const required = Object.values(readDynamicInfo(prebuild).versions).flat();
+      assert.ok(required.includes('GLIBC_2.17'), `the version needs were read (${required.join(' ')})`);
+      for (const limit of NEWEST_VERSIONS) assert.deepEqual(newerThan(required, limit), [], `newer than ${limit}`);
+    });
   });
-});
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Builds the shipped binaries from one set of sources: prebuilds/linux-x64 with the host's g++ and
+# prebuilds/linux-arm64 with Debian's cross compiler. A change to native/ must reach both, so one
+# command builds both; commit them together. Runs on an x64 Linux host (the project's machines).
+# Each binary is stripped, links only the C/C++ runtime and takes OpenSSL from the node executable
+# at load time (binding.gyp); test/integration/prebuild.test.ts checks that of both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Node's own headers, from the Node running this (Debian's nodejs has them in /usr/include/node),
+# so node-gyp downloads nothing. One set serves both CPUs: the OpenSSL headers pick their
+# architecture's configuration by the compiler's predefined macros.
+if [ -z "${npm_config_nodedir:-}" ]; then
+  prefix=$(node -p 'require("node:path").resolve(process.execPath, "../..")')
+  if [ -f "$prefix/include/node/node_api.h" ]; then export npm_config_nodedir="$prefix"; fi
+fi
+export JOBS="${JOBS:-max}"
+prebuildify=node_modules/.bin/prebuildify
+
+for tool in aarch64-linux-gnu-gcc aarch64-linux-gnu-g++ aarch64-linux-gnu-strip; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "$tool is missing: apt-get install g++-aarch64-linux-gnu" >&2
+    exit 1
+  fi
+done
+
+# Each run moves its binary from build/Release into prebuilds/<platform>-<arch>, so no cross-built
+# binary is left where node-gyp-build would prefer it to the prebuilds.
+CC=aarch64-linux-gnu-gcc CXX=aarch64-linux-gnu-g++ LINK=aarch64-linux-gnu-g++ \
+  "$prebuildify" --napi --strip --arch arm64 --strip-bin aarch64-linux-gnu-strip
+"$prebuildify" --napi --strip
