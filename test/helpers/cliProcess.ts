@@ -10,9 +10,14 @@ export class GatewayProcess {
   stderr = '';
   private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  /** `wrapper`: a command that runs the gateway, e.g. ['prlimit', '--nofile=300:300']. */
-  constructor(args: string[], env: Record<string, string> = {}, wrapper: string[] = []) {
-    const [command, ...rest] = [...wrapper, process.execPath, BIN, ...args];
+  /**
+   * `env` is laid over this process's environment (an undefined value removes a variable);
+   * `wrapper`: a command that runs the gateway, e.g. ['prlimit', '--nofile=300:300'];
+   * `gateway`: the command that is the gateway, this repository's bin unless given (an installed
+   * package's bin, `npm start --`).
+   */
+  constructor(args: string[], env: Record<string, string | undefined> = {}, wrapper: string[] = [], gateway = [process.execPath, BIN]) {
+    const [command, ...rest] = [...wrapper, ...gateway, ...args];
     this.child = spawn(command!, rest, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let partial = '';
     this.child.stdout!.on('data', (chunk: Buffer) => {
