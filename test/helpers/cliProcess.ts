@@ -10,9 +10,18 @@ export class GatewayProcess {
   stderr = '';
   private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  /** `wrapper`: a command that runs the gateway, e.g. ['prlimit', '--nofile=300:300']; `cwd`: its working directory. */
-  constructor(args: string[], env: Record<string, string> = {}, options: { wrapper?: string[]; cwd?: string } = {}) {
-    const [command, ...rest] = [...(options.wrapper ?? []), process.execPath, BIN, ...args];
+  /**
+   * `env` is laid over this process's environment (an undefined value removes a variable).
+   * `wrapper`: a command that runs the gateway, e.g. ['prlimit', '--nofile=300:300']; `cwd`: its
+   * working directory; `gateway`: the command that is the gateway, this repository's bin unless
+   * given (an installed package's bin, `npm start --`).
+   */
+  constructor(
+    args: string[],
+    env: Record<string, string | undefined> = {},
+    options: { wrapper?: string[]; cwd?: string; gateway?: string[] } = {},
+  ) {
+    const [command, ...rest] = [...(options.wrapper ?? []), ...(options.gateway ?? [process.execPath, BIN]), ...args];
     this.child = spawn(command!, rest, { env: { ...process.env, ...env }, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let partial = '';
     this.child.stdout!.on('data', (chunk: Buffer) => {
