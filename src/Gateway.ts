@@ -110,7 +110,7 @@ export class Gateway {
         try {
           if (!dataConnections.handleSignal(peer, message)) mediaConnections.handleSignal(peer, message);
         } catch (error) {
-          logger.warn({ peerId: peer.id, type: message.type, err: error }, 'signaling message from a remote peer failed');
+          logger.warn({ peer: peer.id, type: message.type, err: error }, 'signaling message from a remote peer failed');
         }
       },
       onPeerClosed: (peer) => {

@@ -169,7 +169,7 @@ export class MediaConnection {
     try {
       this.transport!.addRemoteCandidate(candidate);
     } catch (error) {
-      this.options.logger.warn({ mediaConnectionId: this.id, candidate, err: error }, 'remote candidate skipped');
+      this.options.logger.warn({ candidate, err: error }, 'remote candidate skipped');
     }
   }
 
