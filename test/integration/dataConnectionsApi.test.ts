@@ -26,7 +26,7 @@ describe('DataConnection REST validation', () => {
   it('lists every missing field of POST /data/connections in one 400', async () => {
     const res = await connect({});
     assert.equal(res.status, 400);
-    assertSkywayError(res.body, 'PEERS_CONNECT');
+    assertSkywayError(res.body, 'DATA_CONNECTION_CREATE');
     assert.deepEqual(res.body.params.errors.map((e: any) => e.field).sort(), ['peer_id', 'target_id', 'token']);
     assert.match(res.body.params.errors[0].message, /field is not specified/);
   });
@@ -46,7 +46,7 @@ describe('DataConnection REST validation', () => {
     it(`refuses ${what} with 400 naming ${field}`, async () => {
       const res = await connect({ ...valid(), ...change });
       assert.equal(res.status, 400, JSON.stringify(res.body));
-      assertSkywayError(res.body, 'PEERS_CONNECT', field);
+      assertSkywayError(res.body, 'DATA_CONNECTION_CREATE', field);
     });
   }
 
@@ -55,7 +55,7 @@ describe('DataConnection REST validation', () => {
     assert.equal((await connect({ ...valid(), token: 'pt-wrong' })).status, 403);
     const unknownPort = await connect({ ...valid(), params: { data_id: 'da-00000000-0000-4000-8000-000000000000' } });
     assert.equal(unknownPort.status, 404);
-    assertSkywayError(unknownPort.body, 'PEERS_CONNECT', 'params.data_id');
+    assertSkywayError(unknownPort.body, 'DATA_CONNECTION_CREATE', 'params.data_id');
     // A media port is not a data port.
     const media = (await call(base, 'POST', '/media', { is_video: true })).body;
     assert.equal((await connect({ ...valid(), params: { data_id: media.media_id } })).status, 404);

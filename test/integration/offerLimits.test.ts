@@ -101,7 +101,7 @@ describe('limits on offers and connections (media offers from a raw signaling cl
     for (let i = 0; i < 5; i++) assert.equal((await placeCall(caller, video.media_id)).status, 202);
     const sixth = await placeCall(caller, video.media_id);
     assert.equal(sixth.status, 503);
-    assert.equal(sixth.body.command_type, 'PEERS_CALL');
+    assert.equal(sixth.body.command_type, 'MEDIA_CONNECTION_CREATE');
     assert.match(sixth.body.params.errors[0].message, /max_connections_per_peer \(5\)/);
     // One more connection anywhere reaches the gateway's limit of 6.
     const other = await createPeer(base, 'other');
