@@ -103,3 +103,93 @@ describe('the REST contract of the SkyWay api.yaml', () => {
     for (const id of [placed.body.params.media_connection_id, incoming]) await call(base, 'DELETE', `/media/connections/${id}`);
   });
 });
+
+describe('MediaConnection events in the shapes of api.yaml (MediaConnectionEventMessage)', () => {
+  let gateway: Gateway;
+  let base: string;
+  before(async () => {
+    ({ gateway, base } = await startTestGateway({ logLevel: 'warn' }));
+  });
+  after(() => gateway.stop());
+
+  /** The events of a media connection up to and including the `count`-th `wanted`. */
+  async function eventsUntil(id: string, wanted: string, count = 1): Promise<any[]> {
+    const seen: any[] = [];
+    for (let i = 0; i < 8 && seen.filter((e) => e.event === wanted).length < count; i++) {
+      const res = await call(base, 'GET', `/media/connections/${id}/events`);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      seen.push(res.body);
+    }
+    return seen;
+  }
+
+  it('STREAM, once per stream (video first), carries stream_options; CLOSE carries close_options', async () => {
+    const a = await createPeer(base, 'events-a');
+    const b = await createPeer(base, 'events-b');
+    const port = async (is_video: boolean) => (await call(base, 'POST', '/media', { is_video })).body;
+    const [videoA, audioA, videoB] = [await port(true), await port(false), await port(true)];
+    // A sends video and audio and receives video; B sends video and receives both.
+    const placed = await call(base, 'POST', '/media/connections', {
+      peer_id: a.id,
+      token: a.token,
+      target_id: b.id,
+      constraints: {
+        video: true,
+        audio: true,
+        audioReceiveEnabled: false,
+        video_params: { codec: 'VP8', media_id: videoA.media_id },
+        audio_params: { codec: 'OPUS', media_id: audioA.media_id },
+      },
+    });
+    assert.equal(placed.status, 202, JSON.stringify(placed.body));
+    const idA = placed.body.params.media_connection_id;
+    const idB = (await peerEvent(b, 'CALL')).call_params.media_connection_id;
+    const answer = await call(base, 'POST', `/media/connections/${idB}/answer`, {
+      constraints: { video: true, audio: false, audioReceiveEnabled: true, video_params: { codec: 'VP8', media_id: videoB.media_id } },
+    });
+    assert.equal(answer.status, 202, JSON.stringify(answer.body));
+
+    const streamsOf = async (id: string) => (await eventsUntil(id, 'STREAM', 2)).filter((e) => e.event === 'STREAM');
+    const [streamsA, streamsB] = [await streamsOf(idA), await streamsOf(idB)];
+    for (const e of [...streamsA, ...streamsB]) assert.deepEqual(Object.keys(e).sort(), ['event', 'stream_options']);
+    const [videoAtA, audioAtA] = streamsA.map((e) => e.stream_options);
+    const [videoAtB, audioAtB] = streamsB.map((e) => e.stream_options);
+    assert.deepEqual(
+      { ...videoAtA, stream_id: undefined },
+      { is_video: true, media_connection_id: idA, stream_id: undefined, stream_params: { media_id: videoA.media_id, port: videoA.port, ip_v4: '127.0.0.1' } },
+    );
+    assert.deepEqual(
+      { ...audioAtA, stream_id: undefined },
+      { is_video: false, media_connection_id: idA, stream_id: undefined, stream_params: { media_id: audioA.media_id, port: audioA.port, ip_v4: '127.0.0.1' } },
+    );
+    assert.deepEqual({ ...videoAtB, stream_id: undefined }, {
+      is_video: true,
+      media_connection_id: idB,
+      stream_id: undefined,
+      stream_params: { media_id: videoB.media_id, port: videoB.port, ip_v4: '127.0.0.1' },
+    });
+    assert.deepEqual(audioAtB, { is_video: false, media_connection_id: idB, stream_id: audioAtB.stream_id }, 'B sends no audio: no stream_params');
+    // A stream received is named by the sender's MediaStream; one only sent, by ours.
+    for (const s of [videoAtA, audioAtA, videoAtB, audioAtB]) assert.match(s.stream_id, /^\S+$/);
+    assert.equal(videoAtB.stream_id, audioAtB.stream_id, "B receives both in A's stream");
+    assert.equal(audioAtA.stream_id, videoAtB.stream_id, "A's audio goes out in that stream");
+    assert.notEqual(videoAtA.stream_id, audioAtA.stream_id, "A receives video in B's stream");
+
+    assert.equal((await call(base, 'DELETE', `/media/connections/${idA}`)).status, 204);
+    const closing = await eventsUntil(idB, 'CLOSE');
+    assert.deepEqual(closing.at(-1), { event: 'CLOSE', close_options: { reason: 'the remote closed the connection' } });
+  });
+
+  it('CLOSE after an ERROR gives the error as its reason', async () => {
+    const a = await createPeer(base, 'events-lonely');
+    const placed = await call(base, 'POST', '/media/connections', {
+      peer_id: a.id,
+      token: a.token,
+      target_id: 'nobody-here',
+      constraints: { video: false, videoReceiveEnabled: true, audio: false },
+    });
+    const events = await eventsUntil(placed.body.params.media_connection_id, 'CLOSE');
+    const error = events.find((e) => e.event === 'ERROR');
+    assert.deepEqual(events.at(-1), { event: 'CLOSE', close_options: { reason: error.error_message } });
+  });
+});

@@ -15,7 +15,8 @@ export interface TableConnection {
   readonly originator: boolean;
   readonly state: string;
   readonly events: { close(): void };
-  close(error?: string): void;
+  /** `error`: what failed (an ERROR event says it); `reason`: why it closed otherwise. */
+  close(error?: string, reason?: string): void;
 }
 
 /** Neither open nor closed: waiting for an answer, for the user's answer, or for ICE. */
@@ -91,7 +92,7 @@ export class ConnectionTable<C extends TableConnection> implements ConnectionCou
   /** DELETE: closes it and forgets it at once. */
   delete(id: string): void {
     const connection = this.get(id);
-    connection.close();
+    connection.close(undefined, 'closed by DELETE');
     this.forget(connection);
   }
 
@@ -147,7 +148,7 @@ export class ConnectionTable<C extends TableConnection> implements ConnectionCou
     const src = message.src;
     for (const c of this.ofPeer(peer)) {
       if (c.remoteId !== src) continue;
-      if (message.type === 'LEAVE') c.close();
+      if (message.type === 'LEAVE') c.close(undefined, `${src} left the signaling server (LEAVE)`);
       else if (message.type === 'EXPIRE' && c.state === 'connecting') c.close(`peer-unavailable: ${src} is not connected to the signaling server`);
     }
   }
@@ -164,14 +165,14 @@ export class ConnectionTable<C extends TableConnection> implements ConnectionCou
 
   /** The peer closed: so do its connections. */
   closePeer(peer: GatewayPeer): void {
-    for (const connection of this.ofPeer(peer)) connection.close();
+    for (const connection of this.ofPeer(peer)) connection.close(undefined, `the gateway peer ${peer.id} closed`);
   }
 
   /** Gateway shutdown: closes and forgets every connection. */
   closeAll(): void {
     this.closingAll = true;
     for (const connection of [...this.connections.values()]) {
-      connection.close();
+      connection.close(undefined, 'the gateway is shutting down');
       this.forget(connection);
     }
   }
