@@ -82,6 +82,14 @@ describe('limits on offers and connections (media offers from a raw signaling cl
     const events = await eventsUntil(calls[0]!, 'CLOSE');
     assert.match(events[0]!, /^ERROR\(the call was not answered within 1\.5 s/);
     assert.equal(events.at(-1), 'CLOSE');
+    // The caller hears of it: an EXPIRE naming its connection (PeerJS has no per-connection close).
+    const expire = await remote.waitFor((m) => m.type === 'EXPIRE' && m.payload?.connectionId === 'mc_after_expiry');
+    assert.deepEqual(expire, {
+      type: 'EXPIRE',
+      dst: 'remote',
+      payload: { type: 'media', connectionId: 'mc_after_expiry', reason: 'the call was not answered within 1.5 s (offer_timeout_ms)' },
+      src: 'target',
+    });
   });
 
   it('closes our own call when the remote never answers it', async () => {

@@ -17,7 +17,15 @@ export interface TableConnection {
   readonly events: { close(): void };
   /** `error`: what failed (an ERROR event says it); `reason`: why it closed otherwise. */
   close(error?: string, reason?: string): void;
+  /**
+   * Closes an incoming offer the user never answered ('offered'), telling the remote that made
+   * it that no answer will come. Kinds without such a state have none.
+   */
+  decline?(error: string | undefined, reason: string): void;
 }
+
+/** Longer reasons a remote gives in an EXPIRE are cut: they end up in our events. */
+const MAX_REMOTE_REASON = 200;
 
 /** Neither open nor closed: waiting for an answer, for the user's answer, or for ICE. */
 const isPending = (c: TableConnection): boolean => c.state !== 'open' && c.state !== 'closed';
@@ -92,7 +100,7 @@ export class ConnectionTable<C extends TableConnection> implements ConnectionCou
   /** DELETE: closes it and forgets it at once. */
   delete(id: string): void {
     const connection = this.get(id);
-    connection.close(undefined, 'closed by DELETE');
+    this.end(connection, undefined, 'closed by DELETE');
     this.forget(connection);
   }
 
@@ -142,10 +150,17 @@ export class ConnectionTable<C extends TableConnection> implements ConnectionCou
 
   /**
    * LEAVE: the remote left the signaling server, its connections are gone with it. EXPIRE: our
-   * OFFER to it could not be delivered, so connections still waiting for it fail.
+   * OFFER to it could not be delivered, so connections still waiting for it fail; or, when the
+   * EXPIRE names a connectionId (a gateway declining a call it never answered), that one fails.
    */
   handleDeparture(peer: GatewayPeer, message: ServerMessage): void {
     const src = message.src;
+    const declined = message.type === 'EXPIRE' ? connectionIdOf(message.payload) : undefined;
+    if (declined !== undefined) {
+      const c = this.find(peer, src, declined);
+      if (c && isPending(c)) c.close(`${src} ended the call without answering it${remoteReason(message.payload)}`);
+      return;
+    }
     for (const c of this.ofPeer(peer)) {
       if (c.remoteId !== src) continue;
       if (message.type === 'LEAVE') c.close(undefined, `${src} left the signaling server (LEAVE)`);
@@ -199,11 +214,19 @@ export class ConnectionTable<C extends TableConnection> implements ConnectionCou
     this.offerTimers.delete(connection);
     if (!isPending(connection)) return;
     const seconds = this.offerTimeoutMs / 1000;
-    connection.close(
+    this.end(
+      connection,
       connection.state === 'offered'
         ? `the call was not answered within ${seconds} s (offer_timeout_ms)`
         : `the connection did not open within ${seconds} s of its offer (offer_timeout_ms)`,
+      'offer timeout',
     );
+  }
+
+  /** Closes a connection the gateway gives up on; an unanswered incoming one is declined. */
+  private end(connection: C, error: string | undefined, reason: string): void {
+    if (connection.state === 'offered' && connection.decline) connection.decline(error, reason);
+    else connection.close(error, reason);
   }
 
   private stopOfferTimer(connection: C): void {
@@ -215,4 +238,10 @@ export class ConnectionTable<C extends TableConnection> implements ConnectionCou
   private ofPeer(peer: GatewayPeer): C[] {
     return [...this.connections.values()].filter((c) => c.peer === peer && c.state !== 'closed');
   }
+}
+
+/** ": <reason>" from an EXPIRE's payload, when it gives one. */
+function remoteReason(payload: unknown): string {
+  const reason = (payload as { reason?: unknown } | null | undefined)?.reason;
+  return typeof reason === 'string' && reason ? `: ${reason.slice(0, MAX_REMOTE_REASON)}` : '';
 }

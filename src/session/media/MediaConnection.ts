@@ -131,7 +131,7 @@ export class MediaConnection {
       this.events.push({ event: 'ERROR', error_message: error.message });
       if (error.code === 'CODEC_UNAVAILABLE') throw GatewayError.invalid('constraints', error.message);
       // The ERROR is queued already; close() would queue it a second time.
-      this.close();
+      this.decline(undefined, `the remote's offer is unusable: ${error.message}`);
       throw GatewayError.invalid('media_connection_id', `the remote's offer is unusable: ${error.message}`);
     }
     // As for a call: an answer under which nothing can flow is a mistake; the call stays answerable.
@@ -216,6 +216,20 @@ export class MediaConnection {
   stats(): MediaConnectionStats {
     const raw = this.transport && !this.transport.isClosed ? this.transport.mediaStats() : undefined;
     return mediaConnectionStats(this.id, raw, (kind) => this.negotiated.find((m) => m.kind === kind)?.codec.clockRate ?? 90000);
+  }
+
+  /**
+   * Ends an incoming call that was never answered and tells the caller. PeerJS has no message
+   * that ends one connection (LEAVE ends all of a peer's), so the gateway sends EXPIRE naming the
+   * connection: the stock client reports it as a `peer-unavailable` error ("Could not connect to
+   * peer …"), and a calling gateway closes that call at once with the reason given.
+   */
+  decline(error: string | undefined, reason: string): void {
+    if (this.stateValue === 'offered') {
+      const payload = { type: 'media', connectionId: this.connectionId, reason: error ?? reason };
+      this.peer.signal({ type: 'EXPIRE', dst: this.remoteId, payload });
+    }
+    this.close(error, reason);
   }
 
   /**
