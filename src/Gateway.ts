@@ -97,6 +97,7 @@ export class Gateway {
         nack: config.mediaNack,
         bandwidthFeedback: config.mediaBandwidthFeedback,
       },
+      advertisedIpV4: config.advertisedIpV4,
       admission,
       // A socket per bind address, or the shared one; one more for the slack of a DTLS retry.
       descriptorsPerConnection: (config.mediaSharedPort === undefined ? config.mediaBindAddresses.length : 0) + 1,
@@ -110,7 +111,7 @@ export class Gateway {
         try {
           if (!dataConnections.handleSignal(peer, message)) mediaConnections.handleSignal(peer, message);
         } catch (error) {
-          logger.warn({ peerId: peer.id, type: message.type, err: error }, 'signaling message from a remote peer failed');
+          logger.warn({ peer: peer.id, type: message.type, err: error }, 'signaling message from a remote peer failed');
         }
       },
       onPeerClosed: (peer) => {

@@ -353,8 +353,11 @@ export interface RawSendFeedbackStats {
   bitrateBps: number;
 }
 
-/** One remote source as we receive it (media::ReceiveStreamStats). */
-export interface RawReceiveStreamStats {
+/**
+ * One remote source as the sans-IO RtcpSession sees it (media::ReceiveStreamStats); the engine's
+ * stats give RawReceiveStreamStats instead (two interfaces of one name would merge into one).
+ */
+export interface RawSansIoReceiveStreamStats {
   kind: MediaKind;
   ssrc: number;
   clockRate: number;
@@ -421,7 +424,7 @@ export interface RawSansIoRtcp {
     rttEstimateUs(): number;
     rttUs(): number | null;
     sendStats(): Record<MediaKind, RawSendFeedbackStats | null>;
-    receiveStats(): RawReceiveStreamStats[];
+    receiveStats(): RawSansIoReceiveStreamStats[];
     receiveFeedback(): Record<'nackSent' | 'nackedSequences' | 'recovered' | 'abandoned' | 'pliSent' | 'transportFeedbackSent' | 'rembSent' | 'reportsSent', number> & { rttUs: number | null };
   };
   /** NACK answers for one outgoing stream (native/core/media/RetransmissionSender.hpp). */

@@ -27,6 +27,8 @@ export interface RemoteMediaSection {
   readonly ssrcs: readonly number[];
   /** a=ssrc-group lines, e.g. FID pairing a media SSRC with its RTX SSRC (RFC 4588 section 8.3). */
   readonly ssrcGroups: readonly SsrcGroup[];
+  /** The MediaStream the remote sends this section's track in (a=msid, RFC 8830 section 2), if it names one. */
+  readonly streamId?: string;
   /** a=extmap lines (RFC 8285 section 8). */
   readonly extensions: readonly HeaderExtension[];
   /** a=sctp-port of a DataChannel section (RFC 8841 section 5). */

@@ -88,6 +88,7 @@ function toSection(m: SdpMedia, index: number): RemoteMediaSection {
   }
   const ssrcGroups = (m.ssrcGroups ?? []).map((g) => ({ semantics: g.semantics, ssrcs: g.ssrcs.split(/\s+/).filter(Boolean).map(Number) }));
   const extensions = (m.ext ?? []).map((e) => ({ id: e.value, uri: e.uri }));
+  const streamId = streamIdOf(m);
   return {
     index,
     kind,
@@ -97,11 +98,28 @@ function toSection(m: SdpMedia, index: number): RemoteMediaSection {
     codecs,
     ssrcs,
     ssrcGroups,
+    ...(streamId !== undefined && { streamId }),
     extensions,
     ...(m.sctpPort !== undefined && { sctpPort: Number(m.sctpPort) }),
     protocol: m.protocol,
     formats: String(m.payloads ?? ''),
   };
+}
+
+/** Longer stream ids than this are ignored: the remote writes them, the REST API shows them. */
+const MAX_STREAM_ID_LENGTH = 256;
+
+/**
+ * The stream id of a=msid (RFC 8830 section 2), or of the older a=ssrc:<id> msid:; "-" names no
+ * stream. sdp-transform parses a=msid only when its ids are word characters and dashes, so
+ * Firefox's "{uuid}" ids are read from the lines it left unparsed.
+ */
+function streamIdOf(m: SdpMedia): string | undefined {
+  const id =
+    m.msid?.[0]?.id ??
+    m.invalid?.find((line) => line.value.startsWith('msid:'))?.value.slice('msid:'.length).split(' ')[0] ??
+    m.ssrcs?.find((s) => s.attribute === 'msid')?.value?.split(' ')[0];
+  return id && id !== '-' && id.length <= MAX_STREAM_ID_LENGTH ? id : undefined;
 }
 
 function fmtpOf(m: SdpMedia, payloadType: number): { fmtp?: string } {

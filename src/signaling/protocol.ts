@@ -9,8 +9,12 @@ export type RelayedType = (typeof RELAYED_TYPES)[number];
 /** The WebSocket lives at `{path}peerjs` (path "/" gives "/peerjs"). */
 export const WEBSOCKET_SUFFIX = 'peerjs';
 
-/** The PeerJS peer id rule: letters and digits, single spaces, dashes or underscores between them. */
-export const PEER_ID_PATTERN = /^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$/;
+/**
+ * Peer ids: the PeerJS rule (letters and digits, single spaces, dashes or underscores between
+ * them) with "+" counted as a letter, as the SkyWay gateway allows since 0.3.0 ("+81…", "a+b").
+ * The stock client checks its own id by the PeerJS rule, but calls and connects to any id.
+ */
+export const PEER_ID_PATTERN = /^[A-Za-z0-9+]+(?:[ _-][A-Za-z0-9+]+)*$/;
 export const MAX_PEER_ID_LENGTH = 128;
 
 export function isValidPeerId(id: string): boolean {

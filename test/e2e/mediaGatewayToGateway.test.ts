@@ -94,7 +94,7 @@ describe('MediaConnections between two gateway processes: GStreamer at both ends
       redirect_params: { video: { ip_v4: '127.0.0.1', port: redirectB }, audio: { ip_v4: '127.0.0.1', port: audioRedirectB } },
     });
     assert.equal(answered.status, 202, JSON.stringify(answered.body));
-    assert.deepEqual(answered.body.params, { video_id: videoB.media_id, audio_id: null });
+    assert.deepEqual(answered.body.params, { video_id: videoB.media_id });
 
     assert.deepEqual(await mediaEvents(a.api, idA, 'STREAM'), ['READY', 'STREAM']);
     assert.deepEqual(await mediaEvents(b.api, idB, 'STREAM'), ['READY', 'STREAM']);

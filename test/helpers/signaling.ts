@@ -31,9 +31,18 @@ export class RawPeer {
     ws.on('error', () => undefined);
   }
 
-  static async connect(baseUrl: string, query: { id?: string; token?: string; key?: string }): Promise<RawPeer> {
+  /**
+   * Opens `{baseUrl}peerjs?...`; the query is percent-encoded (a space as %20), or, given as a
+   * string, used as it is (the stock client writes the id unencoded).
+   */
+  static async connect(baseUrl: string, query: { id?: string; token?: string; key?: string } | string): Promise<RawPeer> {
     const url = new URL('peerjs', baseUrl);
-    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
+    url.search =
+      typeof query === 'string'
+        ? query
+        : Object.entries(query)
+            .flatMap(([k, v]) => (v === undefined ? [] : [`${k}=${encodeURIComponent(v)}`]))
+            .join('&');
     const ws = new WebSocket(url);
     const peer = new RawPeer(ws);
     await new Promise<void>((resolve, reject) => {

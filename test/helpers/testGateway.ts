@@ -8,8 +8,14 @@ import { DEFAULT_CONNECTION_LIMITS } from '../../src/session/limits/ConnectionLi
 /** Collects log records so tests can assert on what was logged. */
 export class LogCapture extends Writable {
   readonly records: Record<string, unknown>[] = [];
+  /** The lines as written (JSON.parse keeps only the last of a repeated key; these keep all). */
+  readonly lines: string[] = [];
   override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    for (const line of chunk.toString().split('\n')) if (line) this.records.push(JSON.parse(line) as Record<string, unknown>);
+    for (const line of chunk.toString().split('\n')) {
+      if (!line) continue;
+      this.lines.push(line);
+      this.records.push(JSON.parse(line) as Record<string, unknown>);
+    }
     done();
   }
 }

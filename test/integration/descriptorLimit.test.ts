@@ -53,7 +53,7 @@ describe('a gateway near its descriptor limit', () => {
     }
     assert.ok(placed >= 10, `${placed} calls placed before the refusal`);
     assert.equal(refusal?.status, 503, JSON.stringify(refusal?.body));
-    assert.equal(refusal.body.command_type, 'PEERS_CALL');
+    assert.equal(refusal.body.command_type, 'MEDIA_CONNECTION_CREATE');
     assert.match(refusal.body.params.errors[0].message, /limit of 300 open files/);
     // Still serving: REST requests, a new port, a status.
     assert.equal((await call(api, 'GET', `/peers/caller/status?token=${peer.token}`)).status, 200);

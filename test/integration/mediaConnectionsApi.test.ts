@@ -40,7 +40,7 @@ describe('MediaConnection endpoints: validation, unknown ids, ports in use', () 
   for (const [what, body, status, field] of invalid) {
     it(`POST /media/connections with ${what} answers ${status} naming ${field}`, async () => {
       const res = await call(base, 'POST', '/media/connections', body());
-      expectError(res, status, 'PEERS_CALL', field);
+      expectError(res, status, 'MEDIA_CONNECTION_CREATE', field);
     });
   }
 

@@ -82,6 +82,14 @@ describe('limits on offers and connections (media offers from a raw signaling cl
     const events = await eventsUntil(calls[0]!, 'CLOSE');
     assert.match(events[0]!, /^ERROR\(the call was not answered within 1\.5 s/);
     assert.equal(events.at(-1), 'CLOSE');
+    // The caller hears of it: an EXPIRE naming its connection (PeerJS has no per-connection close).
+    const expire = await remote.waitFor((m) => m.type === 'EXPIRE' && m.payload?.connectionId === 'mc_after_expiry');
+    assert.deepEqual(expire, {
+      type: 'EXPIRE',
+      dst: 'remote',
+      payload: { type: 'media', connectionId: 'mc_after_expiry', reason: 'the call was not answered within 1.5 s (offer_timeout_ms)' },
+      src: 'target',
+    });
   });
 
   it('closes our own call when the remote never answers it', async () => {
@@ -101,7 +109,7 @@ describe('limits on offers and connections (media offers from a raw signaling cl
     for (let i = 0; i < 5; i++) assert.equal((await placeCall(caller, video.media_id)).status, 202);
     const sixth = await placeCall(caller, video.media_id);
     assert.equal(sixth.status, 503);
-    assert.equal(sixth.body.command_type, 'PEERS_CALL');
+    assert.equal(sixth.body.command_type, 'MEDIA_CONNECTION_CREATE');
     assert.match(sixth.body.params.errors[0].message, /max_connections_per_peer \(5\)/);
     // One more connection anywhere reaches the gateway's limit of 6.
     const other = await createPeer(base, 'other');

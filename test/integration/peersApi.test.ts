@@ -47,8 +47,8 @@ describe('gateway peers over REST (embedded signaling server)', () => {
     assert.match(res.body.params.peer_id, new RegExp(`^${UUID}$`));
   });
 
-  it('rejects an id the PeerJS rules do not allow (a "+" is never altered) with a 400', async () => {
-    for (const peer_id of ['a+b', 'a  b', '-x', 'x_', '', 'é']) {
+  it('rejects an id the PeerJS rules (with "+") do not allow with a 400', async () => {
+    for (const peer_id of ['a/b', 'a  b', '-x', 'x_', '+-', '', 'é', 'a%2Bb']) {
       const res = await createPeer(base, { peer_id });
       assert.equal(res.status, 400, peer_id);
       assert.equal(res.body.params.errors[0].field, 'peer_id');
@@ -56,6 +56,26 @@ describe('gateway peers over REST (embedded signaling server)', () => {
     const missing = await call(base, 'POST', '/peers', { domain: 'localhost' });
     assert.equal(missing.status, 400);
     assert.deepEqual(missing.body.params.errors, [{ field: 'key', message: 'key field is not specified' }]);
+  });
+
+  it('keeps a "+" in a peer id verbatim: in the body, in a path as %2B or as it is', async () => {
+    for (const peer_id of ['a+b', '+81-90+1234', 'x+']) {
+      const res = await createPeer(base, { peer_id });
+      assert.equal(res.status, 201, `${peer_id}: ${JSON.stringify(res.body)}`);
+      assert.equal(res.body.params.peer_id, peer_id);
+      const token = res.body.params.token;
+      const open = await call(base, 'GET', `/peers/${encodeURIComponent(peer_id)}/events?token=${token}`);
+      assert.deepEqual(open.body, { event: 'OPEN', params: { peer_id, token } });
+      // A "+" in a path is a plus (only a query string's form encoding makes it a space).
+      const status = await call(base, 'GET', `/peers/${peer_id}/status?token=${token}`);
+      assert.equal(status.body.peer_id, peer_id);
+      assert.equal(gateway.signaling!.stats().clients >= 1, true);
+      assert.equal((await call(base, 'DELETE', `/peers/${encodeURIComponent(peer_id)}?token=${token}`)).status, 204);
+    }
+    const other = await createPeer(base, { peer_id: 'a b' });
+    assert.equal(other.status, 201, 'a space is another id');
+    assert.equal((await call(base, 'GET', `/peers/a+b/status?token=${other.body.params.token}`)).status, 404, '"a+b" is not "a b"');
+    assert.equal((await call(base, 'GET', `/peers/a%20b/status?token=${other.body.params.token}`)).status, 200);
   });
 
   it('refuses an id already used by a peer of this gateway', async () => {

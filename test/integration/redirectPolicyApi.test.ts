@@ -37,15 +37,15 @@ describe('redirect_params through the REST API', () => {
     for (const ip_v4 of REFUSED) {
       const data = await dataConnect({ ip_v4 });
       assert.equal(data.status, 400, ip_v4);
-      assertSkywayError(data.body, 'PEERS_CONNECT', 'redirect_params.ip_v4');
+      assertSkywayError(data.body, 'DATA_CONNECTION_CREATE', 'redirect_params.ip_v4');
       const media = await mediaCall({ ip_v4 });
       assert.equal(media.status, 400, ip_v4);
-      assertSkywayError(media.body, 'PEERS_CALL', 'redirect_params.video.ip_v4');
+      assertSkywayError(media.body, 'MEDIA_CONNECTION_CREATE', 'redirect_params.video.ip_v4');
     }
     for (const ip_v6 of REFUSED_V6) {
       const data = await dataConnect({ ip_v6 });
       assert.equal(data.status, 400, ip_v6);
-      assertSkywayError(data.body, 'PEERS_CONNECT', 'redirect_params.ip_v6');
+      assertSkywayError(data.body, 'DATA_CONNECTION_CREATE', 'redirect_params.ip_v6');
     }
     assert.equal(gateway.dataConnections.size + gateway.mediaConnections.size, before);
   });

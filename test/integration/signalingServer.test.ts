@@ -17,7 +17,7 @@ describe('embedded signaling server (PeerJS protocol)', () => {
     servers.push(s.server);
     return s;
   };
-  const connect = async (url: string, query: { id?: string; token?: string; key?: string }) => {
+  const connect = async (url: string, query: { id?: string; token?: string; key?: string } | string) => {
     const p = await RawPeer.connect(url, query);
     peers.push(p);
     return p;
@@ -279,13 +279,29 @@ describe('embedded signaling server (PeerJS protocol)', () => {
     const cases: [Record<string, string>, string][] = [
       [{ id: 'x', token: 't', key: 'nope' }, 'Invalid key provided'],
       [{ id: 'x', key: 'peerjs' }, 'No id, token, or key supplied to websocket server'],
-      [{ id: 'a+b', token: 't', key: 'peerjs' }, 'Invalid id provided'],
+      [{ id: 'a/b', token: 't', key: 'peerjs' }, 'Invalid id provided'],
+      [{ id: 'a__b', token: 't', key: 'peerjs' }, 'Invalid id provided'],
     ];
     for (const [query, msg] of cases) {
       const p = await connect(url, query);
       assert.deepEqual(await p.waitFor((m) => m.type === 'ERROR'), { type: 'ERROR', payload: { msg } });
       await p.waitClosed();
     }
+  });
+
+  it('keeps a "+" in an id verbatim, written as it is (the stock client) or as %2B; %20 is a space', async () => {
+    const { url } = await start();
+    const plain = await connect(url, 'key=peerjs&id=+81-90+1&token=t&version=1.5.5');
+    const encoded = await connect(url, { id: 'a+b', token: 't', key: 'peerjs' });
+    const spaced = await connect(url, 'key=peerjs&id=a%20b&token=t');
+    const sender = await connect(url, { id: 'sender', token: 't', key: 'peerjs' });
+    for (const p of [plain, encoded, spaced, sender]) await p.waitFor((m) => m.type === 'OPEN');
+    for (const [dst, peer] of [['+81-90+1', plain], ['a+b', encoded], ['a b', spaced]] as const) {
+      sender.send({ type: 'OFFER', dst, payload: { to: dst } });
+      assert.deepEqual(await peer.waitFor((m) => m.type === 'OFFER'), { type: 'OFFER', dst, payload: { to: dst }, src: 'sender' });
+    }
+    encoded.send({ type: 'ANSWER', dst: 'sender', payload: {} });
+    assert.equal((await sender.waitFor((m) => m.type === 'ANSWER')).src, 'a+b');
   });
 
   it('queues messages for a peer not yet connected and delivers them when it arrives', async () => {

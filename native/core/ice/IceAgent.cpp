@@ -107,6 +107,7 @@ void IceAgent::start(int64_t nowUs) {
 void IceAgent::setRemoteCredentials(int64_t nowUs, const std::string& ufrag, const std::string& password) {
   remoteUfrag_ = ufrag;
   remotePassword_ = password;
+  if (!remoteCredentialsUs_) remoteCredentialsUs_ = nowUs;
   updateState();
   scheduleCheckSoon(nowUs);
 }
@@ -503,9 +504,15 @@ void IceAgent::checkForFailure(int64_t nowUs) {
     if (nowUs - lastConsentUs_ >= config_.timings.consentTimeoutUs) fail();
     return;
   }
-  if ((remoteEndOfCandidates_ && checklist_.allFailed()) || nowUs - startUs_ >= config_.timings.connectTimeoutUs) {
-    fail();
-  }
+  auto deadline = connectDeadline();
+  if ((remoteEndOfCandidates_ && checklist_.allFailed()) || (deadline && nowUs >= *deadline)) fail();
+}
+
+// Without the remote's credentials no check can run: an offer whose answer has not come has
+// nothing to time out yet (whoever waits for the answer decides how long to wait).
+std::optional<int64_t> IceAgent::connectDeadline() const {
+  if (!started_ || !remoteCredentialsUs_) return std::nullopt;
+  return std::max(startUs_, *remoteCredentialsUs_) + config_.timings.connectTimeoutUs;
 }
 
 void IceAgent::onTransactionExpired(const StunTransaction& t) {
@@ -550,8 +557,8 @@ std::optional<int64_t> IceAgent::nextTimeout() const {
   consider(nextCheckUs_);
   consider(nominationDeadlineUs_);
   consider(nextConsentUs_);
-  if (started_) consider(routePair_ ? lastConsentUs_ + config_.timings.consentTimeoutUs
-                                    : startUs_ + config_.timings.connectTimeoutUs);
+  if (started_) consider(routePair_ ? std::optional<int64_t>(lastConsentUs_ + config_.timings.consentTimeoutUs)
+                                    : connectDeadline());
   return earliest;
 }
 

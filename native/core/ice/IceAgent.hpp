@@ -118,6 +118,7 @@ private:
   void checkForFailure(int64_t nowUs);
   void fail();
   void onTransactionExpired(const StunTransaction& t);
+  std::optional<int64_t> connectDeadline() const;
   void finishGatherJob(size_t job);
   uint32_t peerReflexivePriority(int socketIndex) const;
   uint32_t localPreference(int socketIndex) const;
@@ -139,6 +140,9 @@ private:
 
   int64_t startUs_ = 0;
   bool started_ = false;
+  // When the remote's credentials first came: checks can run from then on, so the connect
+  // timeout counts from here (or from start(), if that came later), never from before the answer.
+  std::optional<int64_t> remoteCredentialsUs_;
   std::optional<int64_t> nextCheckUs_;
   int64_t lastCheckUs_ = INT64_MIN / 2;
   std::optional<int64_t> nominationDeadlineUs_;

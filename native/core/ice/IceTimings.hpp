@@ -15,7 +15,7 @@ struct IceTimings {
   int64_t consentTimeoutUs = 30'000'000;  // RFC 7675 section 5.1
   int64_t gatherRtoUs = 500'000;
   int gatherRetransmits = 4;
-  int64_t connectTimeoutUs = 30'000'000;  // no valid pair by then: failed
+  int64_t connectTimeoutUs = 30'000'000;  // no valid pair this long after the remote's credentials: failed
 };
 
 }  // namespace wg::ice

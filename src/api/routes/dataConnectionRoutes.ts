@@ -73,7 +73,8 @@ export function dataConnectionRoutes({ peers, ports, dataConnections, redirects,
   router
     .route('/data/connections')
     .post(
-      command('PEERS_CONNECT', async (req, res) => {
+      // api.yaml names DATA_CONNECTION_CREATE for errors, PEERS_CONNECT for the 202 (PeerConnectResponse).
+      command('DATA_CONNECTION_CREATE', async (req, res) => {
         const body = validateBody(connectOptions, req.body);
         const peer = peers.get(body.peer_id, body.token);
         if (body.target_id === peer.id) throw GatewayError.invalid('target_id', 'a peer cannot connect to itself');
@@ -86,10 +87,11 @@ export function dataConnectionRoutes({ peers, ports, dataConnections, redirects,
           feed,
           redirect: body.redirect_params ? redirects.target(body.redirect_params, 'redirect_params') : undefined,
         });
-        res.status(202).json({ command_type: 'PEERS_CONNECT', params: { data_connection_id: connection.id } });
+        // PeerConnectResponse requires data_port (untyped): the number of the data port feeding the connection.
+        res.status(202).json({ command_type: 'PEERS_CONNECT', params: { data_connection_id: connection.id, data_port: feed?.port ?? null } });
       }),
     )
-    .all(methodNotAllowed(['POST'], 'PEERS_CONNECT'));
+    .all(methodNotAllowed(['POST'], 'DATA_CONNECTION_CREATE'));
 
   router
     .route('/data/connections/:data_connection_id')
@@ -100,7 +102,8 @@ export function dataConnectionRoutes({ peers, ports, dataConnections, redirects,
         const redirect = body.redirect_params && redirects.target(body.redirect_params, 'redirect_params');
         if (body.feed_params) connection.setFeed(dataPort(body.feed_params.data_id, 'feed_params.data_id'));
         if (redirect) connection.setRedirect(redirect);
-        res.status(200).json({ command_type: 'DATA_CONNECTION_PUT', data_id: connection.feed?.id ?? null });
+        // data_id is a string in api.yaml: left out while no port feeds the connection.
+        res.status(200).json({ command_type: 'DATA_CONNECTION_PUT', ...(connection.feed && { data_id: connection.feed.id }) });
       }),
     )
     .delete(

@@ -130,7 +130,8 @@ export function mediaConnectionRoutes({ peers, ports, mediaConnections, redirect
   router
     .route('/media/connections')
     .post(
-      command('PEERS_CALL', (req, res) => {
+      // api.yaml names MEDIA_CONNECTION_CREATE for errors, PEERS_CALL for the 202 (PeerCallResponse).
+      command('MEDIA_CONNECTION_CREATE', (req, res) => {
         const body = validateBody(callOptions, req.body);
         const peer = peers.get(body.peer_id, body.token);
         if (body.target_id === peer.id) throw GatewayError.invalid('target_id', 'a peer cannot call itself');
@@ -138,7 +139,7 @@ export function mediaConnectionRoutes({ peers, ports, mediaConnections, redirect
         res.status(202).json({ command_type: 'PEERS_CALL', params: { media_connection_id: connection.id } });
       }),
     )
-    .all(methodNotAllowed(['POST'], 'PEERS_CALL'));
+    .all(methodNotAllowed(['POST'], 'MEDIA_CONNECTION_CREATE'));
 
   router
     .route('/media/connections/:media_connection_id')
@@ -158,9 +159,12 @@ export function mediaConnectionRoutes({ peers, ports, mediaConnections, redirect
         const body = validateBody(answerOptions, req.body);
         const c = resolve(body.constraints);
         mediaConnections.answer(connection.id, c, redirectsOf(body.redirect_params));
+        // video_id and audio_id are strings in api.yaml: an answer without one leaves it out.
+        const video = c.videoParams.mediaPort;
+        const audio = c.audioParams.mediaPort;
         res.status(202).json({
           command_type: 'MEDIA_CONNECTION_ANSWER',
-          params: { video_id: c.videoParams.mediaPort?.id ?? null, audio_id: c.audioParams.mediaPort?.id ?? null },
+          params: { ...(video && { video_id: video.id }), ...(audio && { audio_id: audio.id }) },
         });
       }),
     )

@@ -35,7 +35,7 @@ const peerOptions = z.object({
   domain: z.string().min(1).max(253),
   peer_id: z
     .string()
-    .refine(isValidPeerId, 'peer_id may only hold letters and digits, joined by single spaces, "-" or "_" (the PeerJS rule)')
+    .refine(isValidPeerId, 'peer_id may only hold letters, digits and "+", joined by single spaces, "-" or "_" (the PeerJS rule, with "+")')
     .optional(),
   turn: z.boolean().optional(),
   credential: credential.optional(),

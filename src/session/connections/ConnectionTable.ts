@@ -15,8 +15,17 @@ export interface TableConnection {
   readonly originator: boolean;
   readonly state: string;
   readonly events: { close(): void };
-  close(error?: string): void;
+  /** `error`: what failed (an ERROR event says it); `reason`: why it closed otherwise. */
+  close(error?: string, reason?: string): void;
+  /**
+   * Closes an incoming offer the user never answered ('offered'), telling the remote that made
+   * it that no answer will come. Kinds without such a state have none.
+   */
+  decline?(error: string | undefined, reason: string): void;
 }
+
+/** Longer reasons a remote gives in an EXPIRE are cut: they end up in our events. */
+const MAX_REMOTE_REASON = 200;
 
 /** Neither open nor closed: waiting for an answer, for the user's answer, or for ICE. */
 const isPending = (c: TableConnection): boolean => c.state !== 'open' && c.state !== 'closed';
@@ -91,7 +100,7 @@ export class ConnectionTable<C extends TableConnection> implements ConnectionCou
   /** DELETE: closes it and forgets it at once. */
   delete(id: string): void {
     const connection = this.get(id);
-    connection.close();
+    this.end(connection, undefined, 'closed by DELETE');
     this.forget(connection);
   }
 
@@ -141,13 +150,20 @@ export class ConnectionTable<C extends TableConnection> implements ConnectionCou
 
   /**
    * LEAVE: the remote left the signaling server, its connections are gone with it. EXPIRE: our
-   * OFFER to it could not be delivered, so connections still waiting for it fail.
+   * OFFER to it could not be delivered, so connections still waiting for it fail; or, when the
+   * EXPIRE names a connectionId (a gateway declining a call it never answered), that one fails.
    */
   handleDeparture(peer: GatewayPeer, message: ServerMessage): void {
     const src = message.src;
+    const declined = message.type === 'EXPIRE' ? connectionIdOf(message.payload) : undefined;
+    if (declined !== undefined) {
+      const c = this.find(peer, src, declined);
+      if (c && isPending(c)) c.close(`${src} ended the call without answering it${remoteReason(message.payload)}`);
+      return;
+    }
     for (const c of this.ofPeer(peer)) {
       if (c.remoteId !== src) continue;
-      if (message.type === 'LEAVE') c.close();
+      if (message.type === 'LEAVE') c.close(undefined, `${src} left the signaling server (LEAVE)`);
       else if (message.type === 'EXPIRE' && c.state === 'connecting') c.close(`peer-unavailable: ${src} is not connected to the signaling server`);
     }
   }
@@ -164,14 +180,14 @@ export class ConnectionTable<C extends TableConnection> implements ConnectionCou
 
   /** The peer closed: so do its connections. */
   closePeer(peer: GatewayPeer): void {
-    for (const connection of this.ofPeer(peer)) connection.close();
+    for (const connection of this.ofPeer(peer)) connection.close(undefined, `the gateway peer ${peer.id} closed`);
   }
 
   /** Gateway shutdown: closes and forgets every connection. */
   closeAll(): void {
     this.closingAll = true;
     for (const connection of [...this.connections.values()]) {
-      connection.close();
+      connection.close(undefined, 'the gateway is shutting down');
       this.forget(connection);
     }
   }
@@ -198,11 +214,19 @@ export class ConnectionTable<C extends TableConnection> implements ConnectionCou
     this.offerTimers.delete(connection);
     if (!isPending(connection)) return;
     const seconds = this.offerTimeoutMs / 1000;
-    connection.close(
+    this.end(
+      connection,
       connection.state === 'offered'
         ? `the call was not answered within ${seconds} s (offer_timeout_ms)`
         : `the connection did not open within ${seconds} s of its offer (offer_timeout_ms)`,
+      'offer timeout',
     );
+  }
+
+  /** Closes a connection the gateway gives up on; an unanswered incoming one is declined. */
+  private end(connection: C, error: string | undefined, reason: string): void {
+    if (connection.state === 'offered' && connection.decline) connection.decline(error, reason);
+    else connection.close(error, reason);
   }
 
   private stopOfferTimer(connection: C): void {
@@ -214,4 +238,10 @@ export class ConnectionTable<C extends TableConnection> implements ConnectionCou
   private ofPeer(peer: GatewayPeer): C[] {
     return [...this.connections.values()].filter((c) => c.peer === peer && c.state !== 'closed');
   }
+}
+
+/** ": <reason>" from an EXPIRE's payload, when it gives one. */
+function remoteReason(payload: unknown): string {
+  const reason = (payload as { reason?: unknown } | null | undefined)?.reason;
+  return typeof reason === 'string' && reason ? `: ${reason.slice(0, MAX_REMOTE_REASON)}` : '';
 }

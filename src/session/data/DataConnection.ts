@@ -123,10 +123,10 @@ export class DataConnection implements DatagramSink, DataChannelLinkListener {
   }
 
   /**
-   * Closes the channel and the PeerConnection, raises ERROR (when `error` says why) and CLOSE,
-   * and tells the registry. Idempotent.
+   * Closes the channel and the PeerConnection, raises ERROR (when `error` says what failed) and
+   * CLOSE, and tells the registry; `reason` (why it closed otherwise) goes to the log. Idempotent.
    */
-  close(error?: string): void {
+  close(error?: string, reason?: string): void {
     if (this.stateValue === 'closed') return;
     this.stateValue = 'closed';
     this.link?.close();
@@ -135,7 +135,7 @@ export class DataConnection implements DatagramSink, DataChannelLinkListener {
     feed?.detach(this);
     if (error) this.events.push({ event: 'ERROR', error_message: error });
     this.events.push({ event: 'CLOSE' });
-    this.options.logger.info({ remote: this.remoteId, error }, 'data connection closed');
+    this.options.logger.info({ remote: this.remoteId, error, reason }, 'data connection closed');
     this.options.onClosed(this, feed);
   }
 
@@ -244,7 +244,7 @@ export class DataConnection implements DatagramSink, DataChannelLinkListener {
     const decoded = this.serialization.decode(message);
     switch (decoded.kind) {
       case 'close':
-        this.close();
+        this.close(undefined, 'the remote closed it (in-band close message)');
         return;
       case 'partial':
         if (decoded.evicted > 0) this.drops.add('from_remote', 'incomplete', decoded.evicted);

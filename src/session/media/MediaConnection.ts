@@ -14,7 +14,7 @@ import { writeSessionDescription } from '../../sdp/writeSessionDescription.js';
 import { EventQueue } from '../events/EventQueue.js';
 import type { GatewayPeer } from '../peers/GatewayPeer.js';
 import type { NativeUdpPort } from '../ports/NativeUdpPort.js';
-import type { MediaConnectionEvent } from './MediaConnectionEvent.js';
+import type { MediaConnectionEvent, StreamOptions } from './MediaConnectionEvent.js';
 import { mediaConnectionStats, type MediaConnectionStats } from './mediaConnectionStats.js';
 import type { MediaConstraints, MediaRedirects, StreamParams } from './MediaRequest.js';
 
@@ -38,6 +38,8 @@ export interface MediaConnectionOptions {
   readonly metadata: unknown;
   readonly engine: NativeEngine;
   readonly transport: MediaTransportSettings;
+  /** The address STREAM events give for the media ports (as POST /media does). */
+  readonly advertisedIpV4: string;
   readonly logger: Logger;
   /** Told once, when the connection has closed, with the ports it fed from. */
   readonly onClosed: (connection: MediaConnection, ports: NativeUdpPort[]) => void;
@@ -58,6 +60,8 @@ export class MediaConnection {
   private remoteOffer: string | undefined;
   private offered: LocalMediaSection[] = [];
   private negotiated: readonly NegotiatedMedia[] = [];
+  /** The remote's MediaStream id of each negotiated kind (a=msid), when it named one. */
+  private readonly remoteStreamIds = new Map<MediaKind, string>();
   private readonly sources = new Map<MediaKind, LocalSource>();
   private readonly ports: { port: NativeUdpPort; media: MediaKind; kind: 'rtp' | 'rtcp' }[] = [];
   /** Ports named in the constraints: in use (not deletable) from the request until close. */
@@ -127,7 +131,7 @@ export class MediaConnection {
       this.events.push({ event: 'ERROR', error_message: error.message });
       if (error.code === 'CODEC_UNAVAILABLE') throw GatewayError.invalid('constraints', error.message);
       // The ERROR is queued already; close() would queue it a second time.
-      this.close();
+      this.decline(undefined, `the remote's offer is unusable: ${error.message}`);
       throw GatewayError.invalid('media_connection_id', `the remote's offer is unusable: ${error.message}`);
     }
     // As for a call: an answer under which nothing can flow is a mistake; the call stays answerable.
@@ -169,7 +173,7 @@ export class MediaConnection {
     try {
       this.transport!.addRemoteCandidate(candidate);
     } catch (error) {
-      this.options.logger.warn({ mediaConnectionId: this.id, candidate, err: error }, 'remote candidate skipped');
+      this.options.logger.warn({ candidate, err: error }, 'remote candidate skipped');
     }
   }
 
@@ -214,8 +218,25 @@ export class MediaConnection {
     return mediaConnectionStats(this.id, raw, (kind) => this.negotiated.find((m) => m.kind === kind)?.codec.clockRate ?? 90000);
   }
 
-  /** Closes the transport (DTLS close_notify), detaches its ports; CLOSE follows. Idempotent. */
-  close(error?: string): void {
+  /**
+   * Ends an incoming call that was never answered and tells the caller. PeerJS has no message
+   * that ends one connection (LEAVE ends all of a peer's), so the gateway sends EXPIRE naming the
+   * connection: the stock client reports it as a `peer-unavailable` error ("Could not connect to
+   * peer …"), and a calling gateway closes that call at once with the reason given.
+   */
+  decline(error: string | undefined, reason: string): void {
+    if (this.stateValue === 'offered') {
+      const payload = { type: 'media', connectionId: this.connectionId, reason: error ?? reason };
+      this.peer.signal({ type: 'EXPIRE', dst: this.remoteId, payload });
+    }
+    this.close(error, reason);
+  }
+
+  /**
+   * Closes the transport (DTLS close_notify), detaches its ports; CLOSE follows, after an ERROR
+   * when `error` says what failed. `reason` says why it closed otherwise. Idempotent.
+   */
+  close(error?: string, reason = 'closed'): void {
     if (this.stateValue === 'closed') return;
     this.stateValue = 'closed';
     if (error) {
@@ -225,7 +246,7 @@ export class MediaConnection {
     for (const { port } of this.ports) this.options.engine.detachPort(port.handle, this.transport?.handle ?? -1);
     for (const port of this.reserved) port.release(this.id);
     this.transport?.close();
-    this.events.push({ event: 'CLOSE' });
+    this.events.push({ event: 'CLOSE', close_options: { reason: error ?? reason } });
     const ports = [...this.reserved];
     this.ports.length = 0;
     this.reserved.clear();
@@ -302,6 +323,10 @@ export class MediaConnection {
   ): void {
     const transport = this.transport!;
     this.negotiated = media;
+    for (const m of media) {
+      const streamId = remote.sections.find((s) => s.mid === m.mid)?.streamId;
+      if (streamId !== undefined) this.remoteStreamIds.set(m.kind, streamId);
+    }
     transport.setRemote({
       ufrag: remote.iceUfrag,
       password: remote.icePwd,
@@ -389,10 +414,11 @@ export class MediaConnection {
         break;
       case 'connected':
         this.stateValue = 'open';
-        this.events.push({ event: 'STREAM' });
+        for (const stream_options of this.streams()) this.events.push({ event: 'STREAM', stream_options });
         break;
       case 'closed':
-        this.close();
+        // Our own close() has run before a local close is reported: this one is the remote's.
+        this.close(undefined, 'the remote closed the connection');
         break;
       case 'failed':
         this.close(`the media transport failed: ${event.text || event.detail}`);
@@ -400,6 +426,28 @@ export class MediaConnection {
       default:
         break;
     }
+  }
+
+  /**
+   * What the STREAM events say once the transport is up: each negotiated stream that flows either
+   * way, video first, with the media port it is sent from (PeerJS raises `stream` per track too).
+   */
+  private streams(): StreamOptions[] {
+    const order: MediaKind[] = ['video', 'audio'];
+    return order.flatMap((kind) => {
+      const m = this.negotiated.find((n) => n.kind === kind);
+      if (!m || !(m.send || m.receive)) return [];
+      const port = m.send ? this.mediaPorts.get(kind) : undefined;
+      const remoteStream = m.receive ? this.remoteStreamIds.get(kind) : undefined;
+      return [
+        {
+          is_video: kind === 'video',
+          media_connection_id: this.id,
+          stream_id: remoteStream ?? this.sourceFor(kind).streamId,
+          ...(port && { stream_params: { media_id: port.id, port: port.port, ip_v4: this.options.advertisedIpV4 } }),
+        },
+      ];
+    });
   }
 
   private trickle(candidate: RawCandidate): void {

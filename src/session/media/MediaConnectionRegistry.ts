@@ -17,6 +17,8 @@ export interface MediaConnectionRegistryOptions {
   readonly engine: NativeEngine;
   readonly ports: PortRegistry;
   readonly transport: MediaTransportSettings;
+  /** The address STREAM events give for the media ports (as POST /media does). */
+  readonly advertisedIpV4: string;
   /** Limits on offers and connections, shared with the data registry. */
   readonly admission: ConnectionAdmission;
   /** Descriptors one connection's transport opens (a socket per bind address, or none when shared). */
@@ -105,7 +107,7 @@ export class MediaConnectionRegistry {
       return;
     }
     if (this.table.closing || peer.isClosed) return;
-    this.table.find(peer, remoteId, parsed.data.connectionId)?.close();
+    this.table.find(peer, remoteId, parsed.data.connectionId)?.close(undefined, 'the remote offered it again (same connectionId)');
     if (this.options.admission.admitOffer(peer, this.options.descriptorsPerConnection, parsed.data.metadata)) return;
     const connection = this.add(peer, remoteId, parsed.data.connectionId, false, parsed.data.metadata);
     connection.receiveOffer(parsed.data.sdp.sdp);
@@ -135,6 +137,7 @@ export class MediaConnectionRegistry {
       metadata,
       engine: this.options.engine,
       transport: this.options.transport,
+      advertisedIpV4: this.options.advertisedIpV4,
       logger: this.options.logger.child({ connection: id, peer: peer.id }),
       onClosed: (c, ports) => this.onClosed(c, ports),
     });

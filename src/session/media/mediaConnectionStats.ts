@@ -9,7 +9,11 @@ export interface MediaStreamStats {
   readonly bytes: number;
   /** Over the last report interval (about a second). */
   readonly bitrate_kbps: number;
-  /** Send: as the remote reported it; receive: as we counted it (RFC 3550 appendix A.3). */
+  /**
+   * Send: as the remote reported it; receive: as we counted it (RFC 3550 appendix A.3). Packets
+   * expected but not received, never below 0: the cumulative count of RFC 3550 goes negative when
+   * duplicates outnumber losses, which here reads as no loss seen.
+   */
   readonly lost: number;
   readonly fraction_lost?: number;
   readonly jitter_ms: number;
@@ -49,7 +53,7 @@ export function mediaConnectionStats(id: string, raw: RawMediaStats | undefined,
       packets: s.packets,
       bytes: s.bytes,
       bitrate_kbps: Math.round(s.bitrateBps / 1000),
-      lost: s.remoteLost,
+      lost: Math.max(0, s.remoteLost),
       fraction_lost: s.remoteFractionLost,
       jitter_ms: (s.remoteJitter / clockRateOf(s.media)) * 1000,
       rtt_ms: s.rttMs,
@@ -71,7 +75,7 @@ export function mediaConnectionStats(id: string, raw: RawMediaStats | undefined,
       packets: s.packets,
       bytes: s.bytes,
       bitrate_kbps: Math.round(s.bitrateBps / 1000),
-      lost: s.lost,
+      lost: Math.max(0, s.lost),
       jitter_ms: s.jitterMs,
       retransmissions_received: s.retransmissionsReceived,
       ...(video && {

@@ -168,7 +168,7 @@ export class GatewayPeer {
   private onOpen(): void {
     if (this.state !== 'connecting') return;
     this.state = 'open';
-    this.logger.info({ peer: this.id }, 'peer open on the signaling server');
+    this.logger.info('peer open on the signaling server');
     this.events.push({ event: 'OPEN', params: this.params });
     this.opening?.resolve();
   }
@@ -176,13 +176,13 @@ export class GatewayPeer {
   private onDisconnected(stillDown: boolean): void {
     this.signalingDown = true;
     if (stillDown) return;
-    this.logger.warn({ peer: this.id }, 'lost the signaling server; reconnecting');
+    this.logger.warn('lost the signaling server; reconnecting');
     this.events.push({ event: 'ERROR', params: this.params, error_message: 'SERVER_DISCONNECTED' });
   }
 
   private onReconnected(): void {
     this.signalingDown = false;
-    this.logger.info({ peer: this.id }, 'signaling server reconnected');
+    this.logger.info('signaling server reconnected');
   }
 
   private onError(name: PeerErrorName, message: string, fatal: boolean): void {
@@ -191,7 +191,7 @@ export class GatewayPeer {
       this.opening.reject(refusalError(name, message));
       return;
     }
-    this.logger.warn({ peer: this.id, error: name, message }, 'peer error');
+    this.logger.warn({ error: name, message }, 'peer error');
     this.events.push({ event: 'ERROR', params: this.params, error_message: name });
     if (fatal && this.state !== 'closed') {
       this.events.push({ event: 'CLOSE', params: this.params });

@@ -5,11 +5,14 @@ import type { Logger } from '../../log/createLogger.js';
 import type { PeerCredential } from '../../signaling/PeerCredential.js';
 import { isValidPeerId, type ServerMessage } from '../../signaling/protocol.js';
 import { GatewayPeer } from './GatewayPeer.js';
+import { noteTurnRequested } from './turnNotice.js';
 
 export interface PeerCreateOptions {
   key: string;
+  /** Accepted as the SkyWay contract requires it, and unused: no service checks it here. */
   domain: string;
   peerId: string | undefined;
+  /** A TURN relay asked for; none can be configured yet (noteTurnRequested). */
   turn: boolean;
   credential: PeerCredential | undefined;
 }
@@ -44,6 +47,7 @@ export class PeerRegistry {
    * the id (the OPEN event is queued too); rejects when it refuses the key, credential or id.
    */
   async create(options: PeerCreateOptions): Promise<GatewayPeer> {
+    if (options.turn) noteTurnRequested(this.options.logger);
     const id = options.peerId ?? (await this.newPeerId(options.key));
     const existing = this.peers.get(id);
     if (existing && !existing.isClosed) {

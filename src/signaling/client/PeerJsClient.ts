@@ -153,12 +153,17 @@ export class PeerJsClient {
     return this.closing ?? Promise.resolve();
   }
 
+  /**
+   * Percent-encoded (a space as %20, "+" as %2B), never form-encoded: a server reading the query
+   * as the stock client writes it takes a "+" for a plus, one using URLSearchParams for a space;
+   * both read %20 and %2B alike.
+   */
   private url(): string {
     const url = new URL(`${WEBSOCKET_SUFFIX}`, this.options.serverUrl);
-    url.searchParams.set('key', this.options.key);
-    url.searchParams.set('id', this.options.id);
-    url.searchParams.set('token', this.token);
-    url.searchParams.set('version', '1.5.5');
+    const query = { key: this.options.key, id: this.options.id, token: this.token, version: '1.5.5' };
+    url.search = Object.entries(query)
+      .map(([name, value]) => `${name}=${encodeURIComponent(value)}`)
+      .join('&');
     return url.toString();
   }
 

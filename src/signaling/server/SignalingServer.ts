@@ -8,7 +8,7 @@ import { WebSocketServer, type RawData, type ServerOptions, type WebSocket } fro
 import type { Logger } from '../../log/createLogger.js';
 import { verifyCredential } from '../PeerCredential.js';
 import { SERVER_ERRORS, WEBSOCKET_SUFFIX, parseClientMessage, type ClientMessage } from '../protocol.js';
-import { checkConnectionQuery } from './checkConnectionQuery.js';
+import { checkConnectionQuery, parseConnectionQuery } from './checkConnectionQuery.js';
 import { ClientRegistry } from './ClientRegistry.js';
 import { ConnectedClient } from './ConnectedClient.js';
 import { createSignalingHttpServer } from './createSignalingHttpServer.js';
@@ -125,10 +125,10 @@ export class SignalingServer {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.admit(ws, url.searchParams));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.admit(ws, parseConnectionQuery(url.search)));
   }
 
-  private admit(ws: WebSocket, query: URLSearchParams): void {
+  private admit(ws: WebSocket, query: ReadonlyMap<string, string>): void {
     // Error handlers first: a bad client must never be able to crash the server.
     ws.on('error', (error) => this.logger.debug({ err: error }, 'client socket error'));
     const check = checkConnectionQuery(query, this.config, Math.floor(Date.now() / 1000));

@@ -10,10 +10,33 @@ export type ConnectionQueryCheck =
   | { ok: false; msg: string };
 
 /**
+ * The query of a WebSocket URL (`?key=&id=&token=&version=`), decoded the way clients write it.
+ * The stock peerjs client puts the id and token into the URL as they are, so a "+" there is a
+ * plus: it is not read as a space, as form encoding (and URLSearchParams) would, which would
+ * turn the id "a+b" into "a b". Percent-escapes are decoded (%2B is "+", %20 a space). A
+ * parameter that is not valid percent-encoding is left out; of a repeated one, the first counts.
+ */
+export function parseConnectionQuery(search: string): Map<string, string> {
+  const query = new Map<string, string>();
+  for (const part of search.replace(/^\?/, '').split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    try {
+      const name = decodeURIComponent(eq < 0 ? part : part.slice(0, eq));
+      const value = eq < 0 ? '' : decodeURIComponent(part.slice(eq + 1));
+      if (!query.has(name)) query.set(name, value);
+    } catch {
+      // Malformed percent-encoding: as if the parameter were missing.
+    }
+  }
+  return query;
+}
+
+/**
  * The PeerJS connection rules on `?key=&id=&token=`, in the stock server's order, plus our id and
  * credential checks. Whether the id is free is the caller's to decide.
  */
-export function checkConnectionQuery(query: URLSearchParams, config: SignalingConfig, nowSeconds: number): ConnectionQueryCheck {
+export function checkConnectionQuery(query: ReadonlyMap<string, string>, config: SignalingConfig, nowSeconds: number): ConnectionQueryCheck {
   const id = query.get('id');
   const token = query.get('token');
   const key = query.get('key');

@@ -35,3 +35,18 @@ describe('parseSessionDescription: ICE credentials (RFC 8839 section 5.4)', () =
     assert.throws(() => parseSessionDescription(offer('', 'x/y+z0123456789abcdefgh')), { code: 'INVALID_SDP' });
   });
 });
+
+describe('parseSessionDescription: the MediaStream a section belongs to (RFC 8830 section 2)', () => {
+  const withLines = (...lines: string[]) => offer('abcd', 'x/y+z0123456789abcdefgh').replace('a=rtpmap:96 VP8/90000\r\n', `a=rtpmap:96 VP8/90000\r\n${lines.map((l) => `${l}\r\n`).join('')}`);
+
+  it('reads the stream id of a=msid, of a Firefox "{uuid}" id, or of the older a=ssrc msid', () => {
+    assert.equal(parseSessionDescription(withLines('a=msid:stream-1 track-1')).sections[0]!.streamId, 'stream-1');
+    assert.equal(parseSessionDescription(withLines('a=msid:{5c1d} {9a2e}')).sections[0]!.streamId, '{5c1d}');
+    assert.equal(parseSessionDescription(withLines('a=ssrc:1 cname:x', 'a=ssrc:1 msid:old-stream old-track')).sections[0]!.streamId, 'old-stream');
+  });
+
+  it('has none without a=msid, or for "-" (a track in no stream)', () => {
+    assert.equal(parseSessionDescription(withLines()).sections[0]!.streamId, undefined);
+    assert.equal(parseSessionDescription(withLines('a=msid:- track-1')).sections[0]!.streamId, undefined);
+  });
+});

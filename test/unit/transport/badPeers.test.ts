@@ -35,6 +35,22 @@ describe('transports facing bad peers and bad input', () => {
     assert.equal(failed.at, 10_000_000);
   });
 
+  it("does not fail before the remote's answer: the connect timeout counts from its credentials", async () => {
+    const sim = new TransportSimulation({ latencyUs: 10_000, jitterUs: 0, loss: 0 }, 1);
+    const a = sim.addPeer('a', { role: 'controlling', timings: { connectTimeoutUs: 10_000_000 } }, { ip: '10.0.0.1', port: 5000 }, 1);
+    const b = sim.addPeer('b', { role: 'controlled' }, { ip: '10.0.0.2', port: 6000 }, 2);
+    // An offer out, no answer for 40 s (a call nobody picks up yet): nothing can be checked.
+    a.transport.start(sim.now);
+    assert.equal(await sim.runUntil(() => a.events.some((e) => e.kind === 'failed'), 40_000_000), false);
+    // The answer comes, and its candidates never answer: failed 10 s later, not at once.
+    sim.setLink(b, a, false);
+    b.transport.start(sim.now);
+    sim.describe(a, b, 'client');
+    sim.describe(b, a, 'server');
+    assert.ok(await sim.runUntil(() => a.events.some((e) => e.kind === 'failed'), 30_000_000));
+    assert.equal(a.events.find((e) => e.kind === 'failed')!.at, 50_000_000);
+  });
+
   it('drops datagrams from sources ICE has not authenticated, and SRTP it cannot authenticate', async () => {
     const sim = new TransportSimulation({ latencyUs: 10_000, jitterUs: 0, loss: 0 }, 1);
     const a = sim.addPeer('a', { role: 'controlling' }, { ip: '10.0.0.1', port: 5000 }, 1);
