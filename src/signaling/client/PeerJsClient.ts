@@ -1,6 +1,7 @@
 import { WebSocket } from 'ws';
 
 import type { Logger } from '../../log/createLogger.js';
+import { LogThrottle } from '../../log/LogThrottle.js';
 import { SERVER_ERRORS, WEBSOCKET_SUFFIX, type ServerMessage } from '../protocol.js';
 
 /** The peer error names of the SkyWay contract (PeerEventMessage.error_message). */
@@ -37,6 +38,8 @@ export interface PeerJsClientOptions {
   reconnectDelaysMs?: number[];
   /** Messages kept while disconnected, sent on reconnection. */
   maxQueued?: number;
+  /** Bytes the socket may hold unsent; past it, messages are dropped (the server stopped reading). */
+  maxUnsentBytes?: number;
 }
 
 /** close() waits at most this long for the closing handshake. */
@@ -65,6 +68,9 @@ export class PeerJsClient {
   /** When the connection dropped (reconnections since then are within the ID-TAKEN grace). */
   private droppedAt: number | undefined;
   private readonly queue: string[] = [];
+  /** Messages dropped because the server did not read what it was sent. */
+  dropped = 0;
+  private readonly dropLog = new LogThrottle(10_000);
   private token: string;
 
   constructor(
@@ -110,6 +116,13 @@ export class PeerJsClient {
       return;
     }
     if (this.connected) {
+      // A server that stops reading (or pauses us while someone we answer does not read) must
+      // not grow this process: what does not fit is dropped, counted and logged now and then.
+      if (this.socket!.bufferedAmount + text.length > (this.options.maxUnsentBytes ?? 4 * 1024 * 1024)) {
+        this.dropped++;
+        if (this.dropLog.admit(Date.now())) this.logger.warn({ dropped: this.dropped }, 'the signaling server is not reading: dropped a message');
+        return;
+      }
       this.socket!.send(text);
       return;
     }

@@ -1,7 +1,7 @@
 import type { Logger } from '../../log/createLogger.js';
 import type { ClientRegistry } from './ClientRegistry.js';
 import type { ConnectedClient } from './ConnectedClient.js';
-import { LogThrottle } from './LogThrottle.js';
+import { LogThrottle } from '../../log/LogThrottle.js';
 import type { PendingMessages } from './PendingMessages.js';
 import { SenderBackpressure } from './SenderBackpressure.js';
 import { UnsentBytesBudget } from './UnsentBytesBudget.js';

@@ -13,7 +13,7 @@ import { ClientRegistry } from './ClientRegistry.js';
 import { ConnectedClient } from './ConnectedClient.js';
 import { createSignalingHttpServer } from './createSignalingHttpServer.js';
 import { handleSignalingHttp } from './httpRoutes.js';
-import { LogThrottle } from './LogThrottle.js';
+import { LogThrottle } from '../../log/LogThrottle.js';
 import { MessageRelay } from './MessageRelay.js';
 import { PendingMessages } from './PendingMessages.js';
 import { normalizeMountPath, type SignalingConfig } from './SignalingConfig.js';
