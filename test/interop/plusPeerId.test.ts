@@ -5,7 +5,7 @@ import wrtc from '@roamhq/wrtc';
 
 import type { Gateway } from '../../src/Gateway.js';
 import { openDataPort, UdpEndpoint, waitForEvent, type RestPeer } from '../helpers/dataPath.js';
-import { mediaEvents, peerEvent } from '../helpers/media.js';
+import { peerEvent } from '../helpers/media.js';
 import { waitFor } from '../helpers/proc.js';
 import { loadStockPeerjs, peerjsOptions } from '../helpers/stockPeerjs.js';
 import { call, startTestGateway } from '../helpers/testGateway.js';
@@ -76,7 +76,8 @@ describe('a gateway peer whose id holds a "+", reached by the stock peerjs clien
     const feeder = setInterval(() => source.onFrame(frame), 33);
     const udp = await UdpEndpoint.open();
     try {
-      const mc = browser.call('a+b', new (wrtc as any).MediaStream([track]));
+      const stream = new (wrtc as any).MediaStream([track]);
+      const mc = browser.call('a+b', stream);
       const id = (await peerEvent(gw, 'CALL')).call_params.media_connection_id;
       assert.equal((await call(base, 'GET', `/media/connections/${id}/status`)).body.remote_id, 'browser');
       const res = await call(base, 'POST', `/media/connections/${id}/answer`, {
@@ -84,10 +85,20 @@ describe('a gateway peer whose id holds a "+", reached by the stock peerjs clien
         redirect_params: { video: { ip_v4: '127.0.0.1', port: udp.port } },
       });
       assert.equal(res.status, 202, JSON.stringify(res.body));
-      assert.deepEqual(await mediaEvents(base, id, 'STREAM'), ['READY', 'STREAM']);
+      assert.deepEqual((await call(base, 'GET', `/media/connections/${id}/events`)).body, { event: 'READY' });
+      // STREAM in api.yaml's shape: the stream the stock client sent, by its MediaStream id.
+      assert.deepEqual((await call(base, 'GET', `/media/connections/${id}/events`)).body, {
+        event: 'STREAM',
+        stream_options: { is_video: true, media_connection_id: id, stream_id: stream.id },
+      });
       const rtp = await udp.next(10000);
       assert.equal(rtp[1]! & 0x7f, 100, 'RTP with the payload type the answer asked for');
       mc.close();
+      // The stock client hangs up: CLOSE with close_options, as api.yaml shapes it.
+      let close: any;
+      for (let i = 0; i < 6 && close?.event !== 'CLOSE'; i++) close = (await call(base, 'GET', `/media/connections/${id}/events`)).body;
+      assert.equal(close?.event, 'CLOSE');
+      assert.equal(typeof close.close_options?.reason, 'string');
     } finally {
       clearInterval(feeder);
       track.stop();
