@@ -23,7 +23,7 @@ import { GstPipeline, vp8Sender } from '../helpers/gstreamer.js';
 import { mediaEvents, peerEvent } from '../helpers/media.js';
 import { waitFor } from '../helpers/proc.js';
 import { RawPeer } from '../helpers/signaling.js';
-import { loadStockPeerjs, peerjsOptions } from '../helpers/stockPeerjs.js';
+import { loadStockPeerjs, peerjsOptions, peerOpen } from '../helpers/stockPeerjs.js';
 import { call, startTestGateway, type LogCapture } from '../helpers/testGateway.js';
 
 type PeerCtor = Awaited<ReturnType<typeof loadStockPeerjs>>;
@@ -77,10 +77,7 @@ describe('MediaConnections under bad input: garbage datagrams and rogue signalin
     ({ gateway, base, logs } = await startTestGateway({ logLevel: 'warn', eventTimeoutMs: 2000 }));
     signalingBase = `ws://127.0.0.1:${gateway.signaling!.address.port}/`;
     browser = new Peer('badbrowser', peerjsOptions(signalingBase));
-    await new Promise((resolve, reject) => {
-      browser.on('open', resolve);
-      browser.on('error', reject);
-    });
+    await peerOpen(browser);
     const caller = await createPeer(base, 'goodcaller');
     const video = (await call(base, 'POST', '/media', { is_video: true })).body;
     const rtcp = (await call(base, 'POST', '/media/rtcp', {})).body;

@@ -8,7 +8,7 @@ import { ffmpegOpusSender, ffmpegVp8Sender, ffmpegVp9Sender, type FfmpegProcess 
 import { GstPipeline, vp9Sender } from '../helpers/gstreamer.js';
 import { mediaEvents } from '../helpers/media.js';
 import { waitFor } from '../helpers/proc.js';
-import { loadStockPeerjs, peerjsOptions } from '../helpers/stockPeerjs.js';
+import { loadStockPeerjs, peerjsOptions, peerOpen } from '../helpers/stockPeerjs.js';
 import { call, startTestGateway } from '../helpers/testGateway.js';
 
 type PeerCtor = Awaited<ReturnType<typeof loadStockPeerjs>>;
@@ -36,10 +36,7 @@ describe('MediaConnections with other codecs and senders: VP9 from GStreamer and
     Peer = await loadStockPeerjs();
     ({ gateway, base } = await startTestGateway({ logLevel: 'warn' }));
     browser = new Peer('codecbrowser', peerjsOptions(`ws://127.0.0.1:${gateway.signaling!.address.port}/`));
-    await new Promise((resolve, reject) => {
-      browser.on('open', resolve);
-      browser.on('error', reject);
-    });
+    await peerOpen(browser);
   });
   after(async () => {
     await Promise.all(senders.map((s) => s.stop()));

@@ -9,7 +9,7 @@ import { GstPipeline, rtpbinVp8Sender } from '../helpers/gstreamer.js';
 import { freeUdpPort, mediaEvents, peerEvent } from '../helpers/media.js';
 import { waitFor } from '../helpers/proc.js';
 import { RtcpTap } from '../helpers/rtcp.js';
-import { loadStockPeerjs, peerjsOptions } from '../helpers/stockPeerjs.js';
+import { loadStockPeerjs, peerjsOptions, peerOpen } from '../helpers/stockPeerjs.js';
 import { call, startTestGateway } from '../helpers/testGateway.js';
 
 type PeerCtor = Awaited<ReturnType<typeof loadStockPeerjs>>;
@@ -57,10 +57,7 @@ describe('RTCP through MediaConnections: the user\'s RTCP port, and RTCP from th
     const signalingUrl = `ws://127.0.0.1:${a.signaling!.address.port}/`;
     ({ gateway: b, base: bBase } = await startTestGateway({ logLevel: 'warn', portMin: start + 50, portMax: start + 99, signaling: undefined, signalingUrl }));
     browser = new Peer('rtcpbrowser', peerjsOptions(signalingUrl));
-    await new Promise((resolve, reject) => {
-      browser.on('open', resolve);
-      browser.on('error', reject);
-    });
+    await peerOpen(browser);
   });
   after(async () => {
     await Promise.all(pipelines.map((p) => p.stop()));

@@ -13,7 +13,7 @@ import { GstPipeline, opusSender, videoReceiver, vp8Sender } from '../helpers/gs
 import { freeUdpPort, mediaEvents, peerEvent } from '../helpers/media.js';
 import { waitFor } from '../helpers/proc.js';
 import { i420Bytes, waitForDecodedFrames } from '../helpers/redirectedMedia.js';
-import { loadStockPeerjs, peerjsOptions } from '../helpers/stockPeerjs.js';
+import { loadStockPeerjs, peerjsOptions, peerOpen } from '../helpers/stockPeerjs.js';
 import { call, startTestGateway } from '../helpers/testGateway.js';
 
 type PeerCtor = Awaited<ReturnType<typeof loadStockPeerjs>>;
@@ -42,10 +42,7 @@ describe('media_shared_port: one UDP socket for all of a gateway\'s MediaConnect
     b = await startGatewayProcess({ portMin: start, portMax: start + 19, signalingUrl: `ws://127.0.0.1:${a.signaling!.address.port}/` });
     for (let i = 0; i < 3; i++) {
       const browser = new Peer(`viewer${i}`, peerjsOptions(`ws://127.0.0.1:${a.signaling!.address.port}/`));
-      await new Promise((resolve, reject) => {
-        browser.on('open', resolve);
-        browser.on('error', reject);
-      });
+      await peerOpen(browser);
       browsers.push(browser);
       decoded.push(new DecodedMedia());
     }

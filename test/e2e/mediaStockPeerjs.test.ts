@@ -13,7 +13,7 @@ import { fileSize, freeUdpPort, mediaEvents, peerEvent } from '../helpers/media.
 import { GstPipeline, opusReceiver, opusSender, vp8Receiver, vp8Sender } from '../helpers/gstreamer.js';
 import { waitFor } from '../helpers/proc.js';
 import { i420Bytes, waitForDecodedFrames } from '../helpers/redirectedMedia.js';
-import { loadStockPeerjs, peerjsOptions } from '../helpers/stockPeerjs.js';
+import { loadStockPeerjs, peerjsOptions, peerOpen } from '../helpers/stockPeerjs.js';
 import { call, startTestGateway } from '../helpers/testGateway.js';
 
 type PeerCtor = Awaited<ReturnType<typeof loadStockPeerjs>>;
@@ -30,10 +30,7 @@ describe('MediaConnections: GStreamer and the stock peerjs client (libwebrtc in 
     Peer = await loadStockPeerjs();
     ({ gateway, base } = await startTestGateway({ logLevel: 'warn' }));
     browser = new Peer('browser', peerjsOptions(`ws://127.0.0.1:${gateway.signaling!.address.port}/`));
-    await new Promise((resolve, reject) => {
-      browser.on('open', resolve);
-      browser.on('error', reject);
-    });
+    await peerOpen(browser);
     dir = mkdtempSync(join(tmpdir(), 'wg-media-'));
   });
   after(async () => {
@@ -178,10 +175,7 @@ describe('MediaConnections: GStreamer and the stock peerjs client (libwebrtc in 
 
   it('one media port feeds two calls (fan-out) and both calls redirect to one address: every client decodes', async () => {
     const second = new Peer('browser2', peerjsOptions(`ws://127.0.0.1:${gateway.signaling!.address.port}/`));
-    await new Promise((resolve, reject) => {
-      second.on('open', resolve);
-      second.on('error', reject);
-    });
+    await peerOpen(second);
     const clients = [browser, second];
     const frames = clients.map(() => 0);
     const cameras = clients.map(() => new RTCVideoSource());

@@ -22,3 +22,11 @@ export function peerjsOptions(url: string, extra: Record<string, unknown> = {}):
   const u = new URL(url);
   return { host: u.hostname, port: Number(u.port), path: u.pathname, secure: false, debug: 0, ...extra };
 }
+
+/** Resolves once a stock client's peer is open on its server; rejects on its first error before that. */
+export function peerOpen(peer: { on(event: 'open' | 'error', listener: (value: unknown) => void): unknown }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    peer.on('open', () => resolve());
+    peer.on('error', reject);
+  });
+}

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Gateway } from '../../src/Gateway.js';
 import { createPeer, openDataPort, UdpEndpoint, waitForEvent, type RestPeer } from '../helpers/dataPath.js';
 import { waitFor } from '../helpers/proc.js';
-import { loadStockPeerjs, peerjsOptions } from '../helpers/stockPeerjs.js';
+import { loadStockPeerjs, peerjsOptions, peerOpen } from '../helpers/stockPeerjs.js';
 import { call, startTestGateway } from '../helpers/testGateway.js';
 
 type PeerCtor = Awaited<ReturnType<typeof loadStockPeerjs>>;
@@ -106,10 +106,7 @@ describe('DataConnections with the stock peerjs client (1.5.5, libwebrtc in Node
     Peer = await loadStockPeerjs();
     ({ gateway, base } = await startTestGateway({ logLevel: 'warn' }));
     browser = new Peer('browser', peerjsOptions(`ws://127.0.0.1:${gateway.signaling!.address.port}/`));
-    await new Promise((resolve, reject) => {
-      browser.on('open', resolve);
-      browser.on('error', reject);
-    });
+    await peerOpen(browser);
   });
   after(async () => {
     browser.destroy();

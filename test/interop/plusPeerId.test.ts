@@ -7,7 +7,7 @@ import type { Gateway } from '../../src/Gateway.js';
 import { openDataPort, UdpEndpoint, waitForEvent, type RestPeer } from '../helpers/dataPath.js';
 import { peerEvent } from '../helpers/media.js';
 import { waitFor } from '../helpers/proc.js';
-import { loadStockPeerjs, peerjsOptions } from '../helpers/stockPeerjs.js';
+import { loadStockPeerjs, peerjsOptions, peerOpen } from '../helpers/stockPeerjs.js';
 import { call, startTestGateway } from '../helpers/testGateway.js';
 
 type PeerCtor = Awaited<ReturnType<typeof loadStockPeerjs>>;
@@ -31,10 +31,7 @@ describe('a gateway peer whose id holds a "+", reached by the stock peerjs clien
     Peer = await loadStockPeerjs();
     ({ gateway, base } = await startTestGateway({ logLevel: 'warn' }));
     browser = new Peer('browser', peerjsOptions(`ws://127.0.0.1:${gateway.signaling!.address.port}/`));
-    await new Promise((resolve, reject) => {
-      browser.on('open', resolve);
-      browser.on('error', reject);
-    });
+    await peerOpen(browser);
   });
   after(async () => {
     browser.destroy();

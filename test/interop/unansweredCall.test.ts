@@ -7,7 +7,7 @@ import type { Gateway } from '../../src/Gateway.js';
 import { DEFAULT_CONNECTION_LIMITS } from '../../src/session/limits/ConnectionLimits.js';
 import { createPeer, type RestPeer } from '../helpers/dataPath.js';
 import { peerEvent } from '../helpers/media.js';
-import { loadStockPeerjs, peerjsOptions } from '../helpers/stockPeerjs.js';
+import { loadStockPeerjs, peerjsOptions, peerOpen } from '../helpers/stockPeerjs.js';
 import { call, startTestGateway } from '../helpers/testGateway.js';
 
 type PeerCtor = Awaited<ReturnType<typeof loadStockPeerjs>>;
@@ -94,10 +94,7 @@ describe('an incoming call nobody answers: what the caller sees', () => {
     const source = new RTCVideoSource();
     const track = source.createTrack();
     try {
-      await new Promise((resolve, reject) => {
-        browser.on('open', resolve);
-        browser.on('error', reject);
-      });
+      await peerOpen(browser);
       const error = new Promise<{ type: string; message: string }>((resolve) => browser.on('error', (e: any) => resolve({ type: e.type, message: e.message })));
       browser.call(callee.id, new (wrtc as any).MediaStream([track]));
       const calleeId = (await peerEvent(callee, 'CALL')).call_params.media_connection_id;
