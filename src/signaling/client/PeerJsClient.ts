@@ -118,7 +118,7 @@ export class PeerJsClient {
     if (this.connected) {
       // A server that stops reading (or pauses us while someone we answer does not read) must
       // not grow this process: what does not fit is dropped, counted and logged now and then.
-      if (this.socket!.bufferedAmount + text.length > (this.options.maxUnsentBytes ?? 4 * 1024 * 1024)) {
+      if (this.socket!.bufferedAmount + Buffer.byteLength(text) > (this.options.maxUnsentBytes ?? 4 * 1024 * 1024)) {
         this.dropped++;
         if (this.dropLog.admit(Date.now())) this.logger.warn({ dropped: this.dropped }, 'the signaling server is not reading: dropped a message');
         return;
