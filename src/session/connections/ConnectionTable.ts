@@ -55,27 +55,19 @@ export class ConnectionTable<C extends TableConnection> implements ConnectionCou
   }
 
   live(): number {
-    let n = 0;
-    for (const c of this.connections.values()) if (c.state !== 'closed') n++;
-    return n;
+    return this.count((c) => c.state !== 'closed');
   }
 
   liveOf(peer: GatewayPeer): number {
-    let n = 0;
-    for (const c of this.connections.values()) if (c.peer === peer && c.state !== 'closed') n++;
-    return n;
+    return this.count((c) => c.peer === peer && c.state !== 'closed');
   }
 
   pending(): number {
-    let n = 0;
-    for (const c of this.connections.values()) if (isPending(c)) n++;
-    return n;
+    return this.count(isPending);
   }
 
   pendingIncomingOf(peer: GatewayPeer): number {
-    let n = 0;
-    for (const c of this.connections.values()) if (c.peer === peer && !c.originator && isPending(c)) n++;
-    return n;
+    return this.count((c) => c.peer === peer && !c.originator && isPending(c));
   }
 
   /** True once closeAll() ran: nothing new may be added. */
@@ -233,6 +225,12 @@ export class ConnectionTable<C extends TableConnection> implements ConnectionCou
     const timer = this.offerTimers.get(connection);
     if (timer) clearTimeout(timer);
     this.offerTimers.delete(connection);
+  }
+
+  private count(matches: (c: C) => boolean): number {
+    let n = 0;
+    for (const c of this.connections.values()) if (matches(c)) n++;
+    return n;
   }
 
   private ofPeer(peer: GatewayPeer): C[] {
