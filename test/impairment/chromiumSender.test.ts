@@ -47,7 +47,7 @@ window.sender = {
     for (const s of stats.values()) {
       if (s.type === 'outbound-rtp' && s.kind === 'video')
         return { bytesSent: s.bytesSent, packetsSent: s.packetsSent, retransmittedPacketsSent: s.retransmittedPacketsSent ?? 0,
-          nackCount: s.nackCount ?? 0, targetBitrate: s.targetBitrate ?? 0, frameWidth: s.frameWidth, fps: s.framesPerSecond, limit: s.qualityLimitationReason, t: s.timestamp };
+          nackCount: s.nackCount ?? 0, framesSent: s.framesSent ?? 0, targetBitrate: s.targetBitrate ?? 0, frameWidth: s.frameWidth, fps: s.framesPerSecond, limit: s.qualityLimitationReason, t: s.timestamp };
     }
     return undefined;
   },
@@ -59,6 +59,7 @@ interface Outbound {
   packetsSent: number;
   retransmittedPacketsSent: number;
   nackCount: number;
+  framesSent: number;
   targetBitrate: number;
   frameWidth?: number;
   fps?: number;
@@ -194,7 +195,7 @@ describe('Chromium sending to the gateway across an impaired link', () => {
     }
     const rows = Object.entries(results).map(([mode, r]) => {
       const v = r.stats.streams.find((s: any) => s.direction === 'receive' && s.media === 'video');
-      return { mode, received: r.received, missing: r.missing, frames: r.frames, nacks_sent: v?.nacks_sent ?? 0, recovered: v?.recovered_packets ?? 0, rtx: v?.retransmissions_received ?? 0, chrome_retransmitted: r.sender.retransmittedPacketsSent, rtt_ms: r.stats.rtt_ms };
+      return { mode, received: r.received, missing: r.missing, frames: r.frames, chrome_frames_sent: r.sender.framesSent, chrome_fps: r.sender.fps, chrome_limit: r.sender.limit, nacks_sent: v?.nacks_sent ?? 0, recovered: v?.recovered_packets ?? 0, rtx: v?.retransmissions_received ?? 0, chrome_retransmitted: r.sender.retransmittedPacketsSent, rtt_ms: r.stats.rtt_ms };
     });
     console.table(rows);
     const [on, off] = [results['nack']!, results['no nack']!];
@@ -206,9 +207,12 @@ describe('Chromium sending to the gateway across an impaired link', () => {
     // Without: Chrome was never asked, and about the link's loss stayed missing.
     assert.equal(off.sender.nackCount, 0);
     assert.ok(off.missing >= off.received * 0.02, `without NACK, ${off.missing} of ${off.received} packets missing`);
-    // The picture: far more decoded frames with repair than without.
-    assert.ok(on.frames >= SECONDS * 10, `with NACK, ${on.frames} frames decoded`);
-    assert.ok(on.frames >= off.frames * 1.5, `decoded ${on.frames} frames with NACK, ${off.frames} without`);
+    // The picture: with repair nearly every frame Chrome sent decodes, without it far fewer. Chrome's
+    // frame rate follows its CPU and bandwidth estimate, so decoded frames are judged against sent ones.
+    const decodedShare = (r: typeof on) => r.frames / Math.max(1, r.sender.framesSent);
+    assert.ok(on.sender.framesSent >= SECONDS * 5, `Chrome sent only ${on.sender.framesSent} frames in ${SECONDS} s`);
+    assert.ok(decodedShare(on) >= 0.8, `with NACK, ${on.frames} of ${on.sender.framesSent} sent frames decoded`);
+    assert.ok(decodedShare(on) >= decodedShare(off) * 1.5, `decoded ${on.frames} of ${on.sender.framesSent} frames with NACK, ${off.frames} of ${off.sender.framesSent} without`);
     // RTT from the gateway's receiver reports (XR DLRR from Chrome): two 20 ms hops and back.
     assert.ok(on.stats.rtt_ms !== null && Math.abs(on.stats.rtt_ms - 40) <= 8, `RTT ${on.stats.rtt_ms} ms for a 40 ms round trip`);
   });
