@@ -36,7 +36,7 @@ const MESSAGES = 4096;
 const ENOUGH_MESSAGES = MESSAGES / 2;
 /** The payload of each OFFER: with its envelope, just under the server's 256 KiB message limit. */
 const PAYLOAD_BYTES = 256 * 1024 - 256;
-const SCENARIO_MS = 20_000;
+const SCENARIO_MS = 45_000;
 
 describe('signaling server memory under floods (the server in its own process)', () => {
   const started: GatewayProcess[] = [];
