@@ -262,6 +262,80 @@ export interface RawSansIoTransport {
   stats(): RawTransportStats;
 }
 
+/**
+ * A TURN server as createTransport() takes it (native/binding/TurnConfigFromJs.hpp): the
+ * resolved address, the transport to it, the host name it was given as, the credentials, and
+ * the URL text that names it in events and stats.
+ */
+export interface RawTurnServer {
+  ip: string;
+  port: number;
+  transport: 'udp' | 'tcp' | 'tls';
+  host: string;
+  username: string;
+  credential: string;
+  url: string;
+}
+
+/** TurnClient clocks (native/core/turn/TurnClientConfig.hpp), for tests that shorten them. */
+export interface RawTurnTimings {
+  rtoUs?: number;
+  transmissions?: number;
+  streamTimeoutUs?: number;
+  permissionRefreshUs?: number;
+  channelRefreshUs?: number;
+  refreshMarginUs?: number;
+}
+
+/** Counters of one TURN allocation (native/core/turn/TurnStats.hpp). */
+export type RawTurnStats = Record<
+  | 'requests'
+  | 'retransmits'
+  | 'authRetries'
+  | 'staleNonceRetries'
+  | 'refreshes'
+  | 'permissions'
+  | 'channelBinds'
+  | 'sendIndications'
+  | 'dataIndications'
+  | 'channelDataSent'
+  | 'channelDataReceived'
+  | 'bytesSent'
+  | 'bytesReceived'
+  | 'errors'
+  | 'timeouts'
+  | 'unauthenticated'
+  | 'malformed'
+  | 'sendDropped'
+  | 'peersRefused'
+  | 'transactionsRefused',
+  number
+>;
+
+export type RawTurnEvent =
+  | { kind: 'allocated'; relayed: string; mapped: string; lifetime: number }
+  | { kind: 'failed'; code: number; reason: string; server: string; text: string }
+  | { kind: 'closed' };
+
+/** The sans-IO TURN client (native/binding/sansio/TurnClientWrap.hpp): the caller moves bytes and time. */
+export interface RawSansIoTurnClient {
+  start(nowUs: number): void;
+  handleDatagram(nowUs: number, datagram: Uint8Array): void;
+  handleStreamBytes(nowUs: number, bytes: Uint8Array): void;
+  handleTimeout(nowUs: number): void;
+  nextTimeout(): number | null;
+  createPermission(nowUs: number, ip: string, port: number): boolean;
+  bindChannel(nowUs: number, ip: string, port: number): boolean;
+  send(ip: string, port: number, payload: Uint8Array): boolean;
+  channelFor(ip: string, port: number): number | null;
+  close(nowUs: number): void;
+  state(): 'new' | 'allocating' | 'allocated' | 'closing' | 'closed' | 'failed';
+  stats(): RawTurnStats;
+  takeTransmits(): Buffer[];
+  takeEvents(): RawTurnEvent[];
+  takeReceived(): { ip: string; port: number; data: Buffer }[];
+}
+
 export interface RawSrtpSession {
   protectRtp(packet: Uint8Array): Buffer | { error: string };
   protectRtcp(packet: Uint8Array): Buffer | { error: string };
@@ -448,6 +522,15 @@ export interface RawSansIoRtcp {
 export interface RawSansIo extends RawSansIoRtcp {
   Transport: new (options: RawTransportOptions & { localAddresses: { ip: string; port: number }[]; seed?: number }) => RawSansIoTransport;
   SrtpSession: new (options: RawSrtpSessionOptions) => RawSrtpSession;
+  TurnClient: new (
+    server: Omit<RawTurnServer, 'host' | 'url'> & { url?: string; lifetimeSeconds?: number; timings?: RawTurnTimings; seed?: number },
+  ) => RawSansIoTurnClient;
+  /** RFC 8489 section 9.2.2: the long-term key. */
+  turnLongTermKey(algorithm: 'md5' | 'sha-256', username: string, realm: string, password: string): Buffer;
+  /** RFC 8656 section 12.4: a ChannelData message; `stream` pads it to 4 bytes (section 12.5). */
+  turnChannelData(channel: number, payload: Uint8Array, stream?: boolean): Buffer;
+  /** A TURN byte stream in chunks, split into its STUN and ChannelData messages. */
+  turnDeframe(chunks: Uint8Array[]): { frames: Buffer[]; failed: boolean; buffered: number };
   OutboundRtpRewriter: new (stream: RawOutboundStream) => {
     rewriteRtp(packet: Uint8Array, nowUs: number): Buffer | null;
     rewriteRtcp(packet: Uint8Array): Buffer | null;
