@@ -29,6 +29,7 @@ turn::TurnClientConfig turnServerFromJs(Napi::Env env, const Napi::Object& o) {
   if (config.username.size() > 512) throwTypeError(env, "a TURN username must be at most 512 bytes");
   if (config.password.size() > 512) throwTypeError(env, "a TURN credential must be at most 512 bytes");
   config.url = optionalString(o, "url").value_or("");
+  config.host = optionalString(o, "host").value_or("");
   Napi::Value lifetime = o.Get("lifetimeSeconds");
   if (lifetime.IsNumber()) config.lifetimeSeconds = lifetime.As<Napi::Number>().Uint32Value();
   Napi::Value timings = o.Get("timings");

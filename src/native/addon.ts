@@ -165,6 +165,8 @@ export interface RawCandidate {
   type: 'host' | 'srflx' | 'prflx' | 'relay';
   relatedIp?: string;
   relatedPort?: number;
+  /** A local relay candidate: the URL of the TURN server it is allocated on. */
+  url?: string;
 }
 
 export type SrtpProfileName = 'AEAD_AES_128_GCM' | 'AES_CM_128_HMAC_SHA1_80';
@@ -187,6 +189,10 @@ export interface RawTransportOptions {
   role: 'controlling' | 'controlled';
   srtpProfiles?: SrtpProfileName[];
   stunServers?: { ip: string; port: number }[];
+  /** TURN servers: an allocation on each through every local socket of its family (UDP only for now). */
+  turnServers?: RawTurnServer[];
+  /** ice_transport_policy "relay": only relayed candidates are signalled and paired. */
+  relayOnly?: boolean;
   ufrag?: string;
   password?: string;
   timings?: RawTransportTimings;
@@ -217,7 +223,9 @@ export interface RawTransportEvent {
     | 'dtls-state'
     | 'connected'
     | 'closed'
-    | 'failed';
+    | 'failed'
+    /** A TURN server could not be used (text: "turn:... 401 Unauthorized"); the transport goes on without it. */
+    | 'turn-failed';
   text: string;
   detail: string;
   candidate?: RawCandidate;
@@ -231,6 +239,8 @@ export interface RawTransportStats {
   srtpProfile?: SrtpProfileName;
   selectedLocal?: RawCandidate;
   selectedRemote?: RawCandidate;
+  /** One entry per TURN allocation: its server, state, relayed address and counters. */
+  turn?: (RawTurnStats & { url: string; state: string; relayed?: string })[];
   [counter: string]: unknown;
 }
 

@@ -32,6 +32,8 @@ struct TurnClientConfig {
   std::string password;
   // How the server is named in events and failures, e.g. "turn:192.0.2.1:3478?transport=udp".
   std::string url;
+  // The name the server was given as (for TLS: the name its certificate must carry).
+  std::string host;
   // The family of the relayed address; unspecified: the server's family. An IPv6 one adds
   // REQUESTED-ADDRESS-FAMILY (RFC 8656 section 7.1).
   int relayFamily = 0;
