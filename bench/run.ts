@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const programs = ['portIngest.ts', 'srtp.ts', 'signaling.ts', 'dataChannel.ts', 'media.ts', 'rtcp.ts', 'fanout.ts', 'soak.ts'];
+const programs = ['portIngest.ts', 'srtp.ts', 'signaling.ts', 'dataChannel.ts', 'media.ts', 'turnRelay.ts', 'rtcp.ts', 'fanout.ts', 'soak.ts'];
 for (const program of programs) {
   // The fan-out and soak benchmarks write their tables into docs/BENCHMARKS.md themselves.
   const env = { ...process.env, FANOUT_DOCS: '1', SOAK_DOCS: '1' };

@@ -72,6 +72,7 @@ Napi::Object candidateToJs(Napi::Env env, const ice::Candidate& c) {
     o.Set("relatedIp", c.relatedAddress.ipString());
     o.Set("relatedPort", c.relatedAddress.port());
   }
+  if (!c.url.empty()) o.Set("url", c.url);
   return o;
 }
 

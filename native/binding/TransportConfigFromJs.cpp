@@ -2,6 +2,10 @@
 
 #include "Convert.hpp"
 #include "NativeError.hpp"
+#include "TurnConfigFromJs.hpp"
+#include "TurnStatsToJs.hpp"
+
+#include "../core/turn/TurnClient.hpp"
 
 namespace wg::binding {
 
@@ -40,6 +44,21 @@ transport::TransportConfig transportConfigFromJs(Napi::Env env, const Napi::Obje
       config.ice.stunServers.push_back(requireAddress(env, requireString(s, "ip"), requireNumber(s, "port")));
     }
   }
+  Napi::Value turnServers = o.Get("turnServers");
+  if (!turnServers.IsUndefined() && !turnServers.IsNull()) {
+    if (!turnServers.IsArray()) throwTypeError(env, "turnServers must be an array");
+    Napi::Array list = turnServers.As<Napi::Array>();
+    if (list.Length() > 8) throwTypeError(env, "at most 8 TURN servers");
+    for (uint32_t i = 0; i < list.Length(); ++i) {
+      if (!list.Get(i).IsObject()) throwTypeError(env, "each TURN server must be an object");
+      config.turnServers.push_back(turnServerFromJs(env, list.Get(i).As<Napi::Object>()));
+    }
+  }
+  Napi::Value relayOnly = o.Get("relayOnly");
+  if (!relayOnly.IsUndefined()) {
+    if (!relayOnly.IsBoolean()) throwTypeError(env, "relayOnly must be a boolean");
+    config.ice.relayOnly = relayOnly.As<Napi::Boolean>().Value();
+  }
   Napi::Value timings = o.Get("timings");
   if (timings.IsObject()) {
     Napi::Object t = timings.As<Napi::Object>();
@@ -75,6 +94,15 @@ TransportSnapshot snapshotOf(const transport::WebRtcTransport& t) {
   s.dtlsState = dtls::dtlsStateName(t.dtlsState());
   if (auto profile = t.srtpProfile()) s.srtpProfile = std::string(srtp::profileName(*profile));
   s.selectedPair = t.ice().selectedPair();
+  for (const auto& relay : t.relays()) {
+    const turn::TurnClient& c = relay->client();
+    TransportSnapshot::Relay r;
+    r.url = c.config().url;
+    r.state = turn::turnStateName(c.state());
+    if (c.allocation()) r.relayed = c.allocation()->relayed.toString();
+    r.stats = c.stats();
+    s.relays.push_back(std::move(r));
+  }
   return s;
 }
 
@@ -105,6 +133,7 @@ Napi::Object transportSnapshotToJs(Napi::Env env, const TransportSnapshot& s) {
   n("droppedSrtpReplay", s.stats.droppedSrtpReplay);
   n("droppedMalformed", s.stats.droppedMalformed);
   n("droppedUnknown", s.stats.droppedUnknown);
+  n("droppedNotRelayed", s.stats.droppedNotRelayed);
   n("sendDropped", s.stats.sendDropped);
   n("checksSent", s.ice.checksSent);
   n("checksReceived", s.ice.checksReceived);
@@ -114,6 +143,15 @@ Napi::Object transportSnapshotToJs(Napi::Env env, const TransportSnapshot& s) {
   n("roleConflicts", s.ice.roleConflicts);
   n("stunUnauthenticated", s.ice.unauthenticated);
   n("stunMalformed", s.ice.malformed);
+  Napi::Array turn = Napi::Array::New(env, s.relays.size());
+  for (size_t i = 0; i < s.relays.size(); ++i) {
+    Napi::Object r = turnStatsToJs(env, s.relays[i].stats);
+    r.Set("url", s.relays[i].url);
+    r.Set("state", s.relays[i].state);
+    if (!s.relays[i].relayed.empty()) r.Set("relayed", s.relays[i].relayed);
+    turn.Set(static_cast<uint32_t>(i), r);
+  }
+  o.Set("turn", turn);
   return o;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "../core/transport/WebRtcTransport.hpp"
+#include "../core/turn/TurnStats.hpp"
 
 #include <napi.h>
 
@@ -12,7 +13,8 @@
 namespace wg::binding {
 
 // Reads the options shared by engine transports and sans-IO transports:
-// {role, srtpProfiles?, stunServers?: [{ip, port}], ufrag?, password?, timings?: {...}}.
+// {role, srtpProfiles?, stunServers?: [{ip, port}], turnServers?: [{ip, port, transport, host,
+// username, credential, url}], relayOnly?, ufrag?, password?, timings?: {...}}.
 // Host addresses are filled in by the caller (from bound sockets or given addresses).
 transport::TransportConfig transportConfigFromJs(Napi::Env env, const Napi::Object& options);
 
@@ -31,6 +33,14 @@ struct TransportSnapshot {
   std::optional<std::pair<ice::Candidate, ice::Candidate>> selectedPair;
   // Counters of the engine's routing around the transport (name, value); empty for sans-IO.
   std::vector<std::pair<const char*, uint64_t>> routing;
+  // One per TURN allocation.
+  struct Relay {
+    std::string url;
+    std::string state;
+    std::string relayed;  // empty until allocated
+    turn::TurnStats stats;
+  };
+  std::vector<Relay> relays;
 };
 
 TransportSnapshot snapshotOf(const transport::WebRtcTransport& t);

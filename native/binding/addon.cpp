@@ -7,6 +7,8 @@
 #include "sansio/SansIoFunctions.hpp"
 #include "sansio/SansIoTransportWrap.hpp"
 #include "sansio/SrtpSessionWrap.hpp"
+#include "sansio/TurnClientWrap.hpp"
+#include "sansio/TurnFunctions.hpp"
 
 #include <napi.h>
 #include <openssl/crypto.h>
@@ -32,7 +34,9 @@ static Napi::Object initAddon(Napi::Env env, Napi::Object exports) {
   sansio.Set("SrtpSession", wg::binding::SrtpSessionWrap::define(env));
   sansio.Set("OutboundRtpRewriter", wg::binding::OutboundRtpRewriterWrap::define(env));
   sansio.Set("InboundMediaRouter", wg::binding::InboundMediaRouterWrap::define(env));
+  sansio.Set("TurnClient", wg::binding::TurnClientWrap::define(env));
   wg::binding::addSansIoFunctions(env, sansio);
+  wg::binding::addTurnFunctions(env, sansio);
   wg::binding::addRtcpFunctions(env, sansio);
   exports.Set("sansio", sansio);
   Napi::Object bench = Napi::Object::New(env);

@@ -14,8 +14,9 @@ DatagramOutbox::DatagramOutbox(size_t slots, size_t slotBytes)
       iovecs_(slots),
       headers_(slots) {}
 
-void DatagramOutbox::send(int fd, const net::SocketAddress& to, const uint8_t* data, size_t size, Tally* tally) {
-  if (size > slotBytes_ || to.isUnspecified()) {
+void DatagramOutbox::send(int fd, const net::SocketAddress& to, const uint8_t* head, size_t headSize, const uint8_t* data,
+                          size_t size, Tally* tally) {
+  if (headSize + size > slotBytes_ || to.isUnspecified()) {
     dropped.add(1);
     if (tally) ++tally->dropped;
     return;
@@ -23,11 +24,12 @@ void DatagramOutbox::send(int fd, const net::SocketAddress& to, const uint8_t* d
   if (count_ == headers_.size()) flush();
   size_t i = count_++;
   uint8_t* slot = arena_.data() + i * slotBytes_;
-  std::memcpy(slot, data, size);
+  if (headSize > 0) std::memcpy(slot, head, headSize);
+  std::memcpy(slot + headSize, data, size);
   fds_[i] = fd;
   tallies_[i] = tally;
   std::memcpy(&addresses_[i], to.data(), to.length());
-  iovecs_[i] = {slot, size};
+  iovecs_[i] = {slot, headSize + size};
   mmsghdr& h = headers_[i];
   std::memset(&h, 0, sizeof(h));
   h.msg_hdr.msg_name = &addresses_[i];

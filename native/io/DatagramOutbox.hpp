@@ -28,7 +28,13 @@ public:
   DatagramOutbox& operator=(const DatagramOutbox&) = delete;
 
   // Copies the datagram; it leaves at the next flush(). `tally` (optional) counts its fate too.
-  void send(int fd, const net::SocketAddress& to, const uint8_t* data, size_t size, Tally* tally = nullptr);
+  void send(int fd, const net::SocketAddress& to, const uint8_t* data, size_t size, Tally* tally = nullptr) {
+    send(fd, to, nullptr, 0, data, size, tally);
+  }
+  // The same with a short header written in front of the payload in the slot (ChannelData's
+  // 4 bytes, RFC 8656 section 12.4): still one copy of the payload.
+  void send(int fd, const net::SocketAddress& to, const uint8_t* head, size_t headSize, const uint8_t* data, size_t size,
+            Tally* tally = nullptr);
   void flush();
   bool empty() const { return count_ == 0; }
 

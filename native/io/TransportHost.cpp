@@ -38,8 +38,11 @@ TransportHost::TransportHost(uint32_t handle, transport::TransportConfig config,
   rtcp.receiverSsrc = receiverSsrc_;
   rtcp_.emplace(rtcp);
   config.ice.hostAddresses.clear();
+  config.relaySockets.clear();
   for (size_t i = 0; i < sockets.size(); ++i) {
     LocalSocket local;
+    // A shared socket cannot carry TURN: every transport on it would be one 5-tuple to the server.
+    config.relaySockets.push_back(std::get_if<SharedTransportSocket*>(&sockets[i]) == nullptr);
     if (auto* shared = std::get_if<SharedTransportSocket*>(&sockets[i])) {
       local.shared = *shared;
       config.ice.hostAddresses.push_back(local.shared->localAddress());
@@ -243,6 +246,19 @@ void TransportHost::sendDatagram(int socketIndex, const net::SocketAddress& to, 
   const LocalSocket& s = sockets_[socketIndex];
   if (s.shared) s.shared->send(*this, to, data, size);
   else context_.outbox.send(s.own->fd(), to, data, size);
+}
+
+void TransportHost::sendChannelData(int socketIndex, const net::SocketAddress& server, uint16_t channel,
+                                    const uint8_t* data, size_t size) {
+  if (socketIndex < 0 || static_cast<size_t>(socketIndex) >= sockets_.size()) return;
+  const LocalSocket& s = sockets_[socketIndex];
+  if (s.shared) {
+    transport::WebRtcTransport::Output::sendChannelData(socketIndex, server, channel, data, size);
+    return;
+  }
+  uint8_t header[turn::kChannelDataHeaderSize];
+  turn::writeChannelDataHeader(header, channel, static_cast<uint16_t>(size));
+  context_.outbox.send(s.own->fd(), server, header, sizeof header, data, size);
 }
 
 void TransportHost::onTransportEvent(const transport::TransportEvent& event) {

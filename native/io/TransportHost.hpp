@@ -122,6 +122,8 @@ private:
   void onConnected();
   // transport::WebRtcTransport::Output
   void sendDatagram(int socketIndex, const net::SocketAddress& to, const uint8_t* data, size_t size) override;
+  void sendChannelData(int socketIndex, const net::SocketAddress& server, uint16_t channel, const uint8_t* data,
+                       size_t size) override;
   void onTransportEvent(const transport::TransportEvent& event) override;
   void onRtp(uint8_t* packet, size_t size) override;
   void onRtcp(uint8_t* packet, size_t size) override;

@@ -165,6 +165,8 @@ export interface RawCandidate {
   type: 'host' | 'srflx' | 'prflx' | 'relay';
   relatedIp?: string;
   relatedPort?: number;
+  /** A local relay candidate: the URL of the TURN server it is allocated on. */
+  url?: string;
 }
 
 export type SrtpProfileName = 'AEAD_AES_128_GCM' | 'AES_CM_128_HMAC_SHA1_80';
@@ -187,6 +189,10 @@ export interface RawTransportOptions {
   role: 'controlling' | 'controlled';
   srtpProfiles?: SrtpProfileName[];
   stunServers?: { ip: string; port: number }[];
+  /** TURN servers: an allocation on each through every local socket of its family (UDP only for now). */
+  turnServers?: RawTurnServer[];
+  /** ice_transport_policy "relay": only relayed candidates are signalled and paired. */
+  relayOnly?: boolean;
   ufrag?: string;
   password?: string;
   timings?: RawTransportTimings;
@@ -217,7 +223,9 @@ export interface RawTransportEvent {
     | 'dtls-state'
     | 'connected'
     | 'closed'
-    | 'failed';
+    | 'failed'
+    /** A TURN server could not be used (text: "turn:... 401 Unauthorized"); the transport goes on without it. */
+    | 'turn-failed';
   text: string;
   detail: string;
   candidate?: RawCandidate;
@@ -231,6 +239,8 @@ export interface RawTransportStats {
   srtpProfile?: SrtpProfileName;
   selectedLocal?: RawCandidate;
   selectedRemote?: RawCandidate;
+  /** One entry per TURN allocation: its server, state, relayed address and counters. */
+  turn?: (RawTurnStats & { url: string; state: string; relayed?: string })[];
   [counter: string]: unknown;
 }
 
@@ -260,6 +270,80 @@ export interface RawSansIoTransport {
   takeEvents(): RawTransportEvent[];
   takeReceived(): { kind: 'rtp' | 'rtcp'; data: Buffer }[];
   stats(): RawTransportStats;
+}
+
+/**
+ * A TURN server as createTransport() takes it (native/binding/TurnConfigFromJs.hpp): the
+ * resolved address, the transport to it, the host name it was given as, the credentials, and
+ * the URL text that names it in events and stats.
+ */
+export interface RawTurnServer {
+  ip: string;
+  port: number;
+  transport: 'udp' | 'tcp' | 'tls';
+  host: string;
+  username: string;
+  credential: string;
+  url: string;
+}
+
+/** TurnClient clocks (native/core/turn/TurnClientConfig.hpp), for tests that shorten them. */
+export interface RawTurnTimings {
+  rtoUs?: number;
+  transmissions?: number;
+  streamTimeoutUs?: number;
+  permissionRefreshUs?: number;
+  channelRefreshUs?: number;
+  refreshMarginUs?: number;
+}
+
+/** Counters of one TURN allocation (native/core/turn/TurnStats.hpp). */
+export type RawTurnStats = Record<
+  | 'requests'
+  | 'retransmits'
+  | 'authRetries'
+  | 'staleNonceRetries'
+  | 'refreshes'
+  | 'permissions'
+  | 'channelBinds'
+  | 'sendIndications'
+  | 'dataIndications'
+  | 'channelDataSent'
+  | 'channelDataReceived'
+  | 'bytesSent'
+  | 'bytesReceived'
+  | 'errors'
+  | 'timeouts'
+  | 'unauthenticated'
+  | 'malformed'
+  | 'sendDropped'
+  | 'peersRefused'
+  | 'transactionsRefused',
+  number
+>;
+
+export type RawTurnEvent =
+  | { kind: 'allocated'; relayed: string; mapped: string; lifetime: number }
+  | { kind: 'failed'; code: number; reason: string; server: string; text: string }
+  | { kind: 'closed' };
+
+/** The sans-IO TURN client (native/binding/sansio/TurnClientWrap.hpp): the caller moves bytes and time. */
+export interface RawSansIoTurnClient {
+  start(nowUs: number): void;
+  handleDatagram(nowUs: number, datagram: Uint8Array): void;
+  handleStreamBytes(nowUs: number, bytes: Uint8Array): void;
+  handleTimeout(nowUs: number): void;
+  nextTimeout(): number | null;
+  createPermission(nowUs: number, ip: string, port: number): boolean;
+  bindChannel(nowUs: number, ip: string, port: number): boolean;
+  send(ip: string, port: number, payload: Uint8Array): boolean;
+  channelFor(ip: string, port: number): number | null;
+  close(nowUs: number): void;
+  state(): 'new' | 'allocating' | 'allocated' | 'closing' | 'closed' | 'failed';
+  stats(): RawTurnStats;
+  takeTransmits(): Buffer[];
+  takeEvents(): RawTurnEvent[];
+  takeReceived(): { ip: string; port: number; data: Buffer }[];
 }
 
 export interface RawSrtpSession {
@@ -448,6 +532,15 @@ export interface RawSansIoRtcp {
 export interface RawSansIo extends RawSansIoRtcp {
   Transport: new (options: RawTransportOptions & { localAddresses: { ip: string; port: number }[]; seed?: number }) => RawSansIoTransport;
   SrtpSession: new (options: RawSrtpSessionOptions) => RawSrtpSession;
+  TurnClient: new (
+    server: Omit<RawTurnServer, 'host' | 'url'> & { url?: string; lifetimeSeconds?: number; timings?: RawTurnTimings; seed?: number },
+  ) => RawSansIoTurnClient;
+  /** RFC 8489 section 9.2.2: the long-term key. */
+  turnLongTermKey(algorithm: 'md5' | 'sha-256', username: string, realm: string, password: string): Buffer;
+  /** RFC 8656 section 12.4: a ChannelData message; `stream` pads it to 4 bytes (section 12.5). */
+  turnChannelData(channel: number, payload: Uint8Array, stream?: boolean): Buffer;
+  /** A TURN byte stream in chunks, split into its STUN and ChannelData messages. */
+  turnDeframe(chunks: Uint8Array[]): { frames: Buffer[]; failed: boolean; buffered: number };
   OutboundRtpRewriter: new (stream: RawOutboundStream) => {
     rewriteRtp(packet: Uint8Array, nowUs: number): Buffer | null;
     rewriteRtcp(packet: Uint8Array): Buffer | null;

@@ -32,7 +32,8 @@ IceAgent::IceAgent(IceConfig config, Random& random, Listener& listener)
       checklist_(config_.role == IceRole::Controlling) {
   localUfrag_ = config_.localUfrag.empty() ? random_.iceString(8) : config_.localUfrag;
   localPassword_ = config_.localPassword.empty() ? random_.iceString(24) : config_.localPassword;
-  for (size_t i = 0; i < config_.hostAddresses.size(); ++i) {
+  relaysPending_ = config_.relayPaths;
+  for (size_t i = 0; i < config_.hostAddresses.size() && !config_.relayOnly; ++i) {
     int socket = static_cast<int>(i);
     Candidate host;
     host.type = CandidateType::Host;
@@ -73,7 +74,7 @@ void IceAgent::start(int64_t nowUs) {
   if (started_) return;
   started_ = true;
   startUs_ = nowUs;
-  for (size_t i = 0; i < config_.hostAddresses.size(); ++i) {
+  for (size_t i = 0; i < config_.hostAddresses.size() && !config_.relayOnly; ++i) {
     for (const auto& server : config_.stunServers) {
       if (server.family() == config_.hostAddresses[i].family()) gatherJobs_.push_back({static_cast<int>(i), server});
     }
@@ -97,11 +98,41 @@ void IceAgent::start(int64_t nowUs) {
     listener_.onIceSend(t.socketIndex, t.destination, t.request.data(), t.request.size());
     transactions_.add(id, std::move(t));
   }
-  if (gatherJobs_.empty()) {
-    gatheringComplete_ = true;
-    listener_.onIceGatheringComplete();
-  }
+  maybeGatheringComplete();
   scheduleCheckSoon(nowUs);
+}
+
+void IceAgent::relayGathered(int64_t nowUs, size_t relay, const std::optional<RelayedCandidate>& gathered) {
+  if (relay >= config_.relayPaths || state_ == IceState::Closed) return;
+  if (gathered) {
+    int path = relayPath(relay);
+    Candidate c;
+    c.type = CandidateType::Relay;
+    c.address = gathered->relayed;
+    // With relayOnly the mapped (public) address stays private: raddr 0.0.0.0 rport 0, as browsers do.
+    c.relatedAddress = config_.relayOnly
+                           ? net::SocketAddress::parse(gathered->relayed.isIpv6() ? "::" : "0.0.0.0", 0).value_or(net::SocketAddress())
+                           : gathered->mapped;
+    c.foundation = computeFoundation(CandidateType::Relay, gathered->relayed, gathered->url);
+    c.priority = candidatePriority(CandidateType::Relay, localPreference(path));
+    c.socketIndex = path;
+    c.relayIndex = static_cast<int>(relay);
+    c.url = gathered->url;
+    size_t local = checklist_.addLocal(c);
+    checklist_.pairWithRemotes(local);
+    listener_.onIceLocalCandidate(c);
+    updateState();
+    scheduleCheckSoon(nowUs);
+  }
+  if (relaysPending_ > 0) --relaysPending_;
+  maybeGatheringComplete();
+}
+
+void IceAgent::maybeGatheringComplete() {
+  if (gatheringComplete_ || !started_ || relaysPending_ > 0) return;
+  if (!std::all_of(gatherJobs_.begin(), gatherJobs_.end(), [](const GatherJob& j) { return j.done; })) return;
+  gatheringComplete_ = true;
+  listener_.onIceGatheringComplete();
 }
 
 void IceAgent::setRemoteCredentials(int64_t nowUs, const std::string& ufrag, const std::string& password) {
@@ -354,11 +385,7 @@ void IceAgent::handleGatherResponse(int64_t, const StunTransaction& t, const stu
 void IceAgent::finishGatherJob(size_t job) {
   if (job >= gatherJobs_.size() || gatherJobs_[job].done) return;
   gatherJobs_[job].done = true;
-  bool all = std::all_of(gatherJobs_.begin(), gatherJobs_.end(), [](const GatherJob& j) { return j.done; });
-  if (all && !gatheringComplete_) {
-    gatheringComplete_ = true;
-    listener_.onIceGatheringComplete();
-  }
+  maybeGatheringComplete();
 }
 
 void IceAgent::sendCheck(int64_t nowUs, size_t pairIndex, TransactionPurpose purpose) {

@@ -27,6 +27,12 @@ struct IceConfig {
   std::vector<net::SocketAddress> hostAddresses;
   std::vector<net::SocketAddress> stunServers;
   IceTimings timings;
+  // TURN allocations being made for this agent: each is a path of its own, socket index
+  // hostAddresses.size() + relay, whose relayed candidate arrives with relayGathered().
+  size_t relayPaths = 0;
+  // ice_transport_policy "relay": no host or server-reflexive candidate is gathered, signalled
+  // or paired; only relayed ones.
+  bool relayOnly = false;
   // Empty: generated (RFC 8445 section 5.3: at least 24 bits of ufrag, 128 bits of password).
   std::string localUfrag;
   std::string localPassword;
@@ -77,6 +83,18 @@ public:
   void addRemoteCandidate(int64_t nowUs, Candidate candidate);
   void setRemoteEndOfCandidates(int64_t nowUs);
 
+  // The socket index ICE uses for relay `relay`'s path.
+  int relayPath(size_t relay) const { return static_cast<int>(config_.hostAddresses.size() + relay); }
+  bool isRelayPath(int socketIndex) const { return socketIndex >= static_cast<int>(config_.hostAddresses.size()); }
+  // A TURN allocation finished gathering: with its relayed candidate (RFC 8445 section 5.1.1.2:
+  // related address the mapped one), or without when it failed.
+  struct RelayedCandidate {
+    net::SocketAddress relayed;
+    net::SocketAddress mapped;
+    std::string url;
+  };
+  void relayGathered(int64_t nowUs, size_t relay, const std::optional<RelayedCandidate>& candidate);
+
   // Handles a STUN datagram (RFC 7983 demux already decided it is STUN).
   void handleStun(int64_t nowUs, int socketIndex, const net::SocketAddress& from, const uint8_t* data, size_t size);
   void handleTimeout(int64_t nowUs);
@@ -90,6 +108,7 @@ public:
   // The pair data goes through: nominated if any, else the best valid one.
   std::optional<std::pair<Candidate, Candidate>> selectedPair() const;
   const IceChecklist& checklist() const { return checklist_; }
+  const IceConfig& config() const { return config_; }
 
   void close();
 
@@ -120,6 +139,7 @@ private:
   void onTransactionExpired(const StunTransaction& t);
   std::optional<int64_t> connectDeadline() const;
   void finishGatherJob(size_t job);
+  void maybeGatheringComplete();
   uint32_t peerReflexivePriority(int socketIndex) const;
   uint32_t localPreference(int socketIndex) const;
   stun::TransactionId newTransactionId();
@@ -157,6 +177,7 @@ private:
   bool remoteEndOfCandidates_ = false;
   std::vector<GatherJob> gatherJobs_;
   bool gatheringComplete_ = false;
+  size_t relaysPending_ = 0;
   size_t peerReflexiveCount_ = 0;
 };
 

@@ -40,6 +40,7 @@ struct Candidate {
   net::SocketAddress relatedAddress;  // the base of a reflexive candidate, the mapped address of a relay
   int socketIndex = -1;  // local: the socket that sends for this candidate
   int relayIndex = -1;   // local: the TURN allocation wrapping its packets, -1 for none
+  std::string url;       // local relay: the TURN server's URL (as RTCIceCandidateStats.url)
 
   // The a=candidate value (RFC 8839 section 5.1), e.g. "candidate:1 1 udp 2130706431 10.0.0.1 5000 typ host".
   std::string toSdp() const;

@@ -20,6 +20,12 @@ size_t IceChecklist::addLocal(const Candidate& candidate) {
   return locals_.size() - 1;
 }
 
+void IceChecklist::pairWithRemotes(size_t local) {
+  for (size_t remote = 0; remote < remotes_.size(); ++remote) {
+    if (remotes_[remote].address.family() == locals_[local].address.family()) ensurePair(local, remote, PairState::Frozen);
+  }
+}
+
 std::optional<size_t> IceChecklist::addRemote(const Candidate& candidate) {
   if (remotes_.size() >= kMaxRemoteCandidates) return std::nullopt;
   remotes_.push_back(candidate);
@@ -56,7 +62,8 @@ std::optional<size_t> IceChecklist::findLocal(int socketIndex, const net::Socket
 
 std::optional<size_t> IceChecklist::baseOf(int socketIndex) const {
   for (size_t i = 0; i < locals_.size(); ++i) {
-    if (locals_[i].socketIndex == socketIndex && locals_[i].type == CandidateType::Host) return i;
+    const Candidate& c = locals_[i];
+    if (c.socketIndex == socketIndex && (c.type == CandidateType::Host || c.type == CandidateType::Relay)) return i;
   }
   return std::nullopt;
 }

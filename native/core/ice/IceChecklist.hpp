@@ -21,6 +21,8 @@ public:
   explicit IceChecklist(bool controlling) : controlling_(controlling) {}
 
   size_t addLocal(const Candidate& candidate);
+  // Pairs a local candidate that came after remote ones (a relayed candidate) with them.
+  void pairWithRemotes(size_t local);
   // Adds a remote candidate and pairs it with every local candidate that can send to it.
   // nullopt if the list is full.
   std::optional<size_t> addRemote(const Candidate& candidate);

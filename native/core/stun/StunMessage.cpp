@@ -35,11 +35,11 @@ std::optional<StunMessage> StunMessage::parse(const uint8_t* data, size_t size) 
     uint16_t attrLength = readU16(data + offset + 2);
     size_t padded = (attrLength + 3u) & ~3u;
     if (padded > size - offset - 4) return std::nullopt;
-    // RFC 8489 section 14.5/14.7: after MESSAGE-INTEGRITY only FINGERPRINT (and the SHA-256
-    // variant) may follow and anything else is ignored; FINGERPRINT must be last.
+    // RFC 8489 section 9: after MESSAGE-INTEGRITY only MESSAGE-INTEGRITY-SHA256 and FINGERPRINT
+    // count, after MESSAGE-INTEGRITY-SHA256 only FINGERPRINT; the rest is ignored. FINGERPRINT is last.
     if (m.fingerprintIndex_ >= 0) return std::nullopt;
-    bool afterIntegrity = m.integrityIndex_ >= 0;
-    bool record = !afterIntegrity || attrType == attr::Fingerprint || attrType == attr::MessageIntegritySha256;
+    bool record = attrType == attr::Fingerprint ||
+                  (m.integritySha256Index_ < 0 && (m.integrityIndex_ < 0 || attrType == attr::MessageIntegritySha256));
     if (record) {
       if (m.attributeCount_ == kMaxAttributes) return std::nullopt;
       Attribute& a = m.attributes_[m.attributeCount_++];
@@ -50,6 +50,9 @@ std::optional<StunMessage> StunMessage::parse(const uint8_t* data, size_t size) 
       if (attrType == attr::MessageIntegrity) {
         if (attrLength != kMessageIntegritySize) return std::nullopt;
         m.integrityIndex_ = index;
+      } else if (attrType == attr::MessageIntegritySha256) {
+        if (attrLength < 16 || attrLength > kMessageIntegritySha256Size || attrLength % 4 != 0) return std::nullopt;
+        m.integritySha256Index_ = index;
       } else if (attrType == attr::Fingerprint) {
         if (attrLength != 4) return std::nullopt;
         m.fingerprintIndex_ = index;
@@ -76,6 +79,12 @@ std::optional<std::string_view> StunMessage::username() const {
 
 std::optional<uint32_t> StunMessage::priority() const {
   const Attribute* a = find(attr::Priority);
+  if (a == nullptr || a->length != 4) return std::nullopt;
+  return readU32(value(*a));
+}
+
+std::optional<uint32_t> StunMessage::u32Attribute(uint16_t type) const {
+  const Attribute* a = find(type);
   if (a == nullptr || a->length != 4) return std::nullopt;
   return readU32(value(*a));
 }
@@ -118,6 +127,15 @@ bool StunMessage::verifyMessageIntegrity(const uint8_t* key, size_t keySize) con
   uint8_t expected[kMessageIntegritySize];
   if (!computeMessageIntegrity(data_, integrity.valueOffset - 4u, key, keySize, expected)) return false;
   return CRYPTO_memcmp(expected, value(integrity), kMessageIntegritySize) == 0;
+}
+
+bool StunMessage::verifyMessageIntegritySha256(const uint8_t* key, size_t keySize) const {
+  if (integritySha256Index_ < 0) return false;
+  const Attribute& integrity = attributes_[integritySha256Index_];
+  uint8_t expected[kMessageIntegritySha256Size];
+  if (!computeMessageIntegritySha256(data_, integrity.valueOffset - 4u, integrity.length, key, keySize, expected))
+    return false;
+  return CRYPTO_memcmp(expected, value(integrity), integrity.length) == 0;
 }
 
 bool StunMessage::verifyFingerprint() const {

@@ -50,6 +50,9 @@ public:
   std::optional<uint64_t> iceControlled() const { return u64Attribute(attr::IceControlled); }
   std::optional<net::SocketAddress> xorMappedAddress() const;
   std::optional<net::SocketAddress> mappedAddress() const;
+  // Any XOR-encoded address attribute (XOR-PEER-ADDRESS, XOR-RELAYED-ADDRESS...).
+  std::optional<net::SocketAddress> xorAddress(uint16_t type) const { return addressAttribute(type, true); }
+  std::optional<uint32_t> u32Attribute(uint16_t type) const;
   std::optional<ErrorCodeValue> errorCode() const;
 
   bool hasMessageIntegrity() const { return integrityIndex_ >= 0; }
@@ -58,6 +61,8 @@ public:
   bool verifyMessageIntegrity(std::string_view password) const {
     return verifyMessageIntegrity(reinterpret_cast<const uint8_t*>(password.data()), password.size());
   }
+  bool hasMessageIntegritySha256() const { return integritySha256Index_ >= 0; }
+  bool verifyMessageIntegritySha256(const uint8_t* key, size_t keySize) const;
   bool hasFingerprint() const { return fingerprintIndex_ >= 0; }
   bool verifyFingerprint() const;
 
@@ -74,6 +79,7 @@ private:
   size_t attributeCount_ = 0;
   // Indices, not pointers: the message is returned by value.
   int integrityIndex_ = -1;
+  int integritySha256Index_ = -1;
   int fingerprintIndex_ = -1;
 };
 

@@ -86,6 +86,14 @@ void StunMessageBuilder::addMessageIntegrity(const uint8_t* key, size_t keySize)
   if (!computeMessageIntegrity(buffer_, attributeOffset, key, keySize, out)) writer_.fail();
 }
 
+void StunMessageBuilder::addMessageIntegritySha256(const uint8_t* key, size_t keySize) {
+  size_t attributeOffset = writer_.size();
+  uint8_t* out = beginAttribute(attr::MessageIntegritySha256, kMessageIntegritySha256Size);
+  if (out == nullptr) return;
+  if (!computeMessageIntegritySha256(buffer_, attributeOffset, kMessageIntegritySha256Size, key, keySize, out))
+    writer_.fail();
+}
+
 void StunMessageBuilder::addFingerprint() {
   size_t attributeOffset = writer_.size();
   uint8_t* out = beginAttribute(attr::Fingerprint, 4);

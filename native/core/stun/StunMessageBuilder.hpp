@@ -29,6 +29,8 @@ public:
   void addMessageIntegrity(std::string_view password) {
     addMessageIntegrity(reinterpret_cast<const uint8_t*>(password.data()), password.size());
   }
+  // RFC 8489 section 14.6, with the whole 32-byte HMAC.
+  void addMessageIntegritySha256(const uint8_t* key, size_t keySize);
   void addFingerprint();
 
   bool ok() const { return writer_.ok(); }

@@ -15,6 +15,7 @@ enum class TransportEventKind : uint8_t {
   Connected,          // SRTP keys are in place: media may flow; text: the SRTP profile name
   Closed,             // text: "remote" (close_notify received) or "local"
   Failed,             // text: why
+  TurnFailed,         // text: which TURN server and why ("turn:192.0.2.1:3478 401 Unauthorized"); the transport goes on
 };
 
 const char* transportEventName(TransportEventKind kind);

@@ -22,6 +22,7 @@ struct TransportStats {
   uint64_t droppedSrtpReplay = 0;
   uint64_t droppedMalformed = 0;
   uint64_t droppedUnknown = 0;
+  uint64_t droppedNotRelayed = 0;  // relayOnly: anything on a host socket not from a TURN server
   // Dropped on the way out: no keys or no ICE route yet, or protection failed.
   uint64_t sendDropped = 0;
 };

@@ -8,6 +8,8 @@ namespace {
 // A ClientHello is a few hundred bytes; with a certificate-heavy peer, a flight of a few records.
 constexpr size_t kMaxEarlyDtlsDatagrams = 4;
 constexpr size_t kMaxEarlyDtlsSize = 2048;
+// Allocations per transport: a few servers times a few sockets.
+constexpr size_t kMaxRelays = 16;
 }  // namespace
 
 const char* transportEventName(TransportEventKind kind) {
@@ -20,6 +22,7 @@ const char* transportEventName(TransportEventKind kind) {
     case TransportEventKind::Connected: return "connected";
     case TransportEventKind::Closed: return "closed";
     case TransportEventKind::Failed: return "failed";
+    case TransportEventKind::TurnFailed: return "turn-failed";
   }
   return "unknown";
 }
@@ -28,8 +31,45 @@ WebRtcTransport::WebRtcTransport(TransportConfig config, std::shared_ptr<dtls::D
                                  Output& output)
     : dtlsContext_(std::move(dtls)),
       output_(output),
-      ice_(std::move(config.ice), random, *this),
-      dtls_(dtlsContext_, config.srtpProfiles, config.dtls, *this) {}
+      ice_(planRelays(config, relayPlan_, refusedTurnServers_), random, *this),
+      dtls_(dtlsContext_, config.srtpProfiles, config.dtls, *this),
+      random_(random) {
+  for (auto& planned : relayPlan_) {
+    relays_.push_back(std::make_unique<TurnRelay>(relays_.size(), planned.socketIndex, std::move(planned.server), random_,
+                                                  static_cast<TurnRelay::Owner&>(*this)));
+  }
+  relayPlan_.clear();
+}
+
+ice::IceConfig WebRtcTransport::planRelays(TransportConfig& config, std::vector<PlannedRelay>& plan,
+                                           std::vector<turn::TurnError>& refused) {
+  const auto& hosts = config.ice.hostAddresses;
+  for (auto& server : config.turnServers) {
+    std::string url = server.url.empty() ? "turn:" + server.server.toString() : server.url;
+    if (server.transport != turn::TurnTransport::Udp) {
+      refused.push_back({0, std::string("TURN over ") + turn::turnTransportName(server.transport) + " is not supported yet", url});
+      continue;
+    }
+    bool planned = false;
+    bool sameFamily = false;
+    for (size_t i = 0; i < hosts.size(); ++i) {
+      if (hosts[i].family() != server.server.family()) continue;
+      sameFamily = true;
+      if (!config.relaySockets.empty() && (i >= config.relaySockets.size() || !config.relaySockets[i])) continue;
+      if (plan.size() >= kMaxRelays) break;
+      plan.push_back({static_cast<int>(i), server});
+      planned = true;
+    }
+    if (!planned) {
+      refused.push_back({0, sameFamily ? "no socket of this transport can reach it (a shared media socket cannot carry TURN)"
+                                       : "no local address of its address family",
+                         url});
+    }
+  }
+  ice::IceConfig ice = std::move(config.ice);
+  ice.relayPaths = plan.size();
+  return ice;
+}
 
 WebRtcTransport::~WebRtcTransport() = default;
 
@@ -41,6 +81,8 @@ void WebRtcTransport::emit(TransportEventKind kind, std::string text, std::strin
 void WebRtcTransport::start(int64_t nowUs) {
   nowUs_ = nowUs;
   ice_.start(nowUs);
+  for (const auto& error : refusedTurnServers_) emit(TransportEventKind::TurnFailed, error.describe());
+  for (auto& relay : relays_) relay->client().start(nowUs);
 }
 
 void WebRtcTransport::setRemoteParameters(int64_t nowUs, const std::string& ufrag, const std::string& password,
@@ -85,6 +127,23 @@ void WebRtcTransport::maybeStartDtls() {
 void WebRtcTransport::handleDatagram(int64_t nowUs, int socketIndex, const net::SocketAddress& from, uint8_t* data,
                                      size_t size) {
   nowUs_ = nowUs;
+  if (closed_ || size == 0) return;
+  // A TURN server's datagrams are told apart from the peer's by their source (RFC 8656 section 12).
+  for (auto& relay : relays_) {
+    if (relay->socketIndex() == socketIndex && relay->server() == from) {
+      relay->client().handleDatagram(nowUs, data, size);
+      return;
+    }
+  }
+  if (ice_.config().relayOnly) {
+    ++stats_.droppedNotRelayed;
+    return;
+  }
+  handlePeerDatagram(nowUs, socketIndex, from, data, size);
+}
+
+void WebRtcTransport::handlePeerDatagram(int64_t nowUs, int socketIndex, const net::SocketAddress& from, uint8_t* data,
+                                         size_t size) {
   if (closed_ || size == 0) return;
   uint8_t first = data[0];
   // RFC 7983 section 7: demultiplex by the first byte.
@@ -143,16 +202,23 @@ void WebRtcTransport::countSrtpFailure(srtp::SrtpStatus status) {
 void WebRtcTransport::handleTimeout(int64_t nowUs) {
   nowUs_ = nowUs;
   if (closed_) return;
+  for (auto& relay : relays_) {
+    auto due = relay->client().nextTimeout();
+    if (due && *due <= nowUs) relay->client().handleTimeout(nowUs);
+  }
   ice_.handleTimeout(nowUs);
   dtls_.handleTimeout(nowUs);
 }
 
 std::optional<int64_t> WebRtcTransport::nextTimeout() const {
   if (closed_) return std::nullopt;
-  auto a = ice_.nextTimeout();
-  auto b = dtls_.nextTimeout();
-  if (a && b) return *a < *b ? a : b;
-  return a ? a : b;
+  std::optional<int64_t> earliest = ice_.nextTimeout();
+  auto consider = [&earliest](std::optional<int64_t> t) {
+    if (t && (!earliest || *t < *earliest)) earliest = t;
+  };
+  consider(dtls_.nextTimeout());
+  for (const auto& relay : relays_) consider(relay->client().nextTimeout());
+  return earliest;
 }
 
 srtp::SrtpStatus WebRtcTransport::sendRtp(uint8_t* packet, size_t length, size_t capacity) {
@@ -193,6 +259,8 @@ void WebRtcTransport::close() {
   if (closed_) return;
   dtls_.close();  // close_notify goes out through the ICE route while it still exists
   ice_.close();
+  // Then the allocations go (RFC 8656 section 8: a Refresh with LIFETIME 0).
+  for (auto& relay : relays_) relay->client().close(nowUs_);
   closed_ = true;
   emit(TransportEventKind::Closed, "local");
 }
@@ -204,7 +272,47 @@ void WebRtcTransport::fail(const std::string& reason) {
 }
 
 void WebRtcTransport::onIceSend(int socketIndex, const net::SocketAddress& to, const uint8_t* data, size_t size) {
-  output_.sendDatagram(socketIndex, to, data, size);
+  if (!ice_.isRelayPath(socketIndex)) {
+    output_.sendDatagram(socketIndex, to, data, size);
+    return;
+  }
+  size_t relay = static_cast<size_t>(socketIndex) - ice_.config().hostAddresses.size();
+  if (relay < relays_.size()) sendOnRelay(*relays_[relay], to, data, size);
+}
+
+// Through the allocation: ChannelData once the peer's channel is bound (the I/O layer writes
+// the header in front of the payload), a Send indication before, with a permission for every
+// address a check goes to (RFC 8656 sections 9 and 11).
+void WebRtcTransport::sendOnRelay(TurnRelay& relay, const net::SocketAddress& to, const uint8_t* data, size_t size) {
+  turn::TurnClient& client = relay.client();
+  if (auto channel = client.channelFor(to)) {
+    output_.sendChannelData(relay.socketIndex(), relay.server(), *channel, data, size);
+    client.countChannelDataSent(size);
+    return;
+  }
+  client.createPermission(nowUs_, to);
+  if (!client.send(to, data, size)) ++stats_.sendDropped;
+}
+
+void WebRtcTransport::onRelaySend(const TurnRelay& relay, const uint8_t* data, size_t size) {
+  output_.sendDatagram(relay.socketIndex(), relay.server(), data, size);
+}
+
+void WebRtcTransport::onRelayAllocated(const TurnRelay& relay, const turn::TurnAllocation& allocation) {
+  if (closed_) return;
+  ice_.relayGathered(nowUs_, relay.index(),
+                     ice::IceAgent::RelayedCandidate{allocation.relayed, allocation.mapped, relay.client().config().url});
+}
+
+void WebRtcTransport::onRelayFailed(const TurnRelay& relay, const turn::TurnError& error) {
+  emit(TransportEventKind::TurnFailed, error.describe());
+  // Before its allocation, the relay's gathering ends without a candidate; after it, the pairs
+  // through it lose consent and fail as any other path would.
+  if (!relay.client().allocation()) ice_.relayGathered(nowUs_, relay.index(), std::nullopt);
+}
+
+void WebRtcTransport::onRelayData(const TurnRelay& relay, const net::SocketAddress& peer, uint8_t* data, size_t size) {
+  handlePeerDatagram(nowUs_, ice_.relayPath(relay.index()), peer, data, size);
 }
 
 void WebRtcTransport::onIceLocalCandidate(const ice::Candidate& candidate) {
@@ -224,6 +332,9 @@ void WebRtcTransport::onIceStateChange(ice::IceState state) {
 }
 
 void WebRtcTransport::onIceSelectedPair(const ice::Candidate& local, const ice::Candidate& remote) {
+  // Media through a relay goes as ChannelData: 4 bytes of overhead instead of 36 (RFC 8656 section 12).
+  if (local.relayIndex >= 0 && static_cast<size_t>(local.relayIndex) < relays_.size())
+    relays_[local.relayIndex]->client().bindChannel(nowUs_, remote.address);
   emit(TransportEventKind::SelectedPair, local.toSdp(), remote.toSdp());
 }
 
@@ -252,6 +363,7 @@ void WebRtcTransport::onDtlsClosed() {
   srtpIn_.reset();
   closed_ = true;
   ice_.close();
+  for (auto& relay : relays_) relay->client().close(nowUs_);
   emit(TransportEventKind::Closed, "remote");
 }
 

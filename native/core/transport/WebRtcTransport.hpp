@@ -5,10 +5,14 @@
 #include "../dtls/DtlsTransport.hpp"
 #include "../ice/IceAgent.hpp"
 #include "../srtp/SrtpSession.hpp"
+#include "../turn/ChannelData.hpp"
+#include "../turn/TurnClientConfig.hpp"
 #include "TransportEvent.hpp"
 #include "TransportStats.hpp"
+#include "TurnRelay.hpp"
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,13 +25,21 @@ struct TransportConfig {
   // In order of preference; the first one the peer also supports is used.
   std::vector<srtp::Profile> srtpProfiles{srtp::Profile::AeadAes128Gcm, srtp::Profile::Aes128CmHmacSha1_80};
   dtls::DtlsTimings dtls;
+  // TURN servers (RFC 8656): each gets an allocation through every host socket of its family
+  // (UDP to the server; TCP and TLS are refused for now). ice.relayOnly keeps only those paths.
+  std::vector<turn::TurnClientConfig> turnServers;
+  // Per host socket, whether a TURN allocation may use it (a socket shared by many transports
+  // cannot: they would all be one 5-tuple to the server). Empty: every socket may.
+  std::vector<bool> relaySockets;
 };
 
 // The WebRTC media transport of one connection, sans-IO: ICE finds a path, DTLS-SRTP keys it,
 // SRTP protects RTP/RTCP on it. Datagrams, commands and the time go in; datagrams, events and
 // decrypted packets come out through the Output. Nothing here blocks, allocates per packet or
 // reads a clock.
-class WebRtcTransport : private ice::IceAgent::Listener, private dtls::DtlsTransport::Listener {
+class WebRtcTransport : private ice::IceAgent::Listener,
+                        private dtls::DtlsTransport::Listener,
+                        private TurnRelay::Owner {
 public:
   class Output {
   public:
@@ -37,6 +49,17 @@ public:
     // Decrypted packets from the peer; the buffer may be modified in place and is not kept.
     virtual void onRtp(uint8_t* packet, size_t size) = 0;
     virtual void onRtcp(uint8_t* packet, size_t size) = 0;
+    // ChannelData to a TURN server (RFC 8656 section 12.4): the 4-byte header, then the payload.
+    // An I/O layer writes the header into its send slot in front of the payload (one copy);
+    // this default builds the message in a stack buffer.
+    virtual void sendChannelData(int socketIndex, const net::SocketAddress& server, uint16_t channel,
+                                 const uint8_t* data, size_t size) {
+      uint8_t frame[turn::kChannelDataHeaderSize + turn::TurnClient::kMaxPayload];
+      if (size > turn::TurnClient::kMaxPayload) return;
+      turn::writeChannelDataHeader(frame, channel, static_cast<uint16_t>(size));
+      std::memcpy(frame + turn::kChannelDataHeaderSize, data, size);
+      sendDatagram(socketIndex, server, frame, turn::kChannelDataHeaderSize + size);
+    }
   };
 
   WebRtcTransport(TransportConfig config, std::shared_ptr<dtls::DtlsContext> dtls, Random& random, Output& output);
@@ -74,6 +97,7 @@ public:
   dtls::DtlsState dtlsState() const { return dtls_.state(); }
   const ice::IceAgent& ice() const { return ice_; }
   const TransportStats& stats() const { return stats_; }
+  const std::vector<std::unique_ptr<TurnRelay>>& relays() const { return relays_; }
 
   // Sends close_notify when connected; the transport does nothing afterwards.
   void close();
@@ -90,6 +114,23 @@ private:
   void onDtlsConnected(const dtls::SrtpKeyingMaterial& keys) override;
   void onDtlsClosed() override;
   void onDtlsFailed(const std::string& reason) override;
+  // TurnRelay::Owner
+  void onRelaySend(const TurnRelay& relay, const uint8_t* data, size_t size) override;
+  void onRelayAllocated(const TurnRelay& relay, const turn::TurnAllocation& allocation) override;
+  void onRelayFailed(const TurnRelay& relay, const turn::TurnError& error) override;
+  void onRelayData(const TurnRelay& relay, const net::SocketAddress& peer, uint8_t* data, size_t size) override;
+
+  struct PlannedRelay {
+    int socketIndex;
+    turn::TurnClientConfig server;
+  };
+  // Decides which allocations to make (and which servers cannot be used, with why); returns
+  // the ICE configuration with that many relay paths.
+  static ice::IceConfig planRelays(TransportConfig& config, std::vector<PlannedRelay>& plan,
+                                   std::vector<turn::TurnError>& refused);
+  // A datagram from the peer, directly on a host socket or relayed (socketIndex is then the relay's path).
+  void handlePeerDatagram(int64_t nowUs, int socketIndex, const net::SocketAddress& from, uint8_t* data, size_t size);
+  void sendOnRelay(TurnRelay& relay, const net::SocketAddress& to, const uint8_t* data, size_t size);
 
   void maybeStartDtls();
   void emit(TransportEventKind kind, std::string text = {}, std::string detail = {});
@@ -98,6 +139,8 @@ private:
 
   std::shared_ptr<dtls::DtlsContext> dtlsContext_;
   Output& output_;
+  std::vector<PlannedRelay> relayPlan_;
+  std::vector<turn::TurnError> refusedTurnServers_;
   ice::IceAgent ice_;
   dtls::DtlsTransport dtls_;
   std::unique_ptr<srtp::SrtpSession> srtpOut_;
@@ -108,6 +151,8 @@ private:
   // it starts, instead of waiting out the peer's retransmission timer (RFC 6347 section 4.2.4.1).
   std::vector<std::vector<uint8_t>> earlyDtls_;
   TransportStats stats_;
+  std::vector<std::unique_ptr<TurnRelay>> relays_;
+  Random& random_;
   int64_t nowUs_ = 0;
   bool closed_ = false;
   bool failed_ = false;

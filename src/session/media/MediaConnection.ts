@@ -423,6 +423,10 @@ export class MediaConnection {
       case 'failed':
         this.close(`the media transport failed: ${event.text || event.detail}`);
         break;
+      case 'turn-failed':
+        // The connection goes on through its other candidates; the server and its answer are in the text.
+        this.options.logger.warn({ turn: event.text }, 'TURN server unusable for this media connection');
+        break;
       default:
         break;
     }
