@@ -187,6 +187,8 @@ export interface RawTransportOptions {
   role: 'controlling' | 'controlled';
   srtpProfiles?: SrtpProfileName[];
   stunServers?: { ip: string; port: number }[];
+  /** Per bind address, the public IP its host candidate advertises behind a 1:1 NAT. */
+  advertisedAddresses?: string[];
   ufrag?: string;
   password?: string;
   timings?: RawTransportTimings;

@@ -25,6 +25,9 @@ struct IceConfig {
   IceRole role = IceRole::Controlled;
   // One entry per local socket: the address it is bound to. The socket index is the position.
   std::vector<net::SocketAddress> hostAddresses;
+  // Behind a 1:1 NAT (a cloud VM's mapped public IP): per socket, the IP its host candidate
+  // advertises instead of the bound one, with the same port. Unspecified or absent: the bound IP.
+  std::vector<net::SocketAddress> advertisedAddresses;
   std::vector<net::SocketAddress> stunServers;
   IceTimings timings;
   // Empty: generated (RFC 8445 section 5.3: at least 24 bits of ufrag, 128 bits of password).
