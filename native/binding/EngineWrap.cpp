@@ -285,7 +285,7 @@ io::TransportHost::PacketKind packetKindArg(const Napi::CallbackInfo& info, size
 }
 }  // namespace
 
-// createTransport({role, bindAddresses: [ip], srtpProfiles?, stunServers?, timings?})
+// createTransport({role, bindAddresses: [ip], advertisedAddresses?: [ip], srtpProfiles?, stunServers?, timings?})
 Napi::Value EngineWrap::createTransport(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   io::Engine& eng = engine(env);
@@ -296,9 +296,14 @@ Napi::Value EngineWrap::createTransport(const Napi::CallbackInfo& info) {
     throwTypeError(env, "bindAddresses must be a non-empty array of IP addresses");
   std::vector<io::TransportHost::HostSocket> sockets;
   Napi::Array list = addresses.As<Napi::Array>();
+  if (config.ice.advertisedAddresses.size() > list.Length())
+    throwTypeError(env, "advertisedAddresses must not outnumber bindAddresses");
   for (uint32_t i = 0; i < list.Length(); ++i) {
     if (!list.Get(i).IsString()) throwTypeError(env, "bindAddresses must be IP address strings");
     net::SocketAddress local = requireAddress(env, list.Get(i).As<Napi::String>().Utf8Value(), 0);
+    if (i < config.ice.advertisedAddresses.size() && config.ice.advertisedAddresses[i].family() != local.family())
+      throwTypeError(env, "advertisedAddresses[" + std::to_string(i) + "] must be of the family of bindAddresses[" +
+                              std::to_string(i) + "]");
     if (io::SharedTransportSocket* shared = eng.sharedSocketFor(local)) {
       sockets.emplace_back(shared);
       continue;

@@ -59,6 +59,15 @@ transport::TransportConfig transportConfigFromJs(Napi::Env env, const Napi::Obje
     if (!relayOnly.IsBoolean()) throwTypeError(env, "relayOnly must be a boolean");
     config.ice.relayOnly = relayOnly.As<Napi::Boolean>().Value();
   }
+  Napi::Value advertised = o.Get("advertisedAddresses");
+  if (!advertised.IsUndefined()) {
+    if (!advertised.IsArray()) throwTypeError(env, "advertisedAddresses must be an array of IP addresses");
+    Napi::Array list = advertised.As<Napi::Array>();
+    for (uint32_t i = 0; i < list.Length(); ++i) {
+      if (!list.Get(i).IsString()) throwTypeError(env, "advertisedAddresses must be IP address strings");
+      config.ice.advertisedAddresses.push_back(requireAddress(env, list.Get(i).As<Napi::String>().Utf8Value(), 0));
+    }
+  }
   Napi::Value timings = o.Get("timings");
   if (timings.IsObject()) {
     Napi::Object t = timings.As<Napi::Object>();

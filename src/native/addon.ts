@@ -193,6 +193,8 @@ export interface RawTransportOptions {
   turnServers?: RawTurnServer[];
   /** ice_transport_policy "relay": only relayed candidates are signalled and paired. */
   relayOnly?: boolean;
+  /** Per bind address, the public IP its host candidate advertises behind a 1:1 NAT. */
+  advertisedAddresses?: string[];
   ufrag?: string;
   password?: string;
   timings?: RawTransportTimings;

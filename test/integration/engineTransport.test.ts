@@ -199,3 +199,29 @@ describe('transports on the native I/O engine', () => {
     assert.equal(threadCount(), threads, 'threads');
   });
 });
+
+describe('media_advertised_addresses on the native transport (1:1 NAT)', () => {
+  const engine = new NativeEngine();
+  after(() => engine.close());
+
+  it("advertises the public IP with the socket's own port in place of the bound one, per bind address", () => {
+    const t = engine.createTransport({ role: 'controlled', bindAddresses: ['127.0.0.1', '::1'], advertisedAddresses: ['198.51.100.7'] });
+    try {
+      const [v4, v6] = t.local.candidates;
+      assert.ok(v4 && v6, JSON.stringify(t.local.candidates));
+      assert.equal(v4?.type, 'host');
+      assert.equal(v4?.ip, '198.51.100.7');
+      assert.equal(v6?.ip, '::1', 'a bind address with no advertised IP keeps its own');
+      // The port is the bound socket's: a datagram to it on the bound IP reaches the transport.
+      assert.ok(v4.port > 0 && v4.sdp?.includes(`198.51.100.7 ${v4.port} typ host`), v4.sdp);
+    } finally {
+      t.close();
+    }
+  });
+
+  it('refuses an advertised IP of the other family, or more of them than bind addresses', () => {
+    assert.throws(() => engine.createTransport({ role: 'controlled', bindAddresses: ['127.0.0.1'], advertisedAddresses: ['2001:db8::1'] }), /family of bindAddresses\[0\]/);
+    assert.throws(() => engine.createTransport({ role: 'controlled', bindAddresses: ['127.0.0.1'], advertisedAddresses: ['198.51.100.7', '198.51.100.8'] }), /must not outnumber/);
+    assert.throws(() => engine.createTransport({ role: 'controlled', bindAddresses: ['127.0.0.1'], advertisedAddresses: ['example.com'] }), /not a numeric IP address: example.com/);
+  });
+});

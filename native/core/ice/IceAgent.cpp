@@ -39,6 +39,10 @@ IceAgent::IceAgent(IceConfig config, Random& random, Listener& listener)
     host.type = CandidateType::Host;
     host.address = config_.hostAddresses[i];
     host.foundation = computeFoundation(CandidateType::Host, host.address, "");
+    // The NAT maps the public IP to this socket's one port for port: checks to the advertised
+    // address arrive here, and their mapped address names this candidate (no peer-reflexive one).
+    if (i < config_.advertisedAddresses.size() && !config_.advertisedAddresses[i].isUnspecified())
+      host.address = config_.advertisedAddresses[i].withPort(host.address.port());
     host.priority = candidatePriority(CandidateType::Host, localPreference(socket));
     host.socketIndex = socket;
     checklist_.addLocal(host);

@@ -25,6 +25,9 @@ struct IceConfig {
   IceRole role = IceRole::Controlled;
   // One entry per local socket: the address it is bound to. The socket index is the position.
   std::vector<net::SocketAddress> hostAddresses;
+  // Behind a 1:1 NAT (a cloud VM's mapped public IP): per socket, the IP its host candidate
+  // advertises instead of the bound one, with the same port. Unspecified or absent: the bound IP.
+  std::vector<net::SocketAddress> advertisedAddresses;
   std::vector<net::SocketAddress> stunServers;
   IceTimings timings;
   // TURN allocations being made for this agent: each is a path of its own, socket index
