@@ -42,6 +42,10 @@
         "native/core/stun/StunHmac.cpp",
         "native/core/stun/StunMessage.cpp",
         "native/core/stun/StunMessageBuilder.cpp",
+        "native/core/tls/TlsClientContext.cpp",
+        "native/core/tls/TlsClientStream.cpp",
+        "native/core/tls/TlsTrustStore.cpp",
+        "native/core/tls/TlsWriteBio.cpp",
         "native/core/transport/WebRtcTransport.cpp",
         "native/io/DatagramOutbox.cpp",
         "native/io/Engine.cpp",
@@ -71,6 +75,7 @@
         "native/binding/sansio/SansIoTransportWrap.cpp",
         "native/binding/sansio/SharedSocketDemuxWrap.cpp",
         "native/binding/sansio/SrtpSessionWrap.cpp",
+        "native/binding/sansio/TlsClientStreamWrap.cpp",
         "native/binding/sansio/TransportWideFeedbackWrap.cpp"
       ],
       "defines": ["NAPI_VERSION=8"],

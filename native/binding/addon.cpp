@@ -7,6 +7,7 @@
 #include "sansio/SansIoFunctions.hpp"
 #include "sansio/SansIoTransportWrap.hpp"
 #include "sansio/SrtpSessionWrap.hpp"
+#include "sansio/TlsClientStreamWrap.hpp"
 
 #include <napi.h>
 #include <openssl/crypto.h>
@@ -32,8 +33,10 @@ static Napi::Object initAddon(Napi::Env env, Napi::Object exports) {
   sansio.Set("SrtpSession", wg::binding::SrtpSessionWrap::define(env));
   sansio.Set("OutboundRtpRewriter", wg::binding::OutboundRtpRewriterWrap::define(env));
   sansio.Set("InboundMediaRouter", wg::binding::InboundMediaRouterWrap::define(env));
+  sansio.Set("TlsClientStream", wg::binding::TlsClientStreamWrap::define(env));
   wg::binding::addSansIoFunctions(env, sansio);
   wg::binding::addRtcpFunctions(env, sansio);
+  wg::binding::addTlsFunctions(env, sansio);
   exports.Set("sansio", sansio);
   Napi::Object bench = Napi::Object::New(env);
   wg::binding::addBenchmarkFunctions(env, bench);

@@ -282,6 +282,58 @@ export interface RawSrtpSessionOptions {
   };
 }
 
+/** How a TLS client judges the server's certificate (native/core/tls/TlsClientContext.hpp). */
+export type TlsVerifyMode = 'system' | 'ca-file' | 'none';
+
+export interface RawTlsClientStreamOptions {
+  /** SNI (DNS names only) and the identity the certificate must carry (DNS name or IP address). */
+  serverName: string;
+  /** Default 'system': the machine's trusted CAs; 'ca-file' needs `caFile` (PEM); 'none' accepts anything. */
+  verify?: TlsVerifyMode;
+  caFile?: string;
+  handshakeTimeoutMs?: number;
+  /** What writePlaintext may queue before the handshake completes (default 64 KiB). */
+  maxPendingPlaintextBytes?: number;
+}
+
+export type RawTlsEvent = { kind: 'connected' } | { kind: 'closed' } | { kind: 'failed'; reason: string };
+
+export interface RawTlsStreamStats {
+  state: 'new' | 'connecting' | 'connected' | 'closed' | 'failed';
+  ciphertextReceived: number;
+  ciphertextIgnored: number;
+  ciphertextSent: number;
+  plaintextReceived: number;
+  plaintextSent: number;
+  writesRefused: number;
+  handshakeUs: number | null;
+  /** Bytes the test wrapper dropped because they were not taken (16 MiB per buffer). */
+  outputOverflow: number;
+  verifyMode: TlsVerifyMode;
+  trustSource: string;
+  version?: string;
+  cipher?: string;
+  verified?: boolean;
+  failureReason?: string;
+}
+
+/** The sans-IO TLS client (native/core/tls/TlsClientStream.hpp): the caller moves the bytes and the time. */
+export interface RawTlsClientStream {
+  start(nowUs: number): void;
+  handleCiphertext(nowUs: number, ciphertext: Uint8Array): void;
+  handleEndOfStream(nowUs: number): void;
+  /** False when refused (pending bound before the handshake, or closed/failed). */
+  writePlaintext(plaintext: Uint8Array): boolean;
+  handleTimeout(nowUs: number): void;
+  nextTimeout(): number | null;
+  close(): void;
+  takeCiphertext(): Buffer;
+  takePlaintext(): Buffer;
+  takeEvents(): RawTlsEvent[];
+  state(): RawTlsStreamStats['state'];
+  stats(): RawTlsStreamStats;
+}
+
 export interface RawStunMessage {
   method: number;
   class: 'request' | 'indication' | 'success' | 'error';
@@ -463,6 +515,9 @@ export interface RawSansIo extends RawSansIoRtcp {
     remoteVideoSsrc(): number | null;
     stats(): Record<'videoRtp' | 'audioRtp' | 'videoRtcp' | 'audioRtcp' | 'unknownPayloadType' | 'malformed', number>;
   };
+  TlsClientStream: new (options: RawTlsClientStreamOptions) => RawTlsClientStream;
+  /** Where Node's OpenSSL looks for CAs, and what the 'system' policy loads here (null: nothing found). */
+  tlsTrustPaths(): { certFile: string; certDir: string; certFileEnv: string; certDirEnv: string; systemTrust: string | null };
   stunParse(message: Uint8Array, key?: Uint8Array): RawStunMessage | null;
   stunBuild(options: {
     method: number;
