@@ -52,6 +52,7 @@
         "native/io/EventLoop.cpp",
         "native/io/RecvBatch.cpp",
         "native/io/SharedTransportSocket.cpp",
+        "native/io/TcpConnection.cpp",
         "native/io/TimerQueue.cpp",
         "native/io/TransportHost.cpp",
         "native/io/UdpPort.cpp",
@@ -75,6 +76,7 @@
         "native/binding/sansio/SansIoTransportWrap.cpp",
         "native/binding/sansio/SharedSocketDemuxWrap.cpp",
         "native/binding/sansio/SrtpSessionWrap.cpp",
+        "native/binding/sansio/TcpConnectionProbe.cpp",
         "native/binding/sansio/TlsClientStreamWrap.cpp",
         "native/binding/sansio/TransportWideFeedbackWrap.cpp"
       ],

@@ -7,6 +7,7 @@
 #include "sansio/SansIoFunctions.hpp"
 #include "sansio/SansIoTransportWrap.hpp"
 #include "sansio/SrtpSessionWrap.hpp"
+#include "sansio/TcpConnectionProbe.hpp"
 #include "sansio/TlsClientStreamWrap.hpp"
 
 #include <napi.h>
@@ -34,6 +35,7 @@ static Napi::Object initAddon(Napi::Env env, Napi::Object exports) {
   sansio.Set("OutboundRtpRewriter", wg::binding::OutboundRtpRewriterWrap::define(env));
   sansio.Set("InboundMediaRouter", wg::binding::InboundMediaRouterWrap::define(env));
   sansio.Set("TlsClientStream", wg::binding::TlsClientStreamWrap::define(env));
+  sansio.Set("TcpConnectionProbe", wg::binding::TcpConnectionProbe::define(env));
   wg::binding::addSansIoFunctions(env, sansio);
   wg::binding::addRtcpFunctions(env, sansio);
   wg::binding::addTlsFunctions(env, sansio);

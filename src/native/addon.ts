@@ -334,6 +334,56 @@ export interface RawTlsClientStream {
   stats(): RawTlsStreamStats;
 }
 
+export type RawTcpProbeEvent =
+  | { kind: 'connected'; text: string }
+  | { kind: 'data'; data: Buffer }
+  | { kind: 'closed'; error: number; text: string }
+  | { kind: 'tls-connected'; text: string }
+  | { kind: 'tls-closed' }
+  | { kind: 'tls-failed'; text: string };
+
+export interface RawTcpConnectionProbeOptions {
+  onEvent: (event: RawTcpProbeEvent) => void;
+  /** Bind here (port 0) before connecting. */
+  localIp?: string;
+  connectTimeoutMs?: number;
+  closeTimeoutMs?: number;
+  sendQueueBytes?: number;
+  readChunkBytes?: number;
+  /** A TlsClientStream on the connection: send() takes plaintext, data events carry plaintext. */
+  tls?: { serverName: string; verify?: TlsVerifyMode; caFile?: string; handshakeTimeoutMs?: number };
+}
+
+export interface RawTcpConnectionStats {
+  state: 'idle' | 'connecting' | 'connected' | 'finishing' | 'closed';
+  bytesSent: number;
+  bytesReceived: number;
+  sendsDropped: number;
+  bytesDropped: number;
+  queuedBytes: number;
+  queuePeakBytes: number;
+  localIp: string | null;
+  localPort: number;
+  /** Events the probe could not hand to JavaScript (its queue holds 4096). */
+  eventsDropped: number;
+  tls?: { state: RawTlsStreamStats['state']; plaintextSent: number; plaintextReceived: number; ciphertextSent: number; ciphertextReceived: number; plaintextDropped: number };
+}
+
+/** One native TcpConnection (native/io/TcpConnection.hpp) on an event loop thread of its own: test surface. */
+export interface RawTcpConnectionProbe {
+  /** Throws with an errno `code` (EAFNOSUPPORT, EADDRNOTAVAIL...) when the connect cannot start. */
+  connect(ip: string, port: number): void;
+  /** Whole message queued (or sent), or false: dropped and counted. */
+  send(bytes: Uint8Array): boolean;
+  sendRoom(): number;
+  /** close_notify (with tls), then FIN once the queue is sent. */
+  shutdown(): void;
+  close(): void;
+  stats(): RawTcpConnectionStats;
+  /** Ends the probe's thread; required before the process can exit cleanly. */
+  dispose(): void;
+}
+
 export interface RawStunMessage {
   method: number;
   class: 'request' | 'indication' | 'success' | 'error';
@@ -516,6 +566,7 @@ export interface RawSansIo extends RawSansIoRtcp {
     stats(): Record<'videoRtp' | 'audioRtp' | 'videoRtcp' | 'audioRtcp' | 'unknownPayloadType' | 'malformed', number>;
   };
   TlsClientStream: new (options: RawTlsClientStreamOptions) => RawTlsClientStream;
+  TcpConnectionProbe: new (options: RawTcpConnectionProbeOptions) => RawTcpConnectionProbe;
   /** Where Node's OpenSSL looks for CAs, and what the 'system' policy loads here (null: nothing found). */
   tlsTrustPaths(): { certFile: string; certDir: string; certFileEnv: string; certDirEnv: string; systemTrust: string | null };
   stunParse(message: Uint8Array, key?: Uint8Array): RawStunMessage | null;

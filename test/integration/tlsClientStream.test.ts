@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { connect as netConnect, createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 
 import { loadAddon, PACKAGE_ROOT, type RawTlsClientStreamOptions } from '../../src/native/addon.js';
+import { CoturnTls, firstStunMessage, hasTurnServer } from '../helpers/coturnTls.js';
 import { waitFor } from '../helpers/proc.js';
 import { makeTestPki, type TestPki } from '../helpers/testPki.js';
 import { nowUs, seededRandom, splitAtRandom, TlsOverSocket } from '../helpers/tlsOverSocket.js';
@@ -390,63 +390,23 @@ describe("the 'system' trust store as Node's OpenSSL finds it on this machine", 
   });
 });
 
-const TURNSERVER = '/usr/bin/turnserver';
-
-/** A free loopback TCP port (closed again at once: coturn binds it next). */
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  const port = await listen(server);
-  await closeServer(server);
-  return port;
-}
-
-async function accepting(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = netConnect(port, '127.0.0.1');
-    s.on('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
-}
-
-describe("TlsClientStream against coturn's TLS listener (turns:, RFC 8656 section 3.1)", { skip: !existsSync(TURNSERVER) && 'coturn is not installed' }, () => {
+describe("TlsClientStream against coturn's TLS listener (turns:, RFC 8656 section 3.1)", { skip: !hasTurnServer() && 'coturn is not installed' }, () => {
   let pki: TestPki;
-  let coturn: ChildProcess;
-  let port = 0;
-  let log = '';
+  let coturn: CoturnTls;
   const clients: TlsOverSocket[] = [];
 
   before(async () => {
     pki = makeTestPki();
-    port = await freePort();
-    // TLS only (no UDP, TCP or DTLS listeners), long-term credentials so an unauthenticated Allocate gets 401.
-    coturn = spawn(TURNSERVER, ['-n', '--no-cli', '--listening-ip', '127.0.0.1', '--tls-listening-port', String(port),
-      '--cert', pki.serverCertFile, '--pkey', pki.serverKeyFile, '--no-udp', '--no-tcp', '--no-dtls',
-      '--lt-cred-mech', '--user', 'user:secret', '--realm', 'wg.test', '--db', join(pki.dir, 'turndb'),
-      '--pidfile', join(pki.dir, 'turnserver.pid'), '--log-file', 'stdout', '--simple-log'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const keep = (chunk: Buffer): void => {
-      if (log.length < 16384) log += chunk.toString();
-    };
-    coturn.stdout!.on('data', keep);
-    coturn.stderr!.on('data', keep);
-    await waitFor(() => accepting(port), 10000, `coturn's TLS listener (log: ${log.slice(-500)})`);
+    coturn = await CoturnTls.start(pki);
   });
   after(async () => {
     for (const c of clients) c.destroy();
-    if (coturn.exitCode === null) {
-      const exited = new Promise((resolve) => coturn.once('exit', resolve));
-      coturn.kill('SIGTERM');
-      const timer = setTimeout(() => coturn.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await coturn.stop();
     pki.remove();
   });
 
   it('an Allocate request through the verified TLS stream gets the 401 challenge with REALM and NONCE', async () => {
-    const c = new TlsOverSocket({ serverName: 'localhost', verify: 'ca-file', caFile: pki.caFile }, port, seededRandom(5));
+    const c = new TlsOverSocket({ serverName: 'localhost', verify: 'ca-file', caFile: pki.caFile }, coturn.port, seededRandom(5));
     clients.push(c);
     // Written before the handshake: it leaves once the handshake is done.
     const transactionId = randomBytes(12);
@@ -457,13 +417,8 @@ describe("TlsClientStream against coturn's TLS listener (turns:, RFC 8656 sectio
     assert.match(c.stream.stats().version ?? '', /^TLSv1\.[23]$/);
     // STUN over a stream: the header's length says where the message ends (RFC 8489 section 6.2.2).
     let bytes = Buffer.alloc(0);
-    const complete = (): boolean => {
-      bytes = Buffer.concat([bytes, c.takeReceived()]);
-      return bytes.length >= 20 && bytes.length >= 20 + bytes.readUInt16BE(2);
-    };
-    await waitFor(complete, 3000, 'the whole STUN response');
-    const total = 20 + bytes.readUInt16BE(2);
-    const response = sansio.stunParse(bytes.subarray(0, total));
+    await waitFor(() => firstStunMessage((bytes = Buffer.concat([bytes, c.takeReceived()]))) !== null, 3000, 'the whole STUN response');
+    const response = sansio.stunParse(firstStunMessage(bytes)!);
     assert.ok(response, 'a STUN message');
     assert.equal(response.method, 0x003);
     assert.equal(response.class, 'error');
