@@ -9,6 +9,8 @@
 #include "sansio/SrtpSessionWrap.hpp"
 #include "sansio/TurnClientWrap.hpp"
 #include "sansio/TurnFunctions.hpp"
+#include "sansio/TcpConnectionProbe.hpp"
+#include "sansio/TlsClientStreamWrap.hpp"
 
 #include <napi.h>
 #include <openssl/crypto.h>
@@ -35,9 +37,12 @@ static Napi::Object initAddon(Napi::Env env, Napi::Object exports) {
   sansio.Set("OutboundRtpRewriter", wg::binding::OutboundRtpRewriterWrap::define(env));
   sansio.Set("InboundMediaRouter", wg::binding::InboundMediaRouterWrap::define(env));
   sansio.Set("TurnClient", wg::binding::TurnClientWrap::define(env));
+  sansio.Set("TlsClientStream", wg::binding::TlsClientStreamWrap::define(env));
+  sansio.Set("TcpConnectionProbe", wg::binding::TcpConnectionProbe::define(env));
   wg::binding::addSansIoFunctions(env, sansio);
   wg::binding::addTurnFunctions(env, sansio);
   wg::binding::addRtcpFunctions(env, sansio);
+  wg::binding::addTlsFunctions(env, sansio);
   exports.Set("sansio", sansio);
   Napi::Object bench = Napi::Object::New(env);
   wg::binding::addBenchmarkFunctions(env, bench);

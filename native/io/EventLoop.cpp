@@ -40,11 +40,20 @@ EventLoop::EventLoop()
   now_ = monotonicMicros();
 }
 
-bool EventLoop::add(int fd, IoHandler* handler) {
+bool EventLoop::add(int fd, IoHandler* handler) { return add(fd, handler, false); }
+
+bool EventLoop::add(int fd, IoHandler* handler, bool writable) {
   epoll_event ev{};
-  ev.events = EPOLLIN;
+  ev.events = EPOLLIN | (writable ? EPOLLOUT : 0u);
   ev.data.ptr = handler;
   return ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev) == 0;
+}
+
+bool EventLoop::setWritable(int fd, IoHandler* handler, bool writable) {
+  epoll_event ev{};
+  ev.events = EPOLLIN | (writable ? EPOLLOUT : 0u);
+  ev.data.ptr = handler;
+  return ::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, fd, &ev) == 0;
 }
 
 void EventLoop::remove(int fd) { ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr); }
@@ -108,7 +117,12 @@ void EventLoop::run(const std::function<void()>& afterIteration) {
     }
     wakeups_.fetch_add(1, std::memory_order_relaxed);
     now_ = monotonicMicros();
-    for (int i = 0; i < n; ++i) static_cast<IoHandler*>(events[i].data.ptr)->onReadable();
+    for (int i = 0; i < n; ++i) {
+      auto* handler = static_cast<IoHandler*>(events[i].data.ptr);
+      uint32_t what = events[i].events;
+      if (what & EPOLLOUT) handler->onWritable();
+      if (what & ~static_cast<uint32_t>(EPOLLOUT)) handler->onReadable();
+    }
     if (timer_.fired) {
       timer_.fired = false;
       armedDeadline_ = -1;

@@ -14,7 +14,8 @@ namespace wg::io {
 // epoll(7) loop with a wake-up eventfd, one timerfd for all deadlines and a command queue.
 // Everything except post() and stop() must be called on the loop thread.
 // Commands and timers run after the readable handlers of an iteration, never between them,
-// so a handler removed by a command is never called from a stale epoll event.
+// so a handler removed by a command is never called from a stale epoll event. A handler must
+// not be destroyed from inside a handler call of the same iteration (post the destruction).
 class EventLoop {
 public:
   EventLoop();
@@ -22,6 +23,9 @@ public:
   EventLoop& operator=(const EventLoop&) = delete;
 
   bool add(int fd, IoHandler* handler);
+  // Also reports writability (EPOLLOUT, level-triggered: ask only while there is something to write).
+  bool add(int fd, IoHandler* handler, bool writable);
+  bool setWritable(int fd, IoHandler* handler, bool writable);
   void remove(int fd);
   TimerQueue& timers() { return timers_; }
   int64_t now() const { return now_; }

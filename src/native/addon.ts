@@ -368,6 +368,108 @@ export interface RawSrtpSessionOptions {
   };
 }
 
+/** How a TLS client judges the server's certificate (native/core/tls/TlsClientContext.hpp). */
+export type TlsVerifyMode = 'system' | 'ca-file' | 'none';
+
+export interface RawTlsClientStreamOptions {
+  /** SNI (DNS names only) and the identity the certificate must carry (DNS name or IP address). */
+  serverName: string;
+  /** Default 'system': the machine's trusted CAs; 'ca-file' needs `caFile` (PEM); 'none' accepts anything. */
+  verify?: TlsVerifyMode;
+  caFile?: string;
+  handshakeTimeoutMs?: number;
+  /** What writePlaintext may queue before the handshake completes (default 64 KiB). */
+  maxPendingPlaintextBytes?: number;
+}
+
+export type RawTlsEvent = { kind: 'connected' } | { kind: 'closed' } | { kind: 'failed'; reason: string };
+
+export interface RawTlsStreamStats {
+  state: 'new' | 'connecting' | 'connected' | 'closed' | 'failed';
+  ciphertextReceived: number;
+  ciphertextIgnored: number;
+  ciphertextSent: number;
+  plaintextReceived: number;
+  plaintextSent: number;
+  writesRefused: number;
+  handshakeUs: number | null;
+  /** Bytes the test wrapper dropped because they were not taken (16 MiB per buffer). */
+  outputOverflow: number;
+  verifyMode: TlsVerifyMode;
+  trustSource: string;
+  version?: string;
+  cipher?: string;
+  verified?: boolean;
+  failureReason?: string;
+}
+
+/** The sans-IO TLS client (native/core/tls/TlsClientStream.hpp): the caller moves the bytes and the time. */
+export interface RawTlsClientStream {
+  start(nowUs: number): void;
+  handleCiphertext(nowUs: number, ciphertext: Uint8Array): void;
+  handleEndOfStream(nowUs: number): void;
+  /** False when refused (pending bound before the handshake, or closed/failed). */
+  writePlaintext(plaintext: Uint8Array): boolean;
+  handleTimeout(nowUs: number): void;
+  nextTimeout(): number | null;
+  close(): void;
+  takeCiphertext(): Buffer;
+  takePlaintext(): Buffer;
+  takeEvents(): RawTlsEvent[];
+  state(): RawTlsStreamStats['state'];
+  stats(): RawTlsStreamStats;
+}
+
+export type RawTcpProbeEvent =
+  | { kind: 'connected'; text: string }
+  | { kind: 'data'; data: Buffer }
+  | { kind: 'closed'; error: number; text: string }
+  | { kind: 'tls-connected'; text: string }
+  | { kind: 'tls-closed' }
+  | { kind: 'tls-failed'; text: string };
+
+export interface RawTcpConnectionProbeOptions {
+  onEvent: (event: RawTcpProbeEvent) => void;
+  /** Bind here (port 0) before connecting. */
+  localIp?: string;
+  connectTimeoutMs?: number;
+  closeTimeoutMs?: number;
+  sendQueueBytes?: number;
+  readChunkBytes?: number;
+  /** A TlsClientStream on the connection: send() takes plaintext, data events carry plaintext. */
+  tls?: { serverName: string; verify?: TlsVerifyMode; caFile?: string; handshakeTimeoutMs?: number };
+}
+
+export interface RawTcpConnectionStats {
+  state: 'idle' | 'connecting' | 'connected' | 'finishing' | 'closed';
+  bytesSent: number;
+  bytesReceived: number;
+  sendsDropped: number;
+  bytesDropped: number;
+  queuedBytes: number;
+  queuePeakBytes: number;
+  localIp: string | null;
+  localPort: number;
+  /** Events the probe could not hand to JavaScript (its queue holds 4096). */
+  eventsDropped: number;
+  tls?: { state: RawTlsStreamStats['state']; plaintextSent: number; plaintextReceived: number; ciphertextSent: number; ciphertextReceived: number; plaintextDropped: number };
+}
+
+/** One native TcpConnection (native/io/TcpConnection.hpp) on an event loop thread of its own: test surface. */
+export interface RawTcpConnectionProbe {
+  /** Throws with an errno `code` (EAFNOSUPPORT, EADDRNOTAVAIL...) when the connect cannot start. */
+  connect(ip: string, port: number): void;
+  /** Whole message queued (or sent), or false: dropped and counted. */
+  send(bytes: Uint8Array): boolean;
+  sendRoom(): number;
+  /** close_notify (with tls), then FIN once the queue is sent. */
+  shutdown(): void;
+  close(): void;
+  stats(): RawTcpConnectionStats;
+  /** Ends the probe's thread; required before the process can exit cleanly. */
+  dispose(): void;
+}
+
 export interface RawStunMessage {
   method: number;
   class: 'request' | 'indication' | 'success' | 'error';
@@ -558,6 +660,10 @@ export interface RawSansIo extends RawSansIoRtcp {
     remoteVideoSsrc(): number | null;
     stats(): Record<'videoRtp' | 'audioRtp' | 'videoRtcp' | 'audioRtcp' | 'unknownPayloadType' | 'malformed', number>;
   };
+  TlsClientStream: new (options: RawTlsClientStreamOptions) => RawTlsClientStream;
+  TcpConnectionProbe: new (options: RawTcpConnectionProbeOptions) => RawTcpConnectionProbe;
+  /** Where Node's OpenSSL looks for CAs, and what the 'system' policy loads here (null: nothing found). */
+  tlsTrustPaths(): { certFile: string; certDir: string; certFileEnv: string; certDirEnv: string; systemTrust: string | null };
   stunParse(message: Uint8Array, key?: Uint8Array): RawStunMessage | null;
   stunBuild(options: {
     method: number;
