@@ -182,11 +182,32 @@ export interface RawTransportTimings {
   dtlsHandshakeTimeoutUs?: number;
 }
 
+/** A TURN server a transport allocates a relay on (RFC 8656), with the credentials for this connection. */
+export interface RawTurnServer {
+  /** The server's address, resolved at start (a host name's A or AAAA record). */
+  ip: string;
+  port: number;
+  /** UDP, TCP (RFC 6062 framing of STUN and ChannelData on the stream) or TLS over TCP (turns:). */
+  transport: 'udp' | 'tcp' | 'tls';
+  /** The host as configured: the TLS server name for turns:, the IP literal otherwise. */
+  host: string;
+  username: string;
+  credential: string;
+  /** The configured URL, e.g. "turn:turn.example.com:3478?transport=udp", for status and logs. */
+  url: string;
+}
+
 /** Options shared by engine transports and sans-IO transports. */
 export interface RawTransportOptions {
   role: 'controlling' | 'controlled';
   srtpProfiles?: SrtpProfileName[];
   stunServers?: { ip: string; port: number }[];
+  /** TURN servers to gather relay candidates from (turn: false peers get none). */
+  turnServers?: RawTurnServer[];
+  /** ice_transport_policy = relay: only relay candidates are offered and checked. */
+  relayOnly?: boolean;
+  /** media_advertised_addresses: the public address of each bind address, in order (1:1 NAT). */
+  advertisedAddresses?: string[];
   ufrag?: string;
   password?: string;
   timings?: RawTransportTimings;

@@ -1,3 +1,4 @@
+import { pairFromRtcStats, type SelectedCandidatePair } from '../ice/selectedCandidatePair.js';
 import type { GatheringQueue } from './GatheringQueue.js';
 import type { PeerConnectionReaper } from './PeerConnectionReaper.js';
 import type {
@@ -50,6 +51,8 @@ export class DataChannelLink {
   /** Ends this link's gathering turn; set while it holds one. */
   private endGatheringTurn: (() => void) | undefined;
   private closed = false;
+  /** Local candidates gathered so far. */
+  private localCandidates = 0;
   /** The remote's a=max-message-size (RFC 8841): larger messages would be refused. */
   maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
 
@@ -65,8 +68,14 @@ export class DataChannelLink {
     this.gathering = context.gathering;
     pc.onicecandidate = ({ candidate }) => {
       // The end of candidates (null, or an empty one) ends the gathering turn.
-      if (!candidate?.candidate) this.endGatheringTurn?.();
-      else if (!this.closed) this.listener.onLocalCandidate(plainCandidate(candidate));
+      if (!candidate?.candidate) {
+        this.endGatheringTurn?.();
+        // Nothing to offer the remote: ICE could only fail, later; say why now.
+        if (this.localCandidates === 0) this.end(noCandidateReason(context.config));
+      } else if (!this.closed) {
+        this.localCandidates++;
+        this.listener.onLocalCandidate(plainCandidate(candidate));
+      }
     };
     pc.oniceconnectionstatechange = () => {
       if (pc.iceConnectionState === 'failed') this.end('ICE failed: the remote could not be reached');
@@ -159,6 +168,17 @@ export class DataChannelLink {
     return this.closed || !this.channel ? 0 : this.channel.bufferedAmount;
   }
 
+  /** The candidate pair ICE selected, from libwebrtc's stats; null before (and after close). */
+  async selectedCandidatePair(): Promise<SelectedCandidatePair | null> {
+    if (this.closed || !this.pc) return null;
+    try {
+      return pairFromRtcStats(await this.pc.getStats());
+    } catch {
+      // Closed while libwebrtc gathered the stats.
+      return null;
+    }
+  }
+
   /** Closes the channel and the PeerConnection. Idempotent; the listener hears nothing more. */
   close(): void {
     if (this.closed) return;
@@ -225,6 +245,15 @@ export class DataChannelLink {
     this.close();
     this.listener.onEnded(reason);
   }
+}
+
+/** Why gathering ended with no candidate: under the relay policy, the missing or failing TURN server. */
+function noCandidateReason(config: RtcConfiguration): string {
+  if (config.iceTransportPolicy !== 'relay') return 'ICE gathered no local candidate: no usable network interface';
+  const hasTurn = (config.iceServers ?? []).some((s) => [s.urls].flat().some((u) => /^turns?:/.test(u)));
+  return hasTurn
+    ? 'ICE gathered no relay candidate (ice_transport_policy relay): no TURN server gave an allocation (unreachable, or it refused the credentials)'
+    : 'ICE gathered no candidate: ice_transport_policy is relay and this peer has no TURN server (it was created with turn: false)';
 }
 
 function plainCandidate(c: IceCandidateInit): IceCandidateInit {

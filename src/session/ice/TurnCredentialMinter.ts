@@ -1,0 +1,37 @@
+import { createHmac } from 'node:crypto';
+
+/** How the gateway authenticates to its TURN servers (RFC 8489 section 9.2, long-term credentials). */
+export type TurnAuth =
+  /** turn_username + turn_credential: the same pair for every connection. */
+  | { readonly kind: 'static'; readonly username: string; readonly credential: string }
+  /**
+   * turn_secret: the TURN REST API scheme coturn implements with `use-auth-secret`, a pair minted
+   * per connection that the server checks with the shared secret alone.
+   */
+  | { readonly kind: 'secret'; readonly secret: string; readonly lifetimeSeconds: number };
+
+export interface TurnCredential {
+  readonly username: string;
+  readonly credential: string;
+  /** Unix time in seconds after which the server refuses it; undefined for static credentials. */
+  readonly expiresAt: number | undefined;
+}
+
+/**
+ * Hands out TURN credentials. With a secret: username `<unix expiry>:<name>`, password
+ * base64(HMAC-SHA1(secret, username)), expiry = now + lifetime, so a credential given away (to a
+ * browser) stops working on its own and the secret never leaves the gateway.
+ */
+export class TurnCredentialMinter {
+  constructor(private readonly auth: TurnAuth) {}
+
+  /** `name` becomes the user part of a minted username (a peer id); static credentials ignore it. */
+  mint(name: string, nowMs: number = Date.now()): TurnCredential {
+    const { auth } = this;
+    if (auth.kind === 'static') return { username: auth.username, credential: auth.credential, expiresAt: undefined };
+    const expiresAt = Math.floor(nowMs / 1000) + auth.lifetimeSeconds;
+    const username = `${expiresAt}:${name}`;
+    const credential = createHmac('sha1', auth.secret).update(username).digest('base64');
+    return { username, credential, expiresAt };
+  }
+}
