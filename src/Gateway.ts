@@ -150,8 +150,7 @@ export class Gateway {
             demoSignalingFor(signalingUrl(), {
               key: config.signaling?.key ?? 'peerjs',
               anyHost: !config.signalingUrl && ['0.0.0.0', '::'].includes(signaling!.address.address),
-              // Minted per page load; "demo" names them in the TURN server's log.
-              iceServers: ice.forPeer('demo', true).browser.ice_servers,
+              iceServers: ice.forDemoPage(),
             })
         : undefined,
     });

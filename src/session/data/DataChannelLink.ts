@@ -51,8 +51,8 @@ export class DataChannelLink {
   /** Ends this link's gathering turn; set while it holds one. */
   private endGatheringTurn: (() => void) | undefined;
   private closed = false;
-  /** Local candidates gathered so far. */
-  private localCandidates = 0;
+  /** Set when the configuration leaves ICE nothing to gather (relay policy, no TURN server). */
+  private readonly cannotGather: string | undefined;
   /** The remote's a=max-message-size (RFC 8841): larger messages would be refused. */
   maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
 
@@ -66,16 +66,11 @@ export class DataChannelLink {
     this.pc = pc;
     this.reaper = context.reaper;
     this.gathering = context.gathering;
+    this.cannotGather = cannotGatherReason(context.config);
     pc.onicecandidate = ({ candidate }) => {
       // The end of candidates (null, or an empty one) ends the gathering turn.
-      if (!candidate?.candidate) {
-        this.endGatheringTurn?.();
-        // Nothing to offer the remote: ICE could only fail, later; say why now.
-        if (this.localCandidates === 0) this.end(noCandidateReason(context.config));
-      } else if (!this.closed) {
-        this.localCandidates++;
-        this.listener.onLocalCandidate(plainCandidate(candidate));
-      }
+      if (!candidate?.candidate) this.endGatheringTurn?.();
+      else if (!this.closed) this.listener.onLocalCandidate(plainCandidate(candidate));
     };
     pc.oniceconnectionstatechange = () => {
       if (pc.iceConnectionState === 'failed') this.end('ICE failed: the remote could not be reached');
@@ -224,6 +219,11 @@ export class DataChannelLink {
 
   /** setLocalDescription starts gathering: it waits for this link's turn (see GatheringQueue). */
   private async startGathering(description: SessionDescriptionInit): Promise<void> {
+    if (this.cannotGather) {
+      // ICE would wait for a candidate that cannot come; end now, saying why.
+      this.end(this.cannotGather);
+      throw new Error(this.cannotGather);
+    }
     this.endGatheringTurn = await this.gathering.acquire(this.queueKey);
     if (this.closed) {
       this.endGatheringTurn();
@@ -247,13 +247,11 @@ export class DataChannelLink {
   }
 }
 
-/** Why gathering ended with no candidate: under the relay policy, the missing or failing TURN server. */
-function noCandidateReason(config: RtcConfiguration): string {
-  if (config.iceTransportPolicy !== 'relay') return 'ICE gathered no local candidate: no usable network interface';
+/** Only relay candidates allowed and no TURN server to get one from (a `turn: false` peer): why nothing can connect. */
+function cannotGatherReason(config: RtcConfiguration): string | undefined {
+  if (config.iceTransportPolicy !== 'relay') return undefined;
   const hasTurn = (config.iceServers ?? []).some((s) => [s.urls].flat().some((u) => /^turns?:/.test(u)));
-  return hasTurn
-    ? 'ICE gathered no relay candidate (ice_transport_policy relay): no TURN server gave an allocation (unreachable, or it refused the credentials)'
-    : 'ICE gathered no candidate: ice_transport_policy is relay and this peer has no TURN server (it was created with turn: false)';
+  return hasTurn ? undefined : 'ICE can gather no candidate: ice_transport_policy is relay and this peer has no TURN server (it was created with turn: false)';
 }
 
 function plainCandidate(c: IceCandidateInit): IceCandidateInit {

@@ -10,6 +10,9 @@ export type IceTransportPolicy = 'all' | 'relay';
 
 export const ICE_TRANSPORT_POLICIES: readonly IceTransportPolicy[] = ['all', 'relay'];
 
+/** Credentials minted for the demo page expire within the hour, whatever turn_credential_lifetime says. */
+const DEMO_CREDENTIAL_LIFETIME_SECONDS = 3600;
+
 /** RTCIceServer (W3C webrtc-pc section 4.2.2), as libwebrtc and browsers take it. */
 export interface RtcIceServer {
   urls: string | string[];
@@ -61,6 +64,25 @@ export class IceConfiguration {
 
   get policy(): IceTransportPolicy {
     return this.options.policy;
+  }
+
+  /**
+   * For the demo page, which anyone who reaches the API can load (it is served without the API
+   * token): TURN only with credentials minted from turn_secret, valid for an hour at most; static
+   * credentials are never handed out there.
+   */
+  forDemoPage(nowMs: number = Date.now()): RtcIceServer[] {
+    const minted = this.minter?.mints === true;
+    const servers = this.options.servers.filter((s) => s.url.scheme === 'stun' || minted);
+    const result: RtcIceServer[] = [];
+    const stun = servers.filter((s) => s.url.scheme === 'stun');
+    const relays = servers.filter((s) => s.url.scheme !== 'stun');
+    if (stun.length > 0) result.push({ urls: stun.map((s) => s.url.text) });
+    if (relays.length > 0) {
+      const { username, credential } = this.minter!.mint('demo', nowMs, DEMO_CREDENTIAL_LIFETIME_SECONDS);
+      result.push({ urls: relays.map((s) => s.url.text), username, credential });
+    }
+    return result;
   }
 
   /** For peer `name`; `turn: false` leaves TURN out (the relay policy stays: such a peer cannot connect). */

@@ -25,11 +25,19 @@ export interface TurnCredential {
 export class TurnCredentialMinter {
   constructor(private readonly auth: TurnAuth) {}
 
-  /** `name` becomes the user part of a minted username (a peer id); static credentials ignore it. */
-  mint(name: string, nowMs: number = Date.now()): TurnCredential {
+  /** Whether credentials are minted (from a secret), so that each expires. */
+  get mints(): boolean {
+    return this.auth.kind === 'secret';
+  }
+
+  /**
+   * `name` becomes the user part of a minted username (a peer id); `maxLifetimeSeconds` shortens
+   * the configured lifetime. Static credentials ignore both.
+   */
+  mint(name: string, nowMs: number = Date.now(), maxLifetimeSeconds = Infinity): TurnCredential {
     const { auth } = this;
     if (auth.kind === 'static') return { username: auth.username, credential: auth.credential, expiresAt: undefined };
-    const expiresAt = Math.floor(nowMs / 1000) + auth.lifetimeSeconds;
+    const expiresAt = Math.floor(nowMs / 1000) + Math.min(auth.lifetimeSeconds, maxLifetimeSeconds);
     const username = `${expiresAt}:${name}`;
     const credential = createHmac('sha1', auth.secret).update(username).digest('base64');
     return { username, credential, expiresAt };

@@ -95,6 +95,22 @@ describe('IceConfiguration.forPeer', () => {
     assert.equal(JSON.stringify(c).includes('turn:'), false);
   });
 
+  it('gives the demo page (served without the API token) credentials minted for "demo" that expire within the hour', () => {
+    const [stun, turn] = ice.forDemoPage(NOW);
+    assert.deepEqual(stun, { urls: ['stun:stun.example.com:19302'] });
+    const expiry = NOW / 1000 + 600; // turn_credential_lifetime is shorter than the hour here
+    assert.equal(turn!.username, `${expiry}:demo`);
+    assert.equal(turn!.credential, createHmac('sha1', 'S').update(`${expiry}:demo`).digest('base64'));
+    const longLived = new IceConfiguration({ servers, turnAuth: { kind: 'secret', secret: 'S', lifetimeSeconds: 86400 }, policy: 'all', advertisedAddresses: [] });
+    assert.equal(longLived.forDemoPage(NOW)[1]!.username, `${NOW / 1000 + 3600}:demo`);
+  });
+
+  it('never gives the demo page static credentials: it gets STUN only', () => {
+    const withStatic = new IceConfiguration({ servers, turnAuth: { kind: 'static', username: 'alice', credential: 'pw' }, policy: 'all', advertisedAddresses: [] });
+    assert.deepEqual(withStatic.forDemoPage(NOW), [{ urls: ['stun:stun.example.com:19302'] }]);
+    assert.equal(withStatic.forPeer('gw', true, NOW).browser.ice_servers[1]!.credential, 'pw', 'a peer token holder does get them');
+  });
+
   it('says whether TURN is configured; with nothing configured, connections get nothing', () => {
     const none = new IceConfiguration({ servers: [], turnAuth: undefined, policy: 'all', advertisedAddresses: [] });
     assert.equal(ice.hasTurn, true);
