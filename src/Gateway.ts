@@ -8,6 +8,8 @@ import { demoSignalingFor } from './api/routes/demoRoutes.js';
 import type { GatewayConfig } from './config/GatewayConfig.js';
 import { createLogger, type Logger } from './log/createLogger.js';
 import { NativeEngine } from './native/NativeEngine.js';
+import { IceConfiguration } from './session/ice/IceConfiguration.js';
+import { resolveIceServers } from './session/ice/resolveIceServers.js';
 import { DataConnectionRegistry } from './session/data/DataConnectionRegistry.js';
 import { ConnectionAdmission } from './session/limits/ConnectionAdmission.js';
 import { DescriptorBudget } from './session/limits/DescriptorBudget.js';
@@ -46,6 +48,17 @@ export class Gateway {
 
   static async start(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
     const logger = options.logger ?? createLogger(config.logLevel);
+    // Before anything binds: a name that does not resolve stops the start (ConfigError).
+    const ice = new IceConfiguration({
+      servers: await resolveIceServers(config.iceServers),
+      turnAuth: config.turnAuth,
+      policy: config.iceTransportPolicy,
+      advertisedAddresses: config.mediaAdvertisedAddresses,
+    });
+    if (config.iceServers.length > 0) {
+      const turn = config.turnAuth?.kind === 'secret' ? 'minted from turn_secret' : config.turnAuth ? 'static' : 'none';
+      logger.info({ iceServers: config.iceServers.map((u) => u.text), iceTransportPolicy: config.iceTransportPolicy, turnCredentials: turn }, 'ICE servers');
+    }
     const allocator = new PortAllocator(config.portMin, config.portMax);
     const engineLog = logger.child({ subsystem: 'engine' });
     const engine = new NativeEngine({
@@ -84,6 +97,7 @@ export class Gateway {
     const admission = new ConnectionAdmission(config.limits, descriptors, logger.child({ subsystem: 'limits' }));
     const dataConnections = new DataConnectionRegistry({
       ports,
+      ice,
       bufferLimitBytes: config.dataBufferLimitBytes,
       admission,
       logger: logger.child({ subsystem: 'data' }),
@@ -93,7 +107,7 @@ export class Gateway {
       ports,
       transport: {
         bindAddresses: config.mediaBindAddresses,
-        stunServers: config.stunServers,
+        ice,
         nack: config.mediaNack,
         bandwidthFeedback: config.mediaBandwidthFeedback,
       },
@@ -105,6 +119,7 @@ export class Gateway {
     });
     const peers = new PeerRegistry({
       signalingUrl,
+      turnConfigured: ice.hasTurn,
       logger,
       onSignal: (peer, message) => {
         // A remote controls these messages: whatever one does wrong must not reach the event loop.
@@ -126,6 +141,7 @@ export class Gateway {
       mediaConnections,
       advertisedIpV4: config.advertisedIpV4,
       eventTimeoutMs: config.eventTimeoutMs,
+      ice,
       protection: { token: config.apiToken, allowedHosts: config.apiAllowedHosts, allowedOrigins: config.apiAllowedOrigins },
       redirects: new RedirectPolicy(config.redirectAllowedNetworks),
       logger: logger.child({ subsystem: 'api' }),
@@ -134,7 +150,7 @@ export class Gateway {
             demoSignalingFor(signalingUrl(), {
               key: config.signaling?.key ?? 'peerjs',
               anyHost: !config.signalingUrl && ['0.0.0.0', '::'].includes(signaling!.address.address),
-              stunServers: config.stunServers,
+              iceServers: ice.forDemoPage(),
             })
         : undefined,
     });

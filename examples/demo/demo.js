@@ -39,6 +39,7 @@
       path: config.path ?? '/',
       secure: config.secure ?? false,
       key: params.get('key') ?? config.key ?? 'peerjs',
+      // The gateway's STUN and TURN servers, TURN credentials minted for this page load.
       config: { iceServers: config.iceServers ?? [] },
       debug: 1,
     };

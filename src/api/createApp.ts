@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 
 import type { Logger } from '../log/createLogger.js';
 import type { DataConnectionRegistry } from '../session/data/DataConnectionRegistry.js';
+import type { IceConfiguration } from '../session/ice/IceConfiguration.js';
 import type { MediaConnectionRegistry } from '../session/media/MediaConnectionRegistry.js';
 import type { PeerRegistry } from '../session/peers/PeerRegistry.js';
 import type { PortRegistry } from '../session/ports/PortRegistry.js';
@@ -23,6 +24,8 @@ export interface ApiDeps {
   readonly mediaConnections: MediaConnectionRegistry;
   readonly advertisedIpV4: string;
   readonly eventTimeoutMs: number;
+  /** STUN/TURN servers and policy, for GET /peers/{id}/ice_servers. */
+  readonly ice: IceConfiguration;
   /** Who may call the API: api_token, api_allowed_hosts, api_allowed_origins. */
   readonly protection: ApiProtection;
   /** Where redirect_params may point. */

@@ -102,6 +102,10 @@ function redacted(config: GatewayConfig): GatewayConfig {
     ...config,
     apiToken: hide(config.apiToken),
     signaling: config.signaling && { ...config.signaling, secret: hide(config.signaling.secret) },
+    turnAuth:
+      config.turnAuth?.kind === 'secret'
+        ? { ...config.turnAuth, secret: '[redacted]' }
+        : config.turnAuth && { ...config.turnAuth, credential: '[redacted]' },
   };
 }
 

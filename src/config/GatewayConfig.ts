@@ -1,3 +1,6 @@
+import type { IceTransportPolicy } from '../session/ice/IceConfiguration.js';
+import type { IceServerUrl } from '../session/ice/IceServerUrl.js';
+import type { TurnAuth } from '../session/ice/TurnCredentialMinter.js';
 import type { ConnectionLimits } from '../session/limits/ConnectionLimits.js';
 import type { SignalingConfig } from '../signaling/server/SignalingConfig.js';
 
@@ -50,8 +53,17 @@ export interface GatewayConfig {
   readonly mediaBindAddresses: readonly string[];
   /** One UDP port all MediaConnections share per bind address (0: any free one); undefined: one port each. */
   readonly mediaSharedPort: number | undefined;
-  /** STUN servers MediaConnections gather server-reflexive candidates from. */
-  readonly stunServers: readonly { readonly ip: string; readonly port: number }[];
+  /** Public addresses advertised for media host candidates (1:1 NAT), one per bind address; empty: none. */
+  readonly mediaAdvertisedAddresses: readonly string[];
+  /**
+   * STUN and TURN servers for media and data (`ice_servers`, with `stun_servers` merged in as
+   * stun: URLs), parsed; host names are resolved when the gateway starts.
+   */
+  readonly iceServers: readonly IceServerUrl[];
+  /** Credentials for the TURN servers: static, or minted from a secret; undefined: none. */
+  readonly turnAuth: TurnAuth | undefined;
+  /** `relay`: only relay candidates, for media and data. */
+  readonly iceTransportPolicy: IceTransportPolicy;
   /** Answer and send NACKs for video (packet cache, RTX when negotiated). */
   readonly mediaNack: boolean;
   /** Send transport-cc and REMB feedback for received video. */

@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { isIP, isIPv4 } from 'node:net';
+import { isIP, isIPv4, isIPv6 } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { parse as parseToml } from 'smol-toml';
 
 import { ConfigError } from './ConfigError.js';
 import { LOG_LEVELS, type GatewayConfig, type LogLevel } from './GatewayConfig.js';
+import { ICE_TRANSPORT_POLICIES, type IceTransportPolicy } from '../session/ice/IceConfiguration.js';
+import { parseIceServerUrl, type IceServerUrl } from '../session/ice/IceServerUrl.js';
+import type { TurnAuth } from '../session/ice/TurnCredentialMinter.js';
 import { DEFAULT_CONNECTION_LIMITS } from '../session/limits/ConnectionLimits.js';
 import { parseNetwork } from '../session/redirect/IpNetwork.js';
 import { DEFAULT_SIGNALING, normalizeMountPath } from '../signaling/server/SignalingConfig.js';
@@ -67,6 +70,7 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
   if (!signalingUrl && !signaling) {
     throw new ConfigError('signaling_url is required when embedded_signaling is false: gateway peers need a PeerJS server');
   }
+  const mediaBindAddresses = get('media_bind_addresses', defaultMediaBindAddresses(), ipAddressList);
   const config: GatewayConfig = {
     apiHost: get('api_host', '127.0.0.1', ipAddress),
     apiPort: get('api_port', 8000, integerIn(0, 65535)),
@@ -91,9 +95,10 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
       maxMetadataDepth: get('max_metadata_depth', DEFAULT_CONNECTION_LIMITS.maxMetadataDepth, integerIn(1, 1000)),
     },
     dataBufferLimitBytes: get('data_buffer_limit', 1 << 20, integerIn(16 * 1024, 8 * 1024 * 1024)),
-    mediaBindAddresses: get('media_bind_addresses', defaultMediaBindAddresses(), ipAddressList),
+    mediaBindAddresses,
     mediaSharedPort: get<number | undefined>('media_shared_port', undefined, integerIn(0, 65535)),
-    stunServers: get('stun_servers', [], hostPortList),
+    mediaAdvertisedAddresses: advertisedAddressesFor(mediaBindAddresses, raw.get('media_advertised_addresses')),
+    ...iceSettings(get, warnings),
     mediaNack: get('media_nack', true, boolean),
     mediaBandwidthFeedback: get('media_bandwidth_feedback', true, boolean),
     demoPage: get('demo_page', false, boolean),
@@ -102,6 +107,82 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
     throw new ConfigError(`port_min (${config.portMin}) must not be greater than port_max (${config.portMax})`);
   }
   return { config, warnings };
+}
+
+type Getter = <T>(key: string, fallback: T, coerce: (v: RawValue) => T) => T;
+
+/** ice_servers (stun_servers merged in), TURN credentials and the transport policy, checked together. */
+function iceSettings(get: Getter, warnings: string[]): Pick<GatewayConfig, 'iceServers' | 'turnAuth' | 'iceTransportPolicy'> {
+  const stunAlias = get('stun_servers', [], hostPortList).map(({ ip, port }) => parseIceServerUrl(`stun:${isIPv6(ip) ? `[${ip}]` : ip}:${port}`) as IceServerUrl);
+  const iceServers: IceServerUrl[] = [];
+  for (const url of [...get('ice_servers', [], iceServerList), ...stunAlias]) {
+    if (!iceServers.some((u) => u.text === url.text)) iceServers.push(url);
+  }
+  const username = get<string | undefined>('turn_username', undefined, nonEmpty);
+  const credential = get<string | undefined>('turn_credential', undefined, secretString);
+  const secret = get<string | undefined>('turn_secret', undefined, secretString);
+  const lifetimeSeconds = get<number | undefined>('turn_credential_lifetime', undefined, integerIn(60, 2_592_000));
+  const policy = get('ice_transport_policy', 'all' as IceTransportPolicy, oneOf('ice_transport_policy', ICE_TRANSPORT_POLICIES));
+  if ((username === undefined) !== (credential === undefined)) {
+    throw new ConfigError('turn_username and turn_credential go together: set both (static TURN credentials) or neither');
+  }
+  if (username !== undefined && secret !== undefined) {
+    throw new ConfigError('turn_secret and turn_username/turn_credential exclude each other: use the secret (credentials minted per connection) or the static pair');
+  }
+  const turnAuth: TurnAuth | undefined =
+    secret !== undefined
+      ? { kind: 'secret', secret, lifetimeSeconds: lifetimeSeconds ?? 86400 }
+      : username !== undefined
+        ? { kind: 'static', username, credential: credential! }
+        : undefined;
+  const turnUrls = iceServers.filter((u) => u.scheme !== 'stun');
+  if (turnUrls.length > 0 && !turnAuth) {
+    throw new ConfigError(
+      `ice_servers names ${turnUrls[0]!.text} but no TURN credentials are set: set turn_secret (coturn's static-auth-secret) or turn_username and turn_credential`,
+    );
+  }
+  if (turnAuth && turnUrls.length === 0) warnings.push('TURN credentials are set but ice_servers names no turn: or turns: server: they are not used');
+  if (lifetimeSeconds !== undefined && secret === undefined) warnings.push('turn_credential_lifetime applies to credentials minted from turn_secret, which is not set');
+  if (policy === 'relay' && turnUrls.length === 0) {
+    throw new ConfigError('ice_transport_policy = relay needs a turn: or turns: server in ice_servers: without one no connection could gather a candidate');
+  }
+  return { iceServers, turnAuth, iceTransportPolicy: policy };
+}
+
+function iceServerList(v: RawValue): IceServerUrl[] {
+  return listOf(v).map((item) => {
+    const url = parseIceServerUrl(item);
+    if (typeof url === 'string') throw new ConfigError(`${describe(v)}: ${JSON.stringify(item)} ${url}`);
+    return url;
+  });
+}
+
+/** media_advertised_addresses: one public address per bind address, of the same family, in order. */
+function advertisedAddressesFor(bindAddresses: readonly string[], v: RawValue | undefined): string[] {
+  if (v === undefined) return [];
+  const list = listOf(v);
+  if (list.length === 0) return [];
+  if (list.length !== bindAddresses.length) {
+    throw new ConfigError(
+      `${describe(v)}: names ${list.length} address(es) for ${bindAddresses.length} media_bind_addresses (${bindAddresses.join(', ')}): give one per bind address, in the same order`,
+    );
+  }
+  list.forEach((ip, i) => {
+    if (!isIP(ip)) throw new ConfigError(`${describe(v)}: ${JSON.stringify(ip)} is not an IP address`);
+    if (isIP(ip) !== isIP(bindAddresses[i]!)) {
+      throw new ConfigError(`${describe(v)}: ${ip} is advertised for ${bindAddresses[i]}, an address of the other family`);
+    }
+    if (ip === '0.0.0.0' || ip === '::') throw new ConfigError(`${describe(v)}: ${ip} is unspecified: advertise the public address`);
+  });
+  return list;
+}
+
+function oneOf<T extends string>(name: string, allowed: readonly T[]) {
+  return (v: RawValue): T => {
+    const value = typeof v.value === 'string' ? v.value.trim().toLowerCase() : v.value;
+    if (!(allowed as readonly unknown[]).includes(value)) throw new ConfigError(`${describe(v)}: ${name} must be one of ${allowed.join(', ')}`);
+    return value as T;
+  };
 }
 
 /** Every IPv4 address of the host, loopback included (a browser on this host reaches it there). */
@@ -181,6 +262,12 @@ function apiToken(v: RawValue): string {
     throw new ConfigError(`${v.source}: must be 16 to 1024 printable ASCII characters without spaces`);
   }
   return token;
+}
+
+/** A password or secret: errors name where it came from, never the value. */
+function secretString(v: RawValue): string {
+  if (typeof v.value !== 'string' || v.value.length === 0) throw new ConfigError(`${v.source}: must be a non-empty string`);
+  return v.value;
 }
 
 function readConfigFile(path: string, warnings: string[]): Record<string, unknown> {

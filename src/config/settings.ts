@@ -127,10 +127,37 @@ export const SETTINGS: readonly SettingSpec[] = [
     'One UDP port that every MediaConnection shares on each media bind address (0: a free port picked at start): one port to open in a firewall, and a packet for many viewers leaves in one sendmmsg. Connections are told apart by ICE ufrag, STUN transaction and remote address, so two gateways that both share a port can hold only one connection between them.',
   ),
   setting(
+    'media_advertised_addresses',
+    'string',
+    'none',
+    'Comma-separated public IP addresses, one per media_bind_addresses entry and in its order, that MediaConnections advertise for their host candidates when the host sits behind a 1:1 NAT (docs/NAT.md).',
+  ),
+  setting(
+    'ice_servers',
+    'string',
+    'none',
+    'Comma-separated STUN and TURN servers for media and data: stun:host[:port], turn:host[:port][?transport=udp|tcp], turns:host[:port] (RFC 7064/7065; ports 3478, TLS 5349). Host names are resolved once at start (docs/NAT.md).',
+  ),
+  setting(
     'stun_servers',
     'string',
     'none',
-    'Comma-separated STUN servers (ip:port, [ipv6]:port) MediaConnections ask for a server-reflexive candidate, for peers behind NAT.',
+    'Comma-separated STUN servers as ip:port or [ipv6]:port: the older spelling of stun: entries in ice_servers, merged into it.',
+  ),
+  setting('turn_username', 'string', 'none', 'Static TURN user name (long-term credentials) for the turn: and turns: servers; needs turn_credential.'),
+  setting('turn_credential', 'string', 'none', 'Static TURN password that goes with turn_username. Prefer the environment or the config file to a flag (ps shows flags).'),
+  setting(
+    'turn_secret',
+    'string',
+    'none',
+    "Shared secret of the TURN REST API scheme (coturn's use-auth-secret / static-auth-secret): the gateway mints a user name and password per connection and never hands out the secret. Not with turn_username.",
+  ),
+  setting('turn_credential_lifetime', 'integer', '86400', 'Seconds a credential minted from turn_secret stays valid (60 to 2592000).'),
+  setting(
+    'ice_transport_policy',
+    'string',
+    'all',
+    'all: host, server-reflexive and relay candidates; relay: only relay candidates (through TURN), for media and data. relay needs a turn: or turns: server.',
   ),
   setting(
     'media_nack',

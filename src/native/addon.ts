@@ -184,6 +184,21 @@ export interface RawTransportTimings {
   dtlsHandshakeTimeoutUs?: number;
 }
 
+/** A TURN server a transport allocates a relay on (RFC 8656), with the credentials for this connection. */
+export interface RawTurnServer {
+  /** The server's address, resolved at start (a host name's A or AAAA record). */
+  ip: string;
+  port: number;
+  /** UDP, TCP (STUN and ChannelData framed on the stream, RFC 8656 section 3.1) or TLS over TCP (turns:). */
+  transport: 'udp' | 'tcp' | 'tls';
+  /** The host as configured: the TLS server name for turns:, the IP literal otherwise. */
+  host: string;
+  username: string;
+  credential: string;
+  /** The configured URL, e.g. "turn:turn.example.com:3478?transport=udp", for status and logs. */
+  url: string;
+}
+
 /** Options shared by engine transports and sans-IO transports. */
 export interface RawTransportOptions {
   role: 'controlling' | 'controlled';
@@ -279,16 +294,6 @@ export interface RawSansIoTransport {
  * resolved address, the transport to it, the host name it was given as, the credentials, and
  * the URL text that names it in events and stats.
  */
-export interface RawTurnServer {
-  ip: string;
-  port: number;
-  transport: 'udp' | 'tcp' | 'tls';
-  host: string;
-  username: string;
-  credential: string;
-  url: string;
-}
-
 /** TurnClient clocks (native/core/turn/TurnClientConfig.hpp), for tests that shorten them. */
 export interface RawTurnTimings {
   rtoUs?: number;

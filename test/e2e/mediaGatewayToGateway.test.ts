@@ -106,6 +106,17 @@ describe('MediaConnections between two gateway processes: GStreamer at both ends
     assert.deepEqual(sides(statusB), ['audio:OPUS:recv', 'video:VP8:sendrecv']);
     assert.equal(statusA.transport.connected, true);
     assert.equal(statusB.transport.connected, true);
+    // The pair ICE selected, in the field a DataConnection's status has too: host to host on loopback.
+    for (const [status, other] of [
+      [statusA, statusB],
+      [statusB, statusA],
+    ]) {
+      const pair = status.selected_candidate_pair;
+      assert.deepEqual(pair.local, { type: 'host', protocol: 'udp', address: status.transport.selectedLocal.ip, port: status.transport.selectedLocal.port });
+      assert.equal(pair.local.address, '127.0.0.1');
+      assert.equal(pair.remote.type === 'host' || pair.remote.type === 'prflx', true, pair.remote.type);
+      assert.equal(pair.remote.port, other.selected_candidate_pair.local.port, "the remote is the other side's local candidate");
+    }
 
     pipelines.push(vp8Sender(videoA.port, { ...A_TO_B, payloadType: 96, seconds: 10 }));
     pipelines.push(vp8Sender(videoB.port, { ...B_TO_A, payloadType: 100, seconds: 10 }));

@@ -15,6 +15,7 @@ const ENDPOINTS: [string, string][] = [
   ['GET', '/peers/{id}/events?token={token}'],
   ['GET', '/peers/{id}/status?token={token}'],
   ['PUT', '/peers/{id}/credential?token={token}'],
+  ['GET', '/peers/{id}/ice_servers?token={token}'],
   ['POST', '/data'],
   ['DELETE', '/data/{id}'],
   ['GET', '/data/{id}/status'],

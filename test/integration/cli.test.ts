@@ -147,6 +147,34 @@ describe('webrtc-gateway command', () => {
     assert.equal(everything.includes('hush-hush-secret'), false, 'signaling secret in the log');
   });
 
+  it('never logs the TURN secret or a static TURN password; refuses a TURN server without credentials (exit 2)', async () => {
+    const gw = start(['--api-port', '0', '--signaling-port', '0', '--log-level', 'debug', '--ice-servers', 'stun:127.0.0.1,turn:127.0.0.1?transport=tcp', ...portRange()], {
+      WEBRTC_GATEWAY_TURN_SECRET: 'turn-secret-shh-0451',
+    });
+    await gw.apiUrl();
+    gw.child.kill('SIGTERM');
+    assert.equal((await gw.exit(5000)).code, 0);
+    const config = gw.logs.find((l) => l.msg === 'configuration')!.config;
+    assert.deepEqual(config.turnAuth, { kind: 'secret', secret: '[redacted]', lifetimeSeconds: 86400 });
+    assert.deepEqual(gw.logs.find((l) => l.msg === 'ICE servers')?.iceServers, ['stun:127.0.0.1:3478', 'turn:127.0.0.1:3478?transport=tcp']);
+    assert.equal((JSON.stringify(gw.logs) + gw.stderr).includes('turn-secret-shh-0451'), false, 'TURN secret in the log');
+
+    const withStatic = start(['--api-port', '0', '--signaling-port', '0', '--log-level', 'debug', '--ice-servers', 'turn:127.0.0.1', ...portRange()], {
+      WEBRTC_GATEWAY_TURN_USERNAME: 'alice',
+      WEBRTC_GATEWAY_TURN_CREDENTIAL: 'static-pw-7781',
+    });
+    await withStatic.apiUrl();
+    withStatic.child.kill('SIGTERM');
+    assert.equal((await withStatic.exit(5000)).code, 0);
+    assert.deepEqual(withStatic.logs.find((l) => l.msg === 'configuration')!.config.turnAuth, { kind: 'static', username: 'alice', credential: '[redacted]' });
+    assert.equal((JSON.stringify(withStatic.logs) + withStatic.stderr).includes('static-pw-7781'), false, 'TURN password in the log');
+
+    await assert.rejects(
+      run(process.execPath, [BIN, '--ice-servers', 'turn:127.0.0.1']),
+      (e: any) => e.code === 2 && /no TURN credentials are set: set turn_secret/.test(e.stderr),
+    );
+  });
+
   it('takes boolean flags bare: --demo-page serves the demo, --no-media-nack turns NACK off', async () => {
     const gw = start(['--api-port', '0', '--signaling-port', '0', '--demo-page', '--no-media-nack', '--log-level', 'debug', ...portRange()]);
     const api = await gw.apiUrl();

@@ -5,7 +5,7 @@ import type { Gateway } from '../../src/Gateway.js';
 import { call, startTestGateway, type LogCapture } from '../helpers/testGateway.js';
 
 // Its own file, so its own process: the notice is once per process.
-describe('POST /peers with turn (no TURN server yet)', () => {
+describe('POST /peers with turn when ice_servers names no TURN server', () => {
   let gateway: Gateway;
   let base: string;
   let logs: LogCapture;

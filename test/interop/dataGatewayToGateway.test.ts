@@ -63,6 +63,12 @@ describe('DataConnections between two peers of one gateway', () => {
     assert.match(out.label, /^dc_[0-9a-f]+$/);
     assert.deepEqual(out.feed_params, { data_id: caller.dataPort.data_id });
     assert.deepEqual(out.redirect_params, { ip_v4: '127.0.0.1', port: caller.udp.port });
+    // The pair libwebrtc selected (no STUN or TURN configured: host candidates), as media reports it too.
+    const pair = out.selected_candidate_pair;
+    assert.equal(pair.local.type, 'host');
+    assert.equal(pair.local.protocol, 'udp');
+    assert.ok(pair.local.port > 0 && pair.remote.port > 0);
+    assert.equal(pair.local.url, undefined, 'a host candidate has no TURN server');
     // The answering side learns label, metadata, serialization and reliability from the OFFER.
     const inc = (await call(base, 'GET', `/data/connections/${callee.connectionId}/status`)).body;
     assert.equal(inc.remote_id, a.id);
@@ -70,6 +76,7 @@ describe('DataConnections between two peers of one gateway', () => {
     assert.equal(inc.metadata, 'hello');
     assert.equal(inc.serialization, 'JSON');
     assert.equal(inc.reliable, false);
+    assert.equal(inc.selected_candidate_pair.local.port, pair.remote.port, "one side's local candidate is the other's remote");
     await roundTrip(caller, callee, [Buffer.from('[1,2,3]')]);
   });
 

@@ -4,16 +4,17 @@ import { describe, it } from 'node:test';
 import { demoSignalingFor } from '../../src/api/routes/demoRoutes.js';
 
 describe('the demo page signaling options (demoSignalingFor)', () => {
-  const o = { key: 'peerjs', anyHost: false, stunServers: [] };
+  const o = { key: 'peerjs', anyHost: false, iceServers: [] };
 
-  it('takes host, port, path and scheme from the signaling URL', () => {
-    assert.deepEqual(demoSignalingFor('wss://peers.example.com/app/', { ...o, stunServers: [{ ip: '192.0.2.1', port: 3478 }, { ip: '2001:db8::1', port: 3478 }] }), {
+  it('takes host, port, path and scheme from the signaling URL, and passes the ICE servers on', () => {
+    const iceServers = [{ urls: ['stun:192.0.2.1:3478', 'stun:[2001:db8::1]:3478'] }, { urls: ['turn:turn.example.com:3478?transport=udp'], username: '1:demo', credential: 'c' }];
+    assert.deepEqual(demoSignalingFor('wss://peers.example.com/app/', { ...o, iceServers }), {
       host: 'peers.example.com',
       port: 443,
       path: '/app/',
       secure: true,
       key: 'peerjs',
-      iceServers: [{ urls: 'stun:192.0.2.1:3478' }, { urls: 'stun:[2001:db8::1]:3478' }],
+      iceServers,
     });
   });
 

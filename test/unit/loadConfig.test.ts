@@ -53,7 +53,10 @@ describe('loadConfig', () => {
       dataBufferLimitBytes: 1048576,
       mediaBindAddresses: config.mediaBindAddresses,
       mediaSharedPort: undefined,
-      stunServers: [],
+      mediaAdvertisedAddresses: [],
+      iceServers: [],
+      turnAuth: undefined,
+      iceTransportPolicy: 'all',
       mediaNack: true,
       mediaBandwidthFeedback: true,
       demoPage: false,
@@ -62,16 +65,16 @@ describe('loadConfig', () => {
     assert.deepEqual(warnings, []);
   });
 
-  it('reads address lists for media: bind addresses and STUN servers', () => {
+  it('reads address lists for media: bind addresses, and STUN servers in the older stun_servers spelling (as stun: URLs)', () => {
     const { config } = loadConfig({ flags: { 'media-bind-addresses': '127.0.0.1, ::1', 'stun-servers': '192.0.2.1:3478,[2001:db8::1]:19302' } });
     assert.deepEqual(config.mediaBindAddresses, ['127.0.0.1', '::1']);
-    assert.deepEqual(config.stunServers, [
-      { ip: '192.0.2.1', port: 3478 },
-      { ip: '2001:db8::1', port: 19302 },
-    ]);
+    assert.deepEqual(
+      config.iceServers.map((u) => u.text),
+      ['stun:192.0.2.1:3478', 'stun:[2001:db8::1]:19302'],
+    );
     const fromFile = loadConfig({ file: tomlFile('media_bind_addresses = ["127.0.0.2"]\nstun_servers = ["192.0.2.2:3478"]\n') });
     assert.deepEqual(fromFile.config.mediaBindAddresses, ['127.0.0.2']);
-    assert.deepEqual(fromFile.config.stunServers, [{ ip: '192.0.2.2', port: 3478 }]);
+    assert.deepEqual(fromFile.config.iceServers, [{ scheme: 'stun', host: '192.0.2.2', port: 3478, transport: 'udp', text: 'stun:192.0.2.2:3478' }]);
   });
 
   it('reads the exposure settings: API token, allowed hosts and origins, redirect networks', () => {

@@ -132,8 +132,8 @@ export function dataConnectionRoutes({ peers, ports, dataConnections, redirects,
   router
     .route('/data/connections/:data_connection_id/status')
     .get(
-      command('DATA_CONNECTION_STATUS', (req, res) => {
-        res.status(200).json(dataConnections.get(connectionId(req.params)).status());
+      command('DATA_CONNECTION_STATUS', async (req, res) => {
+        res.status(200).json(await dataConnections.get(connectionId(req.params)).status());
       }),
     )
     .all(methodNotAllowed(['GET'], 'DATA_CONNECTION_STATUS'));

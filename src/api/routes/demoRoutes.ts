@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Router } from 'express';
 
 import { PACKAGE_ROOT } from '../../native/addon.js';
+import type { RtcIceServer } from '../../session/ice/IceConfiguration.js';
 
 /** What the demo page needs to reach the signaling server (peerjs's connection options). */
 export interface DemoSignaling {
@@ -13,7 +14,8 @@ export interface DemoSignaling {
   readonly path: string;
   readonly secure: boolean;
   readonly key: string;
-  readonly iceServers: readonly { urls: string }[];
+  /** The gateway's STUN and TURN servers, TURN credentials minted for the page (never the secret). */
+  readonly iceServers: readonly RtcIceServer[];
 }
 
 /**
@@ -22,7 +24,7 @@ export interface DemoSignaling {
  */
 export function demoSignalingFor(
   url: string,
-  o: { key: string; anyHost: boolean; stunServers: readonly { ip: string; port: number }[] },
+  o: { key: string; anyHost: boolean; iceServers: readonly RtcIceServer[] },
 ): DemoSignaling {
   const u = new URL(url);
   const secure = u.protocol === 'wss:';
@@ -33,7 +35,7 @@ export function demoSignalingFor(
     path: u.pathname,
     secure,
     key: o.key,
-    iceServers: o.stunServers.map(({ ip, port }) => ({ urls: `stun:${ip.includes(':') ? `[${ip}]` : ip}:${port}` })),
+    iceServers: o.iceServers,
   };
 }
 

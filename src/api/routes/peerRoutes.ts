@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 
 import { GatewayError } from '../../errors/GatewayError.js';
+import type { IceConfiguration } from '../../session/ice/IceConfiguration.js';
 import type { PeerRegistry } from '../../session/peers/PeerRegistry.js';
 import { MAX_TTL, MIN_TTL } from '../../signaling/PeerCredential.js';
 import { isValidPeerId } from '../../signaling/protocol.js';
@@ -13,6 +14,8 @@ import { validateBody } from '../validateBody.js';
 export interface PeerRoutesDeps {
   readonly peers: PeerRegistry;
   readonly eventTimeoutMs: number;
+  /** What GET /peers/{id}/ice_servers hands out. */
+  readonly ice: IceConfiguration;
 }
 
 /** Unix time in seconds stays below this until the year 2286; a millisecond one is far above. */
@@ -47,9 +50,9 @@ const peerId = (req: Request): string => String(req.params['peer_id']);
 /**
  * The peer endpoints: POST /peers (answered once the signaling server has bound the id, 403 when
  * it refuses the key or credential, 400 when the id is taken), DELETE /peers/{id}, GET /peers/{id}/events (long poll),
- * GET /peers/{id}/status, PUT /peers/{id}/credential.
+ * GET /peers/{id}/status, PUT /peers/{id}/credential, and ours: GET /peers/{id}/ice_servers.
  */
-export function peerRoutes({ peers, eventTimeoutMs }: PeerRoutesDeps): Router {
+export function peerRoutes({ peers, eventTimeoutMs, ice }: PeerRoutesDeps): Router {
   const router = Router();
 
   router
@@ -114,6 +117,18 @@ export function peerRoutes({ peers, eventTimeoutMs }: PeerRoutesDeps): Router {
       }),
     )
     .all(methodNotAllowed(['PUT'], 'PEERS_CREDENTIAL_UPDATE'));
+
+  router
+    .route('/peers/:peer_id/ice_servers')
+    .get(
+      command('PEERS_ICE_SERVERS', (req, res) => {
+        const peer = peers.get(peerId(req), token(req));
+        // RTCIceServer entries for a page that talks to this peer: the URLs as configured, TURN
+        // credentials minted for it now (never the secret); none for a turn: false peer.
+        res.set('cache-control', 'no-store').status(200).json(ice.forPeer(peer.id, peer.turn).browser);
+      }),
+    )
+    .all(methodNotAllowed(['GET'], 'PEERS_ICE_SERVERS'));
 
   return router;
 }

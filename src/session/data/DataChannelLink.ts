@@ -1,3 +1,4 @@
+import { pairFromRtcStats, type SelectedCandidatePair } from '../ice/selectedCandidatePair.js';
 import type { GatheringQueue } from './GatheringQueue.js';
 import type { PeerConnectionReaper } from './PeerConnectionReaper.js';
 import type {
@@ -50,6 +51,8 @@ export class DataChannelLink {
   /** Ends this link's gathering turn; set while it holds one. */
   private endGatheringTurn: (() => void) | undefined;
   private closed = false;
+  /** Set when the configuration leaves ICE nothing to gather (relay policy, no TURN server). */
+  private readonly cannotGather: string | undefined;
   /** The remote's a=max-message-size (RFC 8841): larger messages would be refused. */
   maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
 
@@ -63,6 +66,7 @@ export class DataChannelLink {
     this.pc = pc;
     this.reaper = context.reaper;
     this.gathering = context.gathering;
+    this.cannotGather = cannotGatherReason(context.config);
     pc.onicecandidate = ({ candidate }) => {
       // The end of candidates (null, or an empty one) ends the gathering turn.
       if (!candidate?.candidate) this.endGatheringTurn?.();
@@ -159,6 +163,17 @@ export class DataChannelLink {
     return this.closed || !this.channel ? 0 : this.channel.bufferedAmount;
   }
 
+  /** The candidate pair ICE selected, from libwebrtc's stats; null before (and after close). */
+  async selectedCandidatePair(): Promise<SelectedCandidatePair | null> {
+    if (this.closed || !this.pc) return null;
+    try {
+      return pairFromRtcStats(await this.pc.getStats());
+    } catch {
+      // Closed while libwebrtc gathered the stats.
+      return null;
+    }
+  }
+
   /** Closes the channel and the PeerConnection. Idempotent; the listener hears nothing more. */
   close(): void {
     if (this.closed) return;
@@ -204,6 +219,11 @@ export class DataChannelLink {
 
   /** setLocalDescription starts gathering: it waits for this link's turn (see GatheringQueue). */
   private async startGathering(description: SessionDescriptionInit): Promise<void> {
+    if (this.cannotGather) {
+      // ICE would wait for a candidate that cannot come; end now, saying why.
+      this.end(this.cannotGather);
+      throw new Error(this.cannotGather);
+    }
     this.endGatheringTurn = await this.gathering.acquire(this.queueKey);
     if (this.closed) {
       this.endGatheringTurn();
@@ -225,6 +245,13 @@ export class DataChannelLink {
     this.close();
     this.listener.onEnded(reason);
   }
+}
+
+/** Only relay candidates allowed and no TURN server to get one from (a `turn: false` peer): why nothing can connect. */
+function cannotGatherReason(config: RtcConfiguration): string | undefined {
+  if (config.iceTransportPolicy !== 'relay') return undefined;
+  const hasTurn = (config.iceServers ?? []).some((s) => [s.urls].flat().some((u) => /^turns?:/.test(u)));
+  return hasTurn ? undefined : 'ICE can gather no candidate: ice_transport_policy is relay and this peer has no TURN server (it was created with turn: false)';
 }
 
 function plainCandidate(c: IceCandidateInit): IceCandidateInit {

@@ -140,8 +140,9 @@ export class DataConnection implements DatagramSink, DataChannelLinkListener {
   }
 
   /** GET /data/connections/{id}/status: the SkyWay fields, then ours. */
-  status(): Record<string, unknown> {
+  async status(): Promise<Record<string, unknown>> {
     const { options, stats } = this;
+    const pair = this.stateValue === 'closed' ? null : ((await this.link?.selectedCandidatePair()) ?? null);
     return {
       remote_id: options.remoteId,
       buffersize: this.stateValue === 'open' ? (this.link?.bufferedAmount() ?? 0) : 0,
@@ -155,6 +156,7 @@ export class DataConnection implements DatagramSink, DataChannelLinkListener {
       state: this.stateValue,
       feed_params: this.feedPort ? { data_id: this.feedPort.id } : null,
       redirect_params: this.redirect ? redirectParams(this.redirect) : null,
+      selected_candidate_pair: pair,
       stats: {
         sent_messages: stats.sentMessages,
         sent_bytes: stats.sentBytes,

@@ -11,6 +11,7 @@ import {
 } from '../../signaling/connectionPayloads.js';
 import type { ServerMessage } from '../../signaling/protocol.js';
 import { ConnectionTable } from '../connections/ConnectionTable.js';
+import type { IceConfiguration } from '../ice/IceConfiguration.js';
 import { DATA_CONNECTION_DESCRIPTORS, type ConnectionAdmission } from '../limits/ConnectionAdmission.js';
 import type { GatewayPeer } from '../peers/GatewayPeer.js';
 import type { DataPort } from '../ports/DataPort.js';
@@ -22,10 +23,12 @@ import { GatheringQueue } from './GatheringQueue.js';
 import { PeerConnectionReaper } from './PeerConnectionReaper.js';
 import type { RedirectTarget } from './RedirectTarget.js';
 import { serializationFromWire, type SerializationName } from './serialization/DataSerialization.js';
-import { loadPeerConnectionFactory, type RtcConfiguration } from './wrtc.js';
+import { loadPeerConnectionFactory, type PeerConnectionFactory, type RtcConfiguration } from './wrtc.js';
 
 export interface DataConnectionRegistryOptions {
   readonly ports: PortRegistry;
+  /** STUN/TURN servers and policy; each peer's connections get theirs (TURN credentials minted per connection). */
+  readonly ice: IceConfiguration;
   /** Queued bytes past which a channel refuses datagrams (see ChannelBackpressure). */
   readonly bufferLimitBytes: number;
   /** Limits on offers and connections, shared with the media registry. */
@@ -55,7 +58,6 @@ const DEFAULT_WIRE_SERIALIZATION = 'binary';
 export class DataConnectionRegistry {
   private readonly table: ConnectionTable<DataConnection>;
   private readonly egress = new DatagramEgress();
-  private readonly rtcConfig: RtcConfiguration = { iceServers: [] };
   private readonly gathering = new GatheringQueue();
   readonly reaper: PeerConnectionReaper;
 
@@ -71,7 +73,7 @@ export class DataConnectionRegistry {
 
   /** POST /data/connections: sends a data OFFER to `targetId`; OPEN (or ERROR and CLOSE) follow. */
   async connect(peer: GatewayPeer, request: DataConnectOptions): Promise<DataConnection> {
-    const context = await this.linkContext();
+    const context = await this.linkContext(peer);
     this.assertRunning();
     this.options.admission.admitOutgoing(peer, DATA_CONNECTION_DESCRIPTORS, request.metadata, 'options.metadata');
     const { dcInit } = request;
@@ -166,7 +168,7 @@ export class DataConnectionRegistry {
       dcInit: offer.dcInit,
     });
     const negotiated = offer.dcInit?.negotiated ? { label, init: offer.dcInit } : undefined;
-    this.linkContext().then(
+    this.linkContext(peer).then(
       (context) => {
         if (connection.state === 'closed') return;
         try {
@@ -187,15 +189,19 @@ export class DataConnectionRegistry {
     );
   }
 
-  /** libwebrtc, loaded on first use; a platform without it gets a clear error. */
-  private async linkContext(): Promise<LinkContext> {
+  /** libwebrtc, loaded on first use (a platform without it gets a clear error), configured for `peer`. */
+  private async linkContext(peer: GatewayPeer): Promise<LinkContext> {
+    let createPeerConnection: PeerConnectionFactory;
     try {
-      return { createPeerConnection: await loadPeerConnectionFactory(), config: this.rtcConfig, reaper: this.reaper, gathering: this.gathering };
+      createPeerConnection = await loadPeerConnectionFactory();
     } catch (error) {
       throw new GatewayError('ENGINE_UNAVAILABLE', `DataConnections need @roamhq/wrtc, which could not be loaded: ${(error as Error).message}`, {
         cause: error,
       });
     }
+    // Minted now: a TURN credential made from turn_secret is valid from this connection's start.
+    const config: RtcConfiguration = this.options.ice.forPeer(peer.id, peer.turn).rtc;
+    return { createPeerConnection, config, reaper: this.reaper, gathering: this.gathering };
   }
 
   private deliver(connection: DataConnection, message: ServerMessage): void {

@@ -46,14 +46,26 @@ export interface WrtcPeerConnection {
   setLocalDescription(description: SessionDescriptionInit): Promise<void>;
   setRemoteDescription(description: SessionDescriptionInit): Promise<void>;
   addIceCandidate(candidate: IceCandidateInit): Promise<void>;
+  getStats(): Promise<RtcStatsReport>;
   close(): void;
   onicecandidate: ((event: { candidate: IceCandidateInit | null }) => void) | null;
   oniceconnectionstatechange: (() => void) | null;
   ondatachannel: ((event: { channel: WrtcDataChannel }) => void) | null;
 }
 
+/**
+ * The RTCConfiguration members the gateway sets. libwebrtc through @roamhq/wrtc also takes
+ * `portRange: {min, max}`, but nothing that picks the local addresses it gathers on: it uses
+ * every interface.
+ */
 export interface RtcConfiguration {
   iceServers?: { urls: string | string[]; username?: string; credential?: string }[];
+  iceTransportPolicy?: 'all' | 'relay';
+}
+
+/** RTCStatsReport: a maplike of stats dictionaries by id (W3C webrtc-stats). */
+export interface RtcStatsReport {
+  values(): Iterable<Record<string, unknown>>;
 }
 
 export type PeerConnectionFactory = (config: RtcConfiguration) => WrtcPeerConnection;

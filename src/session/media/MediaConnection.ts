@@ -12,6 +12,8 @@ import { SdpError } from '../../sdp/SdpError.js';
 import type { DtlsSetup, LocalMediaSection, LocalSource, RemoteDescription } from '../../sdp/SessionDescription.js';
 import { writeSessionDescription } from '../../sdp/writeSessionDescription.js';
 import { EventQueue } from '../events/EventQueue.js';
+import type { IceConfiguration } from '../ice/IceConfiguration.js';
+import { pairFromNative } from '../ice/selectedCandidatePair.js';
 import type { GatewayPeer } from '../peers/GatewayPeer.js';
 import type { NativeUdpPort } from '../ports/NativeUdpPort.js';
 import type { MediaConnectionEvent, StreamOptions } from './MediaConnectionEvent.js';
@@ -20,7 +22,8 @@ import type { MediaConstraints, MediaRedirects, StreamParams } from './MediaRequ
 
 export interface MediaTransportSettings {
   readonly bindAddresses: readonly string[];
-  readonly stunServers: readonly { readonly ip: string; readonly port: number }[];
+  /** STUN/TURN servers, TURN credentials per peer, relay policy, advertised addresses. */
+  readonly ice: IceConfiguration;
   /** Video loss repair with NACK (the `media_nack` setting). */
   readonly nack: boolean;
   /** transport-cc and REMB for received video (the `media_bandwidth_feedback` setting). */
@@ -208,6 +211,8 @@ export class MediaConnection {
         receive: m.receive,
       })),
       ...(stats && { transport: stats }),
+      // The same field as a DataConnection's status (the raw pair stays in transport).
+      selected_candidate_pair: pairFromNative(stats?.selectedLocal, stats?.selectedRemote),
       stats: this.stats(),
     };
   }
@@ -283,8 +288,10 @@ export class MediaConnection {
   }
 
   private openTransport(role: 'controlling' | 'controlled'): NativeTransport {
-    const { bindAddresses, stunServers } = this.options.transport;
-    const transport = this.options.engine.createTransport({ role, bindAddresses: [...bindAddresses], stunServers: [...stunServers] });
+    const { bindAddresses, ice } = this.options.transport;
+    // Minted now: a TURN credential made from turn_secret is valid from this connection's start.
+    const iceOptions = ice.forPeer(this.peer.id, this.peer.turn).media;
+    const transport = this.options.engine.createTransport({ role, bindAddresses: [...bindAddresses], ...iceOptions });
     this.transport = transport;
     transport.onEvent((event) => this.onTransportEvent(event));
     return transport;

@@ -78,6 +78,11 @@ export class GatewayPeer {
     );
   }
 
+  /** `turn` of POST /peers: false keeps TURN servers and relay candidates out of its connections. */
+  get turn(): boolean {
+    return this.options.turn;
+  }
+
   get params(): PeerParams {
     return { peer_id: this.id, token: this.token };
   }

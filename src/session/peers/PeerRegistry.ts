@@ -12,12 +12,14 @@ export interface PeerCreateOptions {
   /** Accepted as the SkyWay contract requires it, and unused: no service checks it here. */
   domain: string;
   peerId: string | undefined;
-  /** A TURN relay asked for; none can be configured yet (noteTurnRequested). */
+  /** A TURN relay asked for (the SkyWay default); false keeps TURN out of the peer's connections. */
   turn: boolean;
   credential: PeerCredential | undefined;
 }
 
 export interface PeerRegistryOptions {
+  /** Whether ice_servers names a TURN server; without one, `turn: true` is noted once in the log. */
+  turnConfigured?: boolean;
   /** The signaling server gateway peers use (resolved once the embedded one listens). */
   signalingUrl: () => string;
   logger: Logger;
@@ -47,7 +49,7 @@ export class PeerRegistry {
    * the id (the OPEN event is queued too); rejects when it refuses the key, credential or id.
    */
   async create(options: PeerCreateOptions): Promise<GatewayPeer> {
-    if (options.turn) noteTurnRequested(this.options.logger);
+    if (options.turn && !this.options.turnConfigured) noteTurnRequested(this.options.logger);
     const id = options.peerId ?? (await this.newPeerId(options.key));
     const existing = this.peers.get(id);
     if (existing && !existing.isClosed) {
