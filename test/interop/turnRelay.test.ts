@@ -5,7 +5,7 @@ import type { Gateway } from '../../src/Gateway.js';
 import { parseIceServerUrl, type IceServerUrl } from '../../src/session/ice/IceServerUrl.js';
 import { loadPeerConnectionFactory, type RtcConfiguration } from '../../src/session/data/wrtc.js';
 import { createPeer, openDataPath, openDataPort, UdpEndpoint, waitForEvent, type DataEnd, type RestPeer } from '../helpers/dataPath.js';
-import { startLocalCoturn, type LocalCoturn } from '../helpers/localCoturn.js';
+import { Coturn } from '../helpers/coturn.js';
 import { call, startTestGateway } from '../helpers/testGateway.js';
 
 const SECRET = 'interop-turn-secret-77';
@@ -40,12 +40,12 @@ async function roundTrip(from: DataEnd, to: DataEnd, datagrams: Buffer[]): Promi
 }
 
 describe('TURN on loopback (coturn, use-auth-secret): minted credentials and DataConnections through the relay', () => {
-  let coturn: LocalCoturn;
+  let coturn: Coturn;
   let gateway: Gateway;
   let base: string;
   let n = 0;
   before(async () => {
-    coturn = await startLocalCoturn(SECRET);
+    coturn = await Coturn.start({ authSecret: SECRET });
     ({ gateway, base } = await startTestGateway({
       logLevel: 'warn',
       iceServers: [parseIceServerUrl(`turn:127.0.0.1:${coturn.port}?transport=udp`) as IceServerUrl],
