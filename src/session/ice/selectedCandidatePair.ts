@@ -8,7 +8,7 @@ export interface CandidateSummary {
   readonly protocol: string;
   readonly address: string;
   readonly port: number;
-  /** A local relay candidate: the TURN server it was allocated on, when libwebrtc says (RTCIceCandidateStats.url). */
+  /** A local relay candidate: the TURN server it was allocated on (media: always; data: when libwebrtc says, RTCIceCandidateStats.url). */
   readonly url?: string;
   /** A local relay candidate: how the gateway reaches its TURN server (udp, tcp or tls). */
   readonly relay_protocol?: string;
@@ -23,8 +23,20 @@ export interface SelectedCandidatePair {
 /** From the native transport's stats (MediaConnections). */
 export function pairFromNative(local: RawCandidate | undefined, remote: RawCandidate | undefined): SelectedCandidatePair | null {
   if (!local || !remote) return null;
-  const side = (c: RawCandidate): CandidateSummary => ({ type: c.type, protocol: c.protocol ?? 'udp', address: c.ip, port: c.port });
+  const side = (c: RawCandidate): CandidateSummary => ({
+    type: c.type,
+    protocol: c.protocol ?? 'udp',
+    address: c.ip,
+    port: c.port,
+    ...(c.url !== undefined && { url: c.url, relay_protocol: relayProtocolOf(c.url) }),
+  });
   return { local: side(local), remote: side(remote) };
+}
+
+/** How a relay's TURN server is reached, from the URL the gateway was configured with (RFC 7065). */
+function relayProtocolOf(url: string): string {
+  if (url.startsWith('turns:')) return 'tls';
+  return /[?&]transport=tcp\b/.test(url) ? 'tcp' : 'udp';
 }
 
 type Stats = Record<string, unknown>;

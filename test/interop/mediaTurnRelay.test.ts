@@ -1,0 +1,93 @@
+// A MediaConnection between two peers of one gateway under ice_transport_policy = relay, through a
+// real coturn on loopback taking credentials minted from turn_secret: both native transports
+// allocate, signal only relay candidates, and the user's RTP crosses the relay byte for byte.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import type { Gateway } from '../../src/Gateway.js';
+import { parseIceServerUrl, type IceServerUrl } from '../../src/session/ice/IceServerUrl.js';
+import { Coturn } from '../helpers/coturn.js';
+import { createPeer, UdpEndpoint } from '../helpers/dataPath.js';
+import { mediaEvents, peerEvent } from '../helpers/media.js';
+import { waitFor } from '../helpers/proc.js';
+import { call, startTestGateway } from '../helpers/testGateway.js';
+import { rtpPacket } from '../helpers/TransportSimulation.js';
+import { sendDatagrams } from '../helpers/udp.js';
+
+const SECRET = 'media-relay-secret';
+
+describe('MediaConnections through TURN (coturn, turn_secret, ice_transport_policy = relay)', () => {
+  let coturn: Coturn;
+  let gateway: Gateway;
+  let base: string;
+  before(async () => {
+    coturn = await Coturn.start({ authSecret: SECRET });
+    ({ gateway, base } = await startTestGateway({
+      logLevel: 'warn',
+      iceServers: [parseIceServerUrl(`turn:127.0.0.1:${coturn.port}?transport=udp`) as IceServerUrl],
+      turnAuth: { kind: 'secret', secret: SECRET, lifetimeSeconds: 600 },
+      iceTransportPolicy: 'relay',
+    }));
+  });
+  after(async () => {
+    await gateway?.stop();
+    await coturn?.stop();
+  });
+
+  it("carries the caller's RTP to the callee's redirect over relayed candidates only, and both statuses name the TURN server", async () => {
+    const a = await createPeer(base, 'relay-caller');
+    const b = await createPeer(base, 'relay-callee');
+    const video = (await call(base, 'POST', '/media', { is_video: true })).body;
+    const placed = await call(base, 'POST', '/media/connections', {
+      peer_id: a.id,
+      token: a.token,
+      target_id: b.id,
+      constraints: { video: true, audio: false, video_params: { codec: 'VP8', media_id: video.media_id, payload_type: 96 } },
+    });
+    assert.equal(placed.status, 202, JSON.stringify(placed.body));
+    const outgoing = placed.body.params.media_connection_id as string;
+    const incoming = (await peerEvent(b, 'CALL')).call_params.media_connection_id as string;
+    const redirect = await UdpEndpoint.open();
+    try {
+      const answer = await call(base, 'POST', `/media/connections/${incoming}/answer`, {
+        constraints: { video: false, videoReceiveEnabled: true, audio: false, video_params: { codec: 'VP8', payload_type: 96 } },
+        redirect_params: { video: { ip_v4: '127.0.0.1', port: redirect.port } },
+      });
+      assert.equal(answer.status, 202, JSON.stringify(answer.body));
+      assert.deepEqual(await mediaEvents(base, incoming, 'STREAM'), ['READY', 'STREAM']);
+      // Each side allocated with a credential minted for its own peer id.
+      for (const peer of [a, b]) await coturn.waitForLog(new RegExp(`user <\\d+:${peer.id}>: incoming packet ALLOCATE processed, success`));
+
+      const status = async (id: string) => (await call(base, 'GET', `/media/connections/${id}/status`)).body;
+      await waitFor(async () => (await status(outgoing)).selected_candidate_pair !== null, 10000, 'a selected pair on the caller');
+      const url = `turn:127.0.0.1:${coturn.port}?transport=udp`;
+      for (const id of [outgoing, incoming]) {
+        const pair = (await status(id)).selected_candidate_pair;
+        assert.equal(pair.local.type, 'relay', JSON.stringify(pair));
+        assert.equal(pair.local.url, url, JSON.stringify(pair));
+        assert.equal(pair.local.relay_protocol, 'udp', JSON.stringify(pair));
+        assert.ok(pair.local.port >= coturn.relayPorts.min && pair.local.port <= coturn.relayPorts.max, JSON.stringify(pair));
+        // The other side offered only its relay address too.
+        assert.ok(pair.remote.port >= coturn.relayPorts.min && pair.remote.port <= coturn.relayPorts.max, JSON.stringify(pair));
+      }
+
+      const sent = Array.from({ length: 100 }, (_, i) => rtpPacket(0x1234, 1000 + i, i * 3000, 96, Buffer.alloc(900, i)));
+      for (let i = 0; i < sent.length; i += 10) {
+        await sendDatagrams(video.port, sent.slice(i, i + 10));
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await waitFor(() => redirect.received >= 100, 10000, 'the 100 packets at the callee redirect');
+      const received = await redirect.drain(0);
+      // The gateway sends its own SSRC and numbering; the payloads arrive unchanged and in order.
+      assert.deepEqual(
+        received.map((p) => p.subarray(12)),
+        sent.map((p) => p.subarray(12)),
+      );
+    } finally {
+      redirect.close();
+      await call(base, 'DELETE', `/media/connections/${outgoing}`);
+    }
+    // Closing the call deallocates both allocations (a Refresh with LIFETIME 0).
+    for (const peer of [a, b]) await coturn.waitForLog(new RegExp(`username=<\\d+:${peer.id}>, lifetime=0`), 10000);
+  });
+});
