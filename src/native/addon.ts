@@ -30,6 +30,10 @@ export interface RawEngineStats {
   datagramsSent?: number;
   datagramsSendDropped?: number;
   sendCalls?: number;
+  /** TURN connections (TCP/TLS) of closed transports still sending their deallocation and closing (bounded in time). */
+  turnStreamsClosing?: number;
+  /** TLS client contexts the engine's turns: servers share, one per verification policy (per CA file). */
+  tlsContexts?: number;
   /** One per socket opened with openSharedSocket. */
   sharedSockets?: RawSharedSocketStats[];
 }
@@ -189,7 +193,11 @@ export interface RawTransportOptions {
   role: 'controlling' | 'controlled';
   srtpProfiles?: SrtpProfileName[];
   stunServers?: { ip: string; port: number }[];
-  /** TURN servers: an allocation on each through every local socket of its family (UDP only for now). */
+  /**
+   * TURN servers: an allocation on each for every local address of its family, over UDP (a
+   * shared media socket gets a TURN socket of the transport's own on its IP), TCP or TLS (a
+   * connection from that address).
+   */
   turnServers?: RawTurnServer[];
   /** ice_transport_policy "relay": only relayed candidates are signalled and paired. */
   relayOnly?: boolean;
@@ -242,7 +250,7 @@ export interface RawTransportStats {
   selectedLocal?: RawCandidate;
   selectedRemote?: RawCandidate;
   /** One entry per TURN allocation: its server, state, relayed address and counters. */
-  turn?: (RawTurnStats & { url: string; state: string; relayed?: string })[];
+  turn?: (RawTurnStats & RawRelayStreamStats & { url: string; transport: 'udp' | 'tcp' | 'tls'; state: string; relayed?: string })[];
   [counter: string]: unknown;
 }
 
@@ -287,6 +295,34 @@ export interface RawTurnServer {
   username: string;
   credential: string;
   url: string;
+  /**
+   * transport 'tls' (turns:): how the server's certificate is checked against `host` (SNI and
+   * the name it must carry): the machine's trusted CAs ('system', the default), only the CAs in
+   * `tlsCaFile` ('ca-file'), or not at all ('none': tests and labs only).
+   */
+  tlsVerify?: 'system' | 'ca-file' | 'none';
+  /** PEM file of the CAs to trust; with tlsVerify 'ca-file' only (and required there). */
+  tlsCaFile?: string;
+}
+
+/** A relay over TCP or TLS: its connection to the server (engine transports only). */
+export interface RawRelayStreamStats {
+  /** 'connecting', 'open', 'closed' or 'failed'. */
+  streamState?: string;
+  /** Connections tried: at most one per relay, never reopened. */
+  streamConnectAttempts?: number;
+  /** Whole TURN messages (ChannelData, STUN) written to the stream. */
+  streamMessagesSent?: number;
+  /** Whole messages dropped because the stream's send queue was full (never a part of one). */
+  streamMessagesDropped?: number;
+  streamBytesSent?: number;
+  streamBytesReceived?: number;
+  streamQueuedBytes?: number;
+  streamQueuePeakBytes?: number;
+  /** Over TLS, once connected: 'TLSv1.3', 'TLS_AES_256_GCM_SHA384', and whether the certificate was checked. */
+  tlsVersion?: string;
+  tlsCipher?: string;
+  tlsVerified?: boolean;
 }
 
 /** TurnClient clocks (native/core/turn/TurnClientConfig.hpp), for tests that shorten them. */

@@ -275,7 +275,7 @@ void TcpConnectionProbe::onTcpConnected(io::TcpConnection& connection) {
   afterTls();
 }
 
-void TcpConnectionProbe::onTcpData(io::TcpConnection&, const uint8_t* data, size_t size) {
+void TcpConnectionProbe::onTcpData(io::TcpConnection&, uint8_t* data, size_t size) {
   if (tls_) {
     tls_->handleCiphertext(loop_->now(), data, size);
     afterTls();
@@ -300,7 +300,7 @@ void TcpConnectionProbe::onTlsConnected(const tls::TlsSessionInfo& session) {
   emit({"tls-connected", {}, 0, session.version + " " + session.cipher});
 }
 
-void TcpConnectionProbe::onTlsPlaintext(const uint8_t* data, size_t size) {
+void TcpConnectionProbe::onTlsPlaintext(uint8_t* data, size_t size) {
   emit({"data", std::vector<uint8_t>(data, data + size), 0, ""});
 }
 
