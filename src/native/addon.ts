@@ -495,8 +495,8 @@ export interface RawTcpConnectionStats {
 export interface RawTcpConnectionProbe {
   /** Throws with an errno `code` (EAFNOSUPPORT, EADDRNOTAVAIL...) when the connect cannot start. */
   connect(ip: string, port: number): void;
-  /** Whole message queued (or sent), or false: dropped and counted. */
-  send(bytes: Uint8Array): boolean;
+  /** Whole message queued (or sent), or false: dropped and counted. An array is one message in pieces (writev). */
+  send(bytes: Uint8Array | Uint8Array[]): boolean;
   sendRoom(): number;
   /** close_notify (with tls), then FIN once the queue is sent. */
   shutdown(): void;

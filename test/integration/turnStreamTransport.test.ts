@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
+import { readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
 import type { RawTransportEvent, RawTransportStats, RawTurnServer } from '../../src/native/addon.js';
 import { NativeEngine } from '../../src/native/NativeEngine.js';
 import type { NativeTransport } from '../../src/native/NativeTransport.js';
+import { transportDescriptors } from '../../src/session/limits/transportDescriptors.js';
 import { Coturn } from '../helpers/coturn.js';
 import { waitFor } from '../helpers/proc.js';
 import { makeTestPki, type TestPki } from '../helpers/testPki.js';
@@ -283,8 +285,11 @@ describe('TURN on a shared media socket (media_shared_port)', () => {
   let turn: Coturn;
   const gateway = new NativeEngine();
   const peers = new NativeEngine();
+  let shared: { ip: string; port: number };
   before(async () => {
     turn = await Coturn.start({ users: [{ username: 'gw', password: 'secret' }] });
+    // Every transport the gateway engine makes on 127.0.0.1 has its host candidate here.
+    shared = gateway.openSharedSocket('127.0.0.1', 0);
   });
   after(async () => {
     gateway.close();
@@ -293,7 +298,6 @@ describe('TURN on a shared media socket (media_shared_port)', () => {
   });
 
   it('two transports on one shared socket each get an allocation of their own over UDP and both connect relayed', async () => {
-    const shared = gateway.openSharedSocket('127.0.0.1', 0);
     const server: RawTurnServer = { ip: turn.ip, port: turn.port, transport: 'udp', host: 'localhost', username: 'gw', credential: 'secret', url: turn.url('udp') };
     const pairs = [connectPair(gateway, peers, [server]), connectPair(gateway, peers, [server])];
     try {
@@ -321,6 +325,25 @@ describe('TURN on a shared media socket (media_shared_port)', () => {
         gw.transport.close();
         peer.transport.close();
       }
+    }
+  });
+
+  it('a transport opens the descriptors the admission budget counts for it (transportDescriptors)', async () => {
+    const udp: RawTurnServer = { ip: turn.ip, port: turn.port, transport: 'udp', host: 'localhost', username: 'gw', credential: 'secret', url: turn.url('udp') };
+    const tcp: RawTurnServer = { ...udp, transport: 'tcp', url: turn.url('tcp') };
+    const turnServers = [udp, tcp];
+    const openFds = (): number => readdirSync('/proc/self/fd').length;
+    // The gateway engine has its shared socket on 127.0.0.1; `peers` binds a socket per transport.
+    for (const [engine, sharedPort] of [[gateway, true], [peers, false]] as const) {
+      const before = openFds();
+      const transport = engine.createTransport({ role: 'controlled', bindAddresses: ['127.0.0.1'], turnServers });
+      try {
+        // One less than counted: the count keeps one of slack for a DTLS retry.
+        assert.equal(openFds() - before, transportDescriptors({ bindAddresses: ['127.0.0.1'], sharedPort, turnServers }) - 1, `shared port: ${sharedPort}`);
+      } finally {
+        transport.close();
+      }
+      await waitFor(() => engine.stats().turnStreamsClosing === 0 && openFds() === before, 3000, 'every descriptor closed again');
     }
   });
 });

@@ -2,6 +2,8 @@
 
 #include "../rtcp/RtcpCompound.hpp"
 
+#include <algorithm>
+
 namespace wg::transport {
 
 namespace {
@@ -67,6 +69,12 @@ ice::IceConfig WebRtcTransport::planRelays(TransportConfig& config, std::vector<
                          server.url});
     }
   }
+  // Relays reached over UDP first, then TCP, then TLS: a relay path's candidates get a local
+  // preference by its order (RFC 8445 section 5.1.2.1), and a stream to the server adds
+  // head-of-line blocking to the media.
+  std::stable_sort(plan.begin(), plan.end(), [](const PlannedRelay& a, const PlannedRelay& b) {
+    return static_cast<int>(a.server.transport) < static_cast<int>(b.server.transport);
+  });
   ice::IceConfig ice = std::move(config.ice);
   ice.relayPaths = plan.size();
   return ice;
