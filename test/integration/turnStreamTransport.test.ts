@@ -268,6 +268,28 @@ describe('relayed candidates through coturn over TCP and TLS', () => {
     }
   });
 
+  it('a server that goes away after the allocation: turn-failed says the connection ended, and the stream is let go', async () => {
+    const doomed = await Coturn.start({ users: [{ username: 'gw', password: 'secret' }] });
+    const server: RawTurnServer = { ...base, ip: doomed.ip, port: doomed.port, transport: 'tcp', url: doomed.url('tcp') };
+    const [gw, peer] = connectPair(engine, engine, [server]);
+    try {
+      await waitFor(() => isConnected(gw) && isConnected(peer), 10_000, 'connected through the relay');
+      await doomed.stop();
+      await waitFor(() => turnFailures(gw).length > 0, 5000, 'the relay fails');
+      const [failure] = turnFailures(gw);
+      assert.match(failure!, new RegExp(`^${server.url.replace(/[.?]/g, '\\$&')} (the peer 127\\.0\\.0\\.1:${doomed.port} closed the connection|TCP connection with 127\\.0\\.0\\.1:${doomed.port} failed: .+)$`));
+      const relay = relayOf(gw.transport.stats());
+      assert.equal(relay.state, 'failed');
+      assert.equal(relay.streamState, 'failed');
+      assert.equal(relay.streamConnectAttempts, 1, 'not reopened');
+      await waitFor(() => engine.stats().turnStreamsClosing === 0, 3000, 'the dead stream destroyed');
+    } finally {
+      gw.transport.close();
+      peer.transport.close();
+      await doomed.stop();
+    }
+  });
+
   it("refuses tlsVerify 'ca-file' without a readable CA file, and tlsCaFile without 'ca-file'", () => {
     const missing = tlsServer(turn, { tlsVerify: 'ca-file', tlsCaFile: '/nonexistent/ca.pem' });
     assert.throws(() => engine.createTransport({ role: 'controlled', bindAddresses: ['127.0.0.1'], turnServers: [missing] }), (e: Error & { code?: string }) => {
