@@ -1,13 +1,14 @@
 /**
  * Relayed vs direct media: CPU per packet of a native transport's I/O thread when its path goes
- * through a TURN allocation (coturn on loopback, ChannelData over UDP) and when it is direct.
+ * through a TURN allocation (coturn on loopback; ChannelData over UDP, over TCP, or over TLS with
+ * a test certificate) and when it is direct.
  * Two engines in this process, each with its own I/O thread: G (the gateway side; relayOnly in
  * the relayed mode) and P (its peer, always direct). RTP goes into a port attached to G (G seals
  * it and sends it to P), and into a port attached to P (P seals it, G opens it and redirects it
  * to a sink). Per mode, median of 3 runs:
  * - G out: G's thread CPU per packet it sent (RTP in, SRTP + ChannelData header out);
  * - G in: the same per packet it received (ChannelData in, SRTP opened, plain RTP redirected);
- * - coturn: the turnserver process's CPU per relayed packet (both directions), relayed mode only.
+ * - coturn: the turnserver process's CPU per relayed packet (both directions), relayed modes only.
  * The two directions run one after the other, so each thread's CPU belongs to one of them.
  * Usage: node --import tsx bench/turnRelay.ts [packets] [packetsPerSecond]
  */
@@ -17,6 +18,7 @@ import type { RawTransportEvent, RawTurnServer } from '../src/native/addon.js';
 import { NativeEngine } from '../src/native/NativeEngine.js';
 import type { NativeTransport } from '../src/native/NativeTransport.js';
 import { Coturn } from '../test/helpers/coturn.js';
+import { makeTestPki } from '../test/helpers/testPki.js';
 import { processCpuNanos, threadCpuNanos } from './lib/cpu.js';
 import { markdownTable } from './lib/table.js';
 
@@ -75,6 +77,8 @@ interface RunResult {
   inNs: number;
   coturnNs?: number;
   delivered: number;
+  // What G itself dropped on the way out (sendDropped: a stream's full queue included).
+  sendDropped: number;
 }
 
 async function run(g: NativeEngine, p: NativeEngine, turn: Coturn | undefined, server: RawTurnServer | undefined): Promise<RunResult> {
@@ -124,7 +128,8 @@ async function run(g: NativeEngine, p: NativeEngine, turn: Coturn | undefined, s
     const inPackets = (gw.stats().rtpReceived as number) - receivedBefore;
     const inNs = (gCpu() - t0) / inPackets;
     coturnNs += coturnCpu() - c0;
-    return { outNs, inNs, ...(turn && { coturnNs: coturnNs / (outPackets + inPackets) }), delivered: Math.min(sinkAtPeer.count(), sinkAtGw.count()) };
+    const sendDropped = gw.stats().sendDropped as number;
+    return { outNs, inNs, ...(turn && { coturnNs: coturnNs / (outPackets + inPackets) }), delivered: Math.min(sinkAtPeer.count(), sinkAtGw.count()), sendDropped };
   } finally {
     g.closeUdpPort(gwPort.handle);
     p.closeUdpPort(peerPort.handle);
@@ -135,32 +140,42 @@ async function run(g: NativeEngine, p: NativeEngine, turn: Coturn | undefined, s
   }
 }
 
-const turn = await Coturn.start({ users: [{ username: 'bench', password: 'bench' }] });
-const server: RawTurnServer = { ip: turn.ip, port: turn.port, transport: 'udp', host: 'localhost', username: 'bench', credential: 'bench', url: turn.url('udp') };
+type Mode = 'direct' | 'relayed udp' | 'relayed tcp' | 'relayed tls';
+const MODES: Mode[] = ['direct', 'relayed udp', 'relayed tcp', 'relayed tls'];
+const pki = makeTestPki();
+const turn = await Coturn.start({ users: [{ username: 'bench', password: 'bench' }], tls: { certFile: pki.serverCertFile, keyFile: pki.serverKeyFile } });
+const base = { ip: turn.ip, port: turn.port, host: 'localhost', username: 'bench', credential: 'bench' };
+const servers: Record<Mode, RawTurnServer | undefined> = {
+  direct: undefined,
+  'relayed udp': { ...base, transport: 'udp', url: turn.url('udp') },
+  'relayed tcp': { ...base, transport: 'tcp', url: turn.url('tcp') },
+  'relayed tls': { ...base, transport: 'tls', url: `turns:localhost:${turn.port}?transport=tcp`, tlsVerify: 'ca-file', tlsCaFile: pki.caFile },
+};
 const g = new NativeEngine();
 const p = new NativeEngine();
-const results: Record<'direct' | 'relayed', RunResult[]> = { direct: [], relayed: [] };
+const results = Object.fromEntries(MODES.map((m) => [m, [] as RunResult[]])) as Record<Mode, RunResult[]>;
 try {
   for (let i = 0; i < RUNS; i++) {
-    // Modes alternate run by run, so a slow patch of the machine hits both.
-    results.direct.push(await run(g, p, undefined, undefined));
-    results.relayed.push(await run(g, p, turn, server));
+    // Modes alternate run by run, so a slow patch of the machine hits them all.
+    for (const mode of MODES) results[mode].push(await run(g, p, servers[mode] && turn, servers[mode]));
   }
 } finally {
   g.close();
   p.close();
   await turn.stop();
+  pki.remove();
 }
 
 console.log(`\n### Relayed vs direct (bench/turnRelay.ts): ${PACKETS} packets of ${BYTES} bytes each way at ${RATE}/s, median of ${RUNS} runs\n`);
-const row = (mode: 'direct' | 'relayed') => {
+const row = (mode: Mode) => {
   const r = results[mode];
   return [
     mode,
     `${fmt(median(r.map((x) => x.outNs)) / 1000)} µs`,
     `${fmt(median(r.map((x) => x.inNs)) / 1000)} µs`,
-    mode === 'relayed' ? `${fmt(median(r.map((x) => x.coturnNs!)) / 1000)} µs` : '',
+    mode === 'direct' ? '' : `${fmt(median(r.map((x) => x.coturnNs!)) / 1000)} µs`,
     `${median(r.map((x) => x.delivered))} / ${PACKETS}`,
+    `${median(r.map((x) => x.sendDropped))}`,
   ];
 };
-console.log(markdownTable(['path', 'G out: I/O thread CPU / packet', 'G in: I/O thread CPU / packet', 'coturn CPU / relayed packet', 'delivered (fewer way)'], [row('direct'), row('relayed')]));
+console.log(markdownTable(['path', 'G out: I/O thread CPU / packet', 'G in: I/O thread CPU / packet', 'coturn CPU / relayed packet', 'delivered (fewer way)', 'G send drops'], MODES.map(row)));

@@ -13,6 +13,7 @@ import { resolveIceServers } from './session/ice/resolveIceServers.js';
 import { DataConnectionRegistry } from './session/data/DataConnectionRegistry.js';
 import { ConnectionAdmission } from './session/limits/ConnectionAdmission.js';
 import { DescriptorBudget } from './session/limits/DescriptorBudget.js';
+import { transportDescriptors } from './session/limits/transportDescriptors.js';
 import { MediaConnectionRegistry } from './session/media/MediaConnectionRegistry.js';
 import { PeerRegistry } from './session/peers/PeerRegistry.js';
 import { PortAllocator } from './session/ports/PortAllocator.js';
@@ -113,8 +114,8 @@ export class Gateway {
       },
       advertisedIpV4: config.advertisedIpV4,
       admission,
-      // A socket per bind address, or the shared one; one more for the slack of a DTLS retry.
-      descriptorsPerConnection: (config.mediaSharedPort === undefined ? config.mediaBindAddresses.length : 0) + 1,
+      // Media connections get no TURN servers yet (POST /peers turn: true only logs a notice).
+      descriptorsPerConnection: transportDescriptors({ bindAddresses: config.mediaBindAddresses, sharedPort: config.mediaSharedPort !== undefined }),
       logger: logger.child({ subsystem: 'media' }),
     });
     const peers = new PeerRegistry({

@@ -243,6 +243,8 @@ Napi::Value EngineWrap::stats(const Napi::CallbackInfo& info) {
     o.Set("datagramsSent", static_cast<double>(outbox.sent));
     o.Set("datagramsSendDropped", static_cast<double>(outbox.dropped));
     o.Set("sendCalls", static_cast<double>(outbox.sendCalls));
+    o.Set("turnStreamsClosing", static_cast<double>(engine_->retiredStreams()));
+    o.Set("tlsContexts", static_cast<double>(engine_->tlsContextCount()));
     Napi::Array shared = Napi::Array::New(env);
     uint32_t n = 0;
     for (const auto& [address, st] : engine_->sharedSocketStats()) {
@@ -295,6 +297,20 @@ Napi::Value EngineWrap::createTransport(const Napi::CallbackInfo& info) {
   if (!addresses.IsArray() || addresses.As<Napi::Array>().Length() == 0)
     throwTypeError(env, "bindAddresses must be a non-empty array of IP addresses");
   std::vector<io::TransportHost::HostSocket> sockets;
+  std::vector<io::TransportHost::TurnSocket> turnSockets;
+  // One shared context per verification policy, made (and its trust store read) here, on the
+  // JavaScript thread, so that a CA file that cannot be loaded is the caller's error now.
+  io::TransportHost::TlsContexts tlsContexts;
+  for (const auto& server : config.turnServers) {
+    if (server.transport != turn::TurnTransport::Tls) continue;
+    bool known = false;
+    for (const auto& entry : tlsContexts) known |= entry.first == server.tlsVerify;
+    if (known) continue;
+    std::string error;
+    auto context = eng.tlsContext(server.tlsVerify, error);
+    if (!context) throwWithCode(env, "ERR_TLS_CONTEXT", (server.url.empty() ? server.server.toString() : server.url) + ": " + error);
+    tlsContexts.emplace_back(server.tlsVerify, std::move(context));
+  }
   Napi::Array list = addresses.As<Napi::Array>();
   if (config.ice.advertisedAddresses.size() > list.Length())
     throwTypeError(env, "advertisedAddresses must not outnumber bindAddresses");
@@ -306,6 +322,16 @@ Napi::Value EngineWrap::createTransport(const Napi::CallbackInfo& info) {
                               std::to_string(i) + "]");
     if (io::SharedTransportSocket* shared = eng.sharedSocketFor(local)) {
       sockets.emplace_back(shared);
+      // Its UDP allocations need a 5-tuple of their own: a socket on the same IP, for TURN only.
+      bool udpTurn = false;
+      for (const auto& server : config.turnServers)
+        udpTurn |= server.transport == turn::TurnTransport::Udp && server.server.family() == local.family();
+      if (udpTurn) {
+        int error = 0;
+        auto socket = io::UdpSocket::bind(local.withPort(0), error);
+        if (!socket) throwWithCode(env, errnoCode(error), "bind " + local.toString() + " for TURN failed: " + std::strerror(error));
+        turnSockets.push_back({static_cast<int>(i), std::move(*socket)});
+      }
       continue;
     }
     int error = 0;
@@ -314,7 +340,7 @@ Napi::Value EngineWrap::createTransport(const Napi::CallbackInfo& info) {
     sockets.push_back(std::move(*socket));
   }
   uint32_t handle = nextHandle_++;
-  auto host = eng.makeTransport(handle, std::move(config), std::move(sockets));
+  auto host = eng.makeTransport(handle, std::move(config), std::move(sockets), std::move(turnSockets), std::move(tlsContexts));
   Napi::Object result = Napi::Object::New(env);
   result.Set("handle", handle);
   result.Set("ufrag", host->core().iceUfrag());
@@ -432,6 +458,9 @@ Napi::Value EngineWrap::transportStats(const Napi::CallbackInfo& info) {
   TransportSnapshot snapshot;
   onTransport(info, [&snapshot](io::TransportHost& host) {
     snapshot = snapshotOf(host.core());
+    for (auto& stream : host.relayStreamStats()) {
+      if (stream.relay < snapshot.relays.size()) snapshot.relays[stream.relay].stream = std::move(stream);
+    }
     io::TransportHost::RoutingStats r = host.routingStats();
     snapshot.routing = {
         {"redirected", r.redirected},

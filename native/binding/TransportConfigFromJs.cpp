@@ -107,6 +107,7 @@ TransportSnapshot snapshotOf(const transport::WebRtcTransport& t) {
     const turn::TurnClient& c = relay->client();
     TransportSnapshot::Relay r;
     r.url = c.config().url;
+    r.transport = turn::turnTransportName(c.config().transport);
     r.state = turn::turnStateName(c.state());
     if (c.allocation()) r.relayed = c.allocation()->relayed.toString();
     r.stats = c.stats();
@@ -158,6 +159,24 @@ Napi::Object transportSnapshotToJs(Napi::Env env, const TransportSnapshot& s) {
     r.Set("url", s.relays[i].url);
     r.Set("state", s.relays[i].state);
     if (!s.relays[i].relayed.empty()) r.Set("relayed", s.relays[i].relayed);
+    r.Set("transport", s.relays[i].transport);
+    if (const auto& stream = s.relays[i].stream) {
+      const io::TurnStreamStats& t = stream->stream;
+      r.Set("streamState", stream->state);
+      r.Set("streamConnectAttempts", static_cast<double>(t.connectAttempts));
+      r.Set("streamMessagesSent", static_cast<double>(t.messagesSent));
+      // Whole messages refused because the TCP send queue was full: the stream's drops.
+      r.Set("streamMessagesDropped", static_cast<double>(t.messagesDropped));
+      r.Set("streamBytesSent", static_cast<double>(t.tcp.bytesSent));
+      r.Set("streamBytesReceived", static_cast<double>(t.tcp.bytesReceived));
+      r.Set("streamQueuedBytes", static_cast<double>(t.tcp.queuedBytes));
+      r.Set("streamQueuePeakBytes", static_cast<double>(t.tcp.queuePeakBytes));
+      if (t.tls) {
+        r.Set("tlsVersion", t.tls->version);
+        r.Set("tlsCipher", t.tls->cipher);
+        r.Set("tlsVerified", t.tls->verified);
+      }
+    }
     turn.Set(static_cast<uint32_t>(i), r);
   }
   o.Set("turn", turn);

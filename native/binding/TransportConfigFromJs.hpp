@@ -2,6 +2,7 @@
 
 #include "../core/transport/WebRtcTransport.hpp"
 #include "../core/turn/TurnStats.hpp"
+#include "../io/TransportHost.hpp"
 
 #include <napi.h>
 
@@ -36,9 +37,12 @@ struct TransportSnapshot {
   // One per TURN allocation.
   struct Relay {
     std::string url;
+    std::string transport;  // "udp", "tcp", "tls"
     std::string state;
     std::string relayed;  // empty until allocated
     turn::TurnStats stats;
+    // Over TCP/TLS, the connection (the engine's transports only).
+    std::optional<io::TransportHost::RelayStreamStats> stream;
   };
   std::vector<Relay> relays;
 };

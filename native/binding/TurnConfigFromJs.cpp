@@ -30,6 +30,19 @@ turn::TurnClientConfig turnServerFromJs(Napi::Env env, const Napi::Object& o) {
   if (config.password.size() > 512) throwTypeError(env, "a TURN credential must be at most 512 bytes");
   config.url = optionalString(o, "url").value_or("");
   config.host = optionalString(o, "host").value_or("");
+  // How a turns: server's certificate is judged: the machine's CAs (default), one CA file, or not at all.
+  std::string verify = optionalString(o, "tlsVerify").value_or("system");
+  if (verify == "system") config.tlsVerify.mode = tls::TlsVerifyMode::System;
+  else if (verify == "ca-file") config.tlsVerify.mode = tls::TlsVerifyMode::CaFile;
+  else if (verify == "none") config.tlsVerify.mode = tls::TlsVerifyMode::None;
+  else throwTypeError(env, "a TURN server's tlsVerify must be system, ca-file or none");
+  auto caFile = optionalString(o, "tlsCaFile");
+  if (config.tlsVerify.mode == tls::TlsVerifyMode::CaFile) {
+    if (!caFile || caFile->empty()) throwTypeError(env, "tlsVerify 'ca-file' needs tlsCaFile, the path of a PEM file");
+    config.tlsVerify.caFile = *caFile;
+  } else if (caFile) {
+    throwTypeError(env, "tlsCaFile is only for tlsVerify 'ca-file'");
+  }
   Napi::Value lifetime = o.Get("lifetimeSeconds");
   if (lifetime.IsNumber()) config.lifetimeSeconds = lifetime.As<Napi::Number>().Uint32Value();
   Napi::Value timings = o.Get("timings");

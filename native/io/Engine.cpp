@@ -38,8 +38,9 @@ Engine::Engine(const EngineOptions& options, EngineEventSink& sink)
       redirect4_(unboundUdpSocket(AF_INET)),
       redirect6_(unboundUdpSocket(AF_INET6)),
       scratch_(options.recvSlotBytes + kProtectionHeadroom),
-      context_{loop_, recvBatch_, outbox_, redirect4_.get(), redirect6_.get(), scratch_.data(), scratch_.size()},
-      dtls_(dtls::DtlsContext::create(dtls::DtlsCertificate::generate())) {
+      context_{loop_, recvBatch_, outbox_, redirect4_.get(), redirect6_.get(), scratch_.data(), scratch_.size(), retiredStreams_},
+      dtls_(dtls::DtlsContext::create(dtls::DtlsCertificate::generate())),
+      retiredStreams_(loop_) {
   if (!dtls_) throw std::runtime_error("cannot create the DTLS certificate");
   if (!redirect4_.valid()) throw std::runtime_error("cannot create the redirect socket");
   std::promise<pid_t> started;
@@ -63,6 +64,8 @@ void Engine::threadMain(std::promise<pid_t>& started) {
   for (auto& [handle, host] : transports_) host->core().close();
   outbox_.flush();
   transports_.clear();
+  // What was left of their TURN streams goes now: the loop that would finish them has stopped.
+  retiredStreams_.clear();
   {
     std::lock_guard<std::mutex> lock(sharedMutex_);
     sharedSockets_.clear();
@@ -123,9 +126,18 @@ bool Engine::closePort(uint32_t handle) {
 }
 
 std::unique_ptr<TransportHost> Engine::makeTransport(uint32_t handle, transport::TransportConfig config,
-                                                     std::vector<TransportHost::HostSocket> sockets) {
-  return std::make_unique<TransportHost>(handle, std::move(config), std::move(sockets), dtls_, random_, context_,
+                                                     std::vector<TransportHost::HostSocket> sockets,
+                                                     std::vector<TransportHost::TurnSocket> turnSockets,
+                                                     TransportHost::TlsContexts tlsContexts) {
+  return std::make_unique<TransportHost>(handle, std::move(config), std::move(sockets), std::move(turnSockets),
+                                         std::move(tlsContexts), dtls_, random_, context_,
                                          static_cast<TransportHost::Listener&>(*this));
+}
+
+size_t Engine::retiredStreams() {
+  size_t count = 0;
+  call([this, &count] { count = retiredStreams_.size(); });
+  return count;
 }
 
 void Engine::addSharedSocket(UdpSocket socket) {

@@ -9,7 +9,9 @@
 #include "PortCounters.hpp"
 #include "RecvBatch.hpp"
 #include "RelaxedCounter.hpp"
+#include "RetiredStreams.hpp"
 #include "SharedTransportSocket.hpp"
+#include "TlsContextCache.hpp"
 #include "TransportHost.hpp"
 #include "UdpPort.hpp"
 
@@ -65,8 +67,19 @@ public:
   const std::string& fingerprint() const { return dtls_->certificate().sha256Fingerprint(); }
   // Builds a transport on the calling thread, so its local parameters can be read right away;
   // addTransport() then hands it to the loop, which starts it.
+  // `turnSockets`: UDP sockets for the TURN allocations of shared host sockets; `tlsContexts`:
+  // from tlsContext(), one per verification policy its turns: servers use.
   std::unique_ptr<TransportHost> makeTransport(uint32_t handle, transport::TransportConfig config,
-                                               std::vector<TransportHost::HostSocket> sockets);
+                                               std::vector<TransportHost::HostSocket> sockets,
+                                               std::vector<TransportHost::TurnSocket> turnSockets = {},
+                                               TransportHost::TlsContexts tlsContexts = {});
+  // The shared TLS client context of a verification policy; nullptr with `error` if it cannot be made.
+  std::shared_ptr<tls::TlsClientContext> tlsContext(const tls::TlsVerifyConfig& config, std::string& error) {
+    return tlsContexts_.get(config, error);
+  }
+  size_t tlsContextCount() const { return tlsContexts_.size(); }
+  // TURN stream connections still finishing after their transports closed.
+  size_t retiredStreams();
   // Hands the loop a socket that every transport created later on its IP shares as its host
   // candidate, instead of binding its own (see SharedTransportSocket).
   void addSharedSocket(UdpSocket socket);
@@ -112,6 +125,9 @@ private:
   EngineContext context_;
   CryptoRandom random_;
   std::shared_ptr<dtls::DtlsContext> dtls_;
+  TlsContextCache tlsContexts_;
+  // Declared before transports_: a transport destroyed hands its streams over to it.
+  RetiredStreams retiredStreams_;
   std::unordered_map<uint32_t, std::unique_ptr<UdpPort>> ports_;
   // Declared before transports_ so that transports, which detach from them, go first.
   mutable std::mutex sharedMutex_;  // the list only: the sockets themselves are the loop's

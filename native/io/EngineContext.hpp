@@ -9,6 +9,8 @@
 
 namespace wg::io {
 
+class RetiredStreams;
+
 // What the engine's parts share on the I/O thread: the loop, the receive batch, the send
 // queue, the sockets that send plain RTP to users, and a scratch buffer for per-destination copies.
 struct EngineContext {
@@ -19,6 +21,8 @@ struct EngineContext {
   int redirectFd6;
   uint8_t* scratch;
   size_t scratchSize;
+  // Where TURN stream connections go to finish once their transport lets go of them.
+  RetiredStreams& retiredStreams;
 
   int redirectFdFor(const net::SocketAddress& to) const { return to.isIpv6() ? redirectFd6 : redirectFd4; }
 };

@@ -95,32 +95,58 @@ void TcpConnection::finishConnect() {
 }
 
 bool TcpConnection::send(const uint8_t* data, size_t size) {
+  iovec piece{const_cast<uint8_t*>(data), size};
+  return send(&piece, 1);
+}
+
+bool TcpConnection::send(const iovec* pieces, int count) {
+  size_t size = 0;
+  for (int i = 0; i < count; ++i) size += pieces[i].iov_len;
   if ((state_ != TcpState::Connecting && state_ != TcpState::Connected) || deferredError_ != 0 || size > queue_.room()) {
     dropped(size);
     return false;
   }
   size_t written = 0;
   if (state_ == TcpState::Connected && queue_.empty()) {
-    ssize_t n;
-    do {
-      n = ::send(fd_.get(), data, size, MSG_NOSIGNAL | MSG_DONTWAIT);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-      // Reported from the loop: the writable event comes at once for a socket in error.
-      deferredError_ = errno;
-      dropped(size);
-      wantWritable(true);
-      return false;
-    }
-    written = n > 0 ? static_cast<size_t>(n) : 0;
-    stats_.bytesSent += written;
+    auto n = writeNow(pieces, count, size);
+    if (!n) return false;
+    written = *n;
   }
   if (written < size) {
-    queue_.push(data + written, size - written);
+    // What the kernel did not take goes into the queue, piece by piece from where it stopped.
+    for (int i = 0; i < count; ++i) {
+      size_t length = pieces[i].iov_len;
+      if (written >= length) {
+        written -= length;
+        continue;
+      }
+      queue_.push(static_cast<const uint8_t*>(pieces[i].iov_base) + written, length - written);
+      written = 0;
+    }
     stats_.queuePeakBytes = std::max(stats_.queuePeakBytes, queue_.size());
     wantWritable(true);
   }
   return true;
+}
+
+std::optional<size_t> TcpConnection::writeNow(const iovec* pieces, int count, size_t size) {
+  msghdr message{};
+  message.msg_iov = const_cast<iovec*>(pieces);
+  message.msg_iovlen = static_cast<size_t>(count);
+  ssize_t n;
+  do {
+    n = ::sendmsg(fd_.get(), &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+    // Reported from the loop: the writable event comes at once for a socket in error.
+    deferredError_ = errno;
+    dropped(size);
+    wantWritable(true);
+    return std::nullopt;
+  }
+  size_t written = n > 0 ? static_cast<size_t>(n) : 0;
+  stats_.bytesSent += written;
+  return written;
 }
 
 size_t TcpConnection::sendRoom() const {

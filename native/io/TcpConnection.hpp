@@ -51,8 +51,9 @@ public:
   public:
     virtual ~Listener() = default;
     virtual void onTcpConnected(TcpConnection& connection) = 0;
-    // A chunk as recv(2) returned it: stream bytes with no message boundaries.
-    virtual void onTcpData(TcpConnection& connection, const uint8_t* data, size_t size) = 0;
+    // A chunk as recv(2) returned it: stream bytes with no message boundaries. The bytes may
+    // be changed in place (a TURN client decrypts SRTP where it lies) and are not kept.
+    virtual void onTcpData(TcpConnection& connection, uint8_t* data, size_t size) = 0;
     // Once, after which the socket is closed: `error` is 0 when the peer closed the stream in
     // order (FIN), else the errno (ECONNREFUSED, ETIMEDOUT for the connect timeout, ...).
     virtual void onTcpClosed(TcpConnection& connection, int error, const std::string& reason) = 0;
@@ -71,6 +72,9 @@ public:
   // it and counts it: a byte stream must never carry part of a message. Sends at once when
   // nothing is queued. Allowed while connecting: the queue leaves when connected.
   bool send(const uint8_t* data, size_t size);
+  // The same for one message in pieces (a header, the payload, padding): written with one
+  // writev(2) when nothing is queued, else copied into the queue once; never partly accepted.
+  bool send(const iovec* pieces, int count);
   // How many bytes send() accepts now.
   size_t sendRoom() const;
   // Half-closes once the queue is sent (FIN); onTcpClosed(0) when the peer closes too, or
@@ -96,6 +100,9 @@ private:
   void onTimer();
   void fail(int error, const std::string& reason);
   void dropped(size_t size);
+  // Writes to the socket at once when connected with nothing queued; how much went, or
+  // nullopt after a send error (then deferred to the loop).
+  std::optional<size_t> writeNow(const iovec* pieces, int count, size_t size);
 
   EventLoop& loop_;
   TcpConnectionOptions options_;

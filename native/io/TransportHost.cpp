@@ -6,6 +6,7 @@
 #include "../core/rtp/HeaderExtension.hpp"
 #include "../core/rtp/RtpHeader.hpp"
 #include "Clock.hpp"
+#include "RetiredStreams.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -27,22 +28,24 @@ void TransportSocket::onReadable() {
 }
 
 TransportHost::TransportHost(uint32_t handle, transport::TransportConfig config, std::vector<HostSocket> sockets,
+                             std::vector<TurnSocket> turnSockets, TlsContexts tlsContexts,
                              std::shared_ptr<dtls::DtlsContext> dtls, Random& random, EngineContext& context,
                              Listener& listener)
     : handle_(handle),
       context_(context),
       listener_(listener),
+      tlsContexts_(std::move(tlsContexts)),
       receiverSsrc_(random.u32() | 1),
       rtxFirstSequence_(static_cast<uint16_t>(random.u32())) {
   media::RtcpSessionConfig rtcp;
   rtcp.receiverSsrc = receiverSsrc_;
   rtcp_.emplace(rtcp);
   config.ice.hostAddresses.clear();
-  config.relaySockets.clear();
+  // A shared socket cannot carry TURN: every transport on it would be one 5-tuple to the
+  // server. Its UDP allocations go through a TURN socket of this transport's, if it was given one.
+  config.turnSockets.assign(sockets.size(), -1);
   for (size_t i = 0; i < sockets.size(); ++i) {
     LocalSocket local;
-    // A shared socket cannot carry TURN: every transport on it would be one 5-tuple to the server.
-    config.relaySockets.push_back(std::get_if<SharedTransportSocket*>(&sockets[i]) == nullptr);
     if (auto* shared = std::get_if<SharedTransportSocket*>(&sockets[i])) {
       local.shared = *shared;
       config.ice.hostAddresses.push_back(local.shared->localAddress());
@@ -50,7 +53,16 @@ TransportHost::TransportHost(uint32_t handle, transport::TransportConfig config,
       UdpSocket& own = std::get<UdpSocket>(sockets[i]);
       config.ice.hostAddresses.push_back(own.localAddress());
       local.own = std::make_unique<TransportSocket>(*this, static_cast<int>(i), std::move(own));
+      config.turnSockets[i] = static_cast<int>(i);
     }
+    sockets_.push_back(std::move(local));
+  }
+  for (auto& turn : turnSockets) {
+    int index = static_cast<int>(sockets_.size());
+    if (turn.hostIndex >= 0 && static_cast<size_t>(turn.hostIndex) < sockets.size() && sockets_[turn.hostIndex].shared)
+      config.turnSockets[turn.hostIndex] = index;
+    LocalSocket local;
+    local.own = std::make_unique<TransportSocket>(*this, index, std::move(turn.socket));
     sockets_.push_back(std::move(local));
   }
   transport_ = std::make_unique<transport::WebRtcTransport>(std::move(config), std::move(dtls), random,
@@ -61,6 +73,8 @@ TransportHost::~TransportHost() {
   detachAllPorts();
   if (timer_) context_.loop.timers().cancel(*timer_);
   if (feedbackTimer_) context_.loop.timers().cancel(*feedbackTimer_);
+  // Streams the transport did not let go of (it was never closed) still finish in order.
+  for (auto& stream : streams_) context_.retiredStreams.retire(std::move(stream));
   if (active_) {
     for (auto& s : sockets_) {
       if (s.own) context_.loop.remove(s.own->fd());
@@ -259,6 +273,97 @@ void TransportHost::sendChannelData(int socketIndex, const net::SocketAddress& s
   uint8_t header[turn::kChannelDataHeaderSize];
   turn::writeChannelDataHeader(header, channel, static_cast<uint16_t>(size));
   context_.outbox.send(s.own->fd(), server, header, sizeof header, data, size);
+}
+
+TurnStreamConnection* TransportHost::stream(size_t relay) const {
+  return relay < streams_.size() ? streams_[relay].get() : nullptr;
+}
+
+bool TransportHost::openRelayStream(size_t relay, int socketIndex, const turn::TurnClientConfig& server,
+                                    std::string& error) {
+  if (socketIndex < 0 || static_cast<size_t>(socketIndex) >= sockets_.size()) {
+    error = "no local socket for it";
+    return false;
+  }
+  const LocalSocket& local = sockets_[socketIndex];
+  TurnStreamSettings settings;
+  settings.server = server.server;
+  // From the host socket's IP, so the configured media address is honored.
+  settings.tcp.localAddress = (local.own ? local.own->localAddress() : local.shared->localAddress()).withPort(0);
+  bool overTls = server.transport == turn::TurnTransport::Tls;
+  if (overTls) {
+    for (const auto& [verify, context] : tlsContexts_) {
+      if (verify == server.tlsVerify) settings.tls = context;
+    }
+    if (!settings.tls) {
+      error = std::string("no TLS context for the verification policy '") + tls::tlsVerifyModeName(server.tlsVerify.mode) + "'";
+      return false;
+    }
+    settings.serverName = server.host.empty() ? server.server.ipString() : server.host;
+  }
+  auto connection = std::make_unique<TurnStreamConnection>(context_.loop, relay, std::move(settings),
+                                                           static_cast<TurnStreamConnection::Listener*>(this));
+  if (streams_.size() <= relay) {
+    streams_.resize(relay + 1);
+    streamStats_.resize(relay + 1);
+  }
+  streamStats_[relay] = RelayStreamStats{relay, overTls ? "tls" : "tcp", "connecting", {}};
+  if (!connection->open(error)) {
+    streamStats_[relay]->state = "failed";
+    streamStats_[relay]->stream = connection->stats();
+    context_.retiredStreams.retire(std::move(connection));
+    return false;
+  }
+  streams_[relay] = std::move(connection);
+  return true;
+}
+
+bool TransportHost::sendRelayStream(size_t relay, const uint8_t* data, size_t size) {
+  TurnStreamConnection* s = stream(relay);
+  return s != nullptr && s->send(data, size);
+}
+
+bool TransportHost::sendRelayStreamChannelData(size_t relay, uint16_t channel, const uint8_t* data, size_t size) {
+  TurnStreamConnection* s = stream(relay);
+  return s != nullptr && s->sendChannelData(channel, data, size);
+}
+
+void TransportHost::closeRelayStream(size_t relay) {
+  if (relay >= streams_.size() || !streams_[relay]) return;
+  streamStats_[relay]->stream = streams_[relay]->stats();
+  if (streamStats_[relay]->state != "failed") streamStats_[relay]->state = "closed";
+  // Maybe from inside the stream's own callback: it finishes and goes away later, elsewhere.
+  context_.retiredStreams.retire(std::move(streams_[relay]));
+}
+
+void TransportHost::onStreamOpen(TurnStreamConnection& stream) {
+  streamStats_[stream.relay()]->state = "open";
+  transport_->handleRelayStreamOpen(context_.loop.now(), stream.relay());
+  reschedule();
+}
+
+void TransportHost::onStreamBytes(TurnStreamConnection& stream, uint8_t* data, size_t size) {
+  transport_->handleRelayStreamBytes(context_.loop.now(), stream.relay(), data, size);
+  reschedule();
+}
+
+void TransportHost::onStreamClosed(TurnStreamConnection& stream, const std::string& reason) {
+  streamStats_[stream.relay()]->state = "failed";
+  // The relay fails with the reason, and lets go of the stream (closeRelayStream).
+  transport_->handleRelayStreamClosed(context_.loop.now(), stream.relay(), reason);
+  closeRelayStream(stream.relay());
+  reschedule();
+}
+
+std::vector<TransportHost::RelayStreamStats> TransportHost::relayStreamStats() const {
+  std::vector<RelayStreamStats> out;
+  for (size_t i = 0; i < streamStats_.size(); ++i) {
+    if (!streamStats_[i]) continue;
+    RelayStreamStats s = *streamStats_[i];
+    if (streams_[i]) s.stream = streams_[i]->stats();
+    out.push_back(std::move(s));
+  }
+  return out;
 }
 
 void TransportHost::onTransportEvent(const transport::TransportEvent& event) {

@@ -12,6 +12,7 @@
 #include "SharedTransportSocket.hpp"
 #include "TimerQueue.hpp"
 #include "TransportSocket.hpp"
+#include "TurnStreamConnection.hpp"
 #include "UdpPort.hpp"
 
 #include <array>
@@ -27,7 +28,9 @@ namespace wg::io {
 // and where the media it receives goes. The transport core itself never sees a socket.
 // Ports feed a stream (video or audio); with an outbound stream configured, what they send is
 // rewritten to it. Decrypted media from the peer is routed per stream to the user's addresses.
-class TransportHost : public PortPacketSink, private transport::WebRtcTransport::Output {
+class TransportHost : public PortPacketSink,
+                      private transport::WebRtcTransport::Output,
+                      private TurnStreamConnection::Listener {
 public:
   class Listener {
   public:
@@ -69,11 +72,28 @@ public:
 
   // A host candidate's socket: the transport's own, or one every transport on the address shares.
   using HostSocket = std::variant<UdpSocket, SharedTransportSocket*>;
+  // A socket of this transport's alone for the UDP TURN allocations of a shared host socket
+  // (`hostIndex`), on the same IP: carries TURN traffic only.
+  struct TurnSocket {
+    int hostIndex;
+    UdpSocket socket;
+  };
+  // The TLS context of each verification policy the transport's turns: servers use.
+  using TlsContexts = std::vector<std::pair<tls::TlsVerifyConfig, std::shared_ptr<tls::TlsClientContext>>>;
+
+  // Where a TURN relay over TCP or TLS stands, for the stats endpoint.
+  struct RelayStreamStats {
+    size_t relay = 0;
+    std::string transport;  // "tcp" or "tls"
+    std::string state;      // "connecting", "open", "closed"
+    TurnStreamStats stream;
+  };
 
   // Built on the JavaScript thread (so its local parameters can be read at once), then
   // handed to the loop with activate().
   TransportHost(uint32_t handle, transport::TransportConfig config, std::vector<HostSocket> sockets,
-                std::shared_ptr<dtls::DtlsContext> dtls, Random& random, EngineContext& context, Listener& listener);
+                std::vector<TurnSocket> turnSockets, TlsContexts tlsContexts, std::shared_ptr<dtls::DtlsContext> dtls,
+                Random& random, EngineContext& context, Listener& listener);
   ~TransportHost() override;
 
   transport::WebRtcTransport& core() { return *transport_; }
@@ -103,6 +123,7 @@ public:
 
   RoutingStats routingStats() const;
   MediaStats mediaStats() const;
+  std::vector<RelayStreamStats> relayStreamStats() const;
 
 private:
   void onTimer();
@@ -127,6 +148,15 @@ private:
   void onTransportEvent(const transport::TransportEvent& event) override;
   void onRtp(uint8_t* packet, size_t size) override;
   void onRtcp(uint8_t* packet, size_t size) override;
+  bool openRelayStream(size_t relay, int socketIndex, const turn::TurnClientConfig& server, std::string& error) override;
+  bool sendRelayStream(size_t relay, const uint8_t* data, size_t size) override;
+  bool sendRelayStreamChannelData(size_t relay, uint16_t channel, const uint8_t* data, size_t size) override;
+  void closeRelayStream(size_t relay) override;
+  // TurnStreamConnection::Listener
+  void onStreamOpen(TurnStreamConnection& stream) override;
+  void onStreamBytes(TurnStreamConnection& stream, uint8_t* data, size_t size) override;
+  void onStreamClosed(TurnStreamConnection& stream, const std::string& reason) override;
+  TurnStreamConnection* stream(size_t relay) const;
 
   uint32_t handle_;
   EngineContext& context_;
@@ -135,7 +165,12 @@ private:
     std::unique_ptr<TransportSocket> own;
     SharedTransportSocket* shared = nullptr;
   };
-  std::vector<LocalSocket> sockets_;
+  std::vector<LocalSocket> sockets_;  // the host sockets, then the TURN-only ones
+  TlsContexts tlsContexts_;
+  // Per relay over TCP/TLS (by relay index), while the transport uses it; then retired.
+  std::vector<std::unique_ptr<TurnStreamConnection>> streams_;
+  // What a stream said last, kept for the stats after it is retired.
+  std::vector<std::optional<RelayStreamStats>> streamStats_;
   std::unique_ptr<transport::WebRtcTransport> transport_;
   void redirect(const std::optional<net::SocketAddress>& to, const uint8_t* data, size_t size);
 

@@ -30,6 +30,10 @@ export interface RawEngineStats {
   datagramsSent?: number;
   datagramsSendDropped?: number;
   sendCalls?: number;
+  /** TURN connections (TCP/TLS) of closed transports still sending their deallocation and closing (bounded in time). */
+  turnStreamsClosing?: number;
+  /** TLS client contexts the engine's turns: servers share, one per verification policy (per CA file). */
+  tlsContexts?: number;
   /** One per socket opened with openSharedSocket. */
   sharedSockets?: RawSharedSocketStats[];
 }
@@ -197,6 +201,14 @@ export interface RawTurnServer {
   credential: string;
   /** The configured URL, e.g. "turn:turn.example.com:3478?transport=udp", for status and logs. */
   url: string;
+  /**
+   * transport 'tls' (turns:): how the server's certificate is checked against `host` (SNI and
+   * the name it must carry): the machine's trusted CAs ('system', the default), only the CAs in
+   * `tlsCaFile` ('ca-file'), or not at all ('none': tests and labs only).
+   */
+  tlsVerify?: 'system' | 'ca-file' | 'none';
+  /** PEM file of the CAs to trust; with tlsVerify 'ca-file' only (and required there). */
+  tlsCaFile?: string;
 }
 
 /** Options shared by engine transports and sans-IO transports. */
@@ -204,7 +216,11 @@ export interface RawTransportOptions {
   role: 'controlling' | 'controlled';
   srtpProfiles?: SrtpProfileName[];
   stunServers?: { ip: string; port: number }[];
-  /** TURN servers: an allocation on each through every local socket of its family (UDP only for now). */
+  /**
+   * TURN servers: an allocation on each for every local address of its family, over UDP (a
+   * shared media socket gets a TURN socket of the transport's own on its IP), TCP or TLS (a
+   * connection from that address).
+   */
   turnServers?: RawTurnServer[];
   /** ice_transport_policy "relay": only relayed candidates are signalled and paired. */
   relayOnly?: boolean;
@@ -257,7 +273,7 @@ export interface RawTransportStats {
   selectedLocal?: RawCandidate;
   selectedRemote?: RawCandidate;
   /** One entry per TURN allocation: its server, state, relayed address and counters. */
-  turn?: (RawTurnStats & { url: string; state: string; relayed?: string })[];
+  turn?: (RawTurnStats & RawRelayStreamStats & { url: string; transport: 'udp' | 'tcp' | 'tls'; state: string; relayed?: string })[];
   [counter: string]: unknown;
 }
 
@@ -289,11 +305,26 @@ export interface RawSansIoTransport {
   stats(): RawTransportStats;
 }
 
-/**
- * A TURN server as createTransport() takes it (native/binding/TurnConfigFromJs.hpp): the
- * resolved address, the transport to it, the host name it was given as, the credentials, and
- * the URL text that names it in events and stats.
- */
+/** A relay over TCP or TLS: its connection to the server (engine transports only). */
+export interface RawRelayStreamStats {
+  /** 'connecting', 'open', 'closed' or 'failed'. */
+  streamState?: string;
+  /** Connections tried: at most one per relay, never reopened. */
+  streamConnectAttempts?: number;
+  /** Whole TURN messages (ChannelData, STUN) written to the stream. */
+  streamMessagesSent?: number;
+  /** Whole messages dropped because the stream's send queue was full (never a part of one). */
+  streamMessagesDropped?: number;
+  streamBytesSent?: number;
+  streamBytesReceived?: number;
+  streamQueuedBytes?: number;
+  streamQueuePeakBytes?: number;
+  /** Over TLS, once connected: 'TLSv1.3', 'TLS_AES_256_GCM_SHA384', and whether the certificate was checked. */
+  tlsVersion?: string;
+  tlsCipher?: string;
+  tlsVerified?: boolean;
+}
+
 /** TurnClient clocks (native/core/turn/TurnClientConfig.hpp), for tests that shorten them. */
 export interface RawTurnTimings {
   rtoUs?: number;
@@ -464,8 +495,8 @@ export interface RawTcpConnectionStats {
 export interface RawTcpConnectionProbe {
   /** Throws with an errno `code` (EAFNOSUPPORT, EADDRNOTAVAIL...) when the connect cannot start. */
   connect(ip: string, port: number): void;
-  /** Whole message queued (or sent), or false: dropped and counted. */
-  send(bytes: Uint8Array): boolean;
+  /** Whole message queued (or sent), or false: dropped and counted. An array is one message in pieces (writev). */
+  send(bytes: Uint8Array | Uint8Array[]): boolean;
   sendRoom(): number;
   /** close_notify (with tls), then FIN once the queue is sent. */
   shutdown(): void;

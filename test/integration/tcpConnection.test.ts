@@ -187,46 +187,50 @@ describe('TcpConnection (native/io) against node:net servers', () => {
     }
   });
 
-  it('a server that stops reading: the queue fills to its bound, then messages are dropped whole and counted; all accepted ones arrive intact', async () => {
-    let serverSide: Socket | undefined;
-    let inbound = Buffer.alloc(0);
-    const port = await server((s) => {
-      serverSide = s;
-      s.pause();
-      s.on('data', (d: Buffer) => (inbound = Buffer.concat([inbound, d])));
-    });
-    const queueBytes = 64 * 1024;
-    const p = probe({ sendQueueBytes: queueBytes });
-    p.native.connect('127.0.0.1', port);
-    await p.waitFor('connected');
-    await waitFor(() => serverSide !== undefined, 3000, 'the accept');
-    const size = 8192;
-    const accepted: number[] = [];
-    let refused = 0;
-    // The kernel buffers of both ends absorb megabytes first: bounded by count.
-    for (let seq = 0; seq < 4000 && refused < 20; seq++) {
-      if (p.native.send(message(seq, size))) accepted.push(seq);
-      else refused++;
-    }
-    assert.equal(refused, 20, 'the queue filled up');
-    const full = p.native.stats();
-    assert.ok(full.queuedBytes <= queueBytes && full.queuePeakBytes <= queueBytes, `queued ${full.queuedBytes}, peak ${full.queuePeakBytes}`);
-    assert.ok(full.queuedBytes > queueBytes - (size + 8), 'nearly full when it refused');
-    assert.equal(full.sendsDropped, 20);
-    assert.equal(full.bytesDropped, 20 * (size + 8));
-    assert.ok(p.native.sendRoom() < size + 8);
+  for (const pieces of [1, 3]) {
+    it(`a server that stops reading: the queue fills to its bound, then messages${pieces > 1 ? ` sent in ${pieces} pieces` : ''} are dropped whole and counted; all accepted ones arrive intact`, async () => {
+      let serverSide: Socket | undefined;
+      let inbound = Buffer.alloc(0);
+      const port = await server((s) => {
+        serverSide = s;
+        s.pause();
+        s.on('data', (d: Buffer) => (inbound = Buffer.concat([inbound, d])));
+      });
+      const queueBytes = 64 * 1024;
+      const p = probe({ sendQueueBytes: queueBytes });
+      p.native.connect('127.0.0.1', port);
+      await p.waitFor('connected');
+      await waitFor(() => serverSide !== undefined, 3000, 'the accept');
+      const size = 8192;
+      const accepted: number[] = [];
+      let refused = 0;
+      // The kernel buffers of both ends absorb megabytes first: bounded by count.
+      // In pieces (a header, a payload, padding) cut at uneven points, the kernel and the queue may split anywhere.
+      const cut = (m: Buffer): Buffer | Buffer[] => (pieces === 1 ? m : [m.subarray(0, 4), m.subarray(4, m.length - 3), m.subarray(m.length - 3)]);
+      for (let seq = 0; seq < 4000 && refused < 20; seq++) {
+        if (p.native.send(cut(message(seq, size)))) accepted.push(seq);
+        else refused++;
+      }
+      assert.equal(refused, 20, 'the queue filled up');
+      const full = p.native.stats();
+      assert.ok(full.queuedBytes <= queueBytes && full.queuePeakBytes <= queueBytes, `queued ${full.queuedBytes}, peak ${full.queuePeakBytes}`);
+      assert.ok(full.queuedBytes > queueBytes - (size + 8), 'nearly full when it refused');
+      assert.equal(full.sendsDropped, 20);
+      assert.equal(full.bytesDropped, 20 * (size + 8));
+      assert.ok(p.native.sendRoom() < size + 8);
 
-    serverSide!.resume();
-    const expected = accepted.length * (size + 8);
-    await waitFor(() => inbound.length >= expected, 15000, `${expected} bytes at the server`);
-    const parsed = parseMessages(inbound);
-    assert.equal(parsed.rest, 0, 'no partial message');
-    assert.equal(parsed.intact, true);
-    assert.deepEqual(parsed.seqs, accepted, 'exactly the accepted messages, in order');
-    await waitFor(() => p.native.stats().queuedBytes === 0, 3000, 'the queue to drain');
-    assert.equal(p.native.stats().bytesSent, expected);
-    assert.equal(p.native.send(message(9999, 10)), true, 'room again once drained');
-  });
+      serverSide!.resume();
+      const expected = accepted.length * (size + 8);
+      await waitFor(() => inbound.length >= expected, 15000, `${expected} bytes at the server`);
+      const parsed = parseMessages(inbound);
+      assert.equal(parsed.rest, 0, 'no partial message');
+      assert.equal(parsed.intact, true);
+      assert.deepEqual(parsed.seqs, accepted, 'exactly the accepted messages, in order');
+      await waitFor(() => p.native.stats().queuedBytes === 0, 3000, 'the queue to drain');
+      assert.equal(p.native.stats().bytesSent, expected);
+      assert.equal(p.native.send(cut(message(9999, 10))), true, 'room again once drained');
+    });
+  }
 
   it('the peer closing in order is one closed event with error 0, after its last bytes', async () => {
     const port = await server((s) => s.end('bye'));

@@ -151,12 +151,28 @@ Napi::Value TcpConnectionProbe::connect(const Napi::CallbackInfo& info) {
 
 Napi::Value TcpConnectionProbe::send(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1) throwTypeError(env, "send(bytes)");
-  std::vector<uint8_t> bytes = requireBytes(env, info[0], "bytes");
+  if (info.Length() < 1) throwTypeError(env, "send(bytes | bytes[])");
+  // An array is one message in pieces (as a TURN relay sends header, payload and padding).
+  std::vector<std::vector<uint8_t>> pieces;
+  if (info[0].IsArray()) {
+    Napi::Array list = info[0].As<Napi::Array>();
+    if (list.Length() == 0 || list.Length() > 8) throwTypeError(env, "send() takes 1 to 8 pieces");
+    for (uint32_t i = 0; i < list.Length(); ++i) pieces.push_back(requireBytes(env, list.Get(i), "piece"));
+  } else {
+    pieces.push_back(requireBytes(env, info[0], "bytes"));
+  }
   bool accepted = false;
   call(env, [&] {
     if (!tcp_) return;
-    accepted = tls_ ? sendPlaintext(bytes.data(), bytes.size()) : tcp_->send(bytes.data(), bytes.size());
+    if (tls_) {
+      std::vector<uint8_t> whole;
+      for (const auto& p : pieces) whole.insert(whole.end(), p.begin(), p.end());
+      accepted = sendPlaintext(whole.data(), whole.size());
+      return;
+    }
+    iovec iov[8];
+    for (size_t i = 0; i < pieces.size(); ++i) iov[i] = {pieces[i].data(), pieces[i].size()};
+    accepted = tcp_->send(iov, static_cast<int>(pieces.size()));
   });
   return Napi::Boolean::New(env, accepted);
 }
@@ -275,7 +291,7 @@ void TcpConnectionProbe::onTcpConnected(io::TcpConnection& connection) {
   afterTls();
 }
 
-void TcpConnectionProbe::onTcpData(io::TcpConnection&, const uint8_t* data, size_t size) {
+void TcpConnectionProbe::onTcpData(io::TcpConnection&, uint8_t* data, size_t size) {
   if (tls_) {
     tls_->handleCiphertext(loop_->now(), data, size);
     afterTls();
@@ -300,7 +316,7 @@ void TcpConnectionProbe::onTlsConnected(const tls::TlsSessionInfo& session) {
   emit({"tls-connected", {}, 0, session.version + " " + session.cipher});
 }
 
-void TcpConnectionProbe::onTlsPlaintext(const uint8_t* data, size_t size) {
+void TcpConnectionProbe::onTlsPlaintext(uint8_t* data, size_t size) {
   emit({"data", std::vector<uint8_t>(data, data + size), 0, ""});
 }
 

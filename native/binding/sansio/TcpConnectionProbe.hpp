@@ -59,11 +59,11 @@ private:
   void scheduleTlsTimeout();
 
   void onTcpConnected(io::TcpConnection& connection) override;
-  void onTcpData(io::TcpConnection& connection, const uint8_t* data, size_t size) override;
+  void onTcpData(io::TcpConnection& connection, uint8_t* data, size_t size) override;
   void onTcpClosed(io::TcpConnection& connection, int error, const std::string& reason) override;
   void onTlsSend(const uint8_t* data, size_t size) override;
   void onTlsConnected(const tls::TlsSessionInfo& session) override;
-  void onTlsPlaintext(const uint8_t* data, size_t size) override;
+  void onTlsPlaintext(uint8_t* data, size_t size) override;
   void onTlsClosed() override;
   void onTlsFailed(const std::string& reason) override;
 

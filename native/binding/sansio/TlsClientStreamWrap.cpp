@@ -95,7 +95,7 @@ void TlsClientStreamWrap::collect(std::vector<uint8_t>& into, const uint8_t* dat
 }
 
 void TlsClientStreamWrap::onTlsSend(const uint8_t* data, size_t size) { collect(ciphertext_, data, size); }
-void TlsClientStreamWrap::onTlsPlaintext(const uint8_t* data, size_t size) { collect(plaintext_, data, size); }
+void TlsClientStreamWrap::onTlsPlaintext(uint8_t* data, size_t size) { collect(plaintext_, data, size); }
 void TlsClientStreamWrap::onTlsConnected(const tls::TlsSessionInfo&) { events_.push_back({"connected", ""}); }
 void TlsClientStreamWrap::onTlsClosed() { events_.push_back({"closed", ""}); }
 void TlsClientStreamWrap::onTlsFailed(const std::string& reason) { events_.push_back({"failed", reason}); }

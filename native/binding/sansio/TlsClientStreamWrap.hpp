@@ -40,7 +40,7 @@ private:
 
   void onTlsSend(const uint8_t* data, size_t size) override;
   void onTlsConnected(const tls::TlsSessionInfo& session) override;
-  void onTlsPlaintext(const uint8_t* data, size_t size) override;
+  void onTlsPlaintext(uint8_t* data, size_t size) override;
   void onTlsClosed() override;
   void onTlsFailed(const std::string& reason) override;
   void collect(std::vector<uint8_t>& into, const uint8_t* data, size_t size);

@@ -1,26 +1,13 @@
 #pragma once
 
+#include "TlsVerifyConfig.hpp"
+
 #include <openssl/ssl.h>
 
 #include <memory>
 #include <string>
 
 namespace wg::tls {
-
-// How a TLS client judges the server's certificate chain.
-enum class TlsVerifyMode {
-  // The machine's trusted CAs (see TlsTrustStore), chain and host name checked.
-  System,
-  // Only the CAs in one PEM file (a private TURN deployment), chain and host name checked.
-  CaFile,
-  // Anything is accepted: for tests and labs only, never the default.
-  None,
-};
-
-struct TlsVerifyConfig {
-  TlsVerifyMode mode = TlsVerifyMode::System;
-  std::string caFile;  // PEM, TlsVerifyMode::CaFile only
-};
 
 // The SSL_CTX that TLS client streams with one verification policy share (loading a trust store
 // once, not per connection): TLS 1.2 and 1.3 only, forward-secret AEAD suites for 1.2 (RFC 9325
@@ -46,7 +33,5 @@ private:
   TlsVerifyMode mode_ = TlsVerifyMode::System;
   std::string trustSource_;
 };
-
-const char* tlsVerifyModeName(TlsVerifyMode mode);
 
 }  // namespace wg::tls

@@ -64,8 +64,9 @@ public:
     virtual void onTlsSend(const uint8_t* data, size_t size) = 0;
     // The handshake completed and the certificate was accepted. May write or close.
     virtual void onTlsConnected(const TlsSessionInfo& session) = 0;
-    // Decrypted bytes, at most one record's worth per call. May write or close.
-    virtual void onTlsPlaintext(const uint8_t* data, size_t size) = 0;
+    // Decrypted bytes, at most one record's worth per call, in the stream's own buffer: they
+    // may be changed in place and are not kept. May write or close.
+    virtual void onTlsPlaintext(uint8_t* data, size_t size) = 0;
     // The server sent close_notify (our own close_notify has been sent in answer).
     virtual void onTlsClosed() = 0;
     // Handshake or record failure, certificate rejection, timeout, truncation. Once.

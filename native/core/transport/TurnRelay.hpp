@@ -8,8 +8,9 @@
 namespace wg::transport {
 
 // One TURN allocation of a transport: a TurnClient that talks to its server through one of the
-// transport's host sockets, and says which relay (index) its events are about. The transport
-// gives ICE the relayed candidate as a path of its own (IceAgent::relayPath).
+// transport's local sockets (UDP) or through a stream of its own (TCP, TLS), and says which
+// relay (index) its events are about. The transport gives ICE the relayed candidate as a path
+// of its own (IceAgent::relayPath).
 class TurnRelay : private turn::TurnClient::Listener {
 public:
   class Owner {
@@ -26,6 +27,7 @@ public:
 
   size_t index() const { return index_; }
   int socketIndex() const { return socketIndex_; }
+  bool overStream() const { return client_.overStream(); }
   const net::SocketAddress& server() const { return client_.config().server; }
   turn::TurnClient& client() { return client_; }
   const turn::TurnClient& client() const { return client_; }

@@ -2,6 +2,8 @@
 
 #include "../rtcp/RtcpCompound.hpp"
 
+#include <algorithm>
+
 namespace wg::transport {
 
 namespace {
@@ -39,33 +41,40 @@ WebRtcTransport::WebRtcTransport(TransportConfig config, std::shared_ptr<dtls::D
                                                   static_cast<TurnRelay::Owner&>(*this)));
   }
   relayPlan_.clear();
+  hostSockets_ = ice_.config().hostAddresses.size();
 }
 
 ice::IceConfig WebRtcTransport::planRelays(TransportConfig& config, std::vector<PlannedRelay>& plan,
                                            std::vector<turn::TurnError>& refused) {
   const auto& hosts = config.ice.hostAddresses;
   for (auto& server : config.turnServers) {
-    std::string url = server.url.empty() ? "turn:" + server.server.toString() : server.url;
-    if (server.transport != turn::TurnTransport::Udp) {
-      refused.push_back({0, std::string("TURN over ") + turn::turnTransportName(server.transport) + " is not supported yet", url});
-      continue;
-    }
+    if (server.url.empty()) server.url = "turn:" + server.server.toString();
+    bool stream = server.transport != turn::TurnTransport::Udp;
     bool planned = false;
     bool sameFamily = false;
     for (size_t i = 0; i < hosts.size(); ++i) {
       if (hosts[i].family() != server.server.family()) continue;
       sameFamily = true;
-      if (!config.relaySockets.empty() && (i >= config.relaySockets.size() || !config.relaySockets[i])) continue;
+      // A stream is a connection of its own from the host socket's IP; a UDP allocation needs a
+      // local socket that is this transport's alone.
+      int socket = static_cast<int>(i);
+      if (!stream && !config.turnSockets.empty()) socket = i < config.turnSockets.size() ? config.turnSockets[i] : -1;
+      if (socket < 0) continue;
       if (plan.size() >= kMaxRelays) break;
-      plan.push_back({static_cast<int>(i), server});
+      plan.push_back({socket, server});
       planned = true;
     }
     if (!planned) {
-      refused.push_back({0, sameFamily ? "no socket of this transport can reach it (a shared media socket cannot carry TURN)"
-                                       : "no local address of its address family",
-                         url});
+      refused.push_back({0, sameFamily ? "no socket of this transport can reach it" : "no local address of its address family",
+                         server.url});
     }
   }
+  // Relays reached over UDP first, then TCP, then TLS: a relay path's candidates get a local
+  // preference by its order (RFC 8445 section 5.1.2.1), and a stream to the server adds
+  // head-of-line blocking to the media.
+  std::stable_sort(plan.begin(), plan.end(), [](const PlannedRelay& a, const PlannedRelay& b) {
+    return static_cast<int>(a.server.transport) < static_cast<int>(b.server.transport);
+  });
   ice::IceConfig ice = std::move(config.ice);
   ice.relayPaths = plan.size();
   return ice;
@@ -82,7 +91,37 @@ void WebRtcTransport::start(int64_t nowUs) {
   nowUs_ = nowUs;
   ice_.start(nowUs);
   for (const auto& error : refusedTurnServers_) emit(TransportEventKind::TurnFailed, error.describe());
-  for (auto& relay : relays_) relay->client().start(nowUs);
+  for (auto& relay : relays_) startRelay(*relay);
+}
+
+// Over UDP the Allocate goes at once; over TCP or TLS once the stream is open, and a stream that
+// cannot open fails the relay: one attempt per gathering, never a reconnect loop.
+void WebRtcTransport::startRelay(TurnRelay& relay) {
+  if (!relay.overStream()) {
+    relay.client().start(nowUs_);
+    return;
+  }
+  std::string error;
+  if (!output_.openRelayStream(relay.index(), relay.socketIndex(), relay.client().config(), error))
+    relay.client().handleStreamClosed(error);
+}
+
+void WebRtcTransport::handleRelayStreamOpen(int64_t nowUs, size_t relay) {
+  nowUs_ = nowUs;
+  if (closed_ || relay >= relays_.size() || !relays_[relay]->overStream()) return;
+  relays_[relay]->client().start(nowUs);
+}
+
+void WebRtcTransport::handleRelayStreamBytes(int64_t nowUs, size_t relay, uint8_t* data, size_t size) {
+  nowUs_ = nowUs;
+  if (closed_ || relay >= relays_.size() || !relays_[relay]->overStream()) return;
+  relays_[relay]->client().handleStreamBytes(nowUs, data, size);
+}
+
+void WebRtcTransport::handleRelayStreamClosed(int64_t nowUs, size_t relay, const std::string& reason) {
+  nowUs_ = nowUs;
+  if (relay >= relays_.size() || !relays_[relay]->overStream()) return;
+  relays_[relay]->client().handleStreamClosed(reason);
 }
 
 void WebRtcTransport::setRemoteParameters(int64_t nowUs, const std::string& ufrag, const std::string& password,
@@ -130,12 +169,13 @@ void WebRtcTransport::handleDatagram(int64_t nowUs, int socketIndex, const net::
   if (closed_ || size == 0) return;
   // A TURN server's datagrams are told apart from the peer's by their source (RFC 8656 section 12).
   for (auto& relay : relays_) {
-    if (relay->socketIndex() == socketIndex && relay->server() == from) {
+    if (!relay->overStream() && relay->socketIndex() == socketIndex && relay->server() == from) {
       relay->client().handleDatagram(nowUs, data, size);
       return;
     }
   }
-  if (ice_.config().relayOnly) {
+  // A socket given only for TURN is no ICE path: nothing else is expected on it.
+  if (ice_.config().relayOnly || static_cast<size_t>(socketIndex) >= hostSockets_) {
     ++stats_.droppedNotRelayed;
     return;
   }
@@ -259,10 +299,18 @@ void WebRtcTransport::close() {
   if (closed_) return;
   dtls_.close();  // close_notify goes out through the ICE route while it still exists
   ice_.close();
-  // Then the allocations go (RFC 8656 section 8: a Refresh with LIFETIME 0).
-  for (auto& relay : relays_) relay->client().close(nowUs_);
+  closeRelays();
   closed_ = true;
   emit(TransportEventKind::Closed, "local");
+}
+
+// The allocations go (RFC 8656 section 8: a Refresh with LIFETIME 0), and the streams after
+// their deallocation; nothing answers back any more.
+void WebRtcTransport::closeRelays() {
+  for (auto& relay : relays_) {
+    relay->client().close(nowUs_);
+    if (relay->overStream()) output_.closeRelayStream(relay->index());
+  }
 }
 
 void WebRtcTransport::fail(const std::string& reason) {
@@ -286,7 +334,12 @@ void WebRtcTransport::onIceSend(int socketIndex, const net::SocketAddress& to, c
 void WebRtcTransport::sendOnRelay(TurnRelay& relay, const net::SocketAddress& to, const uint8_t* data, size_t size) {
   turn::TurnClient& client = relay.client();
   if (auto channel = client.channelFor(to)) {
-    output_.sendChannelData(relay.socketIndex(), relay.server(), *channel, data, size);
+    if (!relay.overStream()) {
+      output_.sendChannelData(relay.socketIndex(), relay.server(), *channel, data, size);
+    } else if (!output_.sendRelayStreamChannelData(relay.index(), *channel, data, size)) {
+      ++stats_.sendDropped;  // the stream's queue is full: dropped whole, as a socket would
+      return;
+    }
     client.countChannelDataSent(size);
     return;
   }
@@ -295,7 +348,9 @@ void WebRtcTransport::sendOnRelay(TurnRelay& relay, const net::SocketAddress& to
 }
 
 void WebRtcTransport::onRelaySend(const TurnRelay& relay, const uint8_t* data, size_t size) {
-  output_.sendDatagram(relay.socketIndex(), relay.server(), data, size);
+  // A message the stream drops is as lost as a datagram: the transaction's timeout handles it.
+  if (relay.overStream()) output_.sendRelayStream(relay.index(), data, size);
+  else output_.sendDatagram(relay.socketIndex(), relay.server(), data, size);
 }
 
 void WebRtcTransport::onRelayAllocated(const TurnRelay& relay, const turn::TurnAllocation& allocation) {
@@ -306,6 +361,7 @@ void WebRtcTransport::onRelayAllocated(const TurnRelay& relay, const turn::TurnA
 
 void WebRtcTransport::onRelayFailed(const TurnRelay& relay, const turn::TurnError& error) {
   emit(TransportEventKind::TurnFailed, error.describe());
+  if (relay.overStream()) output_.closeRelayStream(relay.index());
   // Before its allocation, the relay's gathering ends without a candidate; after it, the pairs
   // through it lose consent and fail as any other path would.
   if (!relay.client().allocation()) ice_.relayGathered(nowUs_, relay.index(), std::nullopt);
@@ -363,7 +419,7 @@ void WebRtcTransport::onDtlsClosed() {
   srtpIn_.reset();
   closed_ = true;
   ice_.close();
-  for (auto& relay : relays_) relay->client().close(nowUs_);
+  closeRelays();
   emit(TransportEventKind::Closed, "remote");
 }
 

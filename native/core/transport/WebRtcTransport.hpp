@@ -25,12 +25,14 @@ struct TransportConfig {
   // In order of preference; the first one the peer also supports is used.
   std::vector<srtp::Profile> srtpProfiles{srtp::Profile::AeadAes128Gcm, srtp::Profile::Aes128CmHmacSha1_80};
   dtls::DtlsTimings dtls;
-  // TURN servers (RFC 8656): each gets an allocation through every host socket of its family
-  // (UDP to the server; TCP and TLS are refused for now). ice.relayOnly keeps only those paths.
+  // TURN servers (RFC 8656): each gets an allocation for every host socket of its family. Over
+  // UDP the allocation talks through a local socket (see turnSockets); over TCP or TLS through a
+  // stream the Output opens from that host socket's IP. ice.relayOnly keeps only relayed paths.
   std::vector<turn::TurnClientConfig> turnServers;
-  // Per host socket, whether a TURN allocation may use it (a socket shared by many transports
-  // cannot: they would all be one 5-tuple to the server). Empty: every socket may.
-  std::vector<bool> relaySockets;
+  // Per host socket, the local socket its UDP allocations use: itself, a socket given only for
+  // TURN (index >= the number of host sockets; a shared host socket needs one, since every
+  // transport on it would be one 5-tuple to the server), or -1 for none. Empty: itself.
+  std::vector<int> turnSockets;
 };
 
 // The WebRTC media transport of one connection, sans-IO: ICE finds a path, DTLS-SRTP keys it,
@@ -60,6 +62,38 @@ public:
       std::memcpy(frame + turn::kChannelDataHeaderSize, data, size);
       sendDatagram(socketIndex, server, frame, turn::kChannelDataHeaderSize + size);
     }
+
+    // TURN over TCP or TLS (RFC 8656 section 3.1): one stream per stream relay, which the
+    // Output opens from the local IP of host socket `socketIndex` to `server.server` (TLS
+    // verified per `server.tlsVerify`, named `server.host`) and answers with
+    // handleRelayStreamOpen() / handleRelayStreamClosed(). False (with `error`) when it cannot
+    // even start; then no answer follows. A host without streams refuses.
+    virtual bool openRelayStream(size_t relay, int socketIndex, const turn::TurnClientConfig& server, std::string& error) {
+      (void)relay, (void)socketIndex, (void)server;
+      error = "this transport host cannot open TCP or TLS connections";
+      return false;
+    }
+    // One whole TURN message for relay N's stream; false when dropped (the stream's send queue
+    // is full or it is not open): a stream never carries part of a message.
+    virtual bool sendRelayStream(size_t relay, const uint8_t* data, size_t size) {
+      (void)relay, (void)data, (void)size;
+      return false;
+    }
+    // ChannelData on relay N's stream: header, payload and padding to a multiple of 4 (RFC 8656
+    // section 12.5). An I/O layer writes them into its send queue in one copy; this default
+    // builds the frame in a stack buffer.
+    virtual bool sendRelayStreamChannelData(size_t relay, uint16_t channel, const uint8_t* data, size_t size) {
+      uint8_t frame[turn::channelDataFrameSize(turn::TurnClient::kMaxPayload, true)];
+      if (size > turn::TurnClient::kMaxPayload) return false;
+      size_t total = turn::channelDataFrameSize(size, true);
+      turn::writeChannelDataHeader(frame, channel, static_cast<uint16_t>(size));
+      std::memcpy(frame + turn::kChannelDataHeaderSize, data, size);
+      std::memset(frame + turn::kChannelDataHeaderSize + size, 0, total - turn::kChannelDataHeaderSize - size);
+      return sendRelayStream(relay, frame, total);
+    }
+    // Relay N is done with its stream: send what is queued (the deallocation), then close it,
+    // bounded in time. No more calls about it follow, in either direction.
+    virtual void closeRelayStream(size_t relay) { (void)relay; }
   };
 
   WebRtcTransport(TransportConfig config, std::shared_ptr<dtls::DtlsContext> dtls, Random& random, Output& output);
@@ -83,6 +117,12 @@ public:
   void handleDatagram(int64_t nowUs, int socketIndex, const net::SocketAddress& from, uint8_t* data, size_t size);
   void handleTimeout(int64_t nowUs);
   std::optional<int64_t> nextTimeout() const;
+  // What the Output's stream of relay N did (see Output::openRelayStream): it is open (TCP
+  // connected, TLS verified), the server sent bytes (`data` may be changed in place), or it is
+  // gone, with why (refused, timed out, certificate rejected, closed by the server).
+  void handleRelayStreamOpen(int64_t nowUs, size_t relay);
+  void handleRelayStreamBytes(int64_t nowUs, size_t relay, uint8_t* data, size_t size);
+  void handleRelayStreamClosed(int64_t nowUs, size_t relay, const std::string& reason);
   // The DTLS part of nextTimeout(): it follows OpenSSL's wall-clock timer (see DtlsTransport).
   std::optional<int64_t> dtlsTimeout() const { return dtls_.nextTimeout(); }
 
@@ -121,7 +161,7 @@ private:
   void onRelayData(const TurnRelay& relay, const net::SocketAddress& peer, uint8_t* data, size_t size) override;
 
   struct PlannedRelay {
-    int socketIndex;
+    int socketIndex;  // over UDP, the local socket; over a stream, the host socket whose IP it binds
     turn::TurnClientConfig server;
   };
   // Decides which allocations to make (and which servers cannot be used, with why); returns
@@ -131,6 +171,9 @@ private:
   // A datagram from the peer, directly on a host socket or relayed (socketIndex is then the relay's path).
   void handlePeerDatagram(int64_t nowUs, int socketIndex, const net::SocketAddress& from, uint8_t* data, size_t size);
   void sendOnRelay(TurnRelay& relay, const net::SocketAddress& to, const uint8_t* data, size_t size);
+  void startRelay(TurnRelay& relay);
+  // Deallocates every relay, then lets their streams go.
+  void closeRelays();
 
   void maybeStartDtls();
   void emit(TransportEventKind kind, std::string text = {}, std::string detail = {});
@@ -152,6 +195,7 @@ private:
   std::vector<std::vector<uint8_t>> earlyDtls_;
   TransportStats stats_;
   std::vector<std::unique_ptr<TurnRelay>> relays_;
+  size_t hostSockets_;
   Random& random_;
   int64_t nowUs_ = 0;
   bool closed_ = false;

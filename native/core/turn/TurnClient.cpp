@@ -168,6 +168,11 @@ void TurnClient::handleStreamBytes(int64_t nowUs, uint8_t* data, size_t size) {
   }
 }
 
+void TurnClient::handleStreamClosed(const std::string& reason) {
+  if (state_ == TurnState::Closing) finishClose();
+  else fail(0, reason);
+}
+
 void TurnClient::handleFrame(int64_t nowUs, uint8_t* data, size_t size) {
   if (size == 0) return;
   if (looksLikeChannelData(data[0])) {

@@ -76,6 +76,10 @@ public:
   void handleDatagram(int64_t nowUs, uint8_t* data, size_t size);
   // The next piece of the server's byte stream (TCP, or TLS once decrypted).
   void handleStreamBytes(int64_t nowUs, uint8_t* data, size_t size);
+  // The stream to the server could not be opened or ended (`reason` says why): the allocation
+  // is gone with it (RFC 8656 section 3.1: over TCP/TLS it lives as long as the connection).
+  // While deallocating that is the end of the close; otherwise a failure.
+  void handleStreamClosed(const std::string& reason);
   void handleTimeout(int64_t nowUs);
   std::optional<int64_t> nextTimeout() const;
 

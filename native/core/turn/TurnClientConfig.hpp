@@ -1,6 +1,7 @@
 #pragma once
 
 #include "../net/SocketAddress.hpp"
+#include "../tls/TlsVerifyConfig.hpp"
 
 #include <cstdint>
 #include <string>
@@ -34,6 +35,9 @@ struct TurnClientConfig {
   std::string url;
   // The name the server was given as (for TLS: the name its certificate must carry).
   std::string host;
+  // For TLS (turns:): how the server's certificate is judged. The client itself only sees the
+  // decrypted bytes; this travels with the server to the layer that opens the connection.
+  tls::TlsVerifyConfig tlsVerify;
   // The family of the relayed address; unspecified: the server's family. An IPv6 one adds
   // REQUESTED-ADDRESS-FAMILY (RFC 8656 section 7.1).
   int relayFamily = 0;
