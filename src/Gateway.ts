@@ -55,6 +55,7 @@ export class Gateway {
       turnAuth: config.turnAuth,
       policy: config.iceTransportPolicy,
       advertisedAddresses: config.mediaAdvertisedAddresses,
+      turnTls: config.turnTls,
     });
     if (config.iceServers.length > 0) {
       const turn = config.turnAuth?.kind === 'secret' ? 'minted from turn_secret' : config.turnAuth ? 'static' : 'none';
@@ -114,8 +115,11 @@ export class Gateway {
       },
       advertisedIpV4: config.advertisedIpV4,
       admission,
-      // Media connections get no TURN servers yet (POST /peers turn: true only logs a notice).
-      descriptorsPerConnection: transportDescriptors({ bindAddresses: config.mediaBindAddresses, sharedPort: config.mediaSharedPort !== undefined }),
+      descriptorsPerConnection: transportDescriptors({
+        bindAddresses: config.mediaBindAddresses,
+        sharedPort: config.mediaSharedPort !== undefined,
+        turnServers: ice.mediaTurnServers,
+      }),
       logger: logger.child({ subsystem: 'media' }),
     });
     const peers = new PeerRegistry({

@@ -36,6 +36,7 @@ const gateway = await Gateway.start({
   mediaAdvertisedAddresses: [],
   iceServers: [],
   turnAuth: undefined,
+  turnTls: { verify: 'system' },
   iceTransportPolicy: 'all',
   mediaNack: process.env['BENCH_RTCP_FEEDBACK'] !== 'off',
   mediaBandwidthFeedback: process.env['BENCH_RTCP_FEEDBACK'] !== 'off',

@@ -1,4 +1,4 @@
-import type { IceTransportPolicy } from '../session/ice/IceConfiguration.js';
+import type { IceTransportPolicy, TurnTlsVerification } from '../session/ice/IceConfiguration.js';
 import type { IceServerUrl } from '../session/ice/IceServerUrl.js';
 import type { TurnAuth } from '../session/ice/TurnCredentialMinter.js';
 import type { ConnectionLimits } from '../session/limits/ConnectionLimits.js';
@@ -62,6 +62,8 @@ export interface GatewayConfig {
   readonly iceServers: readonly IceServerUrl[];
   /** Credentials for the TURN servers: static, or minted from a secret; undefined: none. */
   readonly turnAuth: TurnAuth | undefined;
+  /** How media transports check a turns: server's certificate (system CAs, a CA file, or not at all). */
+  readonly turnTls: TurnTlsVerification;
   /** `relay`: only relay candidates, for media and data. */
   readonly iceTransportPolicy: IceTransportPolicy;
   /** Answer and send NACKs for video (packet cache, RTX when negotiated). */

@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { isIP, isIPv4, isIPv6 } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { parse as parseToml } from 'smol-toml';
 
 import { ConfigError } from './ConfigError.js';
 import { LOG_LEVELS, type GatewayConfig, type LogLevel } from './GatewayConfig.js';
-import { ICE_TRANSPORT_POLICIES, type IceTransportPolicy } from '../session/ice/IceConfiguration.js';
+import { ICE_TRANSPORT_POLICIES, type IceTransportPolicy, type TurnTlsVerification } from '../session/ice/IceConfiguration.js';
 import { parseIceServerUrl, type IceServerUrl } from '../session/ice/IceServerUrl.js';
 import type { TurnAuth } from '../session/ice/TurnCredentialMinter.js';
 import { DEFAULT_CONNECTION_LIMITS } from '../session/limits/ConnectionLimits.js';
@@ -112,7 +112,7 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
 type Getter = <T>(key: string, fallback: T, coerce: (v: RawValue) => T) => T;
 
 /** ice_servers (stun_servers merged in), TURN credentials and the transport policy, checked together. */
-function iceSettings(get: Getter, warnings: string[]): Pick<GatewayConfig, 'iceServers' | 'turnAuth' | 'iceTransportPolicy'> {
+function iceSettings(get: Getter, warnings: string[]): Pick<GatewayConfig, 'iceServers' | 'turnAuth' | 'turnTls' | 'iceTransportPolicy'> {
   const stunAlias = get('stun_servers', [], hostPortList).map(({ ip, port }) => parseIceServerUrl(`stun:${isIPv6(ip) ? `[${ip}]` : ip}:${port}`) as IceServerUrl);
   const iceServers: IceServerUrl[] = [];
   for (const url of [...get('ice_servers', [], iceServerList), ...stunAlias]) {
@@ -146,7 +146,21 @@ function iceSettings(get: Getter, warnings: string[]): Pick<GatewayConfig, 'iceS
   if (policy === 'relay' && turnUrls.length === 0) {
     throw new ConfigError('ice_transport_policy = relay needs a turn: or turns: server in ice_servers: without one no connection could gather a candidate');
   }
-  return { iceServers, turnAuth, iceTransportPolicy: policy };
+  return { iceServers, turnAuth, turnTls: turnTlsSettings(get), iceTransportPolicy: policy };
+}
+
+/** turn_tls_verify and turn_tls_ca_file: the system's CAs by default; a CA file must be readable now. */
+function turnTlsSettings(get: Getter): TurnTlsVerification {
+  const verify = get('turn_tls_verify', true, boolean);
+  const caFile = get<string | undefined>('turn_tls_ca_file', undefined, nonEmpty);
+  if (caFile === undefined) return { verify: verify ? 'system' : 'none' };
+  if (!verify) throw new ConfigError('turn_tls_ca_file and turn_tls_verify = false exclude each other: a CA file is for checking certificates');
+  try {
+    accessSync(caFile, constants.R_OK);
+  } catch (error) {
+    throw new ConfigError(`turn_tls_ca_file ${JSON.stringify(caFile)} cannot be read: ${(error as Error).message}`);
+  }
+  return { verify: 'ca-file', caFile };
 }
 
 function iceServerList(v: RawValue): IceServerUrl[] {

@@ -154,6 +154,18 @@ export const SETTINGS: readonly SettingSpec[] = [
   ),
   setting('turn_credential_lifetime', 'integer', '86400', 'Seconds a credential minted from turn_secret stays valid (60 to 2592000).'),
   setting(
+    'turn_tls_ca_file',
+    'string',
+    'none',
+    "turns: servers (media): a PEM file of the CAs their certificate must chain to, instead of the system's trusted CAs. The name in the URL is checked either way.",
+  ),
+  setting(
+    'turn_tls_verify',
+    'boolean',
+    'true',
+    'turns: servers (media): check the server certificate and its name. false accepts any certificate (a lab with a self-signed one): encrypted, but anyone on the path can pose as the server.',
+  ),
+  setting(
     'ice_transport_policy',
     'string',
     'all',

@@ -52,6 +52,16 @@ describe('the ICE settings: ice_servers, TURN credentials, ice_transport_policy,
     assert.deepEqual(config.mediaAdvertisedAddresses, ['198.51.100.7', '2001:db8::7']);
   });
 
+  it('checks turns: certificates against the system CAs by default; turn_tls_ca_file or turn_tls_verify = false change that', () => {
+    assert.deepEqual(loadConfig({}).config.turnTls, { verify: 'system' });
+    const ca = join(mkdtempSync(join(tmpdir(), 'wg-ca-')), 'ca.pem');
+    writeFileSync(ca, '-----BEGIN CERTIFICATE-----\n');
+    assert.deepEqual(loadConfig({ flags: { 'turn-tls-ca-file': ca } }).config.turnTls, { verify: 'ca-file', caFile: ca });
+    assert.deepEqual(loadConfig({ env: { WEBRTC_GATEWAY_TURN_TLS_VERIFY: 'false' } }).config.turnTls, { verify: 'none' });
+    assert.throws(() => loadConfig({ flags: { 'turn-tls-ca-file': join(ca, 'missing.pem') } }), (e: unknown) => e instanceof ConfigError && /turn_tls_ca_file ".*missing\.pem" cannot be read/.test(e.message));
+    assert.throws(() => loadConfig({ flags: { 'turn-tls-ca-file': ca, 'turn-tls-verify': 'false' } }), /exclude each other/);
+  });
+
   it('warns about credentials nothing uses', () => {
     assert.match(loadConfig({ flags: { 'turn-secret': 's' } }).warnings.join('\n'), /no turn: or turns: server/);
     assert.match(

@@ -56,6 +56,7 @@ describe('loadConfig', () => {
       mediaAdvertisedAddresses: [],
       iceServers: [],
       turnAuth: undefined,
+      turnTls: { verify: 'system' },
       iceTransportPolicy: 'all',
       mediaNack: true,
       mediaBandwidthFeedback: true,

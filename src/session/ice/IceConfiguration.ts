@@ -38,11 +38,20 @@ export interface PeerIceConfiguration {
   readonly browser: { ice_servers: RtcIceServer[]; ice_transport_policy: IceTransportPolicy };
 }
 
+/** How a media transport checks a turns: server's certificate (native TlsClientContext policies). */
+export interface TurnTlsVerification {
+  readonly verify: 'system' | 'ca-file' | 'none';
+  /** With 'ca-file': the PEM file of the CAs to trust. */
+  readonly caFile?: string;
+}
+
 export interface IceConfigurationOptions {
   readonly servers: readonly ResolvedIceServer[];
   readonly turnAuth: TurnAuth | undefined;
   readonly policy: IceTransportPolicy;
   readonly advertisedAddresses: readonly string[];
+  /** turns: servers of media transports; the system's CAs when absent. */
+  readonly turnTls?: TurnTlsVerification;
 }
 
 /**
@@ -64,6 +73,19 @@ export class IceConfiguration {
 
   get policy(): IceTransportPolicy {
     return this.options.policy;
+  }
+
+  /** The TURN servers a media transport of a `turn: true` peer allocates on: what its descriptors are counted for. */
+  get mediaTurnServers(): { ip: string; transport: 'udp' | 'tcp' | 'tls' }[] {
+    if (!this.minter) return [];
+    return this.options.servers
+      .filter((s) => s.url.scheme !== 'stun')
+      .flatMap((s) => perFamily(s.addresses).map((ip) => ({ ip, transport: s.url.transport })));
+  }
+
+  private tlsOptions(): { tlsVerify: TurnTlsVerification['verify']; tlsCaFile?: string } {
+    const tls = this.options.turnTls ?? { verify: 'system' };
+    return { tlsVerify: tls.verify, ...(tls.caFile !== undefined && { tlsCaFile: tls.caFile }) };
   }
 
   /**
@@ -117,6 +139,7 @@ export class IceConfiguration {
           username: credential.username,
           credential: credential.credential,
           url: s.url.text,
+          ...(s.url.transport === 'tls' && this.tlsOptions()),
         })),
       );
     }

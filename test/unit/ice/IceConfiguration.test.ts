@@ -68,11 +68,25 @@ describe('IceConfiguration.forPeer', () => {
       ],
       turnServers: [
         { ip: '192.0.2.10', port: 3478, transport: 'tcp', host: 'turn.example.com', username, credential, url: 'turn:turn.example.com:3478?transport=tcp' },
-        { ip: '192.0.2.10', port: 5349, transport: 'tls', host: 'turn.example.com', username, credential, url: 'turns:turn.example.com:5349?transport=tcp' },
+        { ip: '192.0.2.10', port: 5349, transport: 'tls', host: 'turn.example.com', username, credential, url: 'turns:turn.example.com:5349?transport=tcp', tlsVerify: 'system' },
       ],
       relayOnly: true,
       advertisedAddresses: ['198.51.100.7'],
     });
+  });
+
+  it('tells the native transport how to check a turns: certificate (system CAs unless configured), and counts its relays for descriptors', () => {
+    const tlsOf = (o: ConstructorParameters<typeof IceConfiguration>[0]) =>
+      new IceConfiguration(o).forPeer('gw', true, NOW).media.turnServers!.map((s) => [s.transport, s.tlsVerify, s.tlsCaFile]);
+    const base = { servers, turnAuth: { kind: 'secret' as const, secret: 'S', lifetimeSeconds: 600 }, policy: 'all' as const, advertisedAddresses: [] };
+    assert.deepEqual(tlsOf(base), [['tcp', undefined, undefined], ['tls', 'system', undefined]]);
+    assert.deepEqual(tlsOf({ ...base, turnTls: { verify: 'ca-file', caFile: '/etc/ca.pem' } }), [['tcp', undefined, undefined], ['tls', 'ca-file', '/etc/ca.pem']]);
+    assert.deepEqual(tlsOf({ ...base, turnTls: { verify: 'none' } }), [['tcp', undefined, undefined], ['tls', 'none', undefined]]);
+    assert.deepEqual(ice.mediaTurnServers, [
+      { ip: '192.0.2.10', transport: 'tcp' },
+      { ip: '192.0.2.10', transport: 'tls' },
+    ]);
+    assert.deepEqual(new IceConfiguration({ ...base, turnAuth: undefined }).mediaTurnServers, [], 'no credentials, no allocations');
   });
 
   it('gives browsers the URLs as configured, never the secret', () => {
