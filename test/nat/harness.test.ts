@@ -18,6 +18,7 @@ import type { IcePeer, IcePeerConfig, SelectedPair } from '../helpers/nat/IcePee
 import { NatCoturn, type TurnAuth } from '../helpers/nat/NatCoturn.js';
 import { NatTopology, type NatTopologyOptions } from '../helpers/nat/NatTopology.js';
 import { stunBinding } from '../helpers/nat/stunBinding.js';
+import { turnAllocate } from '../helpers/nat/turnAllocate.js';
 import { startUdpFilterProbe } from '../helpers/nat/udpFilterProbe.js';
 import { WrtcIcePeer } from '../helpers/nat/WrtcIcePeer.js';
 
@@ -151,6 +152,35 @@ describe('NAT harness: namespaces, iptables NATs, coturn', () => {
       const probe = await startUdpFilterProbe(net.internet, net.serverIps[1]!);
       cleanups.push(() => probe.stop());
       assert.deepEqual(await probe.replies(socket), ['from-other-address', 'from-other-port', 'from-same']);
+    });
+  });
+
+  describe('coturn on the internet, probed from the gateway host without a WebRTC stack', () => {
+    it('REST-secret credentials: fresh ones allocate a relay on the server, a wrong password gets 401 and no allocation', async () => {
+      const { net, turn } = await build({ gatewayNat: 'symmetric', peerNat: 'symmetric' }, { mechanism: 'rest-secret', secret: 'nat-secret' });
+      const good = await turnAllocate(await gatewaySocket(), net.serverIps[0]!, 3478, turn.credentials('gateway'));
+      assert.ok('relayed' in good, JSON.stringify(good));
+      assert.equal(good.relayed.address, net.serverIps[0]);
+      const bad = await turnAllocate(await gatewaySocket(), net.serverIps[0]!, 3478, { username: turn.credentials('gateway').username, credential: 'not-the-hmac' });
+      assert.deepEqual(bad, { ok: false, errorCode: 401 });
+      assert.equal(turn.allocations(), 1);
+    });
+
+    it('--max-allocate-lifetime caps Allocate and a Refresh with LIFETIME; a Refresh without one gets 600; an allocation left alone times out', async () => {
+      topology = await NatTopology.create({ gatewayNat: 'port-restricted-cone', peerNat: 'port-restricted-cone' });
+      turn = await NatCoturn.start({ netns: topology.internet.netns, listeningIps: topology.serverIps, auth: LONG_TERM, maxAllocateLifetimeSec: 2 });
+      const allocation = await turnAllocate(await gatewaySocket(), topology.serverIps[0]!, 3478, turn.credentials(), 3600);
+      assert.ok('relayed' in allocation, JSON.stringify(allocation));
+      assert.equal(allocation.lifetimeSec, 2, 'asked 3600, granted the cap');
+      assert.deepEqual(await allocation.refresh(), { ok: true, lifetimeSec: 600 }, 'coturn 4.6: a Refresh without LIFETIME is not capped');
+      assert.deepEqual(await allocation.refresh(600), { ok: true, lifetimeSec: 2 });
+      assert.equal(turn.refreshes(), 2);
+      // Nothing refreshes it now: coturn ends it after its 2 s (and reports it on its next timer).
+      const deadline = Date.now() + 8000;
+      while (turn.timedOutAllocations() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(turn.timedOutAllocations(), 1);
+      const late = await allocation.refresh(600);
+      assert.equal(late.ok, false, 'the allocation is gone');
     });
   });
 

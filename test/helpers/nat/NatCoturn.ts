@@ -31,7 +31,12 @@ export interface NatCoturnOptions {
   realm?: string;
   /** TLS on 5349 (default true). */
   tls?: boolean;
-  /** coturn's --max-allocate-lifetime in seconds: what an allocation gets at most before it must be refreshed. */
+  /**
+   * coturn's --max-allocate-lifetime in seconds. What coturn 4.6 does with it (harness.test.ts): an
+   * Allocate gets at most this, with or without a LIFETIME attribute (its log line still says 600
+   * for one without); a Refresh WITH a LIFETIME gets at most this, but a Refresh without one gets
+   * 600. So a client that refreshes without LIFETIME (libwebrtc does) has a short lifetime only once.
+   */
   maxAllocateLifetimeSec?: number;
   /** Relay ports, inclusive (default 49152..49407). */
   relayPorts?: readonly [number, number];
@@ -173,6 +178,11 @@ export class NatCoturn {
   /** Successful Refresh requests so far (RFC 8656 section 7.3). */
   refreshes(): number {
     return this.countInLog(REFRESH_SUCCESS);
+  }
+
+  /** Allocations that ended because nobody refreshed them in time. */
+  timedOutAllocations(): number {
+    return this.countInLog(/reason: allocation timeout/);
   }
 
   /** Stops coturn (SIGTERM, SIGKILL after 2 s) and removes its directory and certificate. */
