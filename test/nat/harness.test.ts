@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
-import { readlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, it } from 'node:test';
@@ -34,6 +34,20 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Pids of every process on the machine whose network namespace is one of `namespaces` (readlink form). */
+function processesIn(namespaces: readonly string[]): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (namespaces.includes(readlinkSync(`/proc/${entry}/ns/net`))) found.push(Number(entry));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return found;
 }
 
 /** A DataChannel message each way, with content the other side must echo exactly. */
@@ -321,12 +335,14 @@ describe('NAT harness: namespaces, iptables NATs, coturn', () => {
     assert.ok(pids.includes(a.pid) && pids.includes(b.pid), 'the peers are the topology\'s processes');
     assert.ok(pids.length >= 7, `holders, coturn and peers: ${pids.join(' ')}`);
     const namespaces = net.netnsPaths().map((p) => readlinkSync(p));
+    assert.ok(processesIn(namespaces).length >= 6, 'the scan finds the four holders, coturn and the remote peer');
     peers.splice(0);
     await server.close();
     await net.close();
     turn = undefined;
     topology = undefined;
     assert.deepEqual(pids.filter(alive), [], 'every process is gone');
+    assert.deepEqual(processesIn(namespaces), [], 'no process is left in any of its namespaces (so they are gone)');
     assert.deepEqual(net.pids(), []);
     await assert.rejects(runCommand('ip', ['link', 'show', 'wgnat-gw']), /does not exist/, 'the gateway LAN veth is gone');
     assert.equal((await runCommand('ip', ['route', 'show', 'default'])).trim(), '', 'no default route left');
