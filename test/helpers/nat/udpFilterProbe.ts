@@ -14,10 +14,11 @@ export interface UdpFilterProbe {
   /** Its main port on host.ip. */
   port: number;
   /**
-   * Sends one datagram from `socket` and collects the replies that arrive within `windowMs`
-   * (the three are sent at once, so a short window is enough on a quiet network).
+   * Sends one datagram from `socket` and collects the replies: all that arrive until `windowMs`
+   * after the one from the same socket (the probe sends the three in one go, that one first), or
+   * within `timeoutMs` when that one never comes.
    */
-  replies(socket: Socket, windowMs?: number): Promise<ProbeReply[]>;
+  replies(socket: Socket, windowMs?: number, timeoutMs?: number): Promise<ProbeReply[]>;
   stop(): Promise<void>;
 }
 
@@ -28,15 +29,22 @@ export async function startUdpFilterProbe(host: NatHost, otherIp: string): Promi
   let sequence = 0;
   return {
     port,
-    async replies(socket, windowMs = 500) {
+    async replies(socket, windowMs = 300, timeoutMs = 5000) {
       const tag = `probe-${++sequence}`;
       const seen: ProbeReply[] = [];
+      let sameArrived: () => void = () => undefined;
+      const same = new Promise<void>((resolve) => (sameArrived = resolve));
       const onMessage = (msg: Buffer) => {
         const [kind, got] = msg.toString().split(' ');
-        if (got === tag) seen.push(kind as ProbeReply);
+        if (got !== tag) return;
+        seen.push(kind as ProbeReply);
+        if (kind === 'from-same') sameArrived();
       };
       socket.on('message', onMessage);
       socket.send(tag, port, host.ip);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([same, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+      clearTimeout(timer);
       await new Promise((r) => setTimeout(r, windowMs));
       socket.off('message', onMessage);
       return seen.sort();
