@@ -3,6 +3,7 @@
 //   node test/run.js            unit, integration and interop (what `npm test` runs)
 //   node test/run.js e2e        the end-to-end suite (needs the Debian packages .ci/run installs)
 //   node test/run.js impairment tests under packet loss and delay (veth + NFQUEUE; docs/TESTING.md)
+//   node test/run.js nat        NAT traversal: namespaces with iptables NATs and coturn (docs/TESTING.md)
 //   node test/run.js FILE...    only these files
 //
 // Files under test/interop/ drive libwebrtc through @roamhq/wrtc, which crashes while Node tears
@@ -15,7 +16,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const suites = { default: ['test/unit', 'test/integration', 'test/interop'], e2e: ['test/e2e'], impairment: ['test/impairment'] };
+const suites = { default: ['test/unit', 'test/integration', 'test/interop'], e2e: ['test/e2e'], impairment: ['test/impairment'], nat: ['test/nat'] };
 
 function testFiles(dir) {
   const abs = join(root, dir);
@@ -32,10 +33,11 @@ function testFiles(dir) {
 
 const args = process.argv.slice(2);
 
-// The e2e and impairment suites drive real browsers and RTP tools; they run in a network namespace
-// of their own with nothing but a loopback interface, so no test traffic can leave the machine
-// (the impairment suite adds its veth pairs and peer namespaces inside it).
-const needsNamespace = (a) => a === 'e2e' || a === 'impairment' || /^test\/(e2e|impairment)(\/|$)/.test(a);
+// The e2e, impairment and NAT suites drive real browsers, RTP tools and servers; they run in a
+// network namespace of their own with nothing but a loopback interface, so no test traffic can
+// leave the machine (the impairment and NAT suites add their veth pairs and namespaces inside it).
+const isolatedSuites = ['e2e', 'impairment', 'nat'];
+const needsNamespace = (a) => isolatedSuites.includes(a) || /^test\/(e2e|impairment|nat)(\/|$)/.test(a);
 if (args.some(needsNamespace) && process.env.WG_E2E_ISOLATED !== '1') {
   const inner = `ip link set lo up && WG_E2E_ISOLATED=1 exec "${process.execPath}" "${fileURLToPath(import.meta.url)}" ${args.join(' ')}`;
   const isolated = spawnSync('unshare', ['--net', '--map-root-user', 'sh', '-c', inner], { cwd: root, stdio: 'inherit' });
@@ -54,14 +56,22 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// NAT suite files each build the same topology in the test process's namespace (it is the
+// gateway's LAN), so they run one at a time. Its harness runs libwebrtc only in child processes,
+// so its files exit by themselves; a file with an in-process @roamhq/wrtc needs force-exit.
+const isNat = (f) => f.startsWith('test/nat/');
 const needsForceExit = (f) => f.startsWith('test/interop/') || f.startsWith('test/e2e/');
-const groups = [files.filter((f) => !needsForceExit(f)), files.filter(needsForceExit)];
+const groups = [
+  { files: files.filter((f) => !needsForceExit(f) && !isNat(f)), concurrency: 2, forceExit: false },
+  { files: files.filter(needsForceExit), concurrency: 2, forceExit: true },
+  { files: files.filter(isNat), concurrency: 1, forceExit: false },
+];
 let status = 0;
-for (const [i, group] of groups.entries()) {
-  if (group.length === 0) continue;
-  const flags = ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=120000'];
-  if (i === 1) flags.push('--test-force-exit');
-  const result = spawnSync(process.execPath, [...flags, ...group], { cwd: root, stdio: 'inherit' });
+for (const group of groups) {
+  if (group.files.length === 0) continue;
+  const flags = ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${group.concurrency}`, '--test-timeout=120000'];
+  if (group.forceExit) flags.push('--test-force-exit');
+  const result = spawnSync(process.execPath, [...flags, ...group.files], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) status = result.status ?? 1;
 }
 process.exit(status);

@@ -2,14 +2,15 @@
 // veth pair to one child network namespace ("peer side"), with UDP across the link passed through
 // netemQueue (our NFQUEUE stand-in for tc netem, which this kernel lacks). See docs/TESTING.md.
 //
-// The peer namespace is held by a `sleep infinity` process rather than `ip netns add`, which needs
-// to mount /run/netns and so fails inside the test suite's `unshare --net --map-root-user`.
-import { execFile, spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { once } from 'node:events';
-import { readlinkSync } from 'node:fs';
+// The peer namespace is a NamespaceHolder (netns/NamespaceHolder.ts): held by a `sleep infinity`
+// process, because `ip netns add` fails inside the test suite's `unshare --net --map-root-user`.
+import type { ChildProcess, SpawnOptions } from 'node:child_process';
 
 import { buildNetemQueue } from './impairment/buildNetemQueue.js';
 import { addCounters, QueueProgram, ZERO_COUNTERS, type QueueCounters } from './impairment/queueProgram.js';
+import { IPTABLES, runCommand as run } from './netns/command.js';
+import { cleanUpAtExit } from './netns/exitCleanup.js';
+import { deleteLinkSync, NamespaceHolder } from './netns/NamespaceHolder.js';
 
 export type { QueueCounters } from './impairment/queueProgram.js';
 
@@ -54,55 +55,7 @@ export interface ImpairedLink {
   close(): Promise<void>;
 }
 
-const COMMAND_TIMEOUT_MS = 10_000;
-const IPTABLES = 'iptables-legacy';
-/** Links still open, for the process 'exit' handler. */
-const open = new Set<{ killSync(): void }>();
-let exitHandlerInstalled = false;
 let nextIndex = (process.pid * 7) % 254;
-
-function run(command: string, args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(command, args, { timeout: COMMAND_TIMEOUT_MS, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (!error) return resolve(stdout);
-      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-      const hint = missing ? ` (${command === IPTABLES ? 'Debian package iptables' : 'not installed?'})` : '';
-      reject(new Error(`${command} ${args.join(' ')} failed${hint}: ${stderr.trim() || error.message}`));
-    });
-  });
-}
-
-function alive(child: ChildProcess): boolean {
-  return child.pid !== undefined && child.exitCode === null && child.signalCode === null;
-}
-
-/** SIGTERM, then SIGKILL after `graceMs`; resolves once it has exited. */
-async function stopChild(child: ChildProcess, graceMs = 2000): Promise<void> {
-  if (!alive(child)) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** Waits until the holder has left our network namespace (unshare runs after the fork). */
-async function holderNetns(holder: ChildProcess, spawnError: () => Error | undefined): Promise<string> {
-  const ours = readlinkSync('/proc/self/ns/net');
-  const path = `/proc/${holder.pid}/ns/net`;
-  for (let i = 0; i < 200; i++) {
-    const error = spawnError();
-    if (error) throw new Error(`cannot start the namespace holder (setpriv, unshare from util-linux): ${error.message}`);
-    if (holder.exitCode !== null || holder.signalCode !== null) throw new Error(`the namespace holder (unshare --net sleep infinity) exited with ${holder.exitCode ?? holder.signalCode}`);
-    try {
-      if (readlinkSync(path) !== ours) return path;
-    } catch {
-      // not there yet
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('the namespace holder did not enter a new network namespace within 2 s');
-}
 
 /** Creates wgi<N>g/wgi<N>p for the first free N; the name is the lock between parallel test files. */
 async function createVeth(): Promise<number> {
@@ -140,38 +93,21 @@ export async function createImpairedLink(options: ImpairedLinkOptions = {}): Pro
   const binary = buildNetemQueue();
   const direction = options.direction ?? 'both';
   const chains = direction === 'both' ? ['INPUT', 'OUTPUT'] : direction === 'to-peer' ? ['INPUT'] : ['OUTPUT'];
-  const children = new Set<ChildProcess>();
   let closed = false;
 
-  // setpriv --pdeathsig: what we start dies with the test process even if that is SIGKILLed.
-  const holder = spawn('setpriv', ['--pdeathsig', 'KILL', 'unshare', '--net', '--', 'sleep', 'infinity'], { stdio: 'ignore' });
-  let holderError: Error | undefined;
-  holder.on('error', (e) => (holderError = e));
-  const netnsArg = `--net=/proc/${holder.pid}/ns/net`;
+  const peer = await NamespaceHolder.start();
   let gatewayInterface: string | undefined;
   let queue: QueueProgram | undefined;
-  const cleanup = {
-    killSync() {
-      for (const child of [...children, holder]) if (alive(child)) child.kill('SIGKILL');
-      if (gatewayInterface) spawnSync('ip', ['link', 'del', gatewayInterface], { stdio: 'ignore', timeout: COMMAND_TIMEOUT_MS });
-    },
-  };
-  open.add(cleanup);
-  if (!exitHandlerInstalled) {
-    exitHandlerInstalled = true;
-    process.on('exit', () => {
-      for (const link of open) link.killSync();
-    });
-  }
+  const forgetAtExit = cleanUpAtExit(() => {
+    peer.killSync();
+    if (gatewayInterface) deleteLinkSync(gatewayInterface);
+  });
 
   const spawnInPeer = (command: string, args: readonly string[] = [], spawnOptions: SpawnOptions = {}): ChildProcess => {
     if (closed) throw new Error('spawnInPeer after close()');
-    const child = spawn('setpriv', ['--pdeathsig', 'KILL', 'nsenter', netnsArg, '--', command, ...args], spawnOptions);
-    children.add(child);
-    child.on('exit', () => children.delete(child));
-    return child;
+    return peer.spawn(command, args, spawnOptions);
   };
-  const execInPeer = (command: string, args: readonly string[] = []) => run('nsenter', [netnsArg, '--', command, ...args]);
+  const execInPeer = (command: string, args: readonly string[] = []) => peer.exec(command, args);
 
   let generation = 0;
   let finished: QueueCounters = { ...ZERO_COUNTERS };
@@ -184,15 +120,15 @@ export async function createImpairedLink(options: ImpairedLinkOptions = {}): Pro
   };
 
   try {
-    const peerNetns = await holderNetns(holder, () => holderError);
+    const peerNetns = peer.netnsPath;
     const index = await createVeth();
     gatewayInterface = `wgi${index}g`;
     const peerInterface = `wgi${index}p`;
     const gatewayIp = `10.77.${index}.1`;
     const peerIp = `10.77.${index}.2`;
-    await run('ip', ['link', 'set', peerInterface, 'netns', String(holder.pid)]);
+    await run('ip', ['link', 'set', peerInterface, 'netns', String(peer.pid)]);
     // IPv4 only, so every packet on the link meets the (IPv4) iptables rules.
-    spawnSync('sh', ['-c', `echo 1 > /proc/sys/net/ipv6/conf/${gatewayInterface}/disable_ipv6`], { stdio: 'ignore' });
+    await run('sh', ['-c', `echo 1 > /proc/sys/net/ipv6/conf/${gatewayInterface}/disable_ipv6`]).catch(() => undefined);
     await run('ip', ['addr', 'add', `${gatewayIp}/24`, 'dev', gatewayInterface]);
     await run('ip', ['link', 'set', gatewayInterface, 'up']);
     await execInPeer('sh', ['-c', `echo 1 > /proc/sys/net/ipv6/conf/${peerInterface}/disable_ipv6 || true`]);
@@ -231,26 +167,27 @@ export async function createImpairedLink(options: ImpairedLinkOptions = {}): Pro
         return addCounters(finished, await queue!.counters());
       },
       pids() {
-        return [holder, ...children].filter(alive).map((c) => c.pid!);
+        return peer.pids();
       },
       async close() {
         if (closed) return;
         closed = true;
         // Peer programs first (they may still be sending), then the rules, so the queue program
         // sees nothing new while it accepts what it holds.
-        await Promise.all([...children].filter((c) => c !== queue?.child).map((c) => stopChild(c)));
+        await peer.stopChildren(queue ? [queue.child] : []);
         for (const chain of chains) await execInPeer(IPTABLES, ['-w', '5', '-D', chain, ...ruleSpec(chain, peerInterface, queue!.queue)]).catch(() => undefined);
         finished = addCounters(finished, await queue!.stop());
         await run('ip', ['link', 'del', gatewayInterface!]).catch(() => undefined);
-        await stopChild(holder, 0);
-        open.delete(cleanup);
+        await peer.close();
+        forgetAtExit();
       },
     };
   } catch (e) {
     closed = true;
     await queue?.stop().catch(() => undefined);
-    cleanup.killSync();
-    open.delete(cleanup);
+    peer.killSync();
+    if (gatewayInterface) deleteLinkSync(gatewayInterface);
+    forgetAtExit();
     throw e;
   }
 }
