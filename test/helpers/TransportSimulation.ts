@@ -1,16 +1,5 @@
 import { loadAddon, type RawSansIoTransport, type RawTransportEvent, type RawTransportOptions } from '../../src/native/addon.js';
-
-/** A small seeded PRNG (mulberry32), so a lossy network drops the same packets every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './seededRandom.js';
 
 export interface NetworkConditions {
   /** One-way delay in microseconds. */

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +45,7 @@ export interface CoturnOptions {
 }
 
 export const TURNSERVER = '/usr/bin/turnserver';
+export const hasTurnServer = (): boolean => existsSync(TURNSERVER);
 
 export class Coturn {
   private exitError: Error | undefined;
@@ -175,6 +176,16 @@ export function mintTurnRestCredentials(
   const username = `${nowSeconds + ttlSeconds}:${name}`;
   const credential = createHmac('sha1', secret).update(username).digest('base64');
   return { username, credential };
+}
+
+/**
+ * The first whole STUN message at the start of `bytes`, as read from a TCP or TLS stream (RFC
+ * 8489 section 6.2.2: the header gives its length), or null while it is incomplete.
+ */
+export function firstStunMessage(bytes: Buffer): Buffer | null {
+  if (bytes.length < 20) return null;
+  const total = 20 + bytes.readUInt16BE(2);
+  return bytes.length >= total ? bytes.subarray(0, total) : null;
 }
 
 async function freeUdpAndTcpPort(ip: string): Promise<number> {

@@ -5,18 +5,6 @@ import { waitFor } from './proc.js';
 
 export const nowUs = (): number => Math.round(performance.now() * 1000);
 
-/** A seeded generator in [0, 1) (mulberry32), so a failing chunking can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Cuts `data` into one to five pieces at random points (single bytes included). */
 export function splitAtRandom(data: Buffer, random: () => number): Buffer[] {
   if (data.length < 2) return [data];

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createSocket } from 'node:dgram';
+import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { promisify } from 'node:util';
 
@@ -13,6 +13,21 @@ export async function sendDatagrams(port: number, payloads: Buffer[], host = '12
   } finally {
     socket.close();
   }
+}
+
+/** A UDP socket bound to a free port on 127.0.0.1. */
+export async function bindUdp(): Promise<Socket> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
+  return socket;
+}
+
+/** A UDP socket on 127.0.0.1 (a free port) that keeps every datagram it gets, in order. */
+export async function udpReceiver(): Promise<{ socket: Socket; packets: Buffer[]; port: number }> {
+  const socket = await bindUdp();
+  const packets: Buffer[] = [];
+  socket.on('message', (m) => packets.push(m));
+  return { socket, packets, port: socket.address().port };
 }
 
 /**

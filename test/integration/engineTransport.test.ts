@@ -1,52 +1,19 @@
 import assert from 'node:assert/strict';
-import { createSocket, type Socket } from 'node:dgram';
 import { after, describe, it } from 'node:test';
 
-import type { RawTransportEvent } from '../../src/native/addon.js';
 import { NativeEngine } from '../../src/native/NativeEngine.js';
-import type { NativeTransport } from '../../src/native/NativeTransport.js';
 import { fdCount, threadCount, waitFor } from '../helpers/proc.js';
+import { isConnected, signal, watch, type Watched } from '../helpers/transportPair.js';
 import { rtpPacket } from '../helpers/TransportSimulation.js';
-import { bindableByAnotherProcess, sendDatagrams } from '../helpers/udp.js';
-
-interface Watched {
-  transport: NativeTransport;
-  events: RawTransportEvent[];
-}
-
-function watch(transport: NativeTransport): Watched {
-  const events: RawTransportEvent[] = [];
-  transport.onEvent((e) => events.push(e));
-  return { transport, events };
-}
+import { bindableByAnotherProcess, sendDatagrams, udpReceiver } from '../helpers/udp.js';
 
 /** Two transports on real loopback sockets, signalled directly to each other. */
 function pair(a: NativeEngine, b: NativeEngine, options: { family?: 'ipv4' | 'ipv6' } = {}): [Watched, Watched] {
   const ip = options.family === 'ipv6' ? '::1' : '127.0.0.1';
   const x = watch(a.createTransport({ role: 'controlling', bindAddresses: [ip] }));
   const y = watch(b.createTransport({ role: 'controlled', bindAddresses: [ip] }));
-  const remote = (t: NativeTransport, dtlsRole: 'client' | 'server') => ({
-    ufrag: t.local.ufrag,
-    password: t.local.password,
-    fingerprintAlgorithm: 'sha-256',
-    fingerprint: t.local.fingerprint,
-    dtlsRole,
-  });
-  x.transport.setRemote(remote(y.transport, 'server'));
-  y.transport.setRemote(remote(x.transport, 'client'));
-  for (const c of y.transport.local.candidates) x.transport.addRemoteCandidate(c);
-  for (const c of x.transport.local.candidates) y.transport.addRemoteCandidate(c);
+  signal(x, y);
   return [x, y];
-}
-
-const isConnected = (w: Watched): boolean => w.events.some((e) => e.kind === 'connected');
-
-async function receiver(): Promise<{ socket: Socket; packets: Buffer[]; port: number }> {
-  const socket = createSocket('udp4');
-  const packets: Buffer[] = [];
-  socket.on('message', (m) => packets.push(m));
-  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
-  return { socket, packets, port: socket.address().port };
 }
 
 describe('transports on the native I/O engine', () => {
@@ -65,7 +32,7 @@ describe('transports on the native I/O engine', () => {
       await waitFor(() => isConnected(x) && isConnected(y), 5000, 'both transports connected');
       const port = ex.openUdpPort('127.0.0.1', 0);
       assert.ok(ex.attachPort(port.handle, x.transport.handle, 'rtp', 'video'));
-      const out = await receiver();
+      const out = await udpReceiver();
       try {
         y.transport.setRedirect('rtp', 'video', { ip: '127.0.0.1', port: out.port });
         const sent = Array.from({ length: 100 }, (_, i) => rtpPacket(0xabc, i, i * 3000, 96, Buffer.alloc(1000, i)));
@@ -111,7 +78,7 @@ describe('transports on the native I/O engine', () => {
     assert.equal(e.attachPort(port.handle, x.transport.handle, 'rtp', 'video'), false, 'a closed port cannot be attached');
     const second = e.openUdpPort('127.0.0.1', 0);
     assert.ok(e.attachPort(second.handle, x.transport.handle, 'rtp', 'video'));
-    const out = await receiver();
+    const out = await udpReceiver();
     y.transport.setRedirect('rtp', 'video', { ip: '127.0.0.1', port: out.port });
     await sendDatagrams(second.port, [rtpPacket(1, 1, 1, 96, Buffer.from('after'))]);
     await waitFor(() => out.packets.length === 1, 3000, 'forwarded');
@@ -155,7 +122,7 @@ describe('transports on the native I/O engine', () => {
     assert.throws(() => shared.openSharedSocket('127.0.0.1', 0), { code: 'ERR_SHARED_SOCKET_EXISTS' });
     const peers = engine();
     const pairs = Array.from({ length: 10 }, () => pair(shared, peers));
-    const outs = await Promise.all(pairs.map(() => receiver()));
+    const outs = await Promise.all(pairs.map(() => udpReceiver()));
     try {
       await waitFor(() => pairs.every(([x, y]) => isConnected(x) && isConnected(y)), 10000, 'all ten connected');
       for (const [x] of pairs) assert.deepEqual(x.transport.local.candidates.map((c) => c.port), [bound.port]);

@@ -6,7 +6,7 @@ import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { Worker } from 'node:worker_threads';
 
 import { loadAddon, type RawTcpConnectionProbe, type RawTcpConnectionProbeOptions, type RawTcpProbeEvent } from '../../src/native/addon.js';
-import { CoturnTls, firstStunMessage, hasTurnServer } from '../helpers/coturnTls.js';
+import { Coturn, firstStunMessage, hasTurnServer } from '../helpers/coturn.js';
 import { waitFor } from '../helpers/proc.js';
 import { makeTestPki, type TestPki } from '../helpers/testPki.js';
 
@@ -405,19 +405,19 @@ describe('TcpConnection carrying a TlsClientStream (turns:), natively', () => {
   });
 
   it("coturn's TLS listener answers an Allocate sent through it with the 401 challenge", { skip: !hasTurnServer() && 'coturn is not installed' }, async () => {
-    const coturn = await CoturnTls.start(pki);
+    const coturn = await Coturn.start({ tls: { certFile: pki.serverCertFile, keyFile: pki.serverKeyFile } });
     try {
       const p = probe({ tls: { serverName: 'localhost', verify: 'ca-file', caFile: pki.caFile } });
       p.native.connect('127.0.0.1', coturn.port);
       const transactionId = randomBytes(12);
       const allocate = sansio.stunBuild({ method: 0x003, class: 'request', transactionId, attributes: [{ type: 0x0019, value: Buffer.from([17, 0, 0, 0]) }] });
       assert.equal(p.native.send(allocate), true);
-      await waitFor(() => firstStunMessage(p.received) !== null, 5000, `the Allocate response (log: ${coturn.log.slice(-300)})`);
+      await waitFor(() => firstStunMessage(p.received) !== null, 5000, `the Allocate response (log: ${coturn.log().slice(-300)})`);
       const response = sansio.stunParse(firstStunMessage(p.received)!);
       assert.equal(response?.class, 'error');
       assert.equal(response?.transactionId, transactionId.toString('hex'));
       assert.equal(response?.errorCode?.code, 401);
-      assert.equal(response?.realm, 'wg.test');
+      assert.equal(response?.realm, coturn.realm);
     } finally {
       await coturn.stop();
     }

@@ -7,10 +7,11 @@ import { after, before, describe, it } from 'node:test';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 
 import { loadAddon, PACKAGE_ROOT, type RawTlsClientStreamOptions } from '../../src/native/addon.js';
-import { CoturnTls, firstStunMessage, hasTurnServer } from '../helpers/coturnTls.js';
+import { Coturn, firstStunMessage, hasTurnServer } from '../helpers/coturn.js';
 import { waitFor } from '../helpers/proc.js';
 import { makeTestPki, type TestPki } from '../helpers/testPki.js';
-import { nowUs, seededRandom, splitAtRandom, TlsOverSocket } from '../helpers/tlsOverSocket.js';
+import { seededRandom } from '../helpers/seededRandom.js';
+import { nowUs, splitAtRandom, TlsOverSocket } from '../helpers/tlsOverSocket.js';
 
 const { sansio } = loadAddon();
 const RECORD_OVERHEAD_BOUND = 64; // TlsClientStream::maxCiphertextSize: per 16 KiB record
@@ -392,12 +393,12 @@ describe("the 'system' trust store as Node's OpenSSL finds it on this machine", 
 
 describe("TlsClientStream against coturn's TLS listener (turns:, RFC 8656 section 3.1)", { skip: !hasTurnServer() && 'coturn is not installed' }, () => {
   let pki: TestPki;
-  let coturn: CoturnTls;
+  let coturn: Coturn;
   const clients: TlsOverSocket[] = [];
 
   before(async () => {
     pki = makeTestPki();
-    coturn = await CoturnTls.start(pki);
+    coturn = await Coturn.start({ tls: { certFile: pki.serverCertFile, keyFile: pki.serverKeyFile } });
   });
   after(async () => {
     for (const c of clients) c.destroy();
@@ -424,7 +425,7 @@ describe("TlsClientStream against coturn's TLS listener (turns:, RFC 8656 sectio
     assert.equal(response.class, 'error');
     assert.equal(response.transactionId, transactionId.toString('hex'));
     assert.equal(response.errorCode?.code, 401);
-    assert.equal(response.realm, 'wg.test');
+    assert.equal(response.realm, coturn.realm);
     assert.ok((response.nonce ?? '').length > 0, 'a nonce to answer with');
     c.stream.close();
     c.pump();

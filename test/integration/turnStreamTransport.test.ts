@@ -1,103 +1,20 @@
 import assert from 'node:assert/strict';
-import { createSocket, type Socket } from 'node:dgram';
 import { readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
-import type { RawTransportEvent, RawTransportStats, RawTurnServer } from '../../src/native/addon.js';
+import type { RawTransportStats, RawTurnServer } from '../../src/native/addon.js';
 import { NativeEngine } from '../../src/native/NativeEngine.js';
-import type { NativeTransport } from '../../src/native/NativeTransport.js';
 import { transportDescriptors } from '../../src/session/limits/transportDescriptors.js';
 import { Coturn } from '../helpers/coturn.js';
 import { waitFor } from '../helpers/proc.js';
 import { makeTestPki, type TestPki } from '../helpers/testPki.js';
-import { rtpPacket } from '../helpers/TransportSimulation.js';
-import { sendDatagrams } from '../helpers/udp.js';
+import { exchangeMedia, isConnected, relayOf, relayOnlyPair, turnFailures } from '../helpers/transportPair.js';
 
 // TURN over TCP and TLS in the native media transport (RFC 8656 section 3.1, RFC 7065 turns:):
 // the gateway side is relayOnly and reaches a real coturn through a TCP connection (plain or
 // TLS) for a UDP allocation; ICE, DTLS, SRTP and consent all run through it. Then TURN on a
 // shared media socket (media_shared_port), whose UDP allocations need sockets of their own.
-
-interface Watched {
-  transport: NativeTransport;
-  events: RawTransportEvent[];
-}
-
-function watch(transport: NativeTransport): Watched {
-  const events: RawTransportEvent[] = [];
-  transport.onEvent((e) => events.push(e));
-  return { transport, events };
-}
-
-const isConnected = (w: Watched): boolean => w.events.some((e) => e.kind === 'connected');
-const turnFailures = (w: Watched): string[] => w.events.filter((e) => e.kind === 'turn-failed').map((e) => e.text);
-const relayOf = (stats: RawTransportStats) => {
-  const relay = stats.turn?.[0];
-  assert.ok(relay, 'the relay is in the stats');
-  return relay;
-};
-
-async function receiver(): Promise<{ socket: Socket; packets: Buffer[]; port: number }> {
-  const socket = createSocket('udp4');
-  const packets: Buffer[] = [];
-  socket.on('message', (m) => packets.push(m));
-  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
-  return { socket, packets, port: socket.address().port };
-}
-
-/** The gateway side (relayOnly, controlled, on `gwEngine`) and a plain peer (controlling), trickling to each other. */
-function connectPair(gwEngine: NativeEngine, peerEngine: NativeEngine, turnServers: RawTurnServer[]): [Watched, Watched] {
-  const gw = watch(gwEngine.createTransport({ role: 'controlled', bindAddresses: ['127.0.0.1'], turnServers, relayOnly: true }));
-  const peer = watch(peerEngine.createTransport({ role: 'controlling', bindAddresses: ['127.0.0.1'] }));
-  const remote = (t: NativeTransport, dtlsRole: 'client' | 'server') => ({
-    ufrag: t.local.ufrag,
-    password: t.local.password,
-    fingerprintAlgorithm: 'sha-256',
-    fingerprint: t.local.fingerprint,
-    dtlsRole,
-  });
-  gw.transport.setRemote(remote(peer.transport, 'server'));
-  peer.transport.setRemote(remote(gw.transport, 'client'));
-  for (const c of peer.transport.local.candidates) gw.transport.addRemoteCandidate(c);
-  gw.transport.onEvent((e) => {
-    if (e.kind === 'local-candidate' && e.candidate) peer.transport.addRemoteCandidate(e.candidate);
-  });
-  return [gw, peer];
-}
-
-/**
- * SRTP both ways through the relay: ports feed each side, the other side redirects what it
- * decrypts; `count` packets each way must arrive byte-identical and in order.
- */
-async function exchangeMedia(gwEngine: NativeEngine, peerEngine: NativeEngine, gw: Watched, peer: Watched, count: number, seed: number): Promise<void> {
-  const outAtPeer = await receiver();
-  const outAtGw = await receiver();
-  const gwPort = gwEngine.openUdpPort('127.0.0.1', 0);
-  const peerPort = peerEngine.openUdpPort('127.0.0.1', 0);
-  try {
-    assert.ok(gwEngine.attachPort(gwPort.handle, gw.transport.handle, 'rtp', 'video'));
-    assert.ok(peerEngine.attachPort(peerPort.handle, peer.transport.handle, 'rtp', 'video'));
-    peer.transport.setRedirect('rtp', 'video', { ip: '127.0.0.1', port: outAtPeer.port });
-    gw.transport.setRedirect('rtp', 'video', { ip: '127.0.0.1', port: outAtGw.port });
-    // Payload sizes that are not multiples of 4: the stream's ChannelData carries padding.
-    const fromGw = Array.from({ length: count }, (_, i) => rtpPacket(0x6a7 + seed, i, i * 3000, 96, Buffer.alloc(901 + (i % 4), (i + seed) & 0xff)));
-    const fromPeer = Array.from({ length: count }, (_, i) => rtpPacket(0x9e1 + seed, i, i * 3000, 96, Buffer.alloc(702 + (i % 3), (255 - i) & 0xff)));
-    for (let i = 0; i < count; i += 10) {
-      await sendDatagrams(gwPort.port, fromGw.slice(i, i + 10));
-      await sendDatagrams(peerPort.port, fromPeer.slice(i, i + 10));
-      await new Promise((r) => setTimeout(r, 3));
-    }
-    await waitFor(() => outAtPeer.packets.length === count && outAtGw.packets.length === count, 5000, 'all media relayed both ways');
-    assert.deepEqual(outAtPeer.packets, fromGw);
-    assert.deepEqual(outAtGw.packets, fromPeer);
-  } finally {
-    gwEngine.closeUdpPort(gwPort.handle);
-    peerEngine.closeUdpPort(peerPort.handle);
-    outAtPeer.socket.close();
-    outAtGw.socket.close();
-  }
-}
 
 describe('relayed candidates through coturn over TCP and TLS', () => {
   let pki: TestPki;
@@ -131,7 +48,7 @@ describe('relayed candidates through coturn over TCP and TLS', () => {
 
   /** Connects through `server`, relays media both ways, checks the relay's stats, closes and sees the deallocation. */
   async function relayThrough(server: RawTurnServer, coturn: Coturn, seed: number): Promise<RawTransportStats> {
-    const [gw, peer] = connectPair(engine, engine, [server]);
+    const [gw, peer] = relayOnlyPair(engine, engine, [server]);
     try {
       await waitFor(() => isConnected(gw) && isConnected(peer), 10_000, `both transports connected through ${server.url} (${JSON.stringify(turnFailures(gw))})`);
       assert.deepEqual(turnFailures(gw), []);
@@ -140,7 +57,7 @@ describe('relayed candidates through coturn over TCP and TLS', () => {
       assert.equal(relayCandidate?.url, server.url);
       assert.equal(gw.transport.stats().selectedLocal?.url, server.url, 'the selected pair is the relay of that server');
 
-      await exchangeMedia(engine, engine, gw, peer, 100, seed);
+      await exchangeMedia({ engine, watched: gw }, { engine, watched: peer }, 100, seed);
       const stats = gw.transport.stats();
       assert.equal(stats.rtpSent, 100);
       assert.equal(stats.rtpReceived, 100);
@@ -207,7 +124,7 @@ describe('relayed candidates through coturn over TCP and TLS', () => {
 
   it("over TLS with the default 'system' policy against the self-signed certificate: turn-failed names the server and the verify error", async () => {
     const server = tlsServer(selfSigned, {});
-    const [gw, peer] = connectPair(engine, engine, [server]);
+    const [gw, peer] = relayOnlyPair(engine, engine, [server]);
     try {
       await waitFor(() => turnFailures(gw).length > 0 && gw.events.some((e) => e.kind === 'gathering-complete'), 10_000, 'the relay fails');
       const [failure] = turnFailures(gw);
@@ -229,7 +146,7 @@ describe('relayed candidates through coturn over TCP and TLS', () => {
   it('a refused TCP port: turn-failed names the server and the refusal, after one attempt and no more', async () => {
     const port = await closedTcpPort();
     const server: RawTurnServer = { ...base, ip: '127.0.0.1', port, transport: 'tcp', url: `turn:127.0.0.1:${port}?transport=tcp` };
-    const [gw, peer] = connectPair(engine, engine, [server]);
+    const [gw, peer] = relayOnlyPair(engine, engine, [server]);
     try {
       await waitFor(() => turnFailures(gw).length > 0, 5000, 'the relay fails');
       assert.deepEqual(turnFailures(gw), [`${server.url} TCP connect to 127.0.0.1:${port} failed: Connection refused`]);
@@ -253,7 +170,7 @@ describe('relayed candidates through coturn over TCP and TLS', () => {
     await new Promise<void>((r) => hangUp.listen(0, '127.0.0.1', () => r()));
     const port = (hangUp.address() as { port: number }).port;
     const server: RawTurnServer = { ...base, ip: '127.0.0.1', port, transport: 'tcp', url: `turn:127.0.0.1:${port}?transport=tcp` };
-    const [gw, peer] = connectPair(engine, engine, [server]);
+    const [gw, peer] = relayOnlyPair(engine, engine, [server]);
     try {
       await waitFor(() => turnFailures(gw).length > 0, 5000, 'the relay fails');
       const [failure] = turnFailures(gw);
@@ -271,7 +188,7 @@ describe('relayed candidates through coturn over TCP and TLS', () => {
   it('a server that goes away after the allocation: turn-failed says the connection ended, and the stream is let go', async () => {
     const doomed = await Coturn.start({ users: [{ username: 'gw', password: 'secret' }] });
     const server: RawTurnServer = { ...base, ip: doomed.ip, port: doomed.port, transport: 'tcp', url: doomed.url('tcp') };
-    const [gw, peer] = connectPair(engine, engine, [server]);
+    const [gw, peer] = relayOnlyPair(engine, engine, [server]);
     try {
       await waitFor(() => isConnected(gw) && isConnected(peer), 10_000, 'connected through the relay');
       await doomed.stop();
@@ -321,7 +238,7 @@ describe('TURN on a shared media socket (media_shared_port)', () => {
 
   it('two transports on one shared socket each get an allocation of their own over UDP and both connect relayed', async () => {
     const server: RawTurnServer = { ip: turn.ip, port: turn.port, transport: 'udp', host: 'localhost', username: 'gw', credential: 'secret', url: turn.url('udp') };
-    const pairs = [connectPair(gateway, peers, [server]), connectPair(gateway, peers, [server])];
+    const pairs = [relayOnlyPair(gateway, peers, [server]), relayOnlyPair(gateway, peers, [server])];
     try {
       await waitFor(() => pairs.every(([gw, peer]) => isConnected(gw) && isConnected(peer)), 10_000, 'both pairs connected through the relay');
       for (const [gw] of pairs) {
@@ -337,7 +254,7 @@ describe('TURN on a shared media socket (media_shared_port)', () => {
       assert.equal(sharedStats?.transports, 2, 'both transports still have their host candidate on the shared socket');
 
       let seed = 10;
-      for (const [gw, peer] of pairs) await exchangeMedia(gateway, peers, gw, peer, 30, seed++);
+      for (const [gw, peer] of pairs) await exchangeMedia({ engine: gateway, watched: gw }, { engine: peers, watched: peer }, 30, seed++);
       for (const [gw] of pairs) {
         const relay = relayOf(gw.transport.stats());
         assert.ok(relay.channelDataSent >= 30 && relay.channelDataReceived >= 30, JSON.stringify(relay));

@@ -4,34 +4,27 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import type { Gateway } from '../../src/Gateway.js';
-import { parseIceServerUrl, type IceServerUrl } from '../../src/session/ice/IceServerUrl.js';
-import { Coturn } from '../helpers/coturn.js';
+import type { Coturn } from '../helpers/coturn.js';
 import { createPeer, UdpEndpoint } from '../helpers/dataPath.js';
 import { mediaEvents, peerEvent } from '../helpers/media.js';
 import { waitFor } from '../helpers/proc.js';
-import { call, startTestGateway } from '../helpers/testGateway.js';
+import { allocatedFor, startRelayGateway, type RelayGateway } from '../helpers/relayGateway.js';
+import { call } from '../helpers/testGateway.js';
 import { rtpPacket } from '../helpers/TransportSimulation.js';
 import { sendDatagrams } from '../helpers/udp.js';
 
 const SECRET = 'media-relay-secret';
 
 describe('MediaConnections through TURN (coturn, turn_secret, ice_transport_policy = relay)', () => {
+  let relay: RelayGateway;
   let coturn: Coturn;
-  let gateway: Gateway;
   let base: string;
   before(async () => {
-    coturn = await Coturn.start({ authSecret: SECRET });
-    ({ gateway, base } = await startTestGateway({
-      logLevel: 'warn',
-      iceServers: [parseIceServerUrl(`turn:127.0.0.1:${coturn.port}?transport=udp`) as IceServerUrl],
-      turnAuth: { kind: 'secret', secret: SECRET, lifetimeSeconds: 600 },
-      iceTransportPolicy: 'relay',
-    }));
+    relay = await startRelayGateway(SECRET);
+    ({ coturn, base } = relay);
   });
   after(async () => {
-    await gateway?.stop();
-    await coturn?.stop();
+    await relay?.stop();
   });
 
   it("carries the caller's RTP to the callee's redirect over relayed candidates only, and both statuses name the TURN server", async () => {
@@ -56,15 +49,14 @@ describe('MediaConnections through TURN (coturn, turn_secret, ice_transport_poli
       assert.equal(answer.status, 202, JSON.stringify(answer.body));
       assert.deepEqual(await mediaEvents(base, incoming, 'STREAM'), ['READY', 'STREAM']);
       // Each side allocated with a credential minted for its own peer id.
-      for (const peer of [a, b]) await coturn.waitForLog(new RegExp(`user <\\d+:${peer.id}>: incoming packet ALLOCATE processed, success`));
+      for (const peer of [a, b]) await coturn.waitForLog(allocatedFor(peer.id));
 
       const status = async (id: string) => (await call(base, 'GET', `/media/connections/${id}/status`)).body;
       await waitFor(async () => (await status(outgoing)).selected_candidate_pair !== null, 10000, 'a selected pair on the caller');
-      const url = `turn:127.0.0.1:${coturn.port}?transport=udp`;
       for (const id of [outgoing, incoming]) {
         const pair = (await status(id)).selected_candidate_pair;
         assert.equal(pair.local.type, 'relay', JSON.stringify(pair));
-        assert.equal(pair.local.url, url, JSON.stringify(pair));
+        assert.equal(pair.local.url, relay.turnUrl, JSON.stringify(pair));
         assert.equal(pair.local.relay_protocol, 'udp', JSON.stringify(pair));
         assert.ok(pair.local.port >= coturn.relayPorts.min && pair.local.port <= coturn.relayPorts.max, JSON.stringify(pair));
         // The other side offered only its relay address too.

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import type { Gateway } from '../../src/Gateway.js';
-import { parseIceServerUrl, type IceServerUrl } from '../../src/session/ice/IceServerUrl.js';
 import { loadPeerConnectionFactory, type RtcConfiguration } from '../../src/session/data/wrtc.js';
 import { createPeer, openDataPath, openDataPort, UdpEndpoint, waitForEvent, type DataEnd, type RestPeer } from '../helpers/dataPath.js';
-import { Coturn } from '../helpers/coturn.js';
-import { call, startTestGateway } from '../helpers/testGateway.js';
+import type { Coturn } from '../helpers/coturn.js';
+import { allocatedFor, startRelayGateway, type RelayGateway } from '../helpers/relayGateway.js';
+import { call } from '../helpers/testGateway.js';
 
 const SECRET = 'interop-turn-secret-77';
 
@@ -40,22 +39,16 @@ async function roundTrip(from: DataEnd, to: DataEnd, datagrams: Buffer[]): Promi
 }
 
 describe('TURN on loopback (coturn, use-auth-secret): minted credentials and DataConnections through the relay', () => {
+  let relay: RelayGateway;
   let coturn: Coturn;
-  let gateway: Gateway;
   let base: string;
   let n = 0;
   before(async () => {
-    coturn = await Coturn.start({ authSecret: SECRET });
-    ({ gateway, base } = await startTestGateway({
-      logLevel: 'warn',
-      iceServers: [parseIceServerUrl(`turn:127.0.0.1:${coturn.port}?transport=udp`) as IceServerUrl],
-      turnAuth: { kind: 'secret', secret: SECRET, lifetimeSeconds: 600 },
-      iceTransportPolicy: 'relay',
-    }));
+    relay = await startRelayGateway(SECRET);
+    ({ coturn, base } = relay);
   });
   after(async () => {
-    await gateway?.stop();
-    await coturn?.stop();
+    await relay?.stop();
   });
 
   it('GET /peers/{id}/ice_servers credentials get a relay candidate from coturn (libwebrtc, relay policy); a wrong password gets none', async () => {
@@ -69,7 +62,7 @@ describe('TURN on loopback (coturn, use-auth-secret): minted credentials and Dat
     for (const c of good) assert.match(c, / 127\.0\.0\.1 \d+ typ relay /, 'only relay candidates, on the coturn relay address');
     const bad = await gather({ iceServers: [{ ...iceServers[0], credential: 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=' }], iceTransportPolicy: 'relay' });
     assert.deepEqual(bad, [], 'coturn refuses a password not made from its secret');
-    await coturn.waitForLog(new RegExp(`user <\\d+:${peer.id}>: incoming packet ALLOCATE processed, success`));
+    await coturn.waitForLog(allocatedFor(peer.id));
   });
 
   it('carries datagrams both ways between two gateway peers with ice_transport_policy relay; the status shows relay pairs', async () => {
@@ -80,7 +73,7 @@ describe('TURN on loopback (coturn, use-auth-secret): minted credentials and Dat
     await roundTrip(caller, callee, datagrams);
     await roundTrip(callee, caller, datagrams);
     // coturn took each side's minted credentials (its own check of the HMAC).
-    for (const peer of [a, b]) await coturn.waitForLog(new RegExp(`user <\\d+:${peer.id}>: incoming packet ALLOCATE processed, success`));
+    for (const peer of [a, b]) await coturn.waitForLog(allocatedFor(peer.id));
     for (const end of [caller, callee]) {
       const status = (await call(base, 'GET', `/data/connections/${end.connectionId}/status`)).body;
       const pair = status.selected_candidate_pair;
@@ -90,7 +83,7 @@ describe('TURN on loopback (coturn, use-auth-secret): minted credentials and Dat
       assert.equal(pair.local.protocol, 'udp');
       assert.ok(pair.local.port > 0);
       assert.equal(pair.local.relay_protocol, 'udp');
-      assert.equal(pair.local.url, `turn:127.0.0.1:${coturn.port}?transport=udp`);
+      assert.equal(pair.local.url, relay.turnUrl);
       // The remote is a relay of the other side: both sides allocated on coturn.
       assert.equal(pair.remote.type, 'relay');
       assert.equal(pair.remote.address, '127.0.0.1');

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createSocket, type Socket } from 'node:dgram';
 import { after, describe, it } from 'node:test';
 
 import wrtc from '@roamhq/wrtc';
@@ -8,20 +7,11 @@ import type { SrtpProfileName } from '../../src/native/addon.js';
 import { NativeEngine } from '../../src/native/NativeEngine.js';
 import type { NativeTransport } from '../../src/native/NativeTransport.js';
 import { waitFor } from '../helpers/proc.js';
-import { candidateFromSdp, parseRemoteVideo, tinyVideoSdp } from '../helpers/tinySdp.js';
+import { parseRemoteVideo, tinyVideoSdp } from '../helpers/tinySdp.js';
+import { bindUdp } from '../helpers/udp.js';
+import { answerReceiving, HEIGHT, offerTo, sendFrames, trickleTo, videoSender, WIDTH } from '../helpers/wrtcVideo.js';
 
 const { RTCPeerConnection, nonstandard } = wrtc;
-const WIDTH = 320;
-const HEIGHT = 240;
-
-/** A libwebrtc peer that trickles its loopback UDP candidates to a native transport. */
-function trickleTo(pc: InstanceType<typeof RTCPeerConnection>, transport: NativeTransport): void {
-  pc.onicecandidate = ({ candidate }: { candidate: { candidate: string } | null }) => {
-    const c = candidate ? candidateFromSdp(candidate.candidate) : undefined;
-    // Loopback only: the test's traffic never leaves the machine's lo interface.
-    if (c && c.ip === '127.0.0.1' && !transport.isClosed) transport.addRemoteCandidate(c);
-  };
-}
 
 function connectedEvent(transport: NativeTransport): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -30,20 +20,6 @@ function connectedEvent(transport: NativeTransport): Promise<string> {
       if (e.kind === 'failed') reject(new Error(`transport failed: ${e.text}`));
     });
   });
-}
-
-async function udpSocket(): Promise<Socket> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  return s;
-}
-
-/** A moving test pattern, so the encoder has real work and keeps producing frames. */
-function frame(n: number): { width: number; height: number; data: Uint8Array } {
-  const data = new Uint8Array(WIDTH * HEIGHT * 1.5);
-  for (let y = 0; y < HEIGHT; y++) data.fill((y + n * 4) & 0xff, y * WIDTH, (y + 1) * WIDTH);
-  data.fill(128, WIDTH * HEIGHT);
-  return { width: WIDTH, height: HEIGHT, data };
 }
 
 interface Scenario {
@@ -74,31 +50,13 @@ describe('native transport against libwebrtc (@roamhq/wrtc)', () => {
       const cleanup: (() => void)[] = [];
       try {
         // Leg 1: a wrtc sender offers; transport A answers and decrypts what it sends.
-        const sender = new RTCPeerConnection();
-        cleanup.push(() => sender.close());
-        const source = new nonstandard.RTCVideoSource();
-        const track = source.createTrack();
-        cleanup.push(() => track.stop());
-        sender.addTransceiver(track, { direction: 'sendonly' });
+        const { pc: sender, source } = videoSender(cleanup);
         const a = engine.createTransport({ role: 'controlled', bindAddresses: ['127.0.0.1'], srtpProfiles: s.profiles });
         cleanup.push(() => a.close());
-        trickleTo(sender, a);
-        await sender.setLocalDescription(await sender.createOffer());
-        const offer = parseRemoteVideo(sender.localDescription!.sdp);
+        const offer = await offerTo(sender, a, s.answerSetup === 'active' ? 'client' : 'server');
         assert.ok(offer.ssrc, 'the sender announces its SSRC');
-        a.setRemote({
-          ufrag: offer.ufrag,
-          password: offer.password,
-          fingerprintAlgorithm: 'sha-256',
-          fingerprint: offer.fingerprint,
-          dtlsRole: s.answerSetup === 'active' ? 'client' : 'server',
-        });
-        for (const c of offer.candidates) if (c.ip === '127.0.0.1') a.addRemoteCandidate(c);
         const aConnected = connectedEvent(a);
-        await sender.setRemoteDescription({
-          type: 'answer',
-          sdp: tinyVideoSdp({ local: a.local, setup: s.answerSetup, direction: 'recvonly', mid: offer.mid, payloadType: offer.vp8PayloadType }),
-        });
+        await answerReceiving(sender, a, offer, s.answerSetup);
 
         // Leg 2: transport B offers to a wrtc viewer and encrypts what port P receives.
         const viewer = new RTCPeerConnection();
@@ -138,8 +96,8 @@ describe('native transport against libwebrtc (@roamhq/wrtc)', () => {
         assert.ok(engine.attachPort(port.handle, b.handle, 'rtp', 'video'));
         assert.ok(engine.attachPort(rtcpPort.handle, a.handle, 'rtcp', 'video'));
         b.setRedirect('rtcp', 'video', { ip: '127.0.0.1', port: rtcpPort.port });
-        const tap = await udpSocket();
-        const rtcpTap = await udpSocket();
+        const tap = await bindUdp();
+        const rtcpTap = await bindUdp();
         cleanup.push(() => tap.close(), () => rtcpTap.close());
         const headers: { version: number; payloadType: number; ssrc: number; seq: number }[] = [];
         tap.on('message', (m) => {
@@ -155,9 +113,7 @@ describe('native transport against libwebrtc (@roamhq/wrtc)', () => {
 
         assert.equal(await aConnected, expectedProfile);
         assert.equal(await bConnected, expectedProfile);
-        let n = 0;
-        const timer = setInterval(() => source.onFrame(frame(n++)), 33);
-        cleanup.push(() => clearInterval(timer));
+        sendFrames(source, cleanup);
 
         await waitFor(() => frames.length >= 15, 15000, 'frames decoded by the viewer');
         assert.ok(frames.every((f) => f.width === WIDTH && f.height === HEIGHT), `frames of ${WIDTH}x${HEIGHT}`);
@@ -188,26 +144,21 @@ describe('native transport against libwebrtc (@roamhq/wrtc)', () => {
   }
 
   it('reports a remote close (DTLS close_notify) when the wrtc peer closes', async () => {
-    const pc = new RTCPeerConnection();
-    const source = new nonstandard.RTCVideoSource();
-    const track = source.createTrack();
-    pc.addTransceiver(track, { direction: 'sendonly' });
-    const t = engine.createTransport({ role: 'controlled', bindAddresses: ['127.0.0.1'] });
+    const cleanup: (() => void)[] = [];
     try {
-      trickleTo(pc, t);
-      await pc.setLocalDescription(await pc.createOffer());
-      const offer = parseRemoteVideo(pc.localDescription!.sdp);
-      t.setRemote({ ufrag: offer.ufrag, password: offer.password, fingerprintAlgorithm: 'sha-256', fingerprint: offer.fingerprint, dtlsRole: 'client' });
+      const { pc } = videoSender(cleanup);
+      const t = engine.createTransport({ role: 'controlled', bindAddresses: ['127.0.0.1'] });
+      cleanup.push(() => t.close());
+      const offer = await offerTo(pc, t, 'client');
       const events: string[] = [];
       t.onEvent((e) => events.push(`${e.kind}:${e.text}`));
       const connected = connectedEvent(t);
-      await pc.setRemoteDescription({ type: 'answer', sdp: tinyVideoSdp({ local: t.local, setup: 'active', direction: 'recvonly', mid: offer.mid, payloadType: offer.vp8PayloadType }) });
+      await answerReceiving(pc, t, offer, 'active');
       await connected;
       pc.close();
       await waitFor(() => events.includes('closed:remote'), 5000, 'closed:remote');
     } finally {
-      track.stop();
-      t.close();
+      for (const f of cleanup.reverse()) f();
     }
   });
 });
