@@ -36,6 +36,8 @@ export interface RemoteMediaSection {
   /** The m= line's protocol and format list, echoed when a section is rejected. */
   readonly protocol: string;
   readonly formats: string;
+  /** This section's a=candidate lines (in an initial BUNDLE offer, each section's transport has its own). */
+  readonly candidates: readonly RawCandidate[];
 }
 
 export interface SsrcGroup {

@@ -48,11 +48,11 @@ export function parseSessionDescription(sdp: string): RemoteDescription {
   }
   const candidates: RawCandidate[] = [];
   const seen = new Set<string>();
-  for (const m of live) {
-    for (const c of m.candidates ?? []) {
-      const candidate = candidateFromSdpTransform(c);
-      const key = candidate && `${candidate.ip}:${candidate.port}:${candidate.type}`;
-      if (candidate && key && !seen.has(key)) {
+  for (const section of sections) {
+    if (section.rejected) continue;
+    for (const candidate of section.candidates) {
+      const key = `${candidate.ip}:${candidate.port}:${candidate.type}`;
+      if (!seen.has(key)) {
         seen.add(key);
         candidates.push(candidate);
       }
@@ -103,6 +103,7 @@ function toSection(m: SdpMedia, index: number): RemoteMediaSection {
     ...(m.sctpPort !== undefined && { sctpPort: Number(m.sctpPort) }),
     protocol: m.protocol,
     formats: String(m.payloads ?? ''),
+    candidates: (m.candidates ?? []).map(candidateFromSdpTransform).filter((c): c is RawCandidate => c !== undefined),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Logger } from '../../log/createLogger.js';
 import type { MediaKind, RawCandidate, RawInboundRouting, RawTransportEvent } from '../../native/addon.js';
 import type { NativeEngine } from '../../native/NativeEngine.js';
 import type { NativeTransport } from '../../native/NativeTransport.js';
+import { onBundleTransport, offerCandidatesOnBundleTransport, type CandidateSection } from '../../sdp/bundleTransport.js';
 import { candidateLine, parseCandidateLine } from '../../sdp/candidateSdp.js';
 import { acceptAnswer, planAnswer, planOffer, type MediaIntent, type NegotiatedMedia } from '../../sdp/negotiateMedia.js';
 import { parseSessionDescription } from '../../sdp/parseSessionDescription.js';
@@ -71,7 +72,9 @@ export class MediaConnection {
   private readonly reserved = new Set<NativeUdpPort>();
   /** The media port each kind sends from, named at call or answer time (status lists it at once). */
   private readonly mediaPorts = new Map<MediaKind, NativeUdpPort>();
-  private pendingCandidates: RawCandidate[] = [];
+  private pendingCandidates: { candidate: RawCandidate; section: CandidateSection }[] = [];
+  /** An answered call: the remote offer and the mid of its BUNDLE transport, which trickled candidates must name. */
+  private bundle: { remote: RemoteDescription; taggedMid: string } | undefined;
   /** A call's constraints, used once the answer says what was agreed. */
   private pending: { constraints: MediaConstraints; redirects: MediaRedirects } | undefined;
   private remoteSet = false;
@@ -147,6 +150,8 @@ export class MediaConnection {
     // RFC 5763 section 5: the answerer picks; as the active side we start the handshake at once.
     const setup: DtlsSetup = remote.setup === 'active' ? 'passive' : 'active';
     this.sendDescription('ANSWER', 'answer', plan.sections, setup, transport);
+    // Our answer BUNDLEs every live section with the first as its tag (RFC 8843 section 7.3).
+    this.bundle = { remote, taggedMid: this.firstMid.mid };
     this.start(remote, plan.media, setup === 'active' ? 'client' : 'server', constraints, redirects);
   }
 
@@ -162,13 +167,22 @@ export class MediaConnection {
     }
   }
 
-  /** A trickled remote candidate; kept until the remote description is in. */
-  addRemoteCandidate(line: string): void {
+  /** A trickled remote candidate and the m= section it names; kept until the remote description is in. */
+  addRemoteCandidate(line: string, section: CandidateSection = {}): void {
     if (this.stateValue === 'closed' || !line) return;
     const candidate = parseCandidateLine(line);
     if (!candidate) return;
-    if (this.remoteSet && this.transport) this.useRemoteCandidate(candidate);
-    else if (this.pendingCandidates.length < 64) this.pendingCandidates.push(candidate);
+    if (this.remoteSet && this.transport) this.useTrickled(candidate, section);
+    else if (this.pendingCandidates.length < 64) this.pendingCandidates.push({ candidate, section });
+  }
+
+  /** As the answerer, only the offerer's BUNDLE transport counts; an answerer sends no other. */
+  private useTrickled(candidate: RawCandidate, section: CandidateSection): void {
+    if (this.bundle && !onBundleTransport(section, this.bundle.taggedMid, this.bundle.remote)) {
+      this.options.logger.debug({ candidate: candidate.sdp ?? `${candidate.ip}:${candidate.port}`, section }, 'remote candidate of a transport outside BUNDLE skipped');
+      return;
+    }
+    this.useRemoteCandidate(candidate);
   }
 
   /** A candidate the native side refuses (e.g. an address it cannot parse) is skipped, not fatal. */
@@ -343,7 +357,9 @@ export class MediaConnection {
     });
     this.remoteSet = true;
     this.route(media, constraints, redirects);
-    for (const c of [...remote.candidates, ...this.pendingCandidates]) this.useRemoteCandidate(c);
+    const listed = this.bundle ? offerCandidatesOnBundleTransport(remote, this.bundle.taggedMid) : remote.candidates;
+    for (const c of listed) this.useRemoteCandidate(c);
+    for (const { candidate, section } of this.pendingCandidates) this.useTrickled(candidate, section);
     this.pendingCandidates = [];
     this.events.push({ event: 'READY' });
   }

@@ -121,7 +121,7 @@ export class MediaConnectionRegistry {
       else this.options.logger.warn({ connection: connection.id }, 'ignored a malformed ANSWER');
     } else {
       const candidate = candidatePayload.safeParse(message.payload);
-      if (candidate.success) connection.addRemoteCandidate(candidate.data.candidate.candidate);
+      if (candidate.success) connection.addRemoteCandidate(candidate.data.candidate.candidate, candidate.data.candidate);
       else this.options.logger.warn({ connection: connection.id }, 'ignored a malformed CANDIDATE');
     }
   }
