@@ -87,10 +87,16 @@ void WebRtcTransport::emit(TransportEventKind kind, std::string text, std::strin
   output_.onTransportEvent(event);
 }
 
+void WebRtcTransport::emitTurnFailed(const turn::TurnError& error) {
+  TransportEvent event{TransportEventKind::TurnFailed, error.describe(), error.server, {}};
+  event.code = error.code;
+  output_.onTransportEvent(event);
+}
+
 void WebRtcTransport::start(int64_t nowUs) {
   nowUs_ = nowUs;
   ice_.start(nowUs);
-  for (const auto& error : refusedTurnServers_) emit(TransportEventKind::TurnFailed, error.describe());
+  for (const auto& error : refusedTurnServers_) emitTurnFailed(error);
   for (auto& relay : relays_) startRelay(*relay);
 }
 
@@ -360,7 +366,7 @@ void WebRtcTransport::onRelayAllocated(const TurnRelay& relay, const turn::TurnA
 }
 
 void WebRtcTransport::onRelayFailed(const TurnRelay& relay, const turn::TurnError& error) {
-  emit(TransportEventKind::TurnFailed, error.describe());
+  emitTurnFailed(error);
   if (relay.overStream()) output_.closeRelayStream(relay.index());
   // Before its allocation, the relay's gathering ends without a candidate; after it, the pairs
   // through it lose consent and fail as any other path would.

@@ -280,6 +280,32 @@ describe('TurnClient timers', () => {
   });
 });
 
+describe('TurnClient Refresh lifetime (RFC 8656 section 8.1)', () => {
+  /** Allocates with `lifetime` granted, then runs the clock to the first Refresh and returns it. */
+  const firstRefresh = (client: RawSansIoTurnClient, granted: number): Buffer => {
+    client.start(0);
+    client.handleDatagram(0, challenge(one(client), 401, 'n'));
+    const request = one(client);
+    const key = createHash('md5').update('user:example.org:pass').digest();
+    client.handleDatagram(0, respond(request, 'success', allocateSuccess(request, granted), key));
+    client.handleTimeout(client.nextTimeout()!);
+    const refresh = one(client);
+    assert.equal(refresh.readUInt16BE(0), 0x0004, 'a Refresh request');
+    return refresh;
+  };
+
+  it('asks for the default 600 s explicitly when no lifetime is configured, whatever the Allocate got (a capping server caps it again)', () => {
+    const refresh = firstRefresh(newClient(), 8);
+    assert.deepEqual(attributes(refresh).get(ATTR.LIFETIME), [u32(600)]);
+  });
+
+  it('asks for the configured lifetime when there is one', () => {
+    const client = new sansio.TurnClient({ ip: '192.0.2.1', port: 3478, transport: 'udp', username: 'user', credential: 'pass', seed: 1, lifetimeSeconds: 1200 });
+    const refresh = firstRefresh(client, 8);
+    assert.deepEqual(attributes(refresh).get(ATTR.LIFETIME), [u32(1200)]);
+  });
+});
+
 describe('TurnClient input checks and bounds', () => {
   it('drops and counts what is neither a response of ours, a Data indication nor ChannelData of a bound channel', () => {
     const client = newClient();
