@@ -12,6 +12,8 @@ constexpr size_t kMaxEarlyDtlsDatagrams = 4;
 constexpr size_t kMaxEarlyDtlsSize = 2048;
 // Allocations per transport: a few servers times a few sockets.
 constexpr size_t kMaxRelays = 16;
+// The method bits of a STUN message type (RFC 8489 section 5): all but the two class bits.
+constexpr uint16_t kStunMethodBits = 0x3EEF;
 }  // namespace
 
 const char* transportEventName(TransportEventKind kind) {
@@ -174,8 +176,12 @@ void WebRtcTransport::handleDatagram(int64_t nowUs, int socketIndex, const net::
   nowUs_ = nowUs;
   if (closed_ || size == 0) return;
   // A TURN server's datagrams are told apart from the peer's by their source (RFC 8656 section 12).
+  // Binding messages are not TURN's: a TURN server is often the STUN server too (the same address
+  // and port), and its Binding responses answer ICE's server-reflexive gathering on this socket.
+  bool binding = stun::StunMessage::looksLikeStun(data, size) &&
+                 (((data[0] << 8) | data[1]) & kStunMethodBits) == static_cast<uint16_t>(stun::Method::Binding);
   for (auto& relay : relays_) {
-    if (!relay->overStream() && relay->socketIndex() == socketIndex && relay->server() == from) {
+    if (!binding && !relay->overStream() && relay->socketIndex() == socketIndex && relay->server() == from) {
       relay->client().handleDatagram(nowUs, data, size);
       return;
     }
