@@ -328,7 +328,9 @@ void TurnClient::handleRequestFailure(int64_t, const TurnTransaction& t, uint16_
       return;
     case TurnRequestKind::CreatePermission: {
       auto& p = peers_.permission(t.subject);
-      p.state = TurnPermissionTable::State::Failed;
+      // A refused IP stays refused (coturn refuses loopback and other denied ranges): asking again
+      // for every ICE check towards it would only repeat the 403.
+      p.state = code == stun::error::Forbidden ? TurnPermissionTable::State::Forbidden : TurnPermissionTable::State::Failed;
       p.inFlight = false;
       return;
     }
@@ -370,6 +372,7 @@ bool TurnClient::createPermission(int64_t nowUs, const net::SocketAddress& peer)
     return false;
   }
   auto& p = peers_.permission(*index);
+  if (p.state == TurnPermissionTable::State::Forbidden) return false;
   if (p.state == TurnPermissionTable::State::Failed) p.state = TurnPermissionTable::State::Requested;
   if (state_ == TurnState::Allocated && p.state == TurnPermissionTable::State::Requested && !p.inFlight) {
     p.inFlight = sendRequest(nowUs, TurnRequestKind::CreatePermission, *index, 0);

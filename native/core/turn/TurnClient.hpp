@@ -87,7 +87,7 @@ public:
   std::optional<int64_t> nextTimeout() const;
 
   // Asks for a permission for the peer's IP (RFC 8656 section 10), sent once the allocation
-  // exists, refreshed while it does. False if the table is full.
+  // exists, refreshed while it does. False if the table is full or the server refused that IP.
   bool createPermission(int64_t nowUs, const net::SocketAddress& peer);
   // Binds a channel to the peer (RFC 8656 section 12), refreshed while the allocation exists.
   bool bindChannel(int64_t nowUs, const net::SocketAddress& peer);

@@ -306,6 +306,38 @@ describe('TurnClient Refresh lifetime (RFC 8656 section 8.1)', () => {
   });
 });
 
+describe('TurnClient permissions (RFC 8656 section 10)', () => {
+  const allocated = (): { client: RawSansIoTurnClient; key: Buffer } => {
+    const client = newClient();
+    client.start(0);
+    client.handleDatagram(0, challenge(one(client), 401, 'n'));
+    const request = one(client);
+    const key = createHash('md5').update('user:example.org:pass').digest();
+    client.handleDatagram(0, respond(request, 'success', allocateSuccess(request), key));
+    return { client, key };
+  };
+
+  it('a 403 (the server refuses the IP) is final: no CreatePermission again for that IP, and nothing is sent to it', () => {
+    const { client, key } = allocated();
+    assert.ok(client.createPermission(0, '127.0.0.1', 5000));
+    const request = one(client);
+    client.handleDatagram(0, respond(request, 'error', [{ type: ATTR.ERROR_CODE, value: errorCode(403, 'Forbidden IP') }], key));
+    assert.equal(client.stats().errors, 1);
+    assert.equal(client.createPermission(1000, '127.0.0.1', 5001), false, 'refused at once');
+    assert.equal(client.send('127.0.0.1', 5000, Buffer.from('check')), false);
+    assert.deepEqual(client.takeTransmits(), [], 'no second request, no Send indication');
+  });
+
+  it('another failure (here 500) is asked again when data needs the permission', () => {
+    const { client, key } = allocated();
+    assert.ok(client.createPermission(0, '198.51.100.7', 5000));
+    const request = one(client);
+    client.handleDatagram(0, respond(request, 'error', [{ type: ATTR.ERROR_CODE, value: errorCode(500, 'Server Error') }], key));
+    assert.ok(client.createPermission(1000, '198.51.100.7', 5000));
+    assert.equal(one(client).readUInt16BE(0), 0x0008, 'a CreatePermission request again');
+  });
+});
+
 describe('TurnClient input checks and bounds', () => {
   it('drops and counts what is neither a response of ours, a Data indication nor ChannelData of a bound channel', () => {
     const client = newClient();
