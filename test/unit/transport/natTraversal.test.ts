@@ -49,7 +49,7 @@ describe('server-reflexive candidates and NAT traversal', () => {
     const sim = new TransportSimulation({ latencyUs: 10_000, jitterUs: 0, loss: 0 }, 7);
     const server = { ip: '198.51.100.1', port: 3478 };
     sim.addStunServer('stun', server);
-    const turnServers = [{ ...server, transport: 'udp' as const, username: 'u', credential: 'p', url: 'turn:198.51.100.1:3478?transport=udp' }];
+    const turnServers = [{ ...server, host: server.ip, transport: 'udp' as const, username: 'u', credential: 'p', url: 'turn:198.51.100.1:3478?transport=udp' }];
     const a = sim.addPeer('a', { role: 'controlling', stunServers: [server], turnServers }, { ip: '10.0.0.1', port: 5000 }, 1, { ip: '203.0.113.5', port: 40000 });
     a.transport.start(0);
     assert.ok(await sim.runUntil(() => a.events.some((e) => e.kind === 'local-candidate' && e.candidate?.type === 'srflx'), 2_000_000), 'a srflx candidate');
