@@ -91,6 +91,7 @@ Napi::Object transportEventToJs(Napi::Env env, const transport::TransportEvent& 
   o.Set("text", event.text);
   o.Set("detail", event.detail);
   if (event.kind == transport::TransportEventKind::LocalCandidate) o.Set("candidate", candidateToJs(env, event.candidate));
+  if (event.kind == transport::TransportEventKind::TurnFailed) o.Set("code", static_cast<double>(event.code));
   return o;
 }
 

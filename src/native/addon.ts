@@ -260,8 +260,11 @@ export interface RawTransportEvent {
     /** A TURN server could not be used (text: "turn:... 401 Unauthorized"); the transport goes on without it. */
     | 'turn-failed';
   text: string;
+  /** For 'turn-failed': the server's URL as configured. */
   detail: string;
   candidate?: RawCandidate;
+  /** For 'turn-failed': the server's STUN error code (401 for refused credentials), 0 when it gave none. */
+  code?: number;
 }
 
 export interface RawTransportStats {

@@ -249,8 +249,9 @@ describe('TurnClient against coturn with short clocks', () => {
       server: turn,
       username: 'u',
       credential: 'p',
-      // Asked for explicitly: coturn caps a Refresh without LIFETIME at its default, not its maximum.
-      lifetimeSeconds: 600,
+      // No lifetime configured: each Refresh asks for the default 600 s explicitly, which coturn
+      // caps at its maximum (4 s here). One without LIFETIME (or asking less than 600 s) gets 600 s,
+      // past that maximum, and there would be a single refresh in the 10 s below.
       timings: { permissionRefreshUs: 2_000_000, channelRefreshUs: 2_500_000 },
     });
     const peer = await UdpPeer.open();

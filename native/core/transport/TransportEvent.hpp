@@ -15,7 +15,8 @@ enum class TransportEventKind : uint8_t {
   Connected,          // SRTP keys are in place: media may flow; text: the SRTP profile name
   Closed,             // text: "remote" (close_notify received) or "local"
   Failed,             // text: why
-  TurnFailed,         // text: which TURN server and why ("turn:192.0.2.1:3478 401 Unauthorized"); the transport goes on
+  TurnFailed,         // text: which TURN server and why ("turn:192.0.2.1:3478 401 Unauthorized"), detail: the
+                      // server's URL, code: its STUN error code (0 without one); the transport goes on
 };
 
 const char* transportEventName(TransportEventKind kind);
@@ -25,6 +26,7 @@ struct TransportEvent {
   std::string text;
   std::string detail;
   ice::Candidate candidate;  // for LocalCandidate
+  uint16_t code = 0;         // for TurnFailed
 };
 
 }  // namespace wg::transport

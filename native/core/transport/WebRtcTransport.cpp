@@ -12,6 +12,8 @@ constexpr size_t kMaxEarlyDtlsDatagrams = 4;
 constexpr size_t kMaxEarlyDtlsSize = 2048;
 // Allocations per transport: a few servers times a few sockets.
 constexpr size_t kMaxRelays = 16;
+// The method bits of a STUN message type (RFC 8489 section 5): all but the two class bits.
+constexpr uint16_t kStunMethodBits = 0x3EEF;
 }  // namespace
 
 const char* transportEventName(TransportEventKind kind) {
@@ -87,10 +89,16 @@ void WebRtcTransport::emit(TransportEventKind kind, std::string text, std::strin
   output_.onTransportEvent(event);
 }
 
+void WebRtcTransport::emitTurnFailed(const turn::TurnError& error) {
+  TransportEvent event{TransportEventKind::TurnFailed, error.describe(), error.server, {}};
+  event.code = error.code;
+  output_.onTransportEvent(event);
+}
+
 void WebRtcTransport::start(int64_t nowUs) {
   nowUs_ = nowUs;
   ice_.start(nowUs);
-  for (const auto& error : refusedTurnServers_) emit(TransportEventKind::TurnFailed, error.describe());
+  for (const auto& error : refusedTurnServers_) emitTurnFailed(error);
   for (auto& relay : relays_) startRelay(*relay);
 }
 
@@ -168,8 +176,12 @@ void WebRtcTransport::handleDatagram(int64_t nowUs, int socketIndex, const net::
   nowUs_ = nowUs;
   if (closed_ || size == 0) return;
   // A TURN server's datagrams are told apart from the peer's by their source (RFC 8656 section 12).
+  // Binding messages are not TURN's: a TURN server is often the STUN server too (the same address
+  // and port), and its Binding responses answer ICE's server-reflexive gathering on this socket.
+  bool binding = stun::StunMessage::looksLikeStun(data, size) &&
+                 (((data[0] << 8) | data[1]) & kStunMethodBits) == static_cast<uint16_t>(stun::Method::Binding);
   for (auto& relay : relays_) {
-    if (!relay->overStream() && relay->socketIndex() == socketIndex && relay->server() == from) {
+    if (!binding && !relay->overStream() && relay->socketIndex() == socketIndex && relay->server() == from) {
       relay->client().handleDatagram(nowUs, data, size);
       return;
     }
@@ -360,7 +372,7 @@ void WebRtcTransport::onRelayAllocated(const TurnRelay& relay, const turn::TurnA
 }
 
 void WebRtcTransport::onRelayFailed(const TurnRelay& relay, const turn::TurnError& error) {
-  emit(TransportEventKind::TurnFailed, error.describe());
+  emitTurnFailed(error);
   if (relay.overStream()) output_.closeRelayStream(relay.index());
   // Before its allocation, the relay's gathering ends without a candidate; after it, the pairs
   // through it lose consent and fail as any other path would.

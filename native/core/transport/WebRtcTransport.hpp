@@ -177,6 +177,7 @@ private:
 
   void maybeStartDtls();
   void emit(TransportEventKind kind, std::string text = {}, std::string detail = {});
+  void emitTurnFailed(const turn::TurnError& error);
   void fail(const std::string& reason);
   void countSrtpFailure(srtp::SrtpStatus status);
 

@@ -114,7 +114,12 @@ bool TurnClient::sendRequest(int64_t nowUs, TurnRequestKind kind, size_t subject
       break;
     }
     case TurnRequestKind::Refresh:
-      if (config_.lifetimeSeconds > 0) b.addU32(stun::attr::Lifetime, config_.lifetimeSeconds);
+      // RFC 8656 section 8.1: LIFETIME asks for a time-to-expiry; without it the server applies
+      // its default. Without a configured lifetime the client asks for that default (600 s)
+      // explicitly, so a server that caps lifetimes (coturn's --max-allocate-lifetime) caps the
+      // Refresh as it capped the Allocate: coturn 4.6 gives 600 s past its cap to a Refresh without
+      // LIFETIME or asking less than 600 s (section 8.2's "default lifetime" floor).
+      b.addU32(stun::attr::Lifetime, config_.lifetimeSeconds > 0 ? config_.lifetimeSeconds : kDefaultLifetimeSeconds);
       break;
     case TurnRequestKind::Deallocate:
       b.addU32(stun::attr::Lifetime, 0);  // RFC 8656 section 8: a lifetime of 0 deletes the allocation
@@ -323,7 +328,9 @@ void TurnClient::handleRequestFailure(int64_t, const TurnTransaction& t, uint16_
       return;
     case TurnRequestKind::CreatePermission: {
       auto& p = peers_.permission(t.subject);
-      p.state = TurnPermissionTable::State::Failed;
+      // A refused IP stays refused (coturn refuses loopback and other denied ranges): asking again
+      // for every ICE check towards it would only repeat the 403.
+      p.state = code == stun::error::Forbidden ? TurnPermissionTable::State::Forbidden : TurnPermissionTable::State::Failed;
       p.inFlight = false;
       return;
     }
@@ -365,6 +372,7 @@ bool TurnClient::createPermission(int64_t nowUs, const net::SocketAddress& peer)
     return false;
   }
   auto& p = peers_.permission(*index);
+  if (p.state == TurnPermissionTable::State::Forbidden) return false;
   if (p.state == TurnPermissionTable::State::Failed) p.state = TurnPermissionTable::State::Requested;
   if (state_ == TurnState::Allocated && p.state == TurnPermissionTable::State::Requested && !p.inFlight) {
     p.inFlight = sendRequest(nowUs, TurnRequestKind::CreatePermission, *index, 0);

@@ -58,6 +58,9 @@ public:
 
   // Payloads up to this size can be relayed (an RTP packet, a DTLS flight's datagram).
   static constexpr size_t kMaxPayload = 2048;
+  // The default allocation lifetime (RFC 8656 section 2), asked for in a Refresh when no
+  // lifetime is configured.
+  static constexpr uint32_t kDefaultLifetimeSeconds = 600;
   // A request whose nonce went stale is repeated at most this often (RFC 8489 section 9.2.5).
   static constexpr int kMaxStaleNonceRetries = 2;
 
@@ -84,7 +87,7 @@ public:
   std::optional<int64_t> nextTimeout() const;
 
   // Asks for a permission for the peer's IP (RFC 8656 section 10), sent once the allocation
-  // exists, refreshed while it does. False if the table is full.
+  // exists, refreshed while it does. False if the table is full or the server refused that IP.
   bool createPermission(int64_t nowUs, const net::SocketAddress& peer);
   // Binds a channel to the peer (RFC 8656 section 12), refreshed while the allocation exists.
   bool bindChannel(int64_t nowUs, const net::SocketAddress& peer);

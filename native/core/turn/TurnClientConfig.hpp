@@ -41,7 +41,8 @@ struct TurnClientConfig {
   // The family of the relayed address; unspecified: the server's family. An IPv6 one adds
   // REQUESTED-ADDRESS-FAMILY (RFC 8656 section 7.1).
   int relayFamily = 0;
-  // LIFETIME asked for in Allocate and Refresh, in seconds; 0: the server's default (600 s).
+  // LIFETIME asked for in Allocate and Refresh, in seconds; 0: none in the Allocate (the server's
+  // default) and the default 600 s in each Refresh (TurnClient::kDefaultLifetimeSeconds).
   uint32_t lifetimeSeconds = 0;
   TurnTimings timings;
 };

@@ -70,7 +70,7 @@ std::optional<uint16_t> TurnPermissionTable::boundChannel(const net::SocketAddre
 
 bool TurnPermissionTable::permitted(const net::SocketAddress& peer) const {
   auto found = findPermission(peer);
-  return found && permissions_[*found].state != State::Failed;
+  return found && permissions_[*found].state != State::Failed && permissions_[*found].state != State::Forbidden;
 }
 
 std::optional<int64_t> TurnPermissionTable::nextRefreshUs() const {

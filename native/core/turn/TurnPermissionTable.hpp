@@ -17,7 +17,9 @@ class TurnPermissionTable {
 public:
   static constexpr size_t kMaxEntries = 64;
 
-  enum class State : uint8_t { Requested, Installed, Failed };
+  // Failed: the request got no answer or an error, and is asked again when data needs it.
+  // Forbidden: the server refuses the peer's IP (403, RFC 8656 section 10.2): never asked again.
+  enum class State : uint8_t { Requested, Installed, Failed, Forbidden };
 
   struct Permission {
     net::SocketAddress ip;  // port 0: a permission covers every port of the IP

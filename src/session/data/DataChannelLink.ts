@@ -26,6 +26,8 @@ export interface DataChannelLinkListener {
   /** Our offer or answer, to send to the remote. */
   onLocalDescription(description: SessionDescriptionInit): void;
   onLocalCandidate(candidate: IceCandidateInit): void;
+  /** A STUN or TURN server gave no candidate: its URL, libwebrtc's error code and text. */
+  onIceServerError(url: string, code: number, text: string): void;
   onOpen(): void;
   onMessage(message: ArrayBuffer | string): void;
   /** The channel or the PeerConnection ended (`reason` says why when it was not a clean close). */
@@ -71,6 +73,9 @@ export class DataChannelLink {
       // The end of candidates (null, or an empty one) ends the gathering turn.
       if (!candidate?.candidate) this.endGatheringTurn?.();
       else if (!this.closed) this.listener.onLocalCandidate(plainCandidate(candidate));
+    };
+    pc.onicecandidateerror = ({ url, errorCode, errorText }) => {
+      if (!this.closed && url) this.listener.onIceServerError(url, errorCode ?? 0, errorText ?? '');
     };
     pc.oniceconnectionstatechange = () => {
       if (pc.iceConnectionState === 'failed') this.end('ICE failed: the remote could not be reached');
@@ -188,6 +193,7 @@ export class DataChannelLink {
     }
     if (pc) {
       pc.onicecandidate = null;
+      pc.onicecandidateerror = null;
       pc.oniceconnectionstatechange = null;
       pc.ondatachannel = null;
       pc.close();

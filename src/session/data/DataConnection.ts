@@ -1,6 +1,7 @@
 import type { Logger } from '../../log/createLogger.js';
 import type { DataChannelInitOptions } from '../../signaling/connectionPayloads.js';
 import { EventQueue } from '../events/EventQueue.js';
+import { turnFailureMessage } from '../ice/turnFailureMessage.js';
 import type { GatewayPeer } from '../peers/GatewayPeer.js';
 import type { DataPort, DatagramSink } from '../ports/DataPort.js';
 import { ChannelBackpressure } from './ChannelBackpressure.js';
@@ -56,6 +57,8 @@ export class DataConnection implements DatagramSink, DataChannelLinkListener {
   private redirect: RedirectTarget | undefined;
   private stateValue: DataConnectionState = 'connecting';
   private readonly stats = { sentMessages: 0, sentBytes: 0, receivedMessages: 0, receivedBytes: 0 };
+  /** TURN servers already reported in an ERROR event (one per server URL). */
+  private readonly failedTurnServers = new Set<string>();
   private readonly onRedirectSent = (error: Error | null): void => {
     if (error) this.drops.add('from_remote', 'send_failed');
   };
@@ -233,6 +236,24 @@ export class DataConnection implements DatagramSink, DataChannelLinkListener {
   onLocalCandidate(candidate: IceCandidateInit): void {
     const { peer, remoteId, connectionId } = this.options;
     peer.signal({ type: 'CANDIDATE', dst: remoteId, payload: { candidate, type: 'data', connectionId } });
+  }
+
+  /**
+   * A TURN server that refused with a STUN error code (401 for the credentials): an ERROR event
+   * naming it, once per server; the connection goes on with its other candidates. libwebrtc's 701
+   * ("no answer", or "address incompatible" for each local address of another family) is not
+   * evidence enough that the server is unusable: it is only logged.
+   */
+  onIceServerError(url: string, code: number, text: string): void {
+    if (!/^turns?:/.test(url)) return;
+    if (code < 300 || code > 699) {
+      this.options.logger.debug({ url, code, text }, 'TURN server gave no candidate on one local address');
+      return;
+    }
+    this.options.logger.warn({ url, code, text }, 'TURN server unusable for this data connection');
+    if (this.failedTurnServers.has(url) || this.stateValue === 'closed') return;
+    this.failedTurnServers.add(url);
+    this.events.push({ event: 'ERROR', error_message: turnFailureMessage(url, code, text) });
   }
 
   onOpen(): void {

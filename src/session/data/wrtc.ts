@@ -10,6 +10,17 @@ export interface IceCandidateInit {
   usernameFragment?: string | null;
 }
 
+/**
+ * RTCPeerConnectionIceErrorEvent: `errorCode` is the server's STUN error code (300 to 699, e.g.
+ * 401 for refused credentials) or 701 when no answer came or the server could not be reached
+ * from one local address (libwebrtc reports those per local interface).
+ */
+export interface IceCandidateErrorEvent {
+  url?: string;
+  errorCode?: number;
+  errorText?: string;
+}
+
 export interface SessionDescriptionInit {
   type: 'offer' | 'answer';
   sdp: string;
@@ -49,6 +60,8 @@ export interface WrtcPeerConnection {
   getStats(): Promise<RtcStatsReport>;
   close(): void;
   onicecandidate: ((event: { candidate: IceCandidateInit | null }) => void) | null;
+  /** A STUN or TURN server gave no candidate (W3C webrtc-pc section 4.8.2, RTCPeerConnectionIceErrorEvent). */
+  onicecandidateerror: ((event: IceCandidateErrorEvent) => void) | null;
   oniceconnectionstatechange: (() => void) | null;
   ondatachannel: ((event: { channel: WrtcDataChannel }) => void) | null;
 }

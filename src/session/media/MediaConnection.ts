@@ -15,6 +15,7 @@ import { writeSessionDescription } from '../../sdp/writeSessionDescription.js';
 import { EventQueue } from '../events/EventQueue.js';
 import type { IceConfiguration } from '../ice/IceConfiguration.js';
 import { pairFromNative } from '../ice/selectedCandidatePair.js';
+import { nativeTurnFailureCause, turnFailureMessage } from '../ice/turnFailureMessage.js';
 import type { GatewayPeer } from '../peers/GatewayPeer.js';
 import type { NativeUdpPort } from '../ports/NativeUdpPort.js';
 import type { MediaConnectionEvent, StreamOptions } from './MediaConnectionEvent.js';
@@ -80,6 +81,8 @@ export class MediaConnection {
   private remoteSet = false;
   private firstMid = { mid: '0', index: 0 };
   private stateValue: MediaConnectionState;
+  /** TURN servers already reported in an ERROR event (one per server, whatever its relays do). */
+  private readonly failedTurnServers = new Set<string>();
 
   constructor(readonly options: MediaConnectionOptions) {
     this.id = options.id;
@@ -447,12 +450,25 @@ export class MediaConnection {
         this.close(`the media transport failed: ${event.text || event.detail}`);
         break;
       case 'turn-failed':
-        // The connection goes on through its other candidates; the server and its answer are in the text.
-        this.options.logger.warn({ turn: event.text }, 'TURN server unusable for this media connection');
+        this.reportTurnFailure(event);
         break;
       default:
         break;
     }
+  }
+
+  /**
+   * A TURN server this connection cannot use (refused credentials, no answer, a certificate that
+   * does not verify): an ERROR event naming it, once per server. The connection goes on through
+   * its other candidates, so this is no reason to close it.
+   */
+  private reportTurnFailure(event: RawTransportEvent): void {
+    const url = event.detail || event.text;
+    this.options.logger.warn({ turn: event.text }, 'TURN server unusable for this media connection');
+    if (this.failedTurnServers.has(url)) return;
+    this.failedTurnServers.add(url);
+    const code = event.code ?? 0;
+    this.events.push({ event: 'ERROR', error_message: turnFailureMessage(url, code, nativeTurnFailureCause(event.text, event.detail, code)) });
   }
 
   /**

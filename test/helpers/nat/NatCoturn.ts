@@ -34,8 +34,9 @@ export interface NatCoturnOptions {
   /**
    * coturn's --max-allocate-lifetime in seconds. What coturn 4.6 does with it (harness.test.ts): an
    * Allocate gets at most this, with or without a LIFETIME attribute (its log line still says 600
-   * for one without); a Refresh WITH a LIFETIME gets at most this, but a Refresh without one gets
-   * 600. So a client that refreshes without LIFETIME (libwebrtc does) has a short lifetime only once.
+   * for one without); a Refresh asking for at least 600 s gets at most this, but a Refresh without
+   * LIFETIME, or asking less than 600 s, gets 600. So a client that refreshes without LIFETIME
+   * (libwebrtc does) has a short lifetime only once.
    */
   maxAllocateLifetimeSec?: number;
   /** Relay ports, inclusive (default 49152..49407). */

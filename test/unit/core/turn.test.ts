@@ -274,6 +274,64 @@ describe('TurnClient timers', () => {
   });
 });
 
+describe('TurnClient Refresh lifetime (RFC 8656 section 8.1)', () => {
+  /** Allocates with `lifetime` granted, then runs the clock to the first Refresh and returns it. */
+  const firstRefresh = (client: RawSansIoTurnClient, granted: number): Buffer => {
+    client.start(0);
+    client.handleDatagram(0, challenge(one(client), 401, 'n'));
+    const request = one(client);
+    const key = createHash('md5').update('user:example.org:pass').digest();
+    client.handleDatagram(0, respond(request, 'success', allocateSuccess(request, granted), key));
+    client.handleTimeout(client.nextTimeout()!);
+    const refresh = one(client);
+    assert.equal(refresh.readUInt16BE(0), 0x0004, 'a Refresh request');
+    return refresh;
+  };
+
+  it('asks for the default 600 s explicitly when no lifetime is configured, whatever the Allocate got (a capping server caps it again)', () => {
+    const refresh = firstRefresh(newClient(), 8);
+    assert.deepEqual(attributes(refresh).get(ATTR.LIFETIME), [u32(600)]);
+  });
+
+  it('asks for the configured lifetime when there is one', () => {
+    const client = new sansio.TurnClient({ ip: '192.0.2.1', port: 3478, transport: 'udp', username: 'user', credential: 'pass', seed: 1, lifetimeSeconds: 1200 });
+    const refresh = firstRefresh(client, 8);
+    assert.deepEqual(attributes(refresh).get(ATTR.LIFETIME), [u32(1200)]);
+  });
+});
+
+describe('TurnClient permissions (RFC 8656 section 10)', () => {
+  const allocated = (): { client: RawSansIoTurnClient; key: Buffer } => {
+    const client = newClient();
+    client.start(0);
+    client.handleDatagram(0, challenge(one(client), 401, 'n'));
+    const request = one(client);
+    const key = createHash('md5').update('user:example.org:pass').digest();
+    client.handleDatagram(0, respond(request, 'success', allocateSuccess(request), key));
+    return { client, key };
+  };
+
+  it('a 403 (the server refuses the IP) is final: no CreatePermission again for that IP, and nothing is sent to it', () => {
+    const { client, key } = allocated();
+    assert.ok(client.createPermission(0, '127.0.0.1', 5000));
+    const request = one(client);
+    client.handleDatagram(0, respond(request, 'error', [{ type: ATTR.ERROR_CODE, value: errorCode(403, 'Forbidden IP') }], key));
+    assert.equal(client.stats().errors, 1);
+    assert.equal(client.createPermission(1000, '127.0.0.1', 5001), false, 'refused at once');
+    assert.equal(client.send('127.0.0.1', 5000, Buffer.from('check')), false);
+    assert.deepEqual(client.takeTransmits(), [], 'no second request, no Send indication');
+  });
+
+  it('another failure (here 500) is asked again when data needs the permission', () => {
+    const { client, key } = allocated();
+    assert.ok(client.createPermission(0, '198.51.100.7', 5000));
+    const request = one(client);
+    client.handleDatagram(0, respond(request, 'error', [{ type: ATTR.ERROR_CODE, value: errorCode(500, 'Server Error') }], key));
+    assert.ok(client.createPermission(1000, '198.51.100.7', 5000));
+    assert.equal(one(client).readUInt16BE(0), 0x0008, 'a CreatePermission request again');
+  });
+});
+
 describe('TurnClient input checks and bounds', () => {
   it('drops and counts what is neither a response of ours, a Data indication nor ChannelData of a bound channel', () => {
     const client = newClient();

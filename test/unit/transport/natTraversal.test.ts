@@ -43,6 +43,20 @@ describe('server-reflexive candidates and NAT traversal', () => {
     assert.equal(b.received[0]?.data.subarray(12).toString(), 'through the NAT');
   });
 
+  it("a TURN server at the STUN server's address and port does not take its Binding responses: the srflx candidate is still gathered", async () => {
+    // coturn is usually both (stun: and turn: on one port). Datagrams from a UDP TURN server's
+    // address go to its TURN client, except Binding messages, which answer ICE's gathering.
+    const sim = new TransportSimulation({ latencyUs: 10_000, jitterUs: 0, loss: 0 }, 7);
+    const server = { ip: '198.51.100.1', port: 3478 };
+    sim.addStunServer('stun', server);
+    const turnServers = [{ ...server, host: server.ip, transport: 'udp' as const, username: 'u', credential: 'p', url: 'turn:198.51.100.1:3478?transport=udp' }];
+    const a = sim.addPeer('a', { role: 'controlling', stunServers: [server], turnServers }, { ip: '10.0.0.1', port: 5000 }, 1, { ip: '203.0.113.5', port: 40000 });
+    a.transport.start(0);
+    assert.ok(await sim.runUntil(() => a.events.some((e) => e.kind === 'local-candidate' && e.candidate?.type === 'srflx'), 2_000_000), 'a srflx candidate');
+    const srflx = a.events.find((e) => e.kind === 'local-candidate' && e.candidate?.type === 'srflx')!;
+    assert.equal(`${srflx.candidate!.ip}:${srflx.candidate!.port}`, '203.0.113.5:40000');
+  });
+
   it('completes gathering without a candidate when the STUN server never answers', async () => {
     const sim = new TransportSimulation({ latencyUs: 10_000, jitterUs: 0, loss: 0 }, 7);
     const a = sim.addPeer('a', { role: 'controlling', stunServers: [{ ip: '198.51.100.9', port: 3478 }] }, { ip: '10.0.0.1', port: 5000 }, 1);
