@@ -122,8 +122,8 @@ describe('production install', () => {
       assert.ok(shipped.has(file), `${file} is shipped`);
     }
     for (const path of shipped) assert.doesNotMatch(path, /^(src|test|bench|tools|build|node_modules|native\/fuzz|\.ci)\//, `${path} is not shipped`);
-    // Today 2.2 MB, 0.8 of it the prebuild: a bound that catches a build tree or a corpus.
-    assert.ok(pack!.unpackedSize < 4_000_000, `unpacked size ${pack!.unpackedSize}`);
+    // Today 4.2 MB, 2.5 of it the two prebuilds (x64, arm64): a bound that catches a build tree or a corpus.
+    assert.ok(pack!.unpackedSize < 5_500_000, `unpacked size ${pack!.unpackedSize}`);
 
     // An empty folder. npm 11 leaves the package's install script (node-gyp-build) unrun, as no
     // allowScripts approves it: the prebuild must load without it.
