@@ -42,3 +42,27 @@ export function fileSize(file: string): number {
     return 0;
   }
 }
+
+/**
+ * Peer `from` places a VP8 video call (payload type 96) to peer `to` of the same gateway; `to` sees
+ * CALL and answers receive-only, its video redirected to `redirectPort` when given. Resolves with
+ * both connection ids once the answer is accepted (202).
+ */
+export async function placeVideoCall(base: string, from: RestPeer, to: RestPeer, redirectPort?: number): Promise<{ outgoing: string; incoming: string; mediaPort: number }> {
+  const video = (await call(base, 'POST', '/media', { is_video: true })).body;
+  const placed = await call(base, 'POST', '/media/connections', {
+    peer_id: from.id,
+    token: from.token,
+    target_id: to.id,
+    constraints: { video: true, audio: false, video_params: { codec: 'VP8', media_id: video.media_id, payload_type: 96 } },
+  });
+  if (placed.status !== 202) throw new Error(`POST /media/connections: ${placed.status} ${JSON.stringify(placed.body)}`);
+  const outgoing = placed.body.params.media_connection_id as string;
+  const incoming = (await peerEvent(to, 'CALL')).call_params.media_connection_id as string;
+  const answer = await call(base, 'POST', `/media/connections/${incoming}/answer`, {
+    constraints: { video: false, videoReceiveEnabled: true, audio: false, video_params: { codec: 'VP8', payload_type: 96 } },
+    ...(redirectPort !== undefined && { redirect_params: { video: { ip_v4: '127.0.0.1', port: redirectPort } } }),
+  });
+  if (answer.status !== 202) throw new Error(`answer: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return { outgoing, incoming, mediaPort: video.port as number };
+}

@@ -9,7 +9,7 @@ import type { Gateway } from '../../src/Gateway.js';
 import { parseIceServerUrl, type IceServerUrl } from '../../src/session/ice/IceServerUrl.js';
 import { Coturn } from '../helpers/coturn.js';
 import { createPeer } from '../helpers/dataPath.js';
-import { mediaEvents, peerEvent } from '../helpers/media.js';
+import { mediaEvents, placeVideoCall } from '../helpers/media.js';
 import { waitFor } from '../helpers/proc.js';
 import { call, startTestGateway, type LogCapture } from '../helpers/testGateway.js';
 
@@ -37,20 +37,7 @@ describe('MediaConnections and a TURN server that refuses the credentials', () =
   it('one ERROR event per connection names the server and its 401; the call still connects over host candidates', async () => {
     const a = await createPeer(base, 'turn-refused-caller');
     const b = await createPeer(base, 'turn-refused-callee');
-    const video = (await call(base, 'POST', '/media', { is_video: true })).body;
-    const placed = await call(base, 'POST', '/media/connections', {
-      peer_id: a.id,
-      token: a.token,
-      target_id: b.id,
-      constraints: { video: true, audio: false, video_params: { codec: 'VP8', media_id: video.media_id, payload_type: 96 } },
-    });
-    assert.equal(placed.status, 202, JSON.stringify(placed.body));
-    const outgoing = placed.body.params.media_connection_id as string;
-    const incoming = (await peerEvent(b, 'CALL')).call_params.media_connection_id as string;
-    const answer = await call(base, 'POST', `/media/connections/${incoming}/answer`, {
-      constraints: { video: false, videoReceiveEnabled: true, audio: false, video_params: { codec: 'VP8', payload_type: 96 } },
-    });
-    assert.equal(answer.status, 202, JSON.stringify(answer.body));
+    const { outgoing, incoming } = await placeVideoCall(base, a, b);
     const expected = `ERROR(TURN server ${coturn.url('udp')} refused the credentials: 401 Unauthorized)`;
     try {
       for (const id of [outgoing, incoming]) {

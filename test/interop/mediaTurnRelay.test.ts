@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 
 import type { Coturn } from '../helpers/coturn.js';
 import { createPeer, UdpEndpoint } from '../helpers/dataPath.js';
-import { mediaEvents, peerEvent } from '../helpers/media.js';
+import { mediaEvents, placeVideoCall } from '../helpers/media.js';
 import { waitFor } from '../helpers/proc.js';
 import { allocatedFor, startRelayGateway, type RelayGateway } from '../helpers/relayGateway.js';
 import { call } from '../helpers/testGateway.js';
@@ -30,23 +30,9 @@ describe('MediaConnections through TURN (coturn, turn_secret, ice_transport_poli
   it("carries the caller's RTP to the callee's redirect over relayed candidates only, and both statuses name the TURN server", async () => {
     const a = await createPeer(base, 'relay-caller');
     const b = await createPeer(base, 'relay-callee');
-    const video = (await call(base, 'POST', '/media', { is_video: true })).body;
-    const placed = await call(base, 'POST', '/media/connections', {
-      peer_id: a.id,
-      token: a.token,
-      target_id: b.id,
-      constraints: { video: true, audio: false, video_params: { codec: 'VP8', media_id: video.media_id, payload_type: 96 } },
-    });
-    assert.equal(placed.status, 202, JSON.stringify(placed.body));
-    const outgoing = placed.body.params.media_connection_id as string;
-    const incoming = (await peerEvent(b, 'CALL')).call_params.media_connection_id as string;
     const redirect = await UdpEndpoint.open();
+    const { outgoing, incoming, mediaPort } = await placeVideoCall(base, a, b, redirect.port);
     try {
-      const answer = await call(base, 'POST', `/media/connections/${incoming}/answer`, {
-        constraints: { video: false, videoReceiveEnabled: true, audio: false, video_params: { codec: 'VP8', payload_type: 96 } },
-        redirect_params: { video: { ip_v4: '127.0.0.1', port: redirect.port } },
-      });
-      assert.equal(answer.status, 202, JSON.stringify(answer.body));
       assert.deepEqual(await mediaEvents(base, incoming, 'STREAM'), ['READY', 'STREAM']);
       // Each side allocated with a credential minted for its own peer id.
       for (const peer of [a, b]) await coturn.waitForLog(allocatedFor(peer.id));
@@ -65,7 +51,7 @@ describe('MediaConnections through TURN (coturn, turn_secret, ice_transport_poli
 
       const sent = Array.from({ length: 100 }, (_, i) => rtpPacket(0x1234, 1000 + i, i * 3000, 96, Buffer.alloc(900, i)));
       for (let i = 0; i < sent.length; i += 10) {
-        await sendDatagrams(video.port, sent.slice(i, i + 10));
+        await sendDatagrams(mediaPort, sent.slice(i, i + 10));
         await new Promise((r) => setTimeout(r, 5));
       }
       await waitFor(() => redirect.received >= 100, 10000, 'the 100 packets at the callee redirect');
