@@ -23,6 +23,15 @@ double requireNumber(const Napi::Object& o, const char* key) {
   return v.As<Napi::Number>().DoubleValue();
 }
 
+double optionalNumber(const Napi::Object& o, const char* key, double fallback, double min, double max) {
+  Napi::Value v = o.Get(key);
+  if (v.IsUndefined()) return fallback;
+  if (!v.IsNumber()) throwTypeError(o.Env(), std::string(key) + " must be a number");
+  double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= min && d <= max)) throwTypeError(o.Env(), std::string(key) + " is out of range");
+  return d;
+}
+
 uint32_t uint32Arg(const Napi::CallbackInfo& info, size_t index, const char* name) {
   if (info.Length() <= index || !info[index].IsNumber()) throwTypeError(info.Env(), std::string(name) + " must be a number");
   double d = info[index].As<Napi::Number>().DoubleValue();

@@ -17,6 +17,8 @@ namespace wg::binding {
 std::string requireString(const Napi::Object& o, const char* key);
 std::optional<std::string> optionalString(const Napi::Object& o, const char* key);
 double requireNumber(const Napi::Object& o, const char* key);
+// `fallback` when absent; a number in [min, max] otherwise.
+double optionalNumber(const Napi::Object& o, const char* key, double fallback, double min, double max);
 uint32_t uint32Arg(const Napi::CallbackInfo& info, size_t index, const char* name);
 Napi::Object objectArg(const Napi::CallbackInfo& info, size_t index, const char* what);
 std::vector<uint8_t> requireBytes(Napi::Env env, const Napi::Value& v, const char* what);

@@ -9,15 +9,6 @@ namespace wg::binding {
 
 namespace {
 constexpr size_t kEventQueue = 4096;
-
-double optionalNumber(const Napi::Object& o, const char* key, double fallback, double min, double max) {
-  Napi::Value v = o.Get(key);
-  if (v.IsUndefined()) return fallback;
-  if (!v.IsNumber()) throwTypeError(o.Env(), std::string(key) + " must be a number");
-  double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= min && d <= max)) throwTypeError(o.Env(), std::string(key) + " is out of range");
-  return d;
-}
 }  // namespace
 
 Napi::Function TcpConnectionProbe::define(Napi::Env env) {

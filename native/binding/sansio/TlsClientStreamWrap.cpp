@@ -14,15 +14,6 @@ int64_t timeArg(const Napi::CallbackInfo& info, size_t index) {
   return static_cast<int64_t>(info[index].As<Napi::Number>().DoubleValue());
 }
 
-double optionalNumber(const Napi::Object& o, const char* key, double fallback, double min, double max) {
-  Napi::Value v = o.Get(key);
-  if (v.IsUndefined()) return fallback;
-  if (!v.IsNumber()) throwTypeError(o.Env(), std::string(key) + " must be a number");
-  double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= min && d <= max)) throwTypeError(o.Env(), std::string(key) + " is out of range");
-  return d;
-}
-
 tls::TlsVerifyConfig verifyFromJs(const Napi::Object& o) {
   tls::TlsVerifyConfig config;
   std::string verify = optionalString(o, "verify").value_or("system");
