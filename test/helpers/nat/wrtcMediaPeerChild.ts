@@ -11,38 +11,19 @@
 // Events, one JSON object a line on stdout:
 //   {"event":"open","id"}   {"event":"call","peer"}   {"event":"stream","tracks":[...]}
 //   {"event":"error","type","message"}   a peerjs error (the process keeps running)
-//   {"event":"stats","id",...}           see Stats below
+//   {"event":"stats","id",...}           MediaPeerStats (WrtcMediaPeer.ts)
 // It exits when stdin closes.
 import wrtc from '@roamhq/wrtc';
 
 import { loadStockPeerjs } from '../stockPeerjs.js';
+import type { MediaPeerCandidate, MediaPeerStats } from './WrtcMediaPeer.js';
 
 const WIDTH = 320;
 const HEIGHT = 240;
 const FRAME_MS = 33;
 
-interface CandidateSummary {
-  type: string;
-  protocol: string;
-  address: string;
-  port: number;
-  relayProtocol: string | null;
-}
-
-interface Stats {
-  event: 'stats';
-  id: unknown;
-  /** Frames the RTCVideoSink of the remote video track got (decoded), and the size of the last one. */
-  sinkFrames: number;
-  frameSize: string | null;
-  /** The longest wait for a decoded frame since the last reset (a stall still going on included), ms; null before the first. */
-  maxFrameGapMs: number | null;
-  /** ms since the last decoded frame (null before the first). */
-  sinceLastFrameMs: number | null;
-  inbound: { packetsReceived: number; packetsLost: number; framesDecoded: number; nackCount: number } | null;
-  outbound: { packetsSent: number; framesEncoded: number } | null;
-  selected: { local: CandidateSummary; remote: CandidateSummary; bytesSent: number; bytesReceived: number } | null;
-}
+/** What the parent reads (WrtcMediaPeer.ts owns the shapes), tagged as a stats event. */
+type Stats = MediaPeerStats & { event: 'stats'; id: unknown };
 
 const print = (line: Record<string, unknown>): void => void process.stdout.write(`${JSON.stringify(line)}\n`);
 
@@ -53,7 +34,7 @@ function arg(name: string): string {
   return v;
 }
 
-const summarize = (c: any): CandidateSummary => ({
+const summarize = (c: any): MediaPeerCandidate => ({
   type: c?.candidateType,
   protocol: c?.protocol,
   address: c?.address ?? c?.ip,
