@@ -473,6 +473,8 @@ Napi::Value EngineWrap::transportStats(const Napi::CallbackInfo& info) {
         {"audioReceived", r.inbound.rtp[media::index(media::MediaKind::Audio)]},
         {"videoRtcpReceived", r.inbound.rtcp[media::index(media::MediaKind::Video)]},
         {"audioRtcpReceived", r.inbound.rtcp[media::index(media::MediaKind::Audio)]},
+        {"videoRtcpWithheld", r.rtcpWithheld[media::index(media::MediaKind::Video)]},
+        {"audioRtcpWithheld", r.rtcpWithheld[media::index(media::MediaKind::Audio)]},
         {"droppedUnknownPayloadType", r.inbound.unknownPayloadType},
         {"droppedMalformedMedia", r.inbound.malformed},
         {"retransmissionsReceived", r.inbound.retransmissions},

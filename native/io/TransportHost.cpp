@@ -233,6 +233,7 @@ TransportHost::RoutingStats TransportHost::routingStats() const {
   stats.userSenderReportsReplaced = userSenderReportsReplaced_;
   stats.keyframeRequestsForwarded = keyframeRequestsForwarded_;
   stats.keyframeRequestsCoalesced = keyframeRequestsCoalesced_;
+  stats.rtcpWithheld = rtcpWithheld_;
   return stats;
 }
 
@@ -413,7 +414,10 @@ void TransportHost::onRtcp(uint8_t* packet, size_t size) {
     auto& part = rtcpSplit_.parts[k];
     if (part.empty()) continue;
     size_t kept = keepForUser(k, part.data(), part.size(), now);
-    if (kept == 0) continue;
+    if (kept == 0) {
+      ++rtcpWithheld_[k];
+      continue;
+    }
     // Feedback about the stream we send goes back in the terms of the user's own sender.
     if (outbound_[k]) outbound_[k]->restoreRemoteRtcp(part.data(), kept);
     redirect(rtcpRedirect_[k], part.data(), kept);

@@ -51,6 +51,9 @@ public:
     uint64_t userSenderReportsReplaced = 0;            // the gateway sends its own SRs
     uint64_t keyframeRequestsForwarded = 0;            // to the user's RTCP address
     uint64_t keyframeRequestsCoalesced = 0;
+    // Remote RTCP datagrams about a medium of which nothing reached the user: every packet in
+    // them was a NACK the gateway answered or a keyframe request it coalesced.
+    std::array<uint64_t, media::kMediaKinds> rtcpWithheld{};
     media::InboundRouteStats inbound;
   };
 
@@ -191,6 +194,7 @@ private:
   uint64_t userSenderReportsReplaced_ = 0;
   uint64_t keyframeRequestsForwarded_ = 0;
   uint64_t keyframeRequestsCoalesced_ = 0;
+  std::array<uint64_t, media::kMediaKinds> rtcpWithheld_{};
   media::InboundMediaRouter inbound_;
   media::RtcpSplit rtcpSplit_;  // reused: its buffers keep their capacity
   std::array<std::optional<net::SocketAddress>, media::kMediaKinds> rtpRedirect_;
