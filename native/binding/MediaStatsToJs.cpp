@@ -9,7 +9,7 @@ Napi::Value optionalMillis(Napi::Env env, const std::optional<int64_t>& us) {
   return us ? Napi::Number::New(env, static_cast<double>(*us) / 1000.0) : env.Null();
 }
 
-Napi::Object sendStreamToJs(Napi::Env env, const io::TransportHost::SendStreamStats& s) {
+Napi::Object sendStreamToJs(Napi::Env env, const media::SendStreamStats& s) {
   Napi::Object o = Napi::Object::New(env);
   o.Set("media", kindName(s.kind));
   o.Set("ssrc", static_cast<double>(s.ssrc));
@@ -43,7 +43,7 @@ Napi::Object receiveStreamToJs(Napi::Env env, const media::ReceiveStreamStats& s
 }
 }  // namespace
 
-Napi::Object mediaStatsToJs(Napi::Env env, const io::TransportHost::MediaStats& stats) {
+Napi::Object mediaStatsToJs(Napi::Env env, const media::MediaStats& stats) {
   Napi::Object o = Napi::Object::New(env);
   Napi::Array send = Napi::Array::New(env, stats.send.size());
   for (size_t i = 0; i < stats.send.size(); ++i) send.Set(static_cast<uint32_t>(i), sendStreamToJs(env, stats.send[i]));
@@ -64,6 +64,32 @@ Napi::Object mediaStatsToJs(Napi::Env env, const io::TransportHost::MediaStats& 
   o.Set("receiveFeedback", feedback);
   o.Set("rttMs", optionalMillis(env, stats.rttUs));
   return o;
+}
+
+std::vector<std::pair<const char*, uint64_t>> routingCounters(const media::RoutingStats& r) {
+  constexpr size_t video = media::index(media::MediaKind::Video);
+  constexpr size_t audio = media::index(media::MediaKind::Audio);
+  return {
+      {"redirected", r.redirected},
+      {"redirectDropped", r.redirectDropped},
+      {"videoSent", r.sent[video]},
+      {"audioSent", r.sent[audio]},
+      {"outboundDropped", r.outboundDropped},
+      {"outboundSourceRestarts", r.outboundSourceRestarts},
+      {"videoReceived", r.inbound.rtp[video]},
+      {"audioReceived", r.inbound.rtp[audio]},
+      {"videoRtcpReceived", r.inbound.rtcp[video]},
+      {"audioRtcpReceived", r.inbound.rtcp[audio]},
+      {"videoRtcpWithheld", r.rtcpWithheld[video]},
+      {"audioRtcpWithheld", r.rtcpWithheld[audio]},
+      {"droppedUnknownPayloadType", r.inbound.unknownPayloadType},
+      {"droppedMalformedMedia", r.inbound.malformed},
+      {"retransmissionsReceived", r.inbound.retransmissions},
+      {"rtxPaddingReceived", r.inbound.rtxPadding},
+      {"userSenderReportsReplaced", r.userSenderReportsReplaced},
+      {"keyframeRequestsForwarded", r.keyframeRequestsForwarded},
+      {"keyframeRequestsCoalesced", r.keyframeRequestsCoalesced},
+  };
 }
 
 }  // namespace wg::binding

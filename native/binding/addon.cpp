@@ -1,7 +1,9 @@
 // The module's entry point: the only place that lists what JavaScript can reach.
 #include "EngineWrap.hpp"
 #include "bench/BenchmarkFunctions.hpp"
+#include "sansio/FanoutSourceWrap.hpp"
 #include "sansio/InboundMediaRouterWrap.hpp"
+#include "sansio/MediaSessionWrap.hpp"
 #include "sansio/OutboundRtpRewriterWrap.hpp"
 #include "sansio/RtcpFunctions.hpp"
 #include "sansio/SansIoFunctions.hpp"
@@ -36,6 +38,8 @@ static Napi::Object initAddon(Napi::Env env, Napi::Object exports) {
   sansio.Set("SrtpSession", wg::binding::SrtpSessionWrap::define(env));
   sansio.Set("OutboundRtpRewriter", wg::binding::OutboundRtpRewriterWrap::define(env));
   sansio.Set("InboundMediaRouter", wg::binding::InboundMediaRouterWrap::define(env));
+  sansio.Set("MediaSession", wg::binding::MediaSessionWrap::define(env));
+  sansio.Set("FanoutSource", wg::binding::FanoutSourceWrap::define(env));
   sansio.Set("TurnClient", wg::binding::TurnClientWrap::define(env));
   sansio.Set("TlsClientStream", wg::binding::TlsClientStreamWrap::define(env));
   sansio.Set("TcpConnectionProbe", wg::binding::TcpConnectionProbe::define(env));

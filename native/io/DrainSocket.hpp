@@ -1,14 +1,11 @@
 #pragma once
 
+#include "BatchSizes.hpp"
 #include "RecvBatch.hpp"
 
 #include <cstddef>
 
 namespace wg::io {
-
-// Batches read per wake-up before other sockets get their turn (epoll is level-triggered, so
-// what is left is reported again on the next iteration).
-constexpr int kBatchesPerWake = 8;
 
 // Reads what a non-blocking socket holds, one recvmmsg(2) batch at a time, at most
 // kBatchesPerWake batches, and hands each datagram's slot in `batch` to `onDatagram(size_t)`,

@@ -672,6 +672,42 @@ export interface RawSansIoRtcp {
   };
 }
 
+/** native/binding/sansio/FanoutSourceWrap.hpp: ingest() makes the datagram the port's current one. */
+export interface RawSansIoFanoutSource {
+  ingest(datagram: Uint8Array, nowUs: number): { ssrc: number; sequenceNumber: number; payloadType: number } | null;
+  keepRecentPackets(): void;
+  hasPacket(sequenceNumber: number): boolean;
+  keyframeRequests(): { forwarded: number; coalesced: number };
+}
+
+/** What a sans-IO MediaSession sent, in order: to the remote peer (before SRTP) or to a user's address. */
+export type RawMediaSessionOutput = { to: 'peer'; kind: 'rtp' | 'rtcp'; data: Buffer } | { to: 'user'; ip: string; port: number; data: Buffer };
+
+/** native/binding/sansio/MediaSessionWrap.hpp. */
+export interface RawSansIoMediaSession {
+  setOutboundStream(media: MediaKind, stream: RawOutboundStream | null): void;
+  setInboundRoutes(routes: RawInboundRouting['routes']): void;
+  expectRemoteSsrc(ssrc: number, media: MediaKind): void;
+  expectRemoteRtx(rtxSsrc: number, ssrc: number): void;
+  setFeedback(feedback: RawInboundRouting['feedback'], nowUs: number): void;
+  setRedirect(kind: 'rtp' | 'rtcp', media: MediaKind, ip: string | null, port?: number): void;
+  setSource(media: MediaKind, source: RawSansIoFanoutSource | null): void;
+  requestKeyframe(): boolean;
+  onConnected(nowUs: number): void;
+  onDisconnected(): void;
+  /** A FanoutSource delivers the datagram it ingested last, as a port does. */
+  onUserRtp(media: MediaKind, datagram: RawSansIoFanoutSource | Uint8Array, nowUs: number): void;
+  onUserRtcp(media: MediaKind, datagram: Uint8Array): void;
+  onPeerRtp(datagram: Uint8Array, nowUs: number): void;
+  onPeerRtcp(datagram: Uint8Array, nowUs: number): void;
+  nextTimeout(): number | null;
+  handleTimeout(nowUs: number): void;
+  takeOutput(): RawMediaSessionOutput[];
+  /** The transport status's routing counters (native/binding/MediaStatsToJs.cpp routingCounters). */
+  routingStats(): Record<string, number>;
+  mediaStats(): RawMediaStats;
+}
+
 export interface RawSansIo extends RawSansIoRtcp {
   Transport: new (options: RawTransportOptions & { localAddresses: { ip: string; port: number }[]; seed?: number }) => RawSansIoTransport;
   SrtpSession: new (options: RawSrtpSessionOptions) => RawSrtpSession;
@@ -699,6 +735,10 @@ export interface RawSansIo extends RawSansIoRtcp {
     remoteVideoSsrc(): number | null;
     stats(): Record<'videoRtp' | 'audioRtp' | 'videoRtcp' | 'audioRtcp' | 'unknownPayloadType' | 'malformed', number>;
   };
+  /** What one ingest port shares among the connections it feeds (native/core/media/FanoutSource.hpp). */
+  FanoutSource: new () => RawSansIoFanoutSource;
+  /** One connection's media policy (native/core/media/MediaSession.hpp); what it sends is recorded for takeOutput(). */
+  MediaSession: new (options?: { receiverSsrc?: number; rtxFirstSequence?: number; ntpAnchorUs?: number; ntpAnchor?: bigint }) => RawSansIoMediaSession;
   TlsClientStream: new (options: RawTlsClientStreamOptions) => RawTlsClientStream;
   TcpConnectionProbe: new (options: RawTcpConnectionProbeOptions) => RawTcpConnectionProbe;
   /** Where Node's OpenSSL looks for CAs, and what the 'system' policy loads here (null: nothing found). */
