@@ -172,8 +172,8 @@ void TransportHost::onTransportEvent(const transport::TransportEvent& event) {
   listener_.onTransportEvent(handle_, event);
 }
 
-bool TransportHost::sendRtpToPeer(uint8_t* packet, size_t size, size_t capacity) {
-  return transport_->sendRtp(packet, size, capacity) == srtp::SrtpStatus::Ok;
+bool TransportHost::sendRtpToPeer(uint8_t* packet, size_t size, size_t capacity, const rtp::RtpHeader* header) {
+  return transport_->sendRtp(packet, size, capacity, header) == srtp::SrtpStatus::Ok;
 }
 
 bool TransportHost::sendRtcpToPeer(uint8_t* packet, size_t size, size_t capacity) {

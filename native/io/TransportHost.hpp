@@ -96,7 +96,9 @@ private:
   void sendChannelData(int socketIndex, const net::SocketAddress& server, uint16_t channel, const uint8_t* data,
                        size_t size) override;
   void onTransportEvent(const transport::TransportEvent& event) override;
-  void onRtp(uint8_t* packet, size_t size) override { media_->onPeerRtp(packet, size, context_.loop.now()); }
+  void onRtp(uint8_t* packet, size_t size, const rtp::RtpHeader& header) override {
+    media_->onPeerRtp(packet, size, &header, context_.loop.now());
+  }
   void onRtcp(uint8_t* packet, size_t size) override { media_->onPeerRtcp(packet, size, context_.loop.now()); }
   bool openRelayStream(size_t relay, int socketIndex, const turn::TurnClientConfig& server, std::string& error) override;
   bool sendRelayStream(size_t relay, const uint8_t* data, size_t size) override { return relays_.send(relay, data, size); }
@@ -105,7 +107,7 @@ private:
   }
   void closeRelayStream(size_t relay) override { relays_.close(relay); }
   // media::MediaSession::Output
-  bool sendRtpToPeer(uint8_t* packet, size_t size, size_t capacity) override;
+  bool sendRtpToPeer(uint8_t* packet, size_t size, size_t capacity, const rtp::RtpHeader* header) override;
   bool sendRtcpToPeer(uint8_t* packet, size_t size, size_t capacity) override;
   void sendToUser(const net::SocketAddress& to, const uint8_t* data, size_t size) override;
 

@@ -159,7 +159,9 @@ Napi::Value MediaSessionWrap::onUserRtcp(const Napi::CallbackInfo& info) {
 
 Napi::Value MediaSessionWrap::onPeerRtp(const Napi::CallbackInfo& info) {
   std::vector<uint8_t> datagram = requireBytes(info.Env(), info[0], "datagram");
-  session_->onPeerRtp(datagram.data(), datagram.size(), int64Arg(info, 1, "nowUs"));
+  // As the transport hands it over: with the header SRTP parsed, its padding unread.
+  auto header = rtp::RtpHeader::parse(datagram.data(), datagram.size(), false);
+  session_->onPeerRtp(datagram.data(), datagram.size(), header ? &*header : nullptr, int64Arg(info, 1, "nowUs"));
   return info.Env().Undefined();
 }
 
@@ -208,8 +210,13 @@ Napi::Value MediaSessionWrap::routingStats(const Napi::CallbackInfo& info) {
 
 Napi::Value MediaSessionWrap::mediaStats(const Napi::CallbackInfo& info) { return mediaStatsToJs(info.Env(), session_->mediaStats()); }
 
-bool MediaSessionWrap::sendRtpToPeer(uint8_t* packet, size_t size, size_t capacity) {
+bool MediaSessionWrap::sendRtpToPeer(uint8_t* packet, size_t size, size_t capacity, const rtp::RtpHeader* header) {
   if (sent_.size() >= kMaxRecorded || capacity < size + srtp::kProtectHeadroom) return false;
+  // What SRTP would protect the packet with: the header handed along must be the packet's own.
+  auto actual = rtp::RtpHeader::parse(packet, size);
+  if (header && (!actual || actual->ssrc != header->ssrc || actual->sequenceNumber != header->sequenceNumber ||
+                 actual->headerLength != header->headerLength))
+    throwWithCode(Env(), "ERR_HEADER_MISMATCH", "the RTP header passed along does not match the packet");
   sent_.push_back({"peer-rtp", {}, std::vector<uint8_t>(packet, packet + size)});
   return true;
 }

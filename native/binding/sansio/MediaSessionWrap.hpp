@@ -17,7 +17,7 @@ namespace wg::binding {
 // ssrc), setFeedback(feedback, nowUs), setRedirect('rtp' | 'rtcp', kind, ip | null, port?),
 // setSource(kind, FanoutSource | null), requestKeyframe() -> sent. Inputs: onConnected(nowUs),
 // onDisconnected(), onUserRtp(kind, FanoutSource | datagram, nowUs), onUserRtcp(kind, datagram),
-// onPeerRtp(datagram, nowUs), onPeerRtcp(datagram, nowUs), nextTimeout() -> number | null,
+// onPeerRtp(datagram, nowUs) (with the header parsed as SRTP does), onPeerRtcp(datagram, nowUs), nextTimeout() -> number | null,
 // handleTimeout(nowUs). takeOutput() -> [{to: 'peer', kind: 'rtp' | 'rtcp', data} |
 // {to: 'user', ip, port, data}] in the order sent; routingStats(); mediaStats().
 class MediaSessionWrap : public Napi::ObjectWrap<MediaSessionWrap>, private media::MediaSession::Output {
@@ -47,7 +47,7 @@ private:
   Napi::Value mediaStats(const Napi::CallbackInfo& info);
 
   // media::MediaSession::Output: recorded, in order.
-  bool sendRtpToPeer(uint8_t* packet, size_t size, size_t capacity) override;
+  bool sendRtpToPeer(uint8_t* packet, size_t size, size_t capacity, const rtp::RtpHeader* header) override;
   bool sendRtcpToPeer(uint8_t* packet, size_t size, size_t capacity) override;
   void sendToUser(const net::SocketAddress& to, const uint8_t* data, size_t size) override;
 

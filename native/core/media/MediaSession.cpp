@@ -97,9 +97,13 @@ void MediaSession::onUserRtp(MediaKind media, const uint8_t* data, size_t size, 
   if (size + srtp::kProtectHeadroom > scratchSize_) return;
   // Each connection needs its own copy: rewriting and protection work in place.
   std::memcpy(scratch_, data, size);
+  // The port's header, updated by the rewriter, goes on to SRTP: one parse per datagram.
+  std::optional<rtp::RtpHeader> out;
+  if (header) out = *header;
+  rtp::RtpHeader* outHeader = out ? &*out : nullptr;
   auto& rewriter = outbound_[index(media)];
-  if (rewriter && !rewriter->rewriteRtp(scratch_, size, header, nowUs)) return;
-  if (output_.sendRtpToPeer(scratch_, size, scratchSize_)) ++sent_[index(media)];
+  if (rewriter && !rewriter->rewriteRtp(scratch_, size, outHeader, nowUs)) return;
+  if (output_.sendRtpToPeer(scratch_, size, scratchSize_, outHeader)) ++sent_[index(media)];
 }
 
 void MediaSession::onUserRtcp(MediaKind media, const uint8_t* data, size_t size) {
@@ -124,9 +128,15 @@ void MediaSession::onUserRtcp(MediaKind media, const uint8_t* data, size_t size)
   output_.sendRtcpToPeer(scratch_, size, scratchSize_);
 }
 
-void MediaSession::onPeerRtp(uint8_t* packet, size_t size, int64_t nowUs) {
-  // Parsed once here: the router updates it if it unwraps RTX.
-  std::optional<rtp::RtpHeader> header = rtp::RtpHeader::parse(packet, size);
+void MediaSession::onPeerRtp(uint8_t* packet, size_t size, const rtp::RtpHeader* parsed, int64_t nowUs) {
+  // Parsed once, by SRTP or here; the router updates it if it unwraps RTX.
+  std::optional<rtp::RtpHeader> header;
+  if (parsed) {
+    header = *parsed;
+    if (!header->readPadding(packet, size)) header.reset();
+  } else {
+    header = rtp::RtpHeader::parse(packet, size);
+  }
   bool newWork = false;
   if (auto id = rtcp_->config().transportCcExtensionId; id && header) {
     // Every packet with the extension counts for transport-cc, bandwidth probes included.
@@ -156,7 +166,7 @@ void MediaSession::onPeerRtcp(uint8_t* packet, size_t size, int64_t nowUs) {
   PeerFeedbackFilter::Streams streams;
   for (size_t k = 0; k < kMediaKinds; ++k) streams[k] = {outbound_[k] ? &*outbound_[k] : nullptr, sources_[k]};
   feedback_.answerNacks(packet, size, streams, rtcp_->rttUs(), nowUs, scratch_, scratchSize_,
-                        [this](uint8_t* data, size_t length) { output_.sendRtpToPeer(data, length, scratchSize_); });
+                        [this](uint8_t* data, size_t length) { output_.sendRtpToPeer(data, length, scratchSize_, nullptr); });
   for (size_t k = 0; k < kMediaKinds; ++k) {
     auto& part = rtcpSplit_.parts[k];
     if (part.empty()) continue;

@@ -35,7 +35,8 @@ public:
     virtual ~Output() = default;
     // To the remote peer. The transport protects the packet in place (`capacity` leaves room
     // for it) and sends it; false when it could not.
-    virtual bool sendRtpToPeer(uint8_t* packet, size_t size, size_t capacity) = 0;
+    // `header` is the RTP packet's when known (nullptr: the transport parses it).
+    virtual bool sendRtpToPeer(uint8_t* packet, size_t size, size_t capacity, const rtp::RtpHeader* header) = 0;
     virtual bool sendRtcpToPeer(uint8_t* packet, size_t size, size_t capacity) = 0;
     // Plain RTP or RTCP to one of the user's addresses.
     virtual void sendToUser(const net::SocketAddress& to, const uint8_t* data, size_t size) = 0;
@@ -68,8 +69,9 @@ public:
   // the datagram is not RTP).
   void onUserRtp(MediaKind media, const uint8_t* data, size_t size, const rtp::RtpHeader* header, int64_t nowUs);
   void onUserRtcp(MediaKind media, const uint8_t* data, size_t size);
-  // Decrypted, from the remote peer; modified in place.
-  void onPeerRtp(uint8_t* packet, size_t size, int64_t nowUs);
+  // Decrypted, from the remote peer; modified in place. `header` is the one SRTP parsed, its
+  // padding not yet read (nullptr: parsed here).
+  void onPeerRtp(uint8_t* packet, size_t size, const rtp::RtpHeader* header, int64_t nowUs);
   void onPeerRtcp(uint8_t* packet, size_t size, int64_t nowUs);
   // When handleTimeout() is next due (the connection's RTCP); nullopt while nothing is.
   std::optional<int64_t> nextTimeout() const { return feedbackAtUs_; }

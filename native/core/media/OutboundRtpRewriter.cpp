@@ -18,7 +18,7 @@ bool OutboundRtpRewriter::rewriteRtp(uint8_t* packet, size_t size, int64_t nowUs
   return rewriteRtp(packet, size, header ? &*header : nullptr, nowUs);
 }
 
-bool OutboundRtpRewriter::rewriteRtp(uint8_t* packet, size_t size, const rtp::RtpHeader* header, int64_t nowUs) {
+bool OutboundRtpRewriter::rewriteRtp(uint8_t* packet, size_t size, rtp::RtpHeader* header, int64_t nowUs) {
   if (!header) {
     ++stats_.malformed;
     return false;
@@ -45,9 +45,14 @@ bool OutboundRtpRewriter::rewriteRtp(uint8_t* packet, size_t size, const rtp::Rt
   rtp::setPayloadType(packet, config_.payloadType);
   rtp::setSequenceNumber(packet, outSeq);
   rtp::setTimestamp(packet, outTs);
+  size_t payload = header->payloadLength(size);
+  header->ssrc = config_.ssrc;
+  header->payloadType = config_.payloadType;
+  header->sequenceNumber = outSeq;
+  header->timestamp = outTs;
   ++stats_.packets;
   stats_.bytes += size;
-  stats_.payloadOctets += header->payloadLength(size);
+  stats_.payloadOctets += payload;
   return true;
 }
 

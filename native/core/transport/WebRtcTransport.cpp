@@ -232,11 +232,12 @@ void WebRtcTransport::handlePeerDatagram(int64_t nowUs, int socketIndex, const n
       ++stats_.rtcpReceived;
       output_.onRtcp(data, r.length);
     } else {
-      srtp::SrtpResult r = srtpIn_->unprotectRtp(data, size);
+      rtp::RtpHeader header;
+      srtp::SrtpResult r = srtpIn_->unprotectRtp(data, size, &header);
       if (!r.ok()) return countSrtpFailure(r.status);
       ++stats_.rtpReceived;
       stats_.rtpBytesReceived += r.length;
-      output_.onRtp(data, r.length);
+      output_.onRtp(data, r.length, header);
     }
     return;
   }
@@ -273,12 +274,12 @@ std::optional<int64_t> WebRtcTransport::nextTimeout() const {
   return earliest;
 }
 
-srtp::SrtpStatus WebRtcTransport::sendRtp(uint8_t* packet, size_t length, size_t capacity) {
+srtp::SrtpStatus WebRtcTransport::sendRtp(uint8_t* packet, size_t length, size_t capacity, const rtp::RtpHeader* header) {
   if (srtpOut_ == nullptr || closed_) {
     ++stats_.sendDropped;
     return srtp::SrtpStatus::CryptoError;
   }
-  srtp::SrtpResult r = srtpOut_->protectRtp(packet, length, capacity);
+  srtp::SrtpResult r = srtpOut_->protectRtp(packet, length, capacity, header);
   if (!r.ok() || !ice_.send(packet, r.length)) {
     ++stats_.sendDropped;
     return r.ok() ? srtp::SrtpStatus::CryptoError : r.status;

@@ -4,6 +4,7 @@
 #include "../dtls/DtlsContext.hpp"
 #include "../dtls/DtlsTransport.hpp"
 #include "../ice/IceAgent.hpp"
+#include "../rtp/RtpHeader.hpp"
 #include "../srtp/SrtpSession.hpp"
 #include "../turn/ChannelData.hpp"
 #include "../turn/TurnClientConfig.hpp"
@@ -49,7 +50,8 @@ public:
     virtual void sendDatagram(int socketIndex, const net::SocketAddress& to, const uint8_t* data, size_t size) = 0;
     virtual void onTransportEvent(const TransportEvent& event) = 0;
     // Decrypted packets from the peer; the buffer may be modified in place and is not kept.
-    virtual void onRtp(uint8_t* packet, size_t size) = 0;
+    // `header` is the RTP header SRTP parsed, its padding not yet read (RtpHeader::readPadding).
+    virtual void onRtp(uint8_t* packet, size_t size, const rtp::RtpHeader& header) = 0;
     virtual void onRtcp(uint8_t* packet, size_t size) = 0;
     // ChannelData to a TURN server (RFC 8656 section 12.4): the 4-byte header, then the payload.
     // An I/O layer writes the header into its send slot in front of the payload (one copy);
@@ -128,7 +130,8 @@ public:
 
   // Protects in place (the buffer needs room for the tag) and sends. Never throws; failures
   // are counted in stats().sendDropped and reported by the return value.
-  srtp::SrtpStatus sendRtp(uint8_t* packet, size_t length, size_t capacity);
+  // `header`: the packet's, when the caller has parsed it already.
+  srtp::SrtpStatus sendRtp(uint8_t* packet, size_t length, size_t capacity, const rtp::RtpHeader* header = nullptr);
   srtp::SrtpStatus sendRtcp(uint8_t* packet, size_t length, size_t capacity);
 
   bool connected() const { return srtpOut_ != nullptr; }

@@ -214,6 +214,20 @@ describe('MediaSession: inbound', () => {
     assert.deepEqual([stats.videoReceived, stats.audioReceived], [1, 1]);
   });
 
+  it('reads the padding SRTP left unread, and drops a packet whose padding does not fit it', () => {
+    const s = receiver();
+    // RFC 3550 section 5.1: P set, the last byte counts the padding bytes (itself included).
+    const padded = rtp(96, 10, 0, 0x1234, Buffer.from([1, 2, 3, 0, 0, 3]));
+    padded[0] = 0xa0;
+    s.onPeerRtp(padded, 0);
+    assert.deepEqual(toUser(s.takeOutput(), USER.videoRtp).map((d) => d.subarray(12)), [Buffer.from([1, 2, 3, 0, 0, 3])]);
+    const overlong = Buffer.from(padded);
+    overlong[overlong.length - 1] = 7;
+    s.onPeerRtp(overlong, 0);
+    assert.deepEqual(s.takeOutput(), []);
+    assert.equal(s.routingStats().droppedMalformedMedia, 1);
+  });
+
   it('sends the peer a PLI for each new remote video SSRC once connected, not for every packet', () => {
     const s = receiver();
     s.onPeerRtp(rtp(96, 10, 0, 0x1234), 0);
