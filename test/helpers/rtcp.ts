@@ -118,3 +118,35 @@ export function senderReport(ssrc: number, rtpTimestamp = 0): Buffer {
   b.writeUInt32BE(1000, 24);
   return b;
 }
+
+/** An RR with one report block about `about` (RFC 3550 section 6.4.2), its figures all zero. */
+export function receiverReport(sender: number, about: number): Buffer {
+  const b = Buffer.alloc(32);
+  b[0] = 0x81;
+  b[1] = 201;
+  b.writeUInt16BE(7, 2);
+  b.writeUInt32BE(sender >>> 0, 4);
+  b.writeUInt32BE(about >>> 0, 8);
+  return b;
+}
+
+/** An SDES with one chunk: `ssrc` and its CNAME (RFC 3550 section 6.5.1). */
+export function sdes(ssrc: number, cname: string): Buffer {
+  const item = Buffer.concat([Buffer.from([1, cname.length]), Buffer.from(cname)]);
+  const chunk = Buffer.concat([Buffer.alloc(4), item]);
+  chunk.writeUInt32BE(ssrc >>> 0, 0);
+  const padded = Buffer.concat([chunk, Buffer.alloc(4 - (chunk.length % 4))]);
+  const header = Buffer.from([0x81, 202, 0, padded.length / 4]);
+  return Buffer.concat([header, padded]);
+}
+
+/** A picture loss indication (RFC 4585 section 6.3.1) from `sender` about `media`. */
+export function pli(sender: number, media: number): Buffer {
+  const b = Buffer.alloc(12);
+  b[0] = 0x81;
+  b[1] = 206;
+  b.writeUInt16BE(2, 2);
+  b.writeUInt32BE(sender >>> 0, 4);
+  b.writeUInt32BE(media >>> 0, 8);
+  return b;
+}

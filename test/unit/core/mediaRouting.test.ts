@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { loadAddon } from '../../../src/native/addon.js';
-import { senderReport } from '../../helpers/rtcp.js';
+import { pli, receiverReport, sdes, senderReport } from '../../helpers/rtcp.js';
 
 const { sansio } = loadAddon();
 
@@ -17,34 +17,6 @@ function rtp(pt: number, seq: number, ts: number, ssrc: number, payload = Buffer
   return b;
 }
 const fields = (b: Buffer) => ({ pt: b[1]! & 0x7f, seq: b.readUInt16BE(2), ts: b.readUInt32BE(4), ssrc: b.readUInt32BE(8) });
-
-/** An RR with one report block about `about`. */
-function receiverReport(sender: number, about: number): Buffer {
-  const b = Buffer.alloc(32);
-  b[0] = 0x81;
-  b[1] = 201;
-  b.writeUInt16BE(7, 2);
-  b.writeUInt32BE(sender, 4);
-  b.writeUInt32BE(about, 8);
-  return b;
-}
-function sdes(ssrc: number, cname: string): Buffer {
-  const item = Buffer.concat([Buffer.from([1, cname.length]), Buffer.from(cname)]);
-  const chunk = Buffer.concat([Buffer.alloc(4), item]);
-  chunk.writeUInt32BE(ssrc, 0);
-  const padded = Buffer.concat([chunk, Buffer.alloc(4 - (chunk.length % 4))]);
-  const header = Buffer.from([0x81, 202, 0, padded.length / 4]);
-  return Buffer.concat([header, padded]);
-}
-function pli(sender: number, media: number): Buffer {
-  const b = Buffer.alloc(12);
-  b[0] = 0x81;
-  b[1] = 206;
-  b.writeUInt16BE(2, 2);
-  b.writeUInt32BE(sender, 4);
-  b.writeUInt32BE(media, 8);
-  return b;
-}
 
 describe('outbound stream rewriting (native/core/media/OutboundRtpRewriter)', () => {
   const config = { ssrc: 0xabcdef01, payloadType: 98, inputPayloadType: 96, clockRate: 90000 };

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { loadAddon, type RawMediaSessionOutput, type RawSansIoFanoutSource, type RawSansIoMediaSession } from '../../../src/native/addon.js';
-import { parseRtcp, senderReport } from '../../helpers/rtcp.js';
+import { parseRtcp, pli, receiverReport, sdes, senderReport } from '../../helpers/rtcp.js';
+import { rtpPacket } from '../../helpers/TransportSimulation.js';
 
 const { sansio } = loadAddon();
 
@@ -14,42 +15,8 @@ const REMOTE_SENDER = 0x77777777;
 // The user's addresses: RTP and RTCP per medium.
 const USER = { videoRtp: 5000, videoRtcp: 5001, audioRtp: 5002, audioRtcp: 5003 };
 
-function rtp(pt: number, seq: number, ts: number, ssrc: number, payload = Buffer.from(`frame ${seq}`)): Buffer {
-  const b = Buffer.alloc(12 + payload.length);
-  b[0] = 0x80;
-  b[1] = pt;
-  b.writeUInt16BE(seq, 2);
-  b.writeUInt32BE(ts >>> 0, 4);
-  b.writeUInt32BE(ssrc >>> 0, 8);
-  payload.copy(b, 12);
-  return b;
-}
+const rtp = (pt: number, seq: number, ts: number, ssrc: number, payload = Buffer.from(`frame ${seq}`)) => rtpPacket(ssrc, seq, ts, pt, payload);
 const fields = (b: Buffer) => ({ pt: b[1]! & 0x7f, seq: b.readUInt16BE(2), ssrc: b.readUInt32BE(8) });
-/** RFC 4585 section 6.3.1. */
-function pli(sender: number, media: number): Buffer {
-  const b = Buffer.alloc(12);
-  b[0] = 0x81;
-  b[1] = 206;
-  b.writeUInt16BE(2, 2);
-  b.writeUInt32BE(sender, 4);
-  b.writeUInt32BE(media, 8);
-  return b;
-}
-/** RFC 3550 section 6.4.2: an RR with one report block about `about`. */
-function receiverReport(sender: number, about: number): Buffer {
-  const b = Buffer.alloc(32);
-  b[0] = 0x81;
-  b[1] = 201;
-  b.writeUInt16BE(7, 2);
-  b.writeUInt32BE(sender, 4);
-  b.writeUInt32BE(about, 8);
-  return b;
-}
-function sdes(ssrc: number): Buffer {
-  const b = Buffer.from([0x81, 202, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0]);
-  b.writeUInt32BE(ssrc, 4);
-  return b;
-}
 
 const toPeer = (out: RawMediaSessionOutput[], kind: 'rtp' | 'rtcp') => out.filter((o) => o.to === 'peer' && o.kind === kind).map((o) => o.data);
 const toUser = (out: RawMediaSessionOutput[], port: number) => out.filter((o) => o.to === 'user' && o.ip === '127.0.0.1' && o.port === port).map((o) => o.data);
@@ -90,7 +57,7 @@ describe('MediaSession (native/core/media/MediaSession): outbound', () => {
 
   it("strips the user's SRs from their RTCP and counts them; the rest goes to the peer in our SSRC", () => {
     const s = videoSender();
-    s.onUserRtcp('video', Buffer.concat([senderReport(USER_VIDEO_SSRC, 1234), sdes(USER_VIDEO_SSRC)]));
+    s.onUserRtcp('video', Buffer.concat([senderReport(USER_VIDEO_SSRC, 1234), sdes(USER_VIDEO_SSRC, 'user')]));
     const [rtcp, ...more] = toPeer(s.takeOutput(), 'rtcp');
     assert.equal(more.length, 0);
     assert.deepEqual(parseRtcp(rtcp!)!.map((p) => [p.type, p.senderSsrc]), [[202, VIDEO.ssrc]], 'the SDES only, in our SSRC');
@@ -113,6 +80,17 @@ describe('MediaSession (native/core/media/MediaSession): outbound', () => {
 });
 
 describe('MediaSession: the remote peer feedback the gateway handles itself', () => {
+  /** Two connections fed by one port (fan-out), its user's sender started; RTCP to ports 5001 and 6001. */
+  function twoViewersOfOneSource() {
+    const source = new sansio.FanoutSource();
+    const a = videoSender(source, 5001);
+    const b = videoSender(source, 6001);
+    sendUserVideo(source, [a, b], [500], 0);
+    a.takeOutput();
+    b.takeOutput();
+    return { source, a, b };
+  }
+
   it("answers a NACK from the fan-out source's packets as RTX and withholds it from the user (rtcpWithheld)", () => {
     const source = new sansio.FanoutSource();
     const s = videoSender(source);
@@ -149,12 +127,7 @@ describe('MediaSession: the remote peer feedback the gateway handles itself', ()
   });
 
   it('lets one PLI per interval through to the user for all the connections one fan-out source feeds', () => {
-    const source = new sansio.FanoutSource();
-    const a = videoSender(source, 5001);
-    const b = videoSender(source, 6001);
-    sendUserVideo(source, [a, b], [500], 0);
-    a.takeOutput();
-    b.takeOutput();
+    const { source, a, b } = twoViewersOfOneSource();
     a.onPeerRtcp(pli(REMOTE_SENDER, VIDEO.ssrc), 1_000_000);
     const forwarded = toUser(a.takeOutput(), 5001);
     assert.equal(forwarded.length, 1);
@@ -172,12 +145,7 @@ describe('MediaSession: the remote peer feedback the gateway handles itself', ()
   });
 
   it('asks the user for a keyframe through the gate when a connection joins a running source', () => {
-    const source = new sansio.FanoutSource();
-    const a = videoSender(source, 5001);
-    const b = videoSender(source, 6001);
-    sendUserVideo(source, [a, b], [500], 0);
-    a.takeOutput();
-    b.takeOutput();
+    const { a, b } = twoViewersOfOneSource();
     a.onConnected(2_000_000);
     assert.deepEqual(parseRtcp(toUser(a.takeOutput(), 5001)[0]!)!.map((p) => [p.type, p.mediaSsrc]), [[206, USER_VIDEO_SSRC]]);
     b.onConnected(2_010_000);
