@@ -44,7 +44,11 @@ TEST_SUITE("SocketAddress") {
     CHECK(a.sameIp(a.withPort(1001)));
     CHECK(a.withPort(1001).port() == 1001);
     CHECK_FALSE(a.sameIp(*SocketAddress::parse("10.0.0.2", 1000)));
-    CHECK_FALSE(a.sameIp(*SocketAddress::parse("::ffff:10.0.0.1", 1000)));  // another family
+    auto mapped = SocketAddress::parse("::ffff:10.0.0.1", 1000);  // IPv4-mapped: still IPv6
+    REQUIRE(mapped.has_value());
+    CHECK(mapped->isIpv6());
+    CHECK(mapped->toString() == "[::ffff:10.0.0.1]:1000");
+    CHECK_FALSE(a.sameIp(*mapped));
   }
 
   TEST_CASE("a default address is unspecified and has no IP") {
