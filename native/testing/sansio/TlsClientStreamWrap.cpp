@@ -1,8 +1,8 @@
 #include "TlsClientStreamWrap.hpp"
 
 #include "../../core/tls/TlsTrustStore.hpp"
-#include "../Convert.hpp"
-#include "../NativeError.hpp"
+#include "../../binding/Convert.hpp"
+#include "../../binding/NativeError.hpp"
 
 namespace wg::binding {
 

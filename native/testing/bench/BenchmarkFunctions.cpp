@@ -6,8 +6,8 @@
 #include "../../core/srtp/SrtpSession.hpp"
 #include "../../io/DatagramOutbox.hpp"
 #include "../../io/UdpSocket.hpp"
-#include "../Convert.hpp"
-#include "../NativeError.hpp"
+#include "../../binding/Convert.hpp"
+#include "../../binding/NativeError.hpp"
 
 #include <time.h>
 

@@ -1,7 +1,7 @@
 #include "InboundMediaRouterWrap.hpp"
 
-#include "../Convert.hpp"
-#include "../MediaRoutingFromJs.hpp"
+#include "../../binding/Convert.hpp"
+#include "../../binding/MediaRoutingFromJs.hpp"
 
 namespace wg::binding {
 

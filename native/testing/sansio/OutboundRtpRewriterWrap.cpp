@@ -1,8 +1,8 @@
 #include "OutboundRtpRewriterWrap.hpp"
 
-#include "../Convert.hpp"
-#include "../MediaRoutingFromJs.hpp"
-#include "../NativeError.hpp"
+#include "../../binding/Convert.hpp"
+#include "../../binding/MediaRoutingFromJs.hpp"
+#include "../../binding/NativeError.hpp"
 
 namespace wg::binding {
 

@@ -2,10 +2,10 @@
 
 #include "../../core/turn/ChannelData.hpp"
 #include "../../core/turn/TurnStreamDeframer.hpp"
-#include "../Convert.hpp"
-#include "../NativeError.hpp"
-#include "../TurnConfigFromJs.hpp"
-#include "../TurnStatsToJs.hpp"
+#include "../../binding/Convert.hpp"
+#include "../../binding/NativeError.hpp"
+#include "../../binding/TurnConfigFromJs.hpp"
+#include "../../binding/TurnStatsToJs.hpp"
 
 namespace wg::binding {
 

@@ -1,9 +1,9 @@
 #include "SansIoTransportWrap.hpp"
 
 #include "../../core/dtls/DtlsContext.hpp"
-#include "../Convert.hpp"
-#include "../NativeError.hpp"
-#include "../TransportConfigFromJs.hpp"
+#include "../../binding/Convert.hpp"
+#include "../../binding/NativeError.hpp"
+#include "../../binding/TransportConfigFromJs.hpp"
 
 namespace wg::binding {
 

@@ -5,8 +5,8 @@
 #include "../../core/srtp/SrtpKeyDerivation.hpp"
 #include "../../core/stun/StunMessage.hpp"
 #include "../../core/stun/StunMessageBuilder.hpp"
-#include "../Convert.hpp"
-#include "../NativeError.hpp"
+#include "../../binding/Convert.hpp"
+#include "../../binding/NativeError.hpp"
 
 namespace wg::binding {
 

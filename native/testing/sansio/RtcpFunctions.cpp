@@ -2,8 +2,8 @@
 
 #include "../../core/rtp/HeaderExtension.hpp"
 #include "../../core/rtp/RtpHeader.hpp"
-#include "../Convert.hpp"
-#include "../NativeError.hpp"
+#include "../../binding/Convert.hpp"
+#include "../../binding/NativeError.hpp"
 #include "NackGeneratorWrap.hpp"
 #include "SharedSocketDemuxWrap.hpp"
 #include "ReceiveStatisticsWrap.hpp"

@@ -1,7 +1,7 @@
 #include "SrtpSessionWrap.hpp"
 
-#include "../Convert.hpp"
-#include "../NativeError.hpp"
+#include "../../binding/Convert.hpp"
+#include "../../binding/NativeError.hpp"
 
 #include <cstring>
 

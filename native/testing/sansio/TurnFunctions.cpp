@@ -3,8 +3,8 @@
 #include "../../core/turn/ChannelData.hpp"
 #include "../../core/turn/TurnCredentials.hpp"
 #include "../../core/turn/TurnStreamDeframer.hpp"
-#include "../Convert.hpp"
-#include "../NativeError.hpp"
+#include "../../binding/Convert.hpp"
+#include "../../binding/NativeError.hpp"
 
 #include <cstring>
 

@@ -1,7 +1,7 @@
 #include "TransportWideFeedbackWrap.hpp"
 
-#include "../Convert.hpp"
-#include "../NativeError.hpp"
+#include "../../binding/Convert.hpp"
+#include "../../binding/NativeError.hpp"
 #include "RtcpFunctions.hpp"
 
 #include <vector>

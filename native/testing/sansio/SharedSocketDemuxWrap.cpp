@@ -1,7 +1,7 @@
 #include "SharedSocketDemuxWrap.hpp"
 
-#include "../Convert.hpp"
-#include "../NativeError.hpp"
+#include "../../binding/Convert.hpp"
+#include "../../binding/NativeError.hpp"
 #include "RtcpFunctions.hpp"
 
 namespace wg::binding {

@@ -1,8 +1,9 @@
 #include "RtcpSessionWrap.hpp"
 
-#include "../Convert.hpp"
-#include "../MediaRoutingFromJs.hpp"
-#include "../NativeError.hpp"
+#include "../../binding/Convert.hpp"
+#include "../../binding/MediaRoutingFromJs.hpp"
+#include "../../binding/MediaStatsToJs.hpp"
+#include "../../binding/NativeError.hpp"
 #include "RtcpFunctions.hpp"
 
 #include <cmath>
@@ -190,18 +191,7 @@ Napi::Value RtcpSessionWrap::receiveStats(const Napi::CallbackInfo& info) {
   std::vector<media::ReceiveStreamStats> streams = session_->receiveStats();
   Napi::Array list = Napi::Array::New(env, streams.size());
   for (size_t i = 0; i < streams.size(); ++i) {
-    const auto& s = streams[i];
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("kind", kindName(s.kind));
-    o.Set("ssrc", static_cast<double>(s.ssrc));
-    o.Set("clockRate", static_cast<double>(s.clockRate));
-    o.Set("packets", static_cast<double>(s.packets));
-    o.Set("bytes", static_cast<double>(s.bytes));
-    o.Set("lost", static_cast<double>(s.lost));
-    o.Set("jitterSeconds", s.jitterSeconds);
-    o.Set("retransmissions", static_cast<double>(s.retransmissions));
-    o.Set("bitrateBps", static_cast<double>(s.bitrateBps));
-    list.Set(static_cast<uint32_t>(i), o);
+    list.Set(static_cast<uint32_t>(i), receiveStreamToJs(env, streams[i]));
   }
   return list;
 }
