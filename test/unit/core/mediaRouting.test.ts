@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { loadAddon } from '../../../src/native/addon.js';
+import { loadTestAddon } from '../../helpers/native/testAddon.js';
 import { pli, receiverReport, sdes, senderReport } from '../../helpers/rtcp.js';
 
-const { sansio } = loadAddon();
+const { sansio } = loadTestAddon();
 
 function rtp(pt: number, seq: number, ts: number, ssrc: number, payload = Buffer.from('frame')): Buffer {
   const b = Buffer.alloc(12 + payload.length);

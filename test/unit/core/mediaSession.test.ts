@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { loadAddon, type RawMediaSessionOutput, type RawSansIoFanoutSource, type RawSansIoMediaSession } from '../../../src/native/addon.js';
+import { loadTestAddon } from '../../helpers/native/testAddon.js';
+import type { RawMediaSessionOutput, RawSansIoFanoutSource, RawSansIoMediaSession } from '../../helpers/native/sansIoMediaTypes.js';
 import { parseRtcp, pli, receiverReport, sdes, senderReport } from '../../helpers/rtcp.js';
 import { rtpPacket } from '../../helpers/TransportSimulation.js';
 
-const { sansio } = loadAddon();
+const { sansio } = loadTestAddon();
 
 // Our streams, as SDP announced them, and what the user's sender uses instead.
 const VIDEO = { ssrc: 0xa1a1a1a1, payloadType: 96, inputPayloadType: 100, clockRate: 90000, nack: true, rtxSsrc: 0xa2a2a2a2, rtxPayloadType: 97 };
