@@ -2,8 +2,8 @@ import { Writable } from 'node:stream';
 
 import { Gateway } from '../../src/Gateway.js';
 import type { GatewayConfig } from '../../src/config/GatewayConfig.js';
+import { defaultConfig } from '../../src/config/loadConfig.js';
 import { createLogger } from '../../src/log/createLogger.js';
-import { DEFAULT_CONNECTION_LIMITS } from '../../src/session/limits/ConnectionLimits.js';
 
 /** Collects log records so tests can assert on what was logged. */
 export class LogCapture extends Writable {
@@ -28,35 +28,16 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}): 
 }> {
   // Each test process gets its own range, so test files running in parallel never compete.
   const start = 20000 + (process.pid % 300) * 100;
-  const config: GatewayConfig = {
-    apiHost: '127.0.0.1',
+  const config = defaultConfig({
     apiPort: 0,
-    apiToken: undefined,
-    apiAllowedHosts: [],
-    apiAllowedOrigins: [],
     logLevel: 'debug',
-    portBindIp: '127.0.0.1',
-    advertisedIpV4: '127.0.0.1',
     portMin: start,
     portMax: start + 99,
     signaling: { host: '127.0.0.1', port: 0, path: '/', key: 'peerjs', secret: undefined, allowDiscovery: false },
-    signalingUrl: undefined,
-    eventTimeoutMs: 30000,
-    redirectAllowedNetworks: undefined,
-    limits: DEFAULT_CONNECTION_LIMITS,
-    dataBufferLimitBytes: 1 << 20,
     mediaBindAddresses: ['127.0.0.1'],
-    mediaSharedPort: undefined,
-    mediaAdvertisedAddresses: [],
-    iceServers: [],
-    turnAuth: undefined,
-    turnTls: { verify: 'system' },
-  iceTransportPolicy: 'all',
-    mediaNack: true,
-    mediaBandwidthFeedback: true,
-    demoPage: false,
+    advertisedIpV4: '127.0.0.1',
     ...overrides,
-  };
+  });
   const logs = new LogCapture();
   const gateway = await Gateway.start(config, { logger: createLogger(config.logLevel, logs) });
   const { port } = gateway.apiAddress;
