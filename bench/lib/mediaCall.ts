@@ -3,7 +3,7 @@
  * gateways would place and answer it: A sends what arrives at its media ports, B receives and
  * redirects the plain RTP of both streams to one UDP address.
  */
-import { rest } from './rest.js';
+import { call, rest } from '../../test/support/rest.js';
 import { AUDIO_PT, VIDEO_PT } from './rtpStream.js';
 
 export interface RestPeer {
@@ -41,11 +41,10 @@ export function autoAnswer(callee: RestPeer, port?: number): { answered: string[
   const answered: string[] = [];
   void (async () => {
     while (running) {
-      const res = await fetch(`${callee.base}/peers/${callee.id}/events?token=${callee.token}`);
-      const text = await res.text();
+      const res = await call(callee.base, 'GET', `/peers/${callee.id}/events?token=${callee.token}`);
       if (res.status === 408) continue; // no event within the long-poll's time: poll again
-      if (res.status !== 200) throw new Error(`peer events: ${res.status} ${text}`);
-      const event = JSON.parse(text);
+      if (res.status !== 200) throw new Error(`peer events: ${res.status} ${JSON.stringify(res.body)}`);
+      const event = res.body;
       if (!running || event.event !== 'CALL') continue;
       const id = event.call_params.media_connection_id as string;
       answered.push(id);

@@ -44,20 +44,5 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}): 
   return { gateway, base: `http://127.0.0.1:${port}`, logs };
 }
 
-export interface ApiResponse {
-  status: number;
-  body: any;
-  headers: Headers;
-}
-
-/** One REST call; `body` may be an object (sent as JSON), a raw string, or absent. */
-export async function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> {
-  const init: RequestInit = { method, headers: { ...headers } };
-  if (body !== undefined) {
-    init.body = typeof body === 'string' ? body : JSON.stringify(body);
-    if (typeof body !== 'string') (init.headers as Record<string, string>)['content-type'] = 'application/json';
-  }
-  const res = await fetch(`${base}${path}`, init);
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
-}
+// Most suites import the REST client from here, next to the gateway they start.
+export { call, type ApiResponse } from '../support/rest.js';

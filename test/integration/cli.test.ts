@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 
-import { BIN, GatewayProcess } from '../helpers/cliProcess.js';
+import { BIN, GatewayProcess } from '../support/gatewayProcess.js';
 import { call } from '../helpers/testGateway.js';
 import { waitFor } from '../helpers/proc.js';
 import { RawPeer } from '../helpers/signaling.js';
