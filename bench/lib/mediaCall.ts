@@ -85,24 +85,32 @@ export interface PlacedCall {
 }
 
 /**
- * A send-only call from media ports the caller already has (the same ports may feed many
- * calls: a fan-out) to `targetId`, VP8 1.5 Mbit/s + Opus 64 kbit/s; resolves at STREAM.
+ * POST /media/connections from `caller` to `targetId` with VP8 video from `media.video` at
+ * `videoKbps` and Opus 64 kbit/s from `media.audio`; `receive`: the offer is sendrecv.
  */
-export async function callSendOnly(caller: RestPeer, media: { video: string; audio: string }, targetId: string): Promise<void> {
+async function postCall(caller: RestPeer, targetId: string, media: { video: string; audio: string }, videoKbps: number, receive: boolean): Promise<string> {
   const { params } = await rest(caller.base, 'POST', '/media/connections', {
     peer_id: caller.id,
     token: caller.token,
     target_id: targetId,
     constraints: {
       video: true,
-      videoReceiveEnabled: false,
+      videoReceiveEnabled: receive,
       audio: true,
-      audioReceiveEnabled: false,
-      video_params: { band_width: 1500, codec: 'VP8', media_id: media.video, payload_type: VIDEO_PT },
+      audioReceiveEnabled: receive,
+      video_params: { band_width: videoKbps, codec: 'VP8', media_id: media.video, payload_type: VIDEO_PT },
       audio_params: { band_width: 64, codec: 'OPUS', media_id: media.audio, payload_type: AUDIO_PT },
     },
   });
-  await awaitEvent(caller.base, params.media_connection_id as string, 'STREAM');
+  return params.media_connection_id as string;
+}
+
+/**
+ * A send-only call from media ports the caller already has (the same ports may feed many
+ * calls: a fan-out) to `targetId`, VP8 1.5 Mbit/s + Opus 64 kbit/s; resolves at STREAM.
+ */
+export async function callSendOnly(caller: RestPeer, media: { video: string; audio: string }, targetId: string): Promise<void> {
+  await awaitEvent(caller.base, await postCall(caller, targetId, media, 1500, false), 'STREAM');
 }
 
 /**
@@ -114,20 +122,7 @@ export async function placeCall(caller: RestPeer, targetId: string, offerReceive
   const video = await rest(caller.base, 'POST', '/media', { is_video: true });
   const audio = await rest(caller.base, 'POST', '/media', { is_video: false });
   const t0 = performance.now();
-  const { params } = await rest(caller.base, 'POST', '/media/connections', {
-    peer_id: caller.id,
-    token: caller.token,
-    target_id: targetId,
-    constraints: {
-      video: true,
-      videoReceiveEnabled: offerReceive,
-      audio: true,
-      audioReceiveEnabled: offerReceive,
-      video_params: { band_width: 2000, codec: 'VP8', media_id: video.media_id, payload_type: VIDEO_PT },
-      audio_params: { band_width: 64, codec: 'OPUS', media_id: audio.media_id, payload_type: AUDIO_PT },
-    },
-  });
-  const id = params.media_connection_id as string;
+  const id = await postCall(caller, targetId, { video: video.media_id, audio: audio.media_id }, 2000, offerReceive);
   await awaitEvent(caller.base, id, 'READY');
   const readyMs = performance.now() - t0;
   await awaitEvent(caller.base, id, 'STREAM');
