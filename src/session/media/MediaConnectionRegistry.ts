@@ -53,7 +53,7 @@ export class MediaConnectionRegistry {
     try {
       connection.call(constraints, redirects);
     } catch (error) {
-      connection.close();
+      connection.abandon();
       this.table.forget(connection);
       throw error;
     }
