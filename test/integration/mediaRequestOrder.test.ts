@@ -22,16 +22,13 @@ describe('MediaConnection requests: validate, plan, reserve, open, signal', () =
   after(() => gateway.stop());
 
   const openVideoPort = async (): Promise<{ media_id: string; port: number }> => (await call(base, 'POST', '/media', { is_video: true })).body;
+  const placeCall = (target: string, constraints: Record<string, unknown>) =>
+    call(base, 'POST', '/media/connections', { peer_id: caller.id, token: caller.token, target_id: target, constraints });
 
   /** The callee's CALL event after `caller` called it with a video port; returns both connection ids. */
   async function callTo(callee: RestPeer): Promise<{ callerId: string; calleeId: string }> {
     const own = await openVideoPort();
-    const res = await call(base, 'POST', '/media/connections', {
-      peer_id: caller.id,
-      token: caller.token,
-      target_id: callee.id,
-      constraints: { video: true, videoReceiveEnabled: true, audio: false, video_params: { codec: 'VP8', media_id: own.media_id } },
-    });
+    const res = await placeCall(callee.id, { video: true, videoReceiveEnabled: true, audio: false, video_params: { codec: 'VP8', media_id: own.media_id } });
     assert.equal(res.status, 202, JSON.stringify(res.body));
     let incoming: any;
     for (let i = 0; i < 4 && incoming?.event !== 'CALL'; i++) incoming = (await call(base, 'GET', `/peers/${callee.id}/events?token=${callee.token}`)).body;
@@ -41,13 +38,8 @@ describe('MediaConnection requests: validate, plan, reserve, open, signal', () =
 
   it('a refused call leaves the port it named open and free', async () => {
     const own = await openVideoPort();
-    const refused = await call(base, 'POST', '/media/connections', {
-      peer_id: caller.id,
-      token: caller.token,
-      target_id: 'nobody',
-      // Neither sent (video false) nor received: nothing to offer, a 400; the port named is untouched.
-      constraints: { video: false, videoReceiveEnabled: false, audio: false, video_params: { media_id: own.media_id } },
-    });
+    // Neither sent (video false) nor received: nothing to offer, a 400; the port named is untouched.
+    const refused = await placeCall('nobody', { video: false, videoReceiveEnabled: false, audio: false, video_params: { media_id: own.media_id } });
     assert.equal(refused.status, 400, JSON.stringify(refused.body));
     assertSkywayError(refused.body, 'MEDIA_CONNECTION_CREATE', 'constraints');
     const port = await call(base, 'GET', `/media/${own.media_id}/status`);
@@ -98,12 +90,7 @@ describe('MediaConnection requests: validate, plan, reserve, open, signal', () =
 
   it('a native engine that stopped answers 503 ENGINE_UNAVAILABLE in the SkyWay shape, not 500', async () => {
     const own = await openVideoPort();
-    const res = await call(base, 'POST', '/media/connections', {
-      peer_id: caller.id,
-      token: caller.token,
-      target_id: 'nobody',
-      constraints: { video: true, audio: false, video_params: { codec: 'VP8', media_id: own.media_id } },
-    });
+    const res = await placeCall('nobody', { video: true, audio: false, video_params: { codec: 'VP8', media_id: own.media_id } });
     assert.equal(res.status, 202, JSON.stringify(res.body));
     const id = res.body.params.media_connection_id;
     gateway.engine.close();

@@ -9,10 +9,9 @@ import { parseCandidateLine } from '../../sdp/candidateSdp.js';
 import type { NegotiatedMedia } from '../../sdp/negotiateMedia.js';
 import { SdpError } from '../../sdp/SdpError.js';
 import type { DtlsSetup, RemoteDescription } from '../../sdp/SessionDescription.js';
-import { EventQueue } from '../events/EventQueue.js';
+import { PeerJsConnection, type PeerJsConnectionOptions } from '../connections/PeerJsConnection.js';
 import type { IceConfiguration } from '../ice/IceConfiguration.js';
 import { nativeTurnFailureCause, turnFailureMessage } from '../ice/turnFailureMessage.js';
-import type { GatewayPeer } from '../peers/GatewayPeer.js';
 import type { NativeUdpPort } from '../ports/NativeUdpPort.js';
 import { mediaConnectionStatus, type MediaConnectionStatus } from './mediaConnectionStatus.js';
 import type { MediaConnectionEvent, StreamOptions } from './MediaConnectionEvent.js';
@@ -32,14 +31,7 @@ export interface MediaTransportSettings {
   readonly bandwidthFeedback: boolean;
 }
 
-export interface MediaConnectionOptions {
-  /** The REST id, "mc-<uuid>". */
-  readonly id: string;
-  /** The PeerJS connectionId, "mc_<token>". */
-  readonly connectionId: string;
-  readonly peer: GatewayPeer;
-  readonly remoteId: string;
-  readonly originator: boolean;
+export interface MediaConnectionOptions extends PeerJsConnectionOptions {
   readonly metadata: unknown;
   readonly engine: NativeEngine;
   readonly transport: MediaTransportSettings;
@@ -60,9 +52,7 @@ export type MediaConnectionState = 'offered' | 'connecting' | 'open' | 'closed';
  * order: validate, plan, reserve the ports, open and wire the transport, and only then signal,
  * so a refused request leaves the ports it named and the remote untouched.
  */
-export class MediaConnection {
-  readonly id: string;
-  readonly events = new EventQueue<MediaConnectionEvent>();
+export class MediaConnection extends PeerJsConnection<MediaConnectionOptions, MediaConnectionState, MediaConnectionEvent> {
   private readonly negotiation: MediaNegotiation;
   private transport: NativeTransport | undefined;
   private readonly attached: NativeUdpPort[] = [];
@@ -72,34 +62,12 @@ export class MediaConnection {
   private readonly mediaPorts = new Map<MediaKind, NativeUdpPort>();
   /** A call's constraints, used once the answer says what was agreed. */
   private pending: { constraints: MediaConstraints; redirects: MediaRedirects } | undefined;
-  private stateValue: MediaConnectionState;
   /** TURN servers already reported in an ERROR event (one per server, whatever its relays do). */
   private readonly failedTurnServers = new Set<string>();
 
-  constructor(readonly options: MediaConnectionOptions) {
-    this.id = options.id;
-    this.stateValue = options.originator ? 'connecting' : 'offered';
+  constructor(options: MediaConnectionOptions) {
+    super(options, options.originator ? 'connecting' : 'offered');
     this.negotiation = new MediaNegotiation(`gateway-${this.id.slice(3, 11)}`, options.transport);
-  }
-
-  get state(): MediaConnectionState {
-    return this.stateValue;
-  }
-
-  get peer(): GatewayPeer {
-    return this.options.peer;
-  }
-
-  get remoteId(): string {
-    return this.options.remoteId;
-  }
-
-  get connectionId(): string {
-    return this.options.connectionId;
-  }
-
-  get originator(): boolean {
-    return this.options.originator;
   }
 
   /** An incoming call: keeps the remote's offer until the user answers. */
