@@ -4,7 +4,8 @@ import { GatewayError, type GatewayErrorCode } from '../errors/GatewayError.js';
  * The typed error each `code` the binding throws (native/binding/NativeError.cpp) becomes.
  * Errno codes of a bind are the machine's: running out of descriptors or buffers is a limit
  * (retry later); any other (an address not on this host) is the operator's configuration and
- * stays an unexpected error, as does a code not listed here.
+ * stays an unexpected error (500, logged), as do ERR_TLS_CONTEXT (a turns: CA file that cannot
+ * be loaded) and any code not listed here.
  */
 const NATIVE_CODES: Readonly<Record<string, GatewayErrorCode>> = {
   ERR_ENGINE_CLOSED: 'ENGINE_UNAVAILABLE',
@@ -14,8 +15,6 @@ const NATIVE_CODES: Readonly<Record<string, GatewayErrorCode>> = {
   ERR_INVALID_ARG: 'INVALID_PARAMETER',
   ERR_INVALID_ADDRESS: 'INVALID_PARAMETER',
   ERR_SHARED_SOCKET_EXISTS: 'RESOURCE_IN_USE',
-  // A turns: server whose CA file cannot be loaded: nothing a caller can fix by retrying.
-  ERR_TLS_CONTEXT: 'ENGINE_UNAVAILABLE',
   EMFILE: 'LIMIT_REACHED',
   ENFILE: 'LIMIT_REACHED',
   ENOBUFS: 'LIMIT_REACHED',
