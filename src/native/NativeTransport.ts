@@ -114,6 +114,7 @@ export class NativeTransport {
     return this.closed ? false : callNative(() => this.raw.transportRequestKeyframe(this.handle));
   }
 
+  /** The counters as listed in TransportStats (the raw typing in addon.ts keeps an index signature for the sans-IO wrapper). */
   stats(): TransportStats {
     this.assertOpen();
     return callNative(() => this.raw.transportStats(this.handle)) as unknown as TransportStats;
