@@ -8,16 +8,11 @@
  */
 import { execFileSync } from 'node:child_process';
 
-import { loadAddon, type SrtpProfileName } from '../src/native/addon.js';
+import type { SrtpProfileName } from '../src/native/addon.js';
+import { loadTestAddon } from '../test/helpers/native/testAddon.js';
 import { markdownTable } from './lib/table.js';
 
-interface BenchAddon {
-  srtp(o: { profile: SrtpProfileName; size: number; packets: number; direction: 'protect' | 'unprotect' }): { nsPerPacket: number; cpuNsPerPacket: number };
-  cipherBaseline(o: { profile: SrtpProfileName; size: number; packets: number }): { nsPerPacket: number };
-  protectSend(o: { profile: SrtpProfileName; size: number; packets: number }): { nsPerPacket: number; cpuNsPerPacket: number; packetsPerSecond: number; sent: number; sendDropped: number; sendCalls: number };
-}
-
-const bench = (loadAddon() as unknown as { bench: BenchAddon }).bench;
+const { bench } = loadTestAddon();
 const packets = Number(process.argv[2] ?? 400_000);
 const profiles: SrtpProfileName[] = ['AEAD_AES_128_GCM', 'AES_CM_128_HMAC_SHA1_80'];
 const sizes = [160, 1200];

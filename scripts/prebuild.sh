@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the shipped binaries from one set of sources: prebuilds/linux-x64 with the host's g++ and
 # prebuilds/linux-arm64 with Debian's cross compiler. A change to native/ must reach both, so one
-# command builds both; commit them together. Runs on an x64 Linux host (the project's machines).
+# command builds both, and the test addon's x64 binary (native/testing/prebuilds, never shipped:
+# `npm test` loads it, so tests need no compiler); commit them together. Runs on an x64 Linux host
+# (the project's machines); the test addon needs doctest (Debian doctest-dev) to build.
 # Each binary is stripped, links only the C/C++ runtime and takes OpenSSL from the node executable
 # at load time (binding.gyp); test/integration/prebuild.test.ts checks that of both.
 set -euo pipefail
@@ -23,9 +25,15 @@ for tool in aarch64-linux-gnu-gcc aarch64-linux-gnu-g++ aarch64-linux-gnu-strip;
     exit 1
   fi
 done
+if [ ! -f /usr/include/doctest/doctest.h ]; then
+  echo "doctest/doctest.h is missing (the test addon's C++ unit tests): apt-get install doctest-dev" >&2
+  exit 1
+fi
 
 # Each run moves its binary from build/Release into prebuilds/<platform>-<arch>, so no cross-built
 # binary is left where node-gyp-build would prefer it to the prebuilds.
 CC=aarch64-linux-gnu-gcc CXX=aarch64-linux-gnu-g++ LINK=aarch64-linux-gnu-g++ \
   "$prebuildify" --napi --strip --arch arm64 --strip-bin aarch64-linux-gnu-strip
 "$prebuildify" --napi --strip
+# The test addon: sans-IO wrappers, benchmark loops and the doctest unit tests (native/testing/).
+"$prebuildify" --napi --strip --cwd native/testing --name webrtc-gateway-testing

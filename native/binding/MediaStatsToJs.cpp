@@ -29,6 +29,8 @@ Napi::Object sendStreamToJs(Napi::Env env, const io::TransportHost::SendStreamSt
   return o;
 }
 
+}  // namespace
+
 Napi::Object receiveStreamToJs(Napi::Env env, const media::ReceiveStreamStats& s) {
   Napi::Object o = Napi::Object::New(env);
   o.Set("media", kindName(s.kind));
@@ -41,7 +43,6 @@ Napi::Object receiveStreamToJs(Napi::Env env, const media::ReceiveStreamStats& s
   o.Set("retransmissionsReceived", static_cast<double>(s.retransmissions));
   return o;
 }
-}  // namespace
 
 Napi::Object mediaStatsToJs(Napi::Env env, const io::TransportHost::MediaStats& stats) {
   Napi::Object o = Napi::Object::New(env);

@@ -7,10 +7,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { loadAddon } from '../../src/native/addon.js';
+import { loadTestAddon } from '../../test/helpers/native/testAddon.js';
 import { TransportSimulation, rtcpReceiverReport, rtpPacket } from '../../test/helpers/TransportSimulation.js';
 
-const { sansio } = loadAddon();
+const { sansio } = loadTestAddon();
 const corpus = join(import.meta.dirname, 'corpus');
 const write = (target: string, name: string, data: Buffer): void => {
   mkdirSync(join(corpus, target), { recursive: true });

@@ -1,4 +1,5 @@
-import { loadAddon, type RawSansIoTransport, type RawTransportEvent, type RawTransportOptions } from '../../src/native/addon.js';
+import type { RawTransportEvent, RawTransportOptions } from '../../src/native/addon.js';
+import { loadTestAddon, type RawSansIoTransport } from './native/testAddon.js';
 import { seededRandom } from './seededRandom.js';
 import { receiverReport, rtpPacket as buildRtp } from '../support/rtpPackets.js';
 
@@ -86,7 +87,7 @@ export class TransportSimulation {
   }
 
   addPeer(name: string, options: RawTransportOptions, address: Address, seed?: number, publicAddress?: Address): Peer {
-    const { sansio } = loadAddon();
+    const { sansio } = loadTestAddon();
     const transport = new sansio.Transport({
       ...options,
       localAddresses: [address],
@@ -181,7 +182,7 @@ export class TransportSimulation {
   }
 
   private answerStun(server: StunServer, from: Address, request: Buffer): void {
-    const { sansio } = loadAddon();
+    const { sansio } = loadTestAddon();
     const m = sansio.stunParse(request);
     if (!m || m.class !== 'request') return;
     server.requests++;

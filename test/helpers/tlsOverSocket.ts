@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 
-import { loadAddon, type RawTlsClientStream, type RawTlsClientStreamOptions, type RawTlsEvent } from '../../src/native/addon.js';
+import { loadTestAddon, type RawTlsClientStream, type RawTlsClientStreamOptions, type RawTlsEvent } from './native/testAddon.js';
 import { waitFor } from './proc.js';
 
 export const nowUs = (): number => Math.round(performance.now() * 1000);
@@ -29,7 +29,7 @@ export class TlsOverSocket {
   private received: Buffer[] = [];
 
   constructor(options: RawTlsClientStreamOptions, port: number, private readonly random: () => number, host = '127.0.0.1') {
-    this.stream = new (loadAddon().sansio.TlsClientStream)(options);
+    this.stream = new (loadTestAddon().sansio.TlsClientStream)(options);
     this.socket = connect(port, host);
     this.socket.setNoDelay(true);
     this.socket.on('connect', () => {

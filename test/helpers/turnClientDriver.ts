@@ -3,9 +3,9 @@ import { once } from 'node:events';
 import { createConnection, type Socket as TcpSocket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 
-import { loadAddon, type RawSansIoTurnClient, type RawTurnEvent, type RawTurnTimings } from '../../src/native/addon.js';
+import { loadTestAddon, type RawSansIoTurnClient, type RawTurnEvent, type RawTurnTimings } from './native/testAddon.js';
 
-const { sansio } = loadAddon();
+const { sansio } = loadTestAddon();
 
 export const nowUs = (): number => Math.round(performance.now() * 1000);
 

@@ -115,13 +115,19 @@ describe('production install', () => {
     const { stdout } = await npm(['pack', '--ignore-scripts', '--json', '--pack-destination', packDir], root, 60_000);
     const [pack] = JSON.parse(stdout) as { filename: string; unpackedSize: number; files: { path: string }[] }[];
     const shipped = new Set(pack!.files.map((f) => f.path));
+    // What node-gyp-build compiles when no prebuild matches: binding.gyp and the core it includes.
     const gyp = readFileSync(join(root, 'binding.gyp'), 'utf8');
-    const sources = [...gyp.matchAll(/"(native\/[^"]+\.cpp)"/g)].map((m) => m[1]!);
-    assert.ok(sources.length > 10);
-    for (const file of ['package.json', 'bin/webrtc-gateway.js', 'dist/cli/main.js', 'dist/index.d.ts', PREBUILD, 'binding.gyp', 'examples/demo/index.html', ...sources]) {
+    const core = readFileSync(join(root, 'native', 'core.gypi'), 'utf8');
+    const sources = [
+      ...[...gyp.matchAll(/"(native\/[^"]+\.cpp)"/g)].map((m) => m[1]!),
+      ...[...core.matchAll(/"((core|io)\/[^"]+\.cpp)"/g)].map((m) => `native/${m[1]!}`),
+    ];
+    assert.ok(sources.length > 50);
+    for (const file of ['package.json', 'bin/webrtc-gateway.js', 'dist/cli/main.js', 'dist/index.d.ts', PREBUILD, 'binding.gyp', 'native/core.gypi', 'examples/demo/index.html', ...sources]) {
       assert.ok(shipped.has(file), `${file} is shipped`);
     }
-    for (const path of shipped) assert.doesNotMatch(path, /^(src|test|bench|tools|build|node_modules|native\/fuzz|\.ci)\//, `${path} is not shipped`);
+    // Nothing of the tests: no test addon (native/testing: sans-IO wrappers, benchmarks, C++ tests, its prebuild).
+    for (const path of shipped) assert.doesNotMatch(path, /^(src|test|bench|tools|build|node_modules|native\/fuzz|native\/testing|\.ci)\//, `${path} is not shipped`);
     // Today 4.2 MB, 2.5 of it the two prebuilds (x64, arm64): a bound that catches a build tree or a corpus.
     assert.ok(pack!.unpackedSize < 5_500_000, `unpacked size ${pack!.unpackedSize}`);
 

@@ -9,10 +9,13 @@ import { newerThan, readDynamicInfo } from '../helpers/elf.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const prebuildOf = (platform: string): string => join(root, 'prebuilds', platform, 'webrtc-gateway.node');
-/** The shipped binaries: the CPU each is built for and the name of its dynamic linker. */
+/** The test addon's prebuild (native/testing/): x64 only, never shipped, loaded by `npm test`. */
+const TEST_ADDON_PREBUILD = join(root, 'native', 'testing', 'prebuilds', 'linux-x64', 'webrtc-gateway-testing.node');
+/** The committed binaries: the CPU each is built for and the name of its dynamic linker. */
 const PLATFORMS = [
-  { platform: 'linux-x64', machine: 'x86-64', loader: 'ld-linux-x86-64.so.2' },
-  { platform: 'linux-arm64', machine: 'aarch64', loader: 'ld-linux-aarch64.so.1' },
+  { platform: 'linux-x64', machine: 'x86-64', loader: 'ld-linux-x86-64.so.2', file: prebuildOf('linux-x64') },
+  { platform: 'linux-arm64', machine: 'aarch64', loader: 'ld-linux-aarch64.so.1', file: prebuildOf('linux-arm64') },
+  { platform: 'linux-x64 test addon', machine: 'x86-64', loader: 'ld-linux-x86-64.so.2', file: TEST_ADDON_PREBUILD },
 ];
 /** The C and C++ runtimes; anything else (libssl, libcrypto, libsrtp...) must not be linked. */
 const RUNTIME_LIBRARIES = ['libc.so.6', 'libm.so.6', 'libstdc++.so.6', 'libgcc_s.so.1', 'libpthread.so.0', 'libdl.so.2'];
@@ -33,12 +36,21 @@ describe(`committed prebuild for this machine (${process.platform}-${process.arc
     assert.equal(result.bytes, 200);
     assert.ok(result.openssl.startsWith(`OpenSSL ${process.versions.openssl}`), `uses Node's own OpenSSL (${result.openssl})`);
   });
+
+  it('the test addon loads from its prebuild with PREBUILDS_ONLY=1 and runs the C++ unit tests', { skip: process.arch !== 'x64' && 'built for x64 only' }, async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'test', 'fixtures', 'testAddonPrebuildSmoke.cjs')], {
+      env: { ...process.env, PREBUILDS_ONLY: '1' },
+    });
+    const result = JSON.parse(stdout) as { file: string; testCases: number; failures: string[]; stun: unknown };
+    assert.equal(result.file, TEST_ADDON_PREBUILD, 'the prebuild, not a local build, was loaded');
+    assert.deepEqual(result.failures, []);
+    assert.ok(result.testCases >= 20, `${result.testCases} C++ test cases ran`);
+    assert.equal(result.stun, null, 'the sans-IO wrappers answer (4 bytes are no STUN message)');
+  });
 });
 
-for (const { platform, machine, loader } of PLATFORMS) {
+for (const { platform, machine, loader, file: prebuild } of PLATFORMS) {
   describe(`committed prebuild (${platform})`, () => {
-    const prebuild = prebuildOf(platform);
-
     it('exists where node-gyp-build looks for it, built for its CPU', () => {
       assert.ok(existsSync(prebuild), `${relative(root, prebuild)} is committed`);
       assert.equal(readDynamicInfo(prebuild).machine, machine);
@@ -50,7 +62,7 @@ for (const { platform, machine, loader } of PLATFORMS) {
       assert.ok(needed.includes('libc.so.6'));
       // The OpenSSL symbols stay undefined in the addon: the dynamic linker binds them to the ones
       // the node executable exports, so no system libcrypto is needed.
-      assert.ok(imports.includes('OpenSSL_version'), 'imports OpenSSL symbols');
+      assert.ok(imports.includes('EVP_CIPHER_CTX_new') && imports.includes('SSL_export_keying_material'), 'imports OpenSSL symbols');
       assert.ok(imports.some((s) => s.startsWith('napi_')), 'imports Node-API');
     });
 

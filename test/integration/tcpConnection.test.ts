@@ -5,12 +5,12 @@ import { after, before, describe, it } from 'node:test';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { Worker } from 'node:worker_threads';
 
-import { loadAddon, type RawTcpConnectionProbe, type RawTcpConnectionProbeOptions, type RawTcpProbeEvent } from '../../src/native/addon.js';
+import { loadTestAddon, type RawTcpConnectionProbe, type RawTcpConnectionProbeOptions, type RawTcpProbeEvent } from '../helpers/native/testAddon.js';
 import { Coturn, firstStunMessage, hasTurnServer } from '../helpers/coturn.js';
 import { waitFor } from '../helpers/proc.js';
 import { makeTestPki, type TestPki } from '../helpers/testPki.js';
 
-const { sansio } = loadAddon();
+const { sansio } = loadTestAddon();
 
 /** A native TcpConnection on its own loop thread, with the events it reported. */
 class Probe {

@@ -6,14 +6,14 @@ import { createServer as createNetServer, type AddressInfo, type Server, type So
 import { after, before, describe, it } from 'node:test';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 
-import { loadAddon, PACKAGE_ROOT, type RawTlsClientStreamOptions } from '../../src/native/addon.js';
+import { loadTestAddon, TEST_ADDON_DIR, type RawTlsClientStreamOptions } from '../helpers/native/testAddon.js';
 import { Coturn, firstStunMessage, hasTurnServer } from '../helpers/coturn.js';
 import { waitFor } from '../helpers/proc.js';
 import { makeTestPki, type TestPki } from '../helpers/testPki.js';
 import { seededRandom } from '../helpers/seededRandom.js';
 import { nowUs, splitAtRandom, TlsOverSocket } from '../helpers/tlsOverSocket.js';
 
-const { sansio } = loadAddon();
+const { sansio } = loadTestAddon();
 const RECORD_OVERHEAD_BOUND = 64; // TlsClientStream::maxCiphertextSize: per 16 KiB record
 
 async function listen(server: Server): Promise<number> {
@@ -371,7 +371,7 @@ describe('TlsClientStream against servers that misbehave', () => {
 
 describe("the 'system' trust store as Node's OpenSSL finds it on this machine", () => {
   const trustPaths = (env: Record<string, string>): { certDir: string; certFile: string; systemTrust: string | null } => {
-    const script = `console.log(JSON.stringify(require('node-gyp-build')(${JSON.stringify(PACKAGE_ROOT)}).sansio.tlsTrustPaths()))`;
+    const script = `console.log(JSON.stringify(require('node-gyp-build')(${JSON.stringify(TEST_ADDON_DIR)}).sansio.tlsTrustPaths()))`;
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'SSL_CERT_FILE' && k !== 'SSL_CERT_DIR'));
     const r = spawnSync(process.execPath, ['-e', script], { env: { ...clean, ...env }, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { loadAddon } from '../../../src/native/addon.js';
+import { loadTestAddon } from '../../helpers/native/testAddon.js';
 import { pictureLossIndication, receiverReport, rtcpPacket, rtpPacket, senderReport } from '../../support/rtpPackets.js';
 
-const { sansio } = loadAddon();
+const { sansio } = loadTestAddon();
 
 /** `pt` may carry the marker bit (0x80), as the second byte of the header does. */
 function rtp(pt: number, seq: number, ts: number, ssrc: number, payload = Buffer.from('frame')): Buffer {

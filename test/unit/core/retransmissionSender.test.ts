@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { loadAddon } from '../../../src/native/addon.js';
+import { loadTestAddon } from '../../helpers/native/testAddon.js';
 import { rtpPacket, type RtpFields } from '../../support/rtpPackets.js';
 
-const { sansio } = loadAddon();
+const { sansio } = loadTestAddon();
 
 const SSRC = 0x55667788;
 const RTX_SSRC = 0xabcdef01;

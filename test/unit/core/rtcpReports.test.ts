@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { loadAddon } from '../../../src/native/addon.js';
+import { loadTestAddon } from '../../helpers/native/testAddon.js';
 
-const { sansio } = loadAddon();
+const { sansio } = loadTestAddon();
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
 /** Generic NACK FCI (RFC 4585 section 6.2.1), decoded independently of the native code. */

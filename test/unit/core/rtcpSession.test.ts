@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { loadAddon, type MediaKind, type RawRtcpSessionConfig, type RawSenderSnapshot } from '../../../src/native/addon.js';
+import type { MediaKind } from '../../../src/native/addon.js';
+import { loadTestAddon, type RawRtcpSessionConfig, type RawSenderSnapshot } from '../../helpers/native/testAddon.js';
 import { parseRtcp, rtcpName } from '../../helpers/rtcp.js';
 import { rtcpPacket } from '../../support/rtpPackets.js';
 
-const { sansio } = loadAddon();
+const { sansio } = loadTestAddon();
 
 type Session = InstanceType<typeof sansio.RtcpSession>;
 type Senders = Partial<Record<MediaKind, RawSenderSnapshot | null>>;
@@ -304,7 +305,7 @@ describe('RTCP session: reports (RFC 3550 section 6.2, 6.4)', () => {
     assert.equal(block!.lastSenderReport, middle32(srNtp));
     assert.equal(block!.delaySinceLastSenderReport, sansio.microsToQ16(500_000));
     const [stats] = s.receiveStats();
-    assert.ok(Math.abs(stats!.jitterSeconds - 0.001) < 0.00002, `jitterSeconds ${stats!.jitterSeconds}`);
+    assert.ok(Math.abs(stats!.jitterMs - 1) < 0.02, `jitterMs ${stats!.jitterMs}`);
     assert.equal(stats!.lost, 2);
   });
 });
@@ -428,7 +429,7 @@ describe('RTCP session: NACK and PLI (RFC 4585 section 6.2.1, 6.3.1)', () => {
     assert.equal(host.of('NACK').length, 1, 'no retry after the retransmission');
     const feedback = s.receiveFeedback();
     assert.deepEqual([feedback.nackSent, feedback.nackedSequences, feedback.recovered, feedback.abandoned, feedback.pliSent], [1, 1, 1, 0, 0]);
-    assert.equal(s.receiveStats()[0]!.retransmissions, 1);
+    assert.equal(s.receiveStats()[0]!.retransmissionsReceived, 1);
   });
 
   it('NACKs several numbers in one message, and nothing for audio', () => {
@@ -593,15 +594,15 @@ describe('RTCP session: statistics', () => {
     host.advance(T0 + 1_500_000);
     const [video, audio] = s.receiveStats();
     assert.deepEqual(
-      { ...video!, jitterSeconds: 0 },
+      { ...video!, jitterMs: 0 },
       // The first packet of each source is on probation (RFC 3550 appendix A.1), not counted.
       // The first packet (490 ms) is on probation (RFC 3550 appendix A.1), not counted; the other
       // 100 and a duplicate retransmission fall in the second report's interval of exactly 1 s.
-      { kind: 'video', ssrc: REMOTE_VIDEO, clockRate: 90000, packets: 101, bytes: 101 * 1200, lost: -1, jitterSeconds: 0, retransmissions: 1, bitrateBps: 101 * 1200 * 8 },
+      { media: 'video', ssrc: REMOTE_VIDEO, packets: 101, bytes: 101 * 1200, bitrateBps: 101 * 1200 * 8, lost: -1, jitterMs: 0, retransmissionsReceived: 1 },
     );
     assert.deepEqual(
-      { ...audio!, jitterSeconds: 0 },
-      { kind: 'audio', ssrc: REMOTE_AUDIO, clockRate: 48000, packets: 50, bytes: 50 * 160, lost: 0, jitterSeconds: 0, retransmissions: 0, bitrateBps: 50 * 160 * 8 },
+      { ...audio!, jitterMs: 0 },
+      { media: 'audio', ssrc: REMOTE_AUDIO, packets: 50, bytes: 50 * 160, bitrateBps: 50 * 160 * 8, lost: 0, jitterMs: 0, retransmissionsReceived: 0 },
     );
     assert.equal(s.receiveFeedback().reportsSent, 2);
   });

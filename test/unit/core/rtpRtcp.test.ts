@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { loadAddon } from '../../../src/native/addon.js';
+import { loadTestAddon } from '../../helpers/native/testAddon.js';
 
-const { sansio } = loadAddon();
+const { sansio } = loadTestAddon();
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
 describe('RTP header parsing (RFC 3550 section 5.1, RFC 8285)', () => {

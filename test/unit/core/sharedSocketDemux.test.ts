@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 
-import { loadAddon } from '../../../src/native/addon.js';
+import { loadTestAddon } from '../../helpers/native/testAddon.js';
 
-const { sansio } = loadAddon();
+const { sansio } = loadTestAddon();
 
 // A STUN message (RFC 8489 section 5) of the given type with an optional USERNAME; the demux
 // needs no MESSAGE-INTEGRITY (the transport checks it).

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { loadAddon, type RawSrtpSession } from '../../../src/native/addon.js';
+import { loadTestAddon, type RawSrtpSession } from '../../helpers/native/testAddon.js';
 import { rtpPacket } from '../../support/rtpPackets.js';
 
-const { sansio } = loadAddon();
+const { sansio } = loadTestAddon();
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 const ok = (r: Buffer | { error: string }): Buffer => {
   if (!Buffer.isBuffer(r)) throw new Error(`SRTP operation failed: ${r.error}`);

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 
-import { loadAddon } from '../../../src/native/addon.js';
+import { loadTestAddon } from '../../helpers/native/testAddon.js';
 import { hex, LONG_TERM, LONG_TERM_REQUEST, SAMPLE_IPV4_RESPONSE, SAMPLE_IPV6_RESPONSE, SAMPLE_REQUEST, SHORT_TERM_PASSWORD } from '../../helpers/rfc5769.js';
 
-const { sansio } = loadAddon();
+const { sansio } = loadTestAddon();
 
 describe('STUN (RFC 8489) against the RFC 5769 test vectors', () => {
   it('2.1 sample request: attributes, MESSAGE-INTEGRITY with the short-term password, FINGERPRINT', () => {

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 
-import { loadAddon, type RawSansIoTurnClient } from '../../../src/native/addon.js';
+import { loadTestAddon, type RawSansIoTurnClient } from '../../helpers/native/testAddon.js';
 import { hex, LONG_TERM, LONG_TERM_REQUEST } from '../../helpers/rfc5769.js';
 
-const { sansio } = loadAddon();
+const { sansio } = loadTestAddon();
 
 // TURN's pure pieces (native/core/turn) and the TurnClient against a server scripted here,
 // byte for byte, with fake time. The checks of integrity use node:crypto, not our code.

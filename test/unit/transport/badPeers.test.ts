@@ -81,8 +81,8 @@ describe('transports facing bad peers and bad input', () => {
     const b = sim.addPeer('b', { role: 'controlled' }, { ip: '10.0.0.2', port: 6000 }, 2);
     const pb = b.transport.localParameters();
     b.transport.start(0);
-    const { loadAddon } = await import('../../../src/native/addon.js');
-    const request = loadAddon().sansio.stunBuild({
+    const { loadTestAddon } = await import('../../helpers/native/testAddon.js');
+    const request = loadTestAddon().sansio.stunBuild({
       method: 1,
       class: 'request',
       transactionId: Buffer.alloc(12, 1),
@@ -92,7 +92,7 @@ describe('transports facing bad peers and bad input', () => {
     });
     b.transport.handleDatagram(0, 0, '10.6.6.6', 666, request);
     const [response] = b.transport.takeTransmits();
-    const parsed = loadAddon().sansio.stunParse(response!.data);
+    const parsed = loadTestAddon().sansio.stunParse(response!.data);
     assert.equal(parsed?.class, 'error');
     assert.equal(parsed?.errorCode?.code, 401);
     assert.equal(b.transport.stats().stunUnauthenticated, 1);

@@ -1,0 +1,89 @@
+# The protocol core and the I/O layer, and how every addon built from them is compiled: included
+# by the product target (binding.gyp) and by the test addon (native/testing/binding.gyp), so both
+# link the same sources with the same flags. Paths are relative to this file (gyp rebases them).
+{
+  "sources": [
+    "core/common/Crc32.cpp",
+    "core/common/Random.cpp",
+    "core/dtls/DtlsCertificate.cpp",
+    "core/dtls/DtlsContext.cpp",
+    "core/dtls/DtlsDatagramBio.cpp",
+    "core/dtls/DtlsTransport.cpp",
+    "core/ice/IceAgent.cpp",
+    "core/ice/IceCandidate.cpp",
+    "core/ice/IceChecklist.cpp",
+    "core/ice/SharedSocketDemux.cpp",
+    "core/ice/StunTransactionTable.cpp",
+    "core/net/SocketAddress.cpp",
+    "core/media/InboundMediaRouter.cpp",
+    "core/media/OutboundRtpRewriter.cpp",
+    "core/media/RetransmissionSender.cpp",
+    "core/media/RtcpSession.cpp",
+    "core/rtcp/PictureLossIndication.cpp",
+    "core/rtcp/RtcpCompound.cpp",
+    "core/rtcp/ExtendedReports.cpp",
+    "core/rtcp/RtcpWriters.cpp",
+    "core/rtcp/TransportWideFeedback.cpp",
+    "core/rtp/HeaderExtension.cpp",
+    "core/rtp/NackGenerator.cpp",
+    "core/rtp/ReceiveStatistics.cpp",
+    "core/rtp/RtpHeader.cpp",
+    "core/rtp/RtpPacketCache.cpp",
+    "core/srtp/AesCtrCipher.cpp",
+    "core/srtp/AesGcmCipher.cpp",
+    "core/srtp/HmacSha1.cpp",
+    "core/srtp/ReplayWindow.cpp",
+    "core/srtp/SrtpKeyDerivation.cpp",
+    "core/srtp/SrtpSession.cpp",
+    "core/srtp/SrtpStreamState.cpp",
+    "core/stun/StunHmac.cpp",
+    "core/stun/StunMessage.cpp",
+    "core/stun/StunMessageBuilder.cpp",
+    "core/tls/TlsClientContext.cpp",
+    "core/tls/TlsClientStream.cpp",
+    "core/tls/TlsTrustStore.cpp",
+    "core/tls/TlsWriteBio.cpp",
+    "core/transport/WebRtcTransport.cpp",
+    "core/turn/TurnClient.cpp",
+    "core/turn/TurnCredentials.cpp",
+    "core/turn/TurnPermissionTable.cpp",
+    "core/turn/TurnStreamDeframer.cpp",
+    "core/turn/TurnTransactionTable.cpp",
+    "io/DatagramOutbox.cpp",
+    "io/Engine.cpp",
+    "io/EventLoop.cpp",
+    "io/RecvBatch.cpp",
+    "io/RetiredStreams.cpp",
+    "io/SharedTransportSocket.cpp",
+    "io/TcpConnection.cpp",
+    "io/TimerQueue.cpp",
+    "io/TlsContextCache.cpp",
+    "io/TransportHost.cpp",
+    "io/TurnStreamConnection.cpp",
+    "io/UdpPort.cpp",
+    "io/UdpSocket.cpp"
+  ],
+  "defines": [
+    "NAPI_VERSION=8"
+  ],
+  "cflags": [
+    "-fvisibility=hidden",
+    "-Wall",
+    "-Wextra",
+    "-Wno-restrict"
+  ],
+  "cflags_cc": [
+    "-std=c++20",
+    "-fexceptions",
+    "-frtti"
+  ],
+  "cflags_cc!": [
+    "-std=gnu++17",
+    "-fno-exceptions",
+    "-fno-rtti"
+  ],
+  "ldflags": [
+    "-Wl,--as-needed",
+    "-Wl,--exclude-libs,ALL"
+  ]
+}
