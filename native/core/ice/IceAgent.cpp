@@ -8,7 +8,6 @@ namespace wg::ice {
 
 namespace {
 constexpr size_t kStunBufferSize = 512;
-constexpr size_t kMaxAuthenticatedSources = 32;
 }  // namespace
 
 const char* iceStateName(IceState state) {
@@ -248,11 +247,7 @@ void IceAgent::handleRequest(int64_t nowUs, int socketIndex, const net::SocketAd
   }
   respond(socketIndex, from, m, 0);
 
-  if (std::find(authenticatedSources_.begin(), authenticatedSources_.end(), std::make_pair(socketIndex, from)) ==
-          authenticatedSources_.end() &&
-      authenticatedSources_.size() < kMaxAuthenticatedSources) {
-    authenticatedSources_.emplace_back(socketIndex, from);
-  }
+  authenticated_.addCheckSource(socketIndex, from);
   // RFC 8445 section 7.3.1.3: an unknown source is a peer-reflexive remote candidate.
   auto remote = checklist_.findRemote(from);
   if (!remote) {
@@ -278,7 +273,7 @@ void IceAgent::handleRequest(int64_t nowUs, int socketIndex, const net::SocketAd
     scheduleCheckSoon(nowUs);
   }
   // Until a pair is valid, media may answer where the peer's check came from.
-  if (!sendRoute_) sendRoute_ = std::make_pair(socketIndex, from);
+  if (!route_.valid() && !routePair_ && state_ != IceState::Failed) setRoute(socketIndex, from);
   updateState();
 }
 
@@ -355,8 +350,9 @@ void IceAgent::handleCheckSuccess(int64_t nowUs, const StunTransaction& t, const
   }
   auto valid = checklist_.ensurePair(*local, remote, PairState::Succeeded);
   checklist_.markSucceeded(checked);
+  if (valid && *valid != checked) checklist_.markSucceeded(*valid);
+  authenticated_.updateValidPairs(checklist_);
   if (!valid) return;
-  if (*valid != checked) checklist_.markSucceeded(*valid);
   bool wasNominating = checklist_.pairs()[checked].nominateOnSuccess;
   if ((role_ == IceRole::Controlling && t.useCandidate) || (role_ == IceRole::Controlled && wasNominating)) {
     nominate(nowUs, *valid);
@@ -493,18 +489,22 @@ void IceAgent::updateRoute(int64_t nowUs) {
   if (!route || route == routePair_) return;
   bool first = !routePair_;
   routePair_ = route;
-  {
-    const CandidatePair& p = checklist_.pairs()[*route];
-    sendRoute_ = std::make_pair(checklist_.local(p).socketIndex, checklist_.remote(p).address);
-  }
+  const CandidatePair& p = checklist_.pairs()[*route];
+  setRoute(checklist_.local(p).socketIndex, checklist_.remote(p).address);
   if (first) {
     // A successful check is consent (RFC 7675 section 5.1); freshness checks start from here.
     lastConsentUs_ = nowUs;
     int64_t interval = config_.timings.consentIntervalUs;
     nextConsentUs_ = nowUs + interval * 8 / 10 + static_cast<int64_t>(random_.below(interval * 4 / 10 + 1));
   }
-  const CandidatePair& p = checklist_.pairs()[*route];
   listener_.onIceSelectedPair(checklist_.local(p), checklist_.remote(p));
+}
+
+// A relay path's socket index names its TURN allocation (see relayPath()).
+void IceAgent::setRoute(int socketIndex, const net::SocketAddress& remote) {
+  route_.socketIndex = socketIndex;
+  route_.relayIndex = isRelayPath(socketIndex) ? socketIndex - static_cast<int>(config_.hostAddresses.size()) : -1;
+  route_.remote = remote;
 }
 
 void IceAgent::updateState() {
@@ -522,6 +522,7 @@ void IceAgent::updateState() {
 void IceAgent::fail() {
   if (state_ == IceState::Failed || state_ == IceState::Closed) return;
   state_ = IceState::Failed;
+  route_ = IceRoute{};  // no consent (RFC 7675 section 5.1): nothing more may be sent
   nextCheckUs_.reset();
   nextConsentUs_.reset();
   nominationDeadlineUs_.reset();
@@ -593,24 +594,6 @@ std::optional<int64_t> IceAgent::nextTimeout() const {
   return earliest;
 }
 
-bool IceAgent::send(const uint8_t* data, size_t size) {
-  if (state_ == IceState::Failed || state_ == IceState::Closed) return false;
-  if (!sendRoute_) return false;
-  listener_.onIceSend(sendRoute_->first, sendRoute_->second, data, size);
-  return true;
-}
-
-bool IceAgent::isAuthenticatedSource(int socketIndex, const net::SocketAddress& from) const {
-  for (const auto& [socket, address] : authenticatedSources_) {
-    if (socket == socketIndex && address == from) return true;
-  }
-  for (const auto& pair : checklist_.pairs()) {
-    if (pair.valid && checklist_.local(pair).socketIndex == socketIndex && checklist_.remote(pair).address == from)
-      return true;
-  }
-  return false;
-}
-
 std::optional<std::pair<Candidate, Candidate>> IceAgent::selectedPair() const {
   if (!routePair_) return std::nullopt;
   const CandidatePair& p = checklist_.pairs()[*routePair_];
@@ -620,6 +603,7 @@ std::optional<std::pair<Candidate, Candidate>> IceAgent::selectedPair() const {
 void IceAgent::close() {
   if (state_ == IceState::Closed) return;
   state_ = IceState::Closed;
+  route_ = IceRoute{};
   nextCheckUs_.reset();
   nextConsentUs_.reset();
   nominationDeadlineUs_.reset();
