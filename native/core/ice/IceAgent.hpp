@@ -121,6 +121,8 @@ public:
   void close();
 
 private:
+  static constexpr size_t kStunBufferSize = 512;
+
   struct GatherJob {
     int socketIndex;
     net::SocketAddress server;

@@ -16,21 +16,6 @@ constexpr size_t kMaxRelays = 16;
 constexpr uint16_t kStunMethodBits = 0x3EEF;
 }  // namespace
 
-const char* transportEventName(TransportEventKind kind) {
-  switch (kind) {
-    case TransportEventKind::LocalCandidate: return "local-candidate";
-    case TransportEventKind::GatheringComplete: return "gathering-complete";
-    case TransportEventKind::IceStateChange: return "ice-state";
-    case TransportEventKind::SelectedPair: return "selected-pair";
-    case TransportEventKind::DtlsStateChange: return "dtls-state";
-    case TransportEventKind::Connected: return "connected";
-    case TransportEventKind::Closed: return "closed";
-    case TransportEventKind::Failed: return "failed";
-    case TransportEventKind::TurnFailed: return "turn-failed";
-  }
-  return "unknown";
-}
-
 WebRtcTransport::WebRtcTransport(TransportConfig config, std::shared_ptr<dtls::DtlsContext> dtls, Random& random,
                                  Output& output)
     : dtlsContext_(std::move(dtls)),
