@@ -24,8 +24,6 @@ public:
   void updateValidPairs(const IceChecklist& checklist);
   bool contains(int socketIndex, const net::SocketAddress& from) const;
 
-  size_t size() const { return pairSources_.size() + checkSources_.size(); }
-
 private:
   struct Source {
     int socketIndex;
