@@ -179,7 +179,7 @@ bool TransportHost::requestKeyframe() {
   uint32_t sender = inbound_.localSsrc(MediaKind::Video).value_or(receiverSsrc_);
   uint8_t pli[rtcp::kPliSize + 64];
   rtcp::writePictureLossIndication(pli, sender, *remote);
-  if (transport_->sendRtcp(pli, rtcp::kPliSize, sizeof pli) != srtp::SrtpStatus::Ok) return false;
+  if (transport_->sendRtcp(pli, rtcp::kPliSize, sizeof pli) != transport::SendStatus::Ok) return false;
   rtcp_->countPliSent();
   return true;
 }
@@ -196,7 +196,7 @@ void TransportHost::onPortPacket(uint32_t portHandle, const uint8_t* data, size_
   if (attachment->kind == PacketKind::Rtp) {
     int64_t now = context_.loop.now();
     if (rewriter && !rewriter->rewriteRtp(context_.scratch, size, now)) return;
-    if (transport_->sendRtp(context_.scratch, size, context_.scratchSize) == srtp::SrtpStatus::Ok)
+    if (transport_->sendRtp(context_.scratch, size, context_.scratchSize) == transport::SendStatus::Ok)
       ++sent_[media::index(attachment->media)];
   } else {
     // Without a stream of ours to rewrite for (a receive-only call), the user's RTCP, such as
