@@ -1,6 +1,7 @@
 import type { RawTransportEvent, RawTransportOptions } from '../../src/native/addon.js';
 import { loadTestAddon, type RawSansIoTransport } from './native/testAddon.js';
 import { seededRandom } from './seededRandom.js';
+import { receiverReport, rtpPacket as buildRtp } from '../support/rtpPackets.js';
 
 export interface NetworkConditions {
   /** One-way delay in microseconds. */
@@ -258,21 +259,10 @@ export function isConnected(p: Peer): boolean {
 
 /** A minimal RTP packet (RFC 3550 section 5.1): version 2, no CSRC, no extension. */
 export function rtpPacket(ssrc: number, seq: number, timestamp: number, payloadType: number, payload: Buffer): Buffer {
-  const header = Buffer.alloc(12);
-  header[0] = 0x80;
-  header[1] = payloadType & 0x7f;
-  header.writeUInt16BE(seq & 0xffff, 2);
-  header.writeUInt32BE(timestamp >>> 0, 4);
-  header.writeUInt32BE(ssrc >>> 0, 8);
-  return Buffer.concat([header, payload]);
+  return buildRtp({ ssrc, seq, timestamp, payloadType, payload });
 }
 
 /** A minimal RTCP receiver report with no report blocks (RFC 3550 section 6.4.2). */
 export function rtcpReceiverReport(ssrc: number): Buffer {
-  const b = Buffer.alloc(8);
-  b[0] = 0x80;
-  b[1] = 201;
-  b.writeUInt16BE(1, 2);
-  b.writeUInt32BE(ssrc >>> 0, 4);
-  return b;
+  return receiverReport(ssrc);
 }

@@ -103,18 +103,3 @@ export class RtcpTap {
     this.socket.close();
   }
 }
-
-/** An SR without report blocks (RFC 3550 section 6.4.1), with a fixed NTP time and counts. */
-export function senderReport(ssrc: number, rtpTimestamp = 0): Buffer {
-  const b = Buffer.alloc(28);
-  b[0] = 0x80;
-  b[1] = 200;
-  b.writeUInt16BE(6, 2);
-  b.writeUInt32BE(ssrc >>> 0, 4);
-  b.writeUInt32BE(0x83aa7e80, 8);
-  b.writeUInt32BE(0, 12);
-  b.writeUInt32BE(rtpTimestamp >>> 0, 16);
-  b.writeUInt32BE(10, 20);
-  b.writeUInt32BE(1000, 24);
-  return b;
-}
