@@ -15,7 +15,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 import { processCpuMicros } from './lib/cpu.js';
-import { GatewayProcess } from './lib/gatewayProcess.js';
+import { GatewayProcess } from '../test/support/gatewayProcess.js';
+import { rest } from '../test/support/rest.js';
 import { markdownTable } from './lib/table.js';
 
 const throughputCount = Number(process.argv[2] ?? 15_000);
@@ -93,17 +94,10 @@ async function directPath(init: object): Promise<Path> {
   };
 }
 
-async function rest(base: string, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(base + path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
-
 async function gatewayPath(init: { ordered: boolean; maxRetransmits?: number }, serialization: string): Promise<Path> {
-  const a = new GatewayProcess(['--api-port', '0', '--signaling-port', '0', '--port-min', '41000', '--port-max', '41099']);
+  const a = new GatewayProcess(['--api-port', '0', '--signaling-port', '0', '--port-min', '41000', '--port-max', '41099'], {}, { stderr: 'inherit' });
   const signaling = (await a.logged('signaling server listening', 'url')).replace(/peerjs$/, '');
-  const b = new GatewayProcess(['--api-port', '0', '--embedded-signaling', 'false', '--signaling-url', signaling, '--port-min', '41100', '--port-max', '41199']);
+  const b = new GatewayProcess(['--api-port', '0', '--embedded-signaling', 'false', '--signaling-url', signaling, '--port-min', '41100', '--port-max', '41199'], {}, { stderr: 'inherit' });
   const [baseA, baseB] = await Promise.all([a.logged('REST API listening', 'api'), b.logged('REST API listening', 'api')]);
   const peer = async (base: string, id: string) => {
     const { params } = await rest(base, 'POST', '/peers', { key: 'peerjs', domain: 'localhost', peer_id: id });

@@ -12,7 +12,7 @@
 import { forwardingRun, type Leg, type RunResult } from './lib/forwardingRun.js';
 import { autoAnswer, openPeer, placeCall } from './lib/mediaCall.js';
 import { MediaGateway } from './lib/mediaGateway.js';
-import { rest } from './lib/rest.js';
+import { rest } from '../test/support/rest.js';
 import type { BlastRequest } from './lib/rtpBlaster.js';
 import { markdownTable } from './lib/table.js';
 import { TsChild } from './lib/tsChild.js';

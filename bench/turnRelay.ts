@@ -19,6 +19,7 @@ import { NativeEngine } from '../src/native/NativeEngine.js';
 import type { NativeTransport } from '../src/native/NativeTransport.js';
 import { Coturn } from '../test/helpers/coturn.js';
 import { makeTestPki } from '../test/helpers/testPki.js';
+import { rtpPacket } from '../test/support/rtpPackets.js';
 import { processCpuNanos, threadCpuNanos } from './lib/cpu.js';
 import { markdownTable } from './lib/table.js';
 
@@ -32,13 +33,7 @@ const fmt = (n: number, digits = 2) => n.toLocaleString('en-US', { maximumFracti
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function rtp(ssrc: number, seq: number): Buffer {
-  const p = Buffer.alloc(BYTES, seq & 0xff);
-  p[0] = 0x80;
-  p[1] = 96;
-  p.writeUInt16BE(seq & 0xffff, 2);
-  p.writeUInt32BE((seq * 3000) >>> 0, 4);
-  p.writeUInt32BE(ssrc, 8);
-  return p;
+  return rtpPacket({ payloadType: 96, seq, timestamp: seq * 3000, ssrc, payload: Buffer.alloc(BYTES - 12, seq & 0xff) });
 }
 
 async function udp(): Promise<{ socket: Socket; count: () => number; port: number }> {

@@ -15,6 +15,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { runInOwnNetworkNamespace } from './support/ownNetworkNamespace.js';
+
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const suites = { default: ['test/unit', 'test/integration', 'test/interop'], e2e: ['test/e2e'], impairment: ['test/impairment'], nat: ['test/nat'] };
 
@@ -38,14 +40,9 @@ const args = process.argv.slice(2);
 // leave the machine (the impairment and NAT suites add their veth pairs and namespaces inside it).
 const isolatedSuites = ['e2e', 'impairment', 'nat'];
 const needsNamespace = (a) => isolatedSuites.includes(a) || /^test\/(e2e|impairment|nat)(\/|$)/.test(a);
-if (args.some(needsNamespace) && process.env.WG_E2E_ISOLATED !== '1') {
-  const inner = `ip link set lo up && WG_E2E_ISOLATED=1 exec "${process.execPath}" "${fileURLToPath(import.meta.url)}" ${args.join(' ')}`;
-  const isolated = spawnSync('unshare', ['--net', '--map-root-user', 'sh', '-c', inner], { cwd: root, stdio: 'inherit' });
-  if (isolated.error) {
-    console.error(`cannot create a network namespace for ${args.join(' ')} (unshare from util-linux, ip from iproute2): ${isolated.error.message}`);
-    process.exit(1);
-  }
-  process.exit(isolated.status ?? 1);
+if (args.some(needsNamespace)) {
+  // Never returns outside; inside (WG_E2E_ISOLATED=1, which tests check) lo is up.
+  await runInOwnNetworkNamespace({ marker: 'WG_E2E_ISOLATED', unshareFlags: [['--net', '--map-root-user']] });
 }
 const files =
   args.length === 0 ? suites.default.flatMap(testFiles)

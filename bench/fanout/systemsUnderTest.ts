@@ -12,7 +12,7 @@ import { join } from 'node:path';
 
 import { callSendOnly, openPeer, type RestPeer } from '../lib/mediaCall.js';
 import { MediaGateway } from '../lib/mediaGateway.js';
-import { rest } from '../lib/rest.js';
+import { rest } from '../../test/support/rest.js';
 import { PeerjsRelay } from './peerjsRelay.js';
 import { stopGateway } from './stopping.js';
 import { addViewer, addViewers, SystemProcess } from './systemProcess.js';

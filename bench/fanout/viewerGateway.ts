@@ -6,7 +6,7 @@
  */
 import { autoAnswer, openPeer, type RestPeer } from '../lib/mediaCall.js';
 import { MediaGateway } from '../lib/mediaGateway.js';
-import { rest } from '../lib/rest.js';
+import { rest } from '../../test/support/rest.js';
 import { stopGateway } from './stopping.js';
 
 export interface ViewerCounts {

@@ -7,7 +7,7 @@
 import type { RawEngineStats } from '../../src/native/addon.js';
 import type { BlastRequest } from './rtpBlaster.js';
 import type { MediaGateway } from './mediaGateway.js';
-import { rest } from './rest.js';
+import { rest } from '../../test/support/rest.js';
 import type { SinkReport } from './rtpSink.js';
 import type { TsChild } from './tsChild.js';
 

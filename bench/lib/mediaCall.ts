@@ -3,7 +3,7 @@
  * gateways would place and answer it: A sends what arrives at its media ports, B receives and
  * redirects the plain RTP of both streams to one UDP address.
  */
-import { rest } from './rest.js';
+import { call, rest } from '../../test/support/rest.js';
 import { AUDIO_PT, VIDEO_PT } from './rtpStream.js';
 
 export interface RestPeer {
@@ -41,11 +41,10 @@ export function autoAnswer(callee: RestPeer, port?: number): { answered: string[
   const answered: string[] = [];
   void (async () => {
     while (running) {
-      const res = await fetch(`${callee.base}/peers/${callee.id}/events?token=${callee.token}`);
-      const text = await res.text();
+      const res = await call(callee.base, 'GET', `/peers/${callee.id}/events?token=${callee.token}`);
       if (res.status === 408) continue; // no event within the long-poll's time: poll again
-      if (res.status !== 200) throw new Error(`peer events: ${res.status} ${text}`);
-      const event = JSON.parse(text);
+      if (res.status !== 200) throw new Error(`peer events: ${res.status} ${JSON.stringify(res.body)}`);
+      const event = res.body;
       if (!running || event.event !== 'CALL') continue;
       const id = event.call_params.media_connection_id as string;
       answered.push(id);
@@ -86,24 +85,32 @@ export interface PlacedCall {
 }
 
 /**
- * A send-only call from media ports the caller already has (the same ports may feed many
- * calls: a fan-out) to `targetId`, VP8 1.5 Mbit/s + Opus 64 kbit/s; resolves at STREAM.
+ * POST /media/connections from `caller` to `targetId` with VP8 video from `media.video` at
+ * `videoKbps` and Opus 64 kbit/s from `media.audio`; `receive`: the offer is sendrecv.
  */
-export async function callSendOnly(caller: RestPeer, media: { video: string; audio: string }, targetId: string): Promise<void> {
+async function postCall(caller: RestPeer, targetId: string, media: { video: string; audio: string }, videoKbps: number, receive: boolean): Promise<string> {
   const { params } = await rest(caller.base, 'POST', '/media/connections', {
     peer_id: caller.id,
     token: caller.token,
     target_id: targetId,
     constraints: {
       video: true,
-      videoReceiveEnabled: false,
+      videoReceiveEnabled: receive,
       audio: true,
-      audioReceiveEnabled: false,
-      video_params: { band_width: 1500, codec: 'VP8', media_id: media.video, payload_type: VIDEO_PT },
+      audioReceiveEnabled: receive,
+      video_params: { band_width: videoKbps, codec: 'VP8', media_id: media.video, payload_type: VIDEO_PT },
       audio_params: { band_width: 64, codec: 'OPUS', media_id: media.audio, payload_type: AUDIO_PT },
     },
   });
-  await awaitEvent(caller.base, params.media_connection_id as string, 'STREAM');
+  return params.media_connection_id as string;
+}
+
+/**
+ * A send-only call from media ports the caller already has (the same ports may feed many
+ * calls: a fan-out) to `targetId`, VP8 1.5 Mbit/s + Opus 64 kbit/s; resolves at STREAM.
+ */
+export async function callSendOnly(caller: RestPeer, media: { video: string; audio: string }, targetId: string): Promise<void> {
+  await awaitEvent(caller.base, await postCall(caller, targetId, media, 1500, false), 'STREAM');
 }
 
 /**
@@ -115,20 +122,7 @@ export async function placeCall(caller: RestPeer, targetId: string, offerReceive
   const video = await rest(caller.base, 'POST', '/media', { is_video: true });
   const audio = await rest(caller.base, 'POST', '/media', { is_video: false });
   const t0 = performance.now();
-  const { params } = await rest(caller.base, 'POST', '/media/connections', {
-    peer_id: caller.id,
-    token: caller.token,
-    target_id: targetId,
-    constraints: {
-      video: true,
-      videoReceiveEnabled: offerReceive,
-      audio: true,
-      audioReceiveEnabled: offerReceive,
-      video_params: { band_width: 2000, codec: 'VP8', media_id: video.media_id, payload_type: VIDEO_PT },
-      audio_params: { band_width: 64, codec: 'OPUS', media_id: audio.media_id, payload_type: AUDIO_PT },
-    },
-  });
-  const id = params.media_connection_id as string;
+  const id = await postCall(caller, targetId, { video: video.media_id, audio: audio.media_id }, 2000, offerReceive);
   await awaitEvent(caller.base, id, 'READY');
   const readyMs = performance.now() - t0;
   await awaitEvent(caller.base, id, 'STREAM');

@@ -8,40 +8,29 @@
  *   BENCH_MEDIA_SHARED_PORT=<port> sets media_shared_port.
  * Sends {type: 'ready', api, signalingUrl, threadId}; answers {type: 'stats'} with the engine's stats.
  */
+import { defaultConfig } from '../../src/config/loadConfig.js';
 import { Gateway } from '../../src/Gateway.js';
 import { DEFAULT_CONNECTION_LIMITS } from '../../src/session/limits/ConnectionLimits.js';
 
 const [portMin, signalingUrl] = [Number(process.argv[2]), process.argv[3]];
-const gateway = await Gateway.start({
-  apiHost: '127.0.0.1',
+const rtcpFeedback = process.env['BENCH_RTCP_FEEDBACK'] !== 'off';
+const config = defaultConfig({
   apiPort: 0,
-  apiToken: undefined,
-  apiAllowedHosts: [],
-  apiAllowedOrigins: [],
   logLevel: 'warn',
-  portBindIp: '127.0.0.1',
   advertisedIpV4: '127.0.0.1',
   portMin,
   portMax: portMin + 99,
   signaling: signalingUrl ? undefined : { host: '127.0.0.1', port: 0, path: '/', key: 'peerjs', secret: undefined, allowDiscovery: false },
   signalingUrl,
-  eventTimeoutMs: 30_000,
-  redirectAllowedNetworks: undefined,
   // A crowd of viewers calls (or is called by) one peer at once: more offers pending and more
   // connections per peer than the exposure defaults allow.
   limits: { ...DEFAULT_CONNECTION_LIMITS, maxPendingOffers: 5000, maxConnectionsPerPeer: 5000, maxConnections: 10000 },
-  dataBufferLimitBytes: 1 << 20,
   mediaBindAddresses: ['127.0.0.1'],
   mediaSharedPort: process.env['BENCH_MEDIA_SHARED_PORT'] ? Number(process.env['BENCH_MEDIA_SHARED_PORT']) : undefined,
-  mediaAdvertisedAddresses: [],
-  iceServers: [],
-  turnAuth: undefined,
-  turnTls: { verify: 'system' },
-  iceTransportPolicy: 'all',
-  mediaNack: process.env['BENCH_RTCP_FEEDBACK'] !== 'off',
-  mediaBandwidthFeedback: process.env['BENCH_RTCP_FEEDBACK'] !== 'off',
-  demoPage: false,
+  mediaNack: rtcpFeedback,
+  mediaBandwidthFeedback: rtcpFeedback,
 });
+const gateway = await Gateway.start(config);
 
 process.send!({
   type: 'ready',

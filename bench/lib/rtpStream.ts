@@ -7,6 +7,8 @@
  */
 import { randomInt } from 'node:crypto';
 
+import { rtpPacket } from '../../test/support/rtpPackets.js';
+
 export const VIDEO_PT = 96;
 export const AUDIO_PT = 111;
 export const VIDEO_BYTES = 1200;
@@ -50,14 +52,17 @@ export class RtpStreamWriter {
     video: boolean,
     private readonly transportSequence?: TransportSequence,
   ) {
-    this.packet = Buffer.alloc(size, 0x5a);
-    this.packet[0] = transportSequence ? 0x90 : 0x80;
-    this.packet.writeUInt32BE(randomInt(1, 2 ** 32 - 1), 8);
+    const extension = transportSequence ? [{ id: TRANSPORT_CC_ID, data: Buffer.alloc(2) }] : undefined;
     const payloadAt = RTP_HEADER + (transportSequence ? TRANSPORT_CC_EXTENSION : 0);
-    if (transportSequence) {
-      this.packet.writeUInt32BE(0xbede0001, RTP_HEADER);
-      this.packet.writeUInt32BE(((TRANSPORT_CC_ID << 4) | 1) << 24, RTP_HEADER + 4);
-    }
+    // The template every packet of the stream is written into: next() rewrites only what changes.
+    this.packet = rtpPacket({
+      payloadType,
+      seq: this.seq,
+      timestamp: this.timestamp,
+      ssrc: randomInt(1, 2 ** 32 - 1),
+      extensions: extension,
+      payload: Buffer.alloc(size - payloadAt, 0x5a),
+    });
     // A VP8 payload descriptor (RFC 7741 section 4.2) with only the S bit: each packet starts a partition.
     if (video) this.packet[payloadAt] = 0x10;
     this.stampAt = payloadAt + (video ? 1 : 0);

@@ -8,7 +8,7 @@
  *   redirect with PUT; OPEN on both sides; a datagram each way must arrive.
  */
 import { answerReceiveOnly, awaitEvent, openPeer, placeCall, type RestPeer } from '../lib/mediaCall.js';
-import { rest } from '../lib/rest.js';
+import { call, rest } from '../../test/support/rest.js';
 import { AUDIO_PT, RtpStreamWriter, VIDEO_PT } from '../lib/rtpStream.js';
 import type { UdpSink } from './udpSink.js';
 
@@ -141,8 +141,7 @@ class Teardown {
 
   async run(): Promise<void> {
     for (const path of [...this.connections, ...this.ports, ...this.peers]) {
-      const res = await fetch(this.base + path, { method: 'DELETE' });
-      await res.arrayBuffer();
+      const res = await call(this.base, 'DELETE', path);
       if (res.status !== 204 && res.status !== 404) throw new Error(`DELETE ${path}: ${res.status}`);
     }
   }

@@ -7,7 +7,7 @@
  * peers stay connected to the signaling server.
  */
 import { openPeer, type RestPeer } from '../lib/mediaCall.js';
-import { rest } from '../lib/rest.js';
+import { rest } from '../../test/support/rest.js';
 import { sleep, type GatewayUnderTest, type Snapshot } from './gatewayUnderTest.js';
 import { floodOffers, offerSdps, type FloodResult } from './offerFlood.js';
 import { peakOf, type ProcessSample } from './processSample.js';

@@ -6,7 +6,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { GatewayProcess } from '../lib/gatewayProcess.js';
+import { GatewayProcess } from '../../test/support/gatewayProcess.js';
 import { sampleProcess, type ProcessSample } from './processSample.js';
 
 /** A sample taken after a full collection, with what V8 reports then (kB). */
@@ -29,7 +29,11 @@ export class GatewayUnderTest {
   signalingPort = 0;
 
   constructor(readonly args: string[]) {
-    this.process = new GatewayProcess(args, { entry: join(import.meta.dirname, 'gatewayWithGc.mjs'), nodeArgs: ['--expose-gc'], ipc: true });
+    this.process = new GatewayProcess(args, {}, {
+      gateway: [process.execPath, '--expose-gc', join(import.meta.dirname, 'gatewayWithGc.mjs')],
+      ipc: true,
+      stderr: 'inherit',
+    });
   }
 
   get pid(): number {

@@ -173,11 +173,11 @@ void TransportHost::onTransportEvent(const transport::TransportEvent& event) {
 }
 
 bool TransportHost::sendRtpToPeer(uint8_t* packet, size_t size, size_t capacity, const rtp::RtpHeader* header) {
-  return transport_->sendRtp(packet, size, capacity, header) == srtp::SrtpStatus::Ok;
+  return transport_->sendRtp(packet, size, capacity, header) == transport::SendStatus::Ok;
 }
 
 bool TransportHost::sendRtcpToPeer(uint8_t* packet, size_t size, size_t capacity) {
-  return transport_->sendRtcp(packet, size, capacity) == srtp::SrtpStatus::Ok;
+  return transport_->sendRtcp(packet, size, capacity) == transport::SendStatus::Ok;
 }
 
 void TransportHost::sendToUser(const net::SocketAddress& to, const uint8_t* data, size_t size) {

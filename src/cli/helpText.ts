@@ -23,7 +23,7 @@ export function helpText(): string {
   for (const s of SETTINGS) {
     lines.push(s.type === 'boolean' ? `  --${s.flag}, --no-${s.flag}` : `  --${s.flag} ${s.type === 'integer' ? 'N' : 'VALUE'}`);
     lines.push(`      env ${s.env}, config key ${s.key}; default: ${s.defaultText}`);
-    lines.push(`      ${s.description}`);
+    lines.push(`      ${s.help}`);
   }
   lines.push('', 'SIGINT or SIGTERM stops the gateway gracefully: every port is closed and the native thread joined.');
   return lines.join('\n');

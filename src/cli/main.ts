@@ -5,7 +5,7 @@ import { ConfigError } from '../config/ConfigError.js';
 import { loadConfig } from '../config/loadConfig.js';
 import type { GatewayConfig } from '../config/GatewayConfig.js';
 import { Gateway } from '../Gateway.js';
-import { PACKAGE_ROOT } from '../native/addon.js';
+import { PACKAGE_ROOT } from '../native/packageRoot.js';
 import { createLogger, type Logger } from '../log/createLogger.js';
 import { DEFAULT_SIGNALING } from '../signaling/server/SignalingConfig.js';
 import { SignalingServer } from '../signaling/server/SignalingServer.js';

@@ -1,14 +1,30 @@
-import type { RawTransportEvent } from './addon.js';
+import type { TransportEvent } from './TransportEvent.js';
 
-/**
- * What the native I/O thread reports. Mirrors native/io/EngineEvent.hpp.
- * - `port-source`: a port received its first datagram, or datagrams from a new source
- *   (at most once a second per port); `source` is "ip:port".
- * - `port-drops`: datagrams a port dropped since its last report (at most once a second);
- *   `reason` is "oversize" (larger than the receive slot) or "socket-error".
- * - `transport`: a transport's candidate, ICE/DTLS state, connected, closed or failed event.
- */
-export type EngineEvent =
-  | { kind: 'port-source'; handle: number; source: string }
-  | { kind: 'port-drops'; handle: number; count: number; reason: string }
-  | { kind: 'transport'; handle: number; event: RawTransportEvent };
+/** A port received its first datagram, or datagrams from a new source (at most once a second per port); `source` is "ip:port". */
+export interface PortSourceEvent {
+  readonly kind: 'port-source';
+  readonly handle: number;
+  readonly source: string;
+}
+
+/** Datagrams a port dropped since its last report (at most once a second). */
+export interface PortDropsEvent {
+  readonly kind: 'port-drops';
+  readonly handle: number;
+  readonly count: number;
+  /** "oversize" (larger than the receive slot) or "socket-error". */
+  readonly reason: string;
+}
+
+/** A transport's candidate, ICE/DTLS state, connected, closed or failed event. */
+export interface TransportEngineEvent {
+  readonly kind: 'transport';
+  readonly handle: number;
+  readonly event: TransportEvent;
+}
+
+/** What the native I/O thread reports. Mirrors native/io/EngineEvent.hpp. */
+export type EngineEvent = PortSourceEvent | PortDropsEvent | TransportEngineEvent;
+
+/** The events of one port, as NativePort hands them on. */
+export type PortEvent = PortSourceEvent | PortDropsEvent;

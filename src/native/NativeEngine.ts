@@ -1,7 +1,11 @@
 import { GatewayError } from '../errors/GatewayError.js';
-import { loadAddon, type MediaKind, type RawEngine, type RawEngineEvent, type RawEngineStats, type RawPortStats } from './addon.js';
-import type { EngineEvent } from './EngineEvent.js';
+import { loadAddon, type RawEngine, type RawEngineEvent } from './addon.js';
+import type { EngineEvent, PortEvent } from './EngineEvent.js';
+import { callNative, nativeErrorCode } from './nativeError.js';
+import { NativePort } from './NativePort.js';
 import { NativeTransport, type TransportOptions } from './NativeTransport.js';
+import type { EngineStats, MediaKind, PortStats } from './NativeTypes.js';
+import { transportEventFromNative } from './TransportEvent.js';
 
 export interface NativeEngineOptions {
   /** Batches of events the thread-safe function may hold before new ones are dropped and counted. */
@@ -14,24 +18,15 @@ export interface NativeEngineOptions {
   onUnhandled?: (event: EngineEvent | Error) => void;
 }
 
-export interface BoundUdpPort {
-  readonly handle: number;
-  readonly ip: string;
-  readonly port: number;
-}
+export type { EngineStats, PortStats };
 
-export type PortStats = RawPortStats;
-export type EngineStats = RawEngineStats;
-
-/** Native error codes surface as `code` on the thrown Error ("EADDRINUSE", ...). */
-export function errorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
+/** The native code ("EADDRINUSE", ...) behind an error the facade threw, if any. */
+export const errorCode = nativeErrorCode;
 
 /**
  * The typed facade over the addon's I/O engine: one native thread with its own epoll loop.
- * Nothing else in the TypeScript code touches the addon.
+ * Nothing else in the TypeScript code touches the addon; what the addon throws with a known
+ * `code` leaves here as a GatewayError (see nativeError.ts).
  */
 export class NativeEngine {
   private readonly raw: RawEngine;
@@ -42,12 +37,15 @@ export class NativeEngine {
   constructor(options: NativeEngineOptions = {}) {
     const { Engine } = loadAddon();
     this.onUnhandled = options.onUnhandled ?? (() => undefined);
-    this.raw = new Engine({
-      onEvents: (events) => this.dispatch(events),
-      ...(options.eventQueueSize !== undefined && { eventQueueSize: options.eventQueueSize }),
-      ...(options.recvBatchCount !== undefined && { recvBatchCount: options.recvBatchCount }),
-      ...(options.recvSlotBytes !== undefined && { recvSlotBytes: options.recvSlotBytes }),
-    });
+    this.raw = callNative(
+      () =>
+        new Engine({
+          onEvents: (events) => this.dispatch(events),
+          ...(options.eventQueueSize !== undefined && { eventQueueSize: options.eventQueueSize }),
+          ...(options.recvBatchCount !== undefined && { recvBatchCount: options.recvBatchCount }),
+          ...(options.recvSlotBytes !== undefined && { recvSlotBytes: options.recvSlotBytes }),
+        }),
+    );
   }
 
   /** The kernel thread id of the I/O thread (see /proc/self/task), or 0 once closed. */
@@ -59,10 +57,11 @@ export class NativeEngine {
     return this.closed;
   }
 
-  /** Binds a UDP socket on this thread and hands it to the I/O thread. Throws with the errno as `code`. */
-  openUdpPort(ip: string, port: number): BoundUdpPort {
+  /** Binds a UDP socket on this thread and hands it to the I/O thread. The errno is the cause's `code`. */
+  openUdpPort(ip: string, port: number): NativePort {
     this.assertOpen();
-    return this.raw.openUdpPort(ip, port);
+    const bound = callNative(() => this.raw.openUdpPort(ip, port));
+    return new NativePort(this.portHost, bound.handle, bound.ip, bound.port);
   }
 
   /**
@@ -72,21 +71,21 @@ export class NativeEngine {
    */
   openSharedSocket(ip: string, port: number): { ip: string; port: number } {
     this.assertOpen();
-    return this.raw.openSharedSocket(ip, port);
+    return callNative(() => this.raw.openSharedSocket(ip, port));
   }
 
   /** Closes the socket before returning. */
   closeUdpPort(handle: number): boolean {
     this.listeners.delete(handle);
-    return this.closed ? false : this.raw.closeUdpPort(handle);
+    return this.closed ? false : callNative(() => this.raw.closeUdpPort(handle));
   }
 
   portStats(handle: number): PortStats | undefined {
-    return this.raw.portStats(handle);
+    return callNative(() => this.raw.portStats(handle));
   }
 
   stats(): EngineStats {
-    return this.raw.stats();
+    return callNative(() => this.raw.stats());
   }
 
   /** The SHA-256 fingerprint of the DTLS certificate every transport of this engine presents. */
@@ -104,15 +103,15 @@ export class NativeEngine {
   /**
    * Feeds a port's datagrams to a transport as the RTP or RTCP of its video or audio stream
    * (rewritten to it once the transport has an outbound stream for that media); false if
-   * either is gone.
+   * either is gone. Session code uses NativeTransport.attachPort; this is the handle-level call.
    */
   attachPort(portHandle: number, transportHandle: number, kind: 'rtp' | 'rtcp', media: MediaKind = 'video'): boolean {
     this.assertOpen();
-    return this.raw.attachPort(portHandle, transportHandle, kind, media);
+    return callNative(() => this.raw.attachPort(portHandle, transportHandle, kind, media));
   }
 
   detachPort(portHandle: number, transportHandle: number): boolean {
-    return this.closed ? false : this.raw.detachPort(portHandle, transportHandle);
+    return this.closed ? false : callNative(() => this.raw.detachPort(portHandle, transportHandle));
   }
 
   /** Routes the events about one handle to `listener`; returns the unsubscribe function. */
@@ -130,6 +129,16 @@ export class NativeEngine {
     this.listeners.clear();
     this.raw.close();
   }
+
+  /** What NativePort needs: its events, counters and close, by handle. */
+  private readonly portHost = {
+    subscribe: (handle: number, listener: (event: PortEvent) => void) =>
+      this.subscribe(handle, (event) => {
+        if (event.kind !== 'transport') listener(event);
+      }),
+    portStats: (handle: number) => this.portStats(handle),
+    closeUdpPort: (handle: number) => this.closeUdpPort(handle),
+  };
 
   private assertOpen(): void {
     if (this.closed) throw new GatewayError('ENGINE_UNAVAILABLE', 'the native engine is closed');
@@ -156,8 +165,10 @@ function toEngineEvent(raw: RawEngineEvent): EngineEvent | undefined {
       return { kind: 'port-source', handle: raw.subject, source: raw.detail };
     case 'port-drops':
       return { kind: 'port-drops', handle: raw.subject, count: raw.value, reason: raw.detail };
-    case 'transport':
-      return raw.event ? { kind: 'transport', handle: raw.subject, event: raw.event } : undefined;
+    case 'transport': {
+      const event = raw.event && transportEventFromNative(raw.event);
+      return event ? { kind: 'transport', handle: raw.subject, event } : undefined;
+    }
     default:
       return undefined;
   }

@@ -1,34 +1,38 @@
 import { GatewayError } from '../errors/GatewayError.js';
-import type {
-  MediaKind,
-  RawCandidate,
-  RawInboundRouting,
-  RawOutboundStream,
-  RawEngine,
-  RawLocalParameters,
-  RawRemoteParameters,
-  RawTransportEvent,
-  RawTransportOptions,
-  RawHostedTransportStats,
-  RawMediaStats,
-} from './addon.js';
+import type { RawEngine } from './addon.js';
 import type { EngineEvent } from './EngineEvent.js';
+import { callNative } from './nativeError.js';
+import type { NativePort } from './NativePort.js';
+import type {
+  Candidate,
+  InboundRouting,
+  LocalParameters,
+  MediaKind,
+  MediaStats,
+  OutboundStream,
+  RemoteParameters,
+  TransportIceOptions,
+  TransportStats,
+} from './NativeTypes.js';
+import type { TransportEvent } from './TransportEvent.js';
 
-export interface TransportOptions extends RawTransportOptions {
+export interface TransportOptions extends TransportIceOptions {
   /** Local addresses to gather host candidates on: one socket each, on an ephemeral port. */
   bindAddresses: string[];
 }
 
-export type TransportEventListener = (event: RawTransportEvent) => void;
+export type TransportEventListener = (event: TransportEvent) => void;
 
 /**
  * One WebRTC media transport running on the engine's I/O thread (ICE, DTLS-SRTP, SRTP).
  * Media never passes through here: ports are attached to it natively, and what it receives
- * is redirected natively. This object only carries commands and events.
+ * is redirected natively. This object only carries commands and events; a command the engine
+ * refuses throws a GatewayError (a transport closed natively meanwhile: NOT_FOUND).
  */
 export class NativeTransport {
+  /** The engine's id of this transport: for the engine and tests, never for session code. */
   readonly handle: number;
-  readonly local: RawLocalParameters;
+  readonly local: LocalParameters;
   private readonly listeners = new Set<TransportEventListener>();
   private readonly unsubscribe: () => void;
   private closed = false;
@@ -38,7 +42,7 @@ export class NativeTransport {
     options: TransportOptions,
     subscribe: (handle: number, listener: (event: EngineEvent) => void) => () => void,
   ) {
-    const { handle, ...local } = raw.createTransport(options);
+    const { handle, ...local } = callNative(() => raw.createTransport(options));
     this.handle = handle;
     this.local = local;
     this.unsubscribe = subscribe(handle, (event) => {
@@ -56,53 +60,70 @@ export class NativeTransport {
     return this.closed;
   }
 
-  setRemote(remote: RawRemoteParameters): void {
+  setRemote(remote: RemoteParameters): void {
     this.assertOpen();
-    this.raw.transportSetRemote(this.handle, remote);
+    callNative(() => this.raw.transportSetRemote(this.handle, remote));
   }
 
   /** Candidates that trickle in after close() are ignored: the peer may still be sending them. */
-  addRemoteCandidate(candidate: RawCandidate): void {
-    if (!this.closed) this.raw.transportAddCandidate(this.handle, candidate);
+  addRemoteCandidate(candidate: Candidate): void {
+    if (!this.closed) callNative(() => this.raw.transportAddCandidate(this.handle, candidate));
   }
 
   endOfRemoteCandidates(): void {
-    if (!this.closed) this.raw.transportEndOfCandidates(this.handle);
+    if (!this.closed) callNative(() => this.raw.transportEndOfCandidates(this.handle));
   }
 
   /** Where decrypted RTP or RTCP of the peer's video or audio is sent as plain UDP; null stops it. */
   setRedirect(kind: 'rtp' | 'rtcp', media: MediaKind, to: { ip: string; port: number } | null): void {
     this.assertOpen();
-    if (to) this.raw.transportSetRedirect(this.handle, kind, media, to.ip, to.port);
-    else this.raw.transportSetRedirect(this.handle, kind, media, null);
+    callNative(() => {
+      if (to) this.raw.transportSetRedirect(this.handle, kind, media, to.ip, to.port);
+      else this.raw.transportSetRedirect(this.handle, kind, media, null);
+    });
   }
 
   /** Rewrites what ports feed into this media's stream; null sends it unchanged. */
-  setOutboundStream(media: MediaKind, stream: RawOutboundStream | null): void {
+  setOutboundStream(media: MediaKind, stream: OutboundStream | null): void {
     this.assertOpen();
-    this.raw.transportSetOutbound(this.handle, media, stream);
+    callNative(() => this.raw.transportSetOutbound(this.handle, media, stream));
   }
 
   /** Which payload types the peer sends for which media, and what the user receives them as. */
-  setInboundRouting(routing: RawInboundRouting): void {
+  setInboundRouting(routing: InboundRouting): void {
     this.assertOpen();
-    this.raw.transportSetInbound(this.handle, routing);
+    callNative(() => this.raw.transportSetInbound(this.handle, routing));
+  }
+
+  /**
+   * Feeds the port's datagrams to this transport as the RTP or RTCP of its video or audio
+   * stream; false when the port or this transport is gone natively.
+   */
+  attachPort(port: NativePort, kind: 'rtp' | 'rtcp', media: MediaKind): boolean {
+    if (this.closed || port.isClosed) return false;
+    return callNative(() => this.raw.attachPort(port.handle, this.handle, kind, media));
+  }
+
+  detachPort(port: NativePort): boolean {
+    if (this.closed || port.isClosed) return false;
+    return callNative(() => this.raw.detachPort(port.handle, this.handle));
   }
 
   /** Sends a PLI to the peer's video sender; false while none is known or not yet connected. */
   requestKeyframe(): boolean {
-    return this.closed ? false : this.raw.transportRequestKeyframe(this.handle);
+    return this.closed ? false : callNative(() => this.raw.transportRequestKeyframe(this.handle));
   }
 
-  stats(): RawHostedTransportStats {
+  /** The counters as listed in TransportStats (the raw typing in addon.ts keeps an index signature for the sans-IO wrapper). */
+  stats(): TransportStats {
     this.assertOpen();
-    return this.raw.transportStats(this.handle);
+    return callNative(() => this.raw.transportStats(this.handle)) as unknown as TransportStats;
   }
 
   /** Per-stream packets, loss, repair, keyframe requests and round-trip time. */
-  mediaStats(): RawMediaStats {
+  mediaStats(): MediaStats {
     this.assertOpen();
-    return this.raw.transportMediaStats(this.handle);
+    return callNative(() => this.raw.transportMediaStats(this.handle));
   }
 
   private assertOpen(): void {
@@ -113,7 +134,7 @@ export class NativeTransport {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.raw.closeTransport(this.handle);
+    callNative(() => this.raw.closeTransport(this.handle));
     this.unsubscribe();
     this.listeners.clear();
   }

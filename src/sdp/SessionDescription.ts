@@ -1,4 +1,4 @@
-import type { RawCandidate } from '../native/addon.js';
+import type { Candidate } from '../native/NativeTypes.js';
 
 export type MediaKind = 'video' | 'audio';
 export type Direction = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
@@ -37,7 +37,7 @@ export interface RemoteMediaSection {
   readonly protocol: string;
   readonly formats: string;
   /** This section's a=candidate lines (in an initial BUNDLE offer, each section's transport has its own). */
-  readonly candidates: readonly RawCandidate[];
+  readonly candidates: readonly Candidate[];
 }
 
 export interface SsrcGroup {
@@ -57,7 +57,7 @@ export interface RemoteDescription {
   readonly fingerprint: { readonly algorithm: string; readonly hash: string };
   readonly setup: DtlsSetup;
   readonly sections: readonly RemoteMediaSection[];
-  readonly candidates: readonly RawCandidate[];
+  readonly candidates: readonly Candidate[];
 }
 
 /** A stream the gateway sends in a section. */
@@ -97,5 +97,5 @@ export interface LocalDescription {
   readonly fingerprint: string;
   readonly setup: DtlsSetup;
   readonly sections: readonly LocalMediaSection[];
-  readonly candidates: readonly RawCandidate[];
+  readonly candidates: readonly Candidate[];
 }

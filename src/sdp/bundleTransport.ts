@@ -1,4 +1,4 @@
-import type { RawCandidate } from '../native/addon.js';
+import type { Candidate } from '../native/NativeTypes.js';
 import type { RemoteDescription } from './SessionDescription.js';
 
 /** The m= section a trickled candidate names (RTCIceCandidateInit sdpMid / sdpMLineIndex). */
@@ -23,6 +23,6 @@ export function onBundleTransport(section: CandidateSection, taggedMid: string, 
 }
 
 /** The candidates a remote offer lists in its tagged section (the others are of transports it drops). */
-export function offerCandidatesOnBundleTransport(remote: RemoteDescription, taggedMid: string): readonly RawCandidate[] {
+export function offerCandidatesOnBundleTransport(remote: RemoteDescription, taggedMid: string): readonly Candidate[] {
   return remote.sections.find((s) => s.mid === taggedMid)?.candidates ?? [];
 }

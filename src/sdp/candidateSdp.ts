@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 
 import sdpTransform from 'sdp-transform';
 
-import type { RawCandidate } from '../native/addon.js';
+import type { Candidate } from '../native/NativeTypes.js';
 
 type SdpCandidate = NonNullable<sdpTransform.MediaAttributes['candidates']>[number];
 
@@ -13,7 +13,7 @@ const isPort = (n: number): boolean => Number.isInteger(n) && n >= 1 && n <= 655
  * RTCP's component 2 (we bundle with rtcp-mux), a hostname such as an mDNS ".local" name (RFC
  * 8839 section 5.1 allows FQDNs; we do not resolve them), or fields out of range.
  */
-export function candidateFromSdpTransform(c: SdpCandidate): RawCandidate | undefined {
+export function candidateFromSdpTransform(c: SdpCandidate): Candidate | undefined {
   if (String(c.transport).toLowerCase() !== 'udp') return undefined;
   const type = String(c.type);
   if (type !== 'host' && type !== 'srflx' && type !== 'prflx' && type !== 'relay') return undefined;
@@ -38,7 +38,7 @@ export function candidateFromSdpTransform(c: SdpCandidate): RawCandidate | undef
 }
 
 /** A UDP candidate from "candidate:…" (RFC 8839 section 5.1, with or without "a="); undefined otherwise. */
-export function parseCandidateLine(line: string): RawCandidate | undefined {
+export function parseCandidateLine(line: string): Candidate | undefined {
   if (!/^(a=)?candidate:/.test(line)) return undefined;
   const parsed = sdpTransform.parse(`m=audio 9 RTP/AVP 0\r\na=${line.replace(/^a=/, '')}\r\n`);
   const c = parsed.media[0]?.candidates?.[0];
@@ -46,7 +46,7 @@ export function parseCandidateLine(line: string): RawCandidate | undefined {
 }
 
 /** "candidate:…" for one of our candidates. */
-export function candidateLine(c: RawCandidate): string {
+export function candidateLine(c: Candidate): string {
   if (c.sdp) return c.sdp.replace(/^a=/, '');
   const related = c.relatedIp ? ` raddr ${c.relatedIp} rport ${c.relatedPort ?? 0}` : '';
   return `candidate:${c.foundation} ${c.component} udp ${c.priority} ${c.ip} ${c.port} typ ${c.type}${related}`;

@@ -1,6 +1,6 @@
 import sdpTransform from 'sdp-transform';
 
-import type { RawCandidate } from '../native/addon.js';
+import type { Candidate } from '../native/NativeTypes.js';
 import { candidateFromSdpTransform } from './candidateSdp.js';
 import { SdpError } from './SdpError.js';
 import type { Direction, DtlsSetup, RemoteDescription, RemoteMediaSection, RtpCodec } from './SessionDescription.js';
@@ -46,7 +46,7 @@ export function parseSessionDescription(sdp: string): RemoteDescription {
       throw new SdpError('INVALID_SDP', `the ${section.kind} section does not use rtcp-mux, which the gateway requires`);
     }
   }
-  const candidates: RawCandidate[] = [];
+  const candidates: Candidate[] = [];
   const seen = new Set<string>();
   for (const section of sections) {
     if (section.rejected) continue;
@@ -103,7 +103,7 @@ function toSection(m: SdpMedia, index: number): RemoteMediaSection {
     ...(m.sctpPort !== undefined && { sctpPort: Number(m.sctpPort) }),
     protocol: m.protocol,
     formats: String(m.payloads ?? ''),
-    candidates: (m.candidates ?? []).map(candidateFromSdpTransform).filter((c): c is RawCandidate => c !== undefined),
+    candidates: (m.candidates ?? []).map(candidateFromSdpTransform).filter((c): c is Candidate => c !== undefined),
   };
 }
 

@@ -8,6 +8,7 @@ import { createPeer } from '../helpers/dataPath.js';
 import { startGatewayProcess, type RunningGateway } from '../helpers/gatewayProcesses.js';
 import { GstPipeline, opusReceiver, opusSender, videoReceiver, vp8Sender } from '../helpers/gstreamer.js';
 import { fileSize, freeUdpPort, mediaEvents, peerEvent } from '../helpers/media.js';
+import { TRANSPORT_STATUS_FIELDS } from '../helpers/mediaStatusFields.js';
 import { waitFor } from '../helpers/proc.js';
 import { i420Bytes, waitForDecodedFrames } from '../helpers/redirectedMedia.js';
 import { call } from '../helpers/testGateway.js';
@@ -106,6 +107,9 @@ describe('MediaConnections between two gateway processes: GStreamer at both ends
     assert.deepEqual(sides(statusB), ['audio:OPUS:recv', 'video:VP8:sendrecv']);
     assert.equal(statusA.transport.connected, true);
     assert.equal(statusB.transport.connected, true);
+    // The REST shape of `transport` is a fixed list, whatever counters the native side adds.
+    assert.deepEqual(Object.keys(statusA.transport), TRANSPORT_STATUS_FIELDS);
+    assert.deepEqual(Object.keys(statusB.transport), TRANSPORT_STATUS_FIELDS);
     // The pair ICE selected, in the field a DataConnection's status has too: host to host on loopback.
     for (const [status, other] of [
       [statusA, statusB],

@@ -1,6 +1,7 @@
 import type { RawTransportEvent, RawTransportOptions } from '../../src/native/addon.js';
 import { loadTestAddon, type RawSansIoTransport } from './native/testAddon.js';
 import { seededRandom } from './seededRandom.js';
+import { receiverReport, rtpPacket as buildRtp } from '../support/rtpPackets.js';
 
 export interface NetworkConditions {
   /** One-way delay in microseconds. */
@@ -19,7 +20,10 @@ export interface Address {
 export interface Peer {
   readonly name: string;
   readonly transport: RawSansIoTransport;
+  /** Its first socket's address. */
   readonly address: Address;
+  /** One per local socket, in socket index order. */
+  readonly addresses: Address[];
   /** Behind a NAT: what others see as its source, and the only address that reaches it. */
   readonly publicAddress?: Address;
   /** Every event with the simulated time it came out at. */
@@ -31,6 +35,8 @@ interface InFlight {
   at: number;
   seq: number;
   to: Peer | StunServer;
+  /** The receiving socket of a peer. */
+  socketIndex: number;
   from: Address;
   data: Buffer;
 }
@@ -70,13 +76,15 @@ export class TransportSimulation {
   readonly stunServers: StunServer[] = [];
   /** Per direction ("a>b"): when false, everything sent that way is lost. */
   readonly links = new Map<string, boolean>();
+  /** Addresses ("ip:port") that everything sent to is lost on the way. */
+  readonly unreachable = new Set<string>();
   private queue: InFlight[] = [];
   private seq = 0;
   private readonly random: () => number;
   delivered = 0;
   dropped = 0;
-  /** Sees every datagram a peer sends, before the network decides its fate. */
-  tap: ((from: Peer, data: Buffer) => void) | undefined;
+  /** Sees every datagram a peer sends (from which of its sockets, to where), before the network decides its fate. */
+  tap: ((from: Peer, data: Buffer, socketIndex: number, to: Address) => void) | undefined;
 
   constructor(
     private readonly conditions: NetworkConditions,
@@ -85,14 +93,16 @@ export class TransportSimulation {
     this.random = seededRandom(seed);
   }
 
-  addPeer(name: string, options: RawTransportOptions, address: Address, seed?: number, publicAddress?: Address): Peer {
+  /** A peer with one local socket per address (the first has the highest ICE local preference). */
+  addPeer(name: string, options: RawTransportOptions, address: Address | Address[], seed?: number, publicAddress?: Address): Peer {
     const { sansio } = loadTestAddon();
+    const addresses = Array.isArray(address) ? address : [address];
     const transport = new sansio.Transport({
       ...options,
-      localAddresses: [address],
+      localAddresses: addresses,
       ...(seed !== undefined && { seed }),
     });
-    const peer: Peer = { name, transport, address, events: [], received: [], ...(publicAddress && { publicAddress }) };
+    const peer: Peer = { name, transport, address: addresses[0]!, addresses, events: [], received: [], ...(publicAddress && { publicAddress }) };
     this.peers.push(peer);
     return peer;
   }
@@ -129,6 +139,12 @@ export class TransportSimulation {
     this.links.set(`${from.name}>${to.name}`, up);
   }
 
+  /** Makes one address lose (or deliver again) everything sent to it. */
+  setReachable(address: Address, reachable: boolean): void {
+    if (reachable) this.unreachable.delete(`${address.ip}:${address.port}`);
+    else this.unreachable.add(`${address.ip}:${address.port}`);
+  }
+
   /** Runs until `done()` or until `maxUs` of simulated time has passed. Returns whether done. */
   async runUntil(done: () => boolean, maxUs: number): Promise<boolean> {
     const limit = this.now + maxUs;
@@ -159,7 +175,7 @@ export class TransportSimulation {
       const packet = this.queue.shift()!;
       this.delivered++;
       if ('transport' in packet.to) {
-        packet.to.transport.handleDatagram(this.now, 0, packet.from.ip, packet.from.port, packet.data);
+        packet.to.transport.handleDatagram(this.now, packet.socketIndex, packet.from.ip, packet.from.port, packet.data);
       } else {
         this.answerStun(packet.to, packet.from, packet.data);
       }
@@ -195,23 +211,25 @@ export class TransportSimulation {
     this.route(server.name, server.address, from, response);
   }
 
-  /** Who receives a datagram sent to `to`: a peer at that address (or behind that NAT mapping), or a STUN server. */
-  private destination(to: Address): Peer | StunServer | undefined {
-    return (
-      this.peers.find((p) => (p.publicAddress ? sameAddress(to, p.publicAddress) : sameAddress(to, p.address))) ??
-      this.stunServers.find((s) => sameAddress(to, s.address))
-    );
+  /** Who receives a datagram sent to `to`, on which socket: a peer at that address (or behind that NAT mapping), or a STUN server. */
+  private destination(to: Address): { to: Peer | StunServer; socketIndex: number } | undefined {
+    for (const p of this.peers) {
+      const socketIndex = p.publicAddress ? (sameAddress(to, p.publicAddress) ? 0 : -1) : p.addresses.findIndex((a) => sameAddress(to, a));
+      if (socketIndex >= 0) return { to: p, socketIndex };
+    }
+    const server = this.stunServers.find((s) => sameAddress(to, s.address));
+    return server && { to: server, socketIndex: 0 };
   }
 
   private route(fromName: string, source: Address, to: Address, data: Buffer): boolean {
     const destination = this.destination(to);
-    const linkUp = destination ? this.links.get(`${fromName}>${destination.name}`) ?? true : false;
-    if (!destination || !linkUp || this.random() < this.conditions.loss) {
+    const linkUp = destination ? this.links.get(`${fromName}>${destination.to.name}`) ?? true : false;
+    if (!destination || !linkUp || this.unreachable.has(`${to.ip}:${to.port}`) || this.random() < this.conditions.loss) {
       this.dropped++;
       return false;
     }
     const at = this.now + this.conditions.latencyUs + Math.floor(this.random() * this.conditions.jitterUs);
-    this.queue.push({ at, seq: this.seq++, to: destination, from: source, data });
+    this.queue.push({ at, seq: this.seq++, to: destination.to, socketIndex: destination.socketIndex, from: source, data });
     this.queue.sort((x, y) => x.at - y.at || x.seq - y.seq);
     return true;
   }
@@ -224,9 +242,10 @@ export class TransportSimulation {
       for (const r of from.transport.takeReceived()) from.received.push({ ...r, at: this.now });
       for (const t of from.transport.takeTransmits()) {
         sent++;
-        this.tap?.(from, t.data);
+        const to = { ip: t.ip, port: t.port };
+        this.tap?.(from, t.data, t.socketIndex, to);
         // Behind a NAT every datagram leaves from the public mapping.
-        this.route(from.name, from.publicAddress ?? from.address, { ip: t.ip, port: t.port }, t.data);
+        this.route(from.name, from.publicAddress ?? from.addresses[t.socketIndex] ?? from.address, to, t.data);
       }
     }
     return sent;
@@ -240,21 +259,10 @@ export function isConnected(p: Peer): boolean {
 
 /** A minimal RTP packet (RFC 3550 section 5.1): version 2, no CSRC, no extension. */
 export function rtpPacket(ssrc: number, seq: number, timestamp: number, payloadType: number, payload: Buffer): Buffer {
-  const header = Buffer.alloc(12);
-  header[0] = 0x80;
-  header[1] = payloadType & 0x7f;
-  header.writeUInt16BE(seq & 0xffff, 2);
-  header.writeUInt32BE(timestamp >>> 0, 4);
-  header.writeUInt32BE(ssrc >>> 0, 8);
-  return Buffer.concat([header, payload]);
+  return buildRtp({ ssrc, seq, timestamp, payloadType, payload });
 }
 
 /** A minimal RTCP receiver report with no report blocks (RFC 3550 section 6.4.2). */
 export function rtcpReceiverReport(ssrc: number): Buffer {
-  const b = Buffer.alloc(8);
-  b[0] = 0x80;
-  b[1] = 201;
-  b.writeUInt16BE(1, 2);
-  b.writeUInt32BE(ssrc >>> 0, 4);
-  return b;
+  return receiverReport(ssrc);
 }

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 
-import { senderReport } from './rtcp.js';
+import { rtpPacket as buildRtp, senderReport, type RtpFields } from '../support/rtpPackets.js';
 
 /**
  * Datagrams that are not what a media or RTCP port expects, by kind, each kind built so that
@@ -19,14 +19,8 @@ export function randomNonRtp(count: number): Buffer[] {
 }
 
 /** A well-formed RTP packet: version 2, no CSRC, no extension, no padding, `payloadBytes` random bytes. */
-export function rtpPacket(o: { payloadType: number; ssrc: number; seq: number; timestamp: number; marker?: boolean; payloadBytes?: number }): Buffer {
-  const b = Buffer.concat([Buffer.alloc(12), randomBytes(o.payloadBytes ?? 100)]);
-  b[0] = 0x80;
-  b[1] = (o.marker ? 0x80 : 0) | (o.payloadType & 0x7f);
-  b.writeUInt16BE(o.seq & 0xffff, 2);
-  b.writeUInt32BE(o.timestamp >>> 0, 4);
-  b.writeUInt32BE(o.ssrc >>> 0, 8);
-  return b;
+export function rtpPacket(o: Omit<RtpFields, 'payload'> & { payloadBytes?: number }): Buffer {
+  return buildRtp({ ...o, payload: randomBytes(o.payloadBytes ?? 100) });
 }
 
 /** The first 1..11 bytes of an RTP packet: shorter than its fixed header. */

@@ -1,4 +1,4 @@
-import { GatewayProcess } from './cliProcess.js';
+import { GatewayProcess } from '../support/gatewayProcess.js';
 
 /** A `webrtc-gateway` process and where to reach it. */
 export interface RunningGateway {
@@ -49,10 +49,6 @@ export async function startGatewayProcess(o: { portMin: number; portMax: number;
     process: child,
     api,
     signalingUrl,
-    stop: async () => {
-      if (child.child.exitCode !== null) return child.child.exitCode;
-      child.child.kill('SIGTERM');
-      return (await child.exit(10000)).code;
-    },
+    stop: async () => (await child.stop(10000)).code,
   };
 }

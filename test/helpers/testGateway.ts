@@ -2,8 +2,8 @@ import { Writable } from 'node:stream';
 
 import { Gateway } from '../../src/Gateway.js';
 import type { GatewayConfig } from '../../src/config/GatewayConfig.js';
+import { defaultConfig } from '../../src/config/loadConfig.js';
 import { createLogger } from '../../src/log/createLogger.js';
-import { DEFAULT_CONNECTION_LIMITS } from '../../src/session/limits/ConnectionLimits.js';
 
 /** Collects log records so tests can assert on what was logged. */
 export class LogCapture extends Writable {
@@ -28,55 +28,21 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}): 
 }> {
   // Each test process gets its own range, so test files running in parallel never compete.
   const start = 20000 + (process.pid % 300) * 100;
-  const config: GatewayConfig = {
-    apiHost: '127.0.0.1',
+  const config = defaultConfig({
     apiPort: 0,
-    apiToken: undefined,
-    apiAllowedHosts: [],
-    apiAllowedOrigins: [],
     logLevel: 'debug',
-    portBindIp: '127.0.0.1',
-    advertisedIpV4: '127.0.0.1',
     portMin: start,
     portMax: start + 99,
     signaling: { host: '127.0.0.1', port: 0, path: '/', key: 'peerjs', secret: undefined, allowDiscovery: false },
-    signalingUrl: undefined,
-    eventTimeoutMs: 30000,
-    redirectAllowedNetworks: undefined,
-    limits: DEFAULT_CONNECTION_LIMITS,
-    dataBufferLimitBytes: 1 << 20,
     mediaBindAddresses: ['127.0.0.1'],
-    mediaSharedPort: undefined,
-    mediaAdvertisedAddresses: [],
-    iceServers: [],
-    turnAuth: undefined,
-    turnTls: { verify: 'system' },
-  iceTransportPolicy: 'all',
-    mediaNack: true,
-    mediaBandwidthFeedback: true,
-    demoPage: false,
+    advertisedIpV4: '127.0.0.1',
     ...overrides,
-  };
+  });
   const logs = new LogCapture();
   const gateway = await Gateway.start(config, { logger: createLogger(config.logLevel, logs) });
   const { port } = gateway.apiAddress;
   return { gateway, base: `http://127.0.0.1:${port}`, logs };
 }
 
-export interface ApiResponse {
-  status: number;
-  body: any;
-  headers: Headers;
-}
-
-/** One REST call; `body` may be an object (sent as JSON), a raw string, or absent. */
-export async function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> {
-  const init: RequestInit = { method, headers: { ...headers } };
-  if (body !== undefined) {
-    init.body = typeof body === 'string' ? body : JSON.stringify(body);
-    if (typeof body !== 'string') (init.headers as Record<string, string>)['content-type'] = 'application/json';
-  }
-  const res = await fetch(`${base}${path}`, init);
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
-}
+// Most suites import the REST client from here, next to the gateway they start.
+export { call, type ApiResponse } from '../support/rest.js';

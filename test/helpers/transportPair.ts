@@ -28,7 +28,7 @@ export const isConnected = (w: Watched): boolean => w.events.some((e) => e.kind 
 export const turnFailures = (w: Watched): string[] => w.events.filter((e) => e.kind === 'turn-failed').map((e) => e.text);
 
 /** The stats of a transport's first TURN server (asserted present). */
-export function relayOf(stats: RawTransportStats): NonNullable<RawTransportStats['turn']>[number] {
+export function relayOf(stats: Pick<RawTransportStats, 'turn'>): NonNullable<RawTransportStats['turn']>[number] {
   const relay = stats.turn?.[0];
   assert.ok(relay, 'the relay is in the stats');
   return relay;

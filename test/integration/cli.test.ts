@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 
-import { BIN, GatewayProcess } from '../helpers/cliProcess.js';
+import { BIN, GatewayProcess } from '../support/gatewayProcess.js';
 import { call } from '../helpers/testGateway.js';
 import { waitFor } from '../helpers/proc.js';
 import { RawPeer } from '../helpers/signaling.js';
@@ -34,6 +34,8 @@ describe('webrtc-gateway command', () => {
     assert.match(stdout, /--api-port N/);
     assert.match(stdout, /--log-level VALUE/);
     assert.match(stdout, /--config FILE/);
+    // Pinned: the settings table is generated into --help; a refactor of it must not change a byte.
+    assert.equal(stdout, readFileSync(new URL('../fixtures/help.txt', import.meta.url), 'utf8'));
   });
 
   it('exits 2 with a clear message for an unknown flag or an invalid value', async () => {

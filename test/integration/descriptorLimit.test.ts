@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 
-import { GatewayProcess } from '../helpers/cliProcess.js';
+import { GatewayProcess } from '../support/gatewayProcess.js';
 import { RawPeer } from '../helpers/signaling.js';
 import { call } from '../helpers/testGateway.js';
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 
-import { NativeEngine } from '../../src/native/NativeEngine.js';
+import { GatewayError } from '../../src/errors/GatewayError.js';
+import { errorCode, NativeEngine } from '../../src/native/NativeEngine.js';
 import { fdCount, threadCount, waitFor } from '../helpers/proc.js';
 import { isConnected, signal, watch, type Watched } from '../helpers/transportPair.js';
 import { rtpPacket } from '../helpers/TransportSimulation.js';
@@ -119,7 +120,10 @@ describe('transports on the native I/O engine', () => {
   it('ten transports sharing one socket each get their own peer\'s media; closing the engine closes that socket', async () => {
     const shared = new NativeEngine();
     const bound = shared.openSharedSocket('127.0.0.1', 0);
-    assert.throws(() => shared.openSharedSocket('127.0.0.1', 0), { code: 'ERR_SHARED_SOCKET_EXISTS' });
+    assert.throws(
+      () => shared.openSharedSocket('127.0.0.1', 0),
+      (e: unknown) => e instanceof GatewayError && e.code === 'RESOURCE_IN_USE' && errorCode(e) === 'ERR_SHARED_SOCKET_EXISTS',
+    );
     const peers = engine();
     const pairs = Array.from({ length: 10 }, () => pair(shared, peers));
     const outs = await Promise.all(pairs.map(() => udpReceiver()));

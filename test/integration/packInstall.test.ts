@@ -11,7 +11,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 
-import { GatewayProcess } from '../helpers/cliProcess.js';
+import { GatewayProcess } from '../support/gatewayProcess.js';
 import { call } from '../helpers/testGateway.js';
 
 const root = join(import.meta.dirname, '..', '..');

@@ -3,7 +3,7 @@ import { after, describe, it } from 'node:test';
 
 import { WebSocket } from 'ws';
 
-import { GatewayProcess } from '../helpers/cliProcess.js';
+import { GatewayProcess } from '../support/gatewayProcess.js';
 import { residentMemory, waitFor } from '../helpers/proc.js';
 import { RawPeer } from '../helpers/signaling.js';
 

@@ -3,7 +3,8 @@ import { readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
-import type { RawTransportStats, RawTurnServer } from '../../src/native/addon.js';
+import type { RawTurnServer } from '../../src/native/addon.js';
+import type { TransportStats } from '../../src/native/NativeTypes.js';
 import { NativeEngine } from '../../src/native/NativeEngine.js';
 import { transportDescriptors } from '../../src/session/limits/transportDescriptors.js';
 import { Coturn } from '../helpers/coturn.js';
@@ -47,7 +48,7 @@ describe('relayed candidates through coturn over TCP and TLS', () => {
   const deallocations = (server: Coturn): number => server.log().match(/username=<gw>, lifetime=0/g)?.length ?? 0;
 
   /** Connects through `server`, relays media both ways, checks the relay's stats, closes and sees the deallocation. */
-  async function relayThrough(server: RawTurnServer, coturn: Coturn, seed: number): Promise<RawTransportStats> {
+  async function relayThrough(server: RawTurnServer, coturn: Coturn, seed: number): Promise<TransportStats> {
     const [gw, peer] = relayOnlyPair(engine, engine, [server]);
     try {
       await waitFor(() => isConnected(gw) && isConnected(peer), 10_000, `both transports connected through ${server.url} (${JSON.stringify(turnFailures(gw))})`);

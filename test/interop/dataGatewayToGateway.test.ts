@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 
 import type { Gateway } from '../../src/Gateway.js';
 import { createPeer, openDataPath, openDataPort, UdpEndpoint, waitForEvent, type DataEnd } from '../helpers/dataPath.js';
-import { GatewayProcess } from '../helpers/cliProcess.js';
+import { GatewayProcess } from '../support/gatewayProcess.js';
 import { fdCount, threadCount, waitFor } from '../helpers/proc.js';
 import { bindableByAnotherProcess } from '../helpers/udp.js';
 import { call, startTestGateway } from '../helpers/testGateway.js';

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
 import { ConfigError } from '../../src/config/ConfigError.js';
-import { loadConfig } from '../../src/config/loadConfig.js';
+import { defaultConfig, loadConfig } from '../../src/config/loadConfig.js';
+import { SETTING_TABLE } from '../../src/config/settings.js';
 
 function tomlFile(text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'wg-config-')), 'config.toml');
@@ -64,6 +65,29 @@ describe('loadConfig', () => {
     });
     assert.ok(config.mediaBindAddresses.includes('127.0.0.1'), 'media gathers on every IPv4 interface, loopback included');
     assert.deepEqual(warnings, []);
+  });
+
+  it('defaultConfig() is loadConfig() with no source, overrides laid over it, lists not shared', () => {
+    assert.deepEqual(defaultConfig(), loadConfig().config);
+    const a = defaultConfig({ apiPort: 0, logLevel: 'debug', mediaBindAddresses: ['127.0.0.1'] });
+    assert.equal(a.apiPort, 0);
+    assert.equal(a.logLevel, 'debug');
+    assert.deepEqual(a.mediaBindAddresses, ['127.0.0.1']);
+    assert.equal(a.portMin, 50001);
+    assert.notEqual(defaultConfig().apiAllowedHosts, defaultConfig().apiAllowedHosts, 'each config gets its own default list');
+  });
+
+  it('takes every setting from its flag, its environment variable and its config key, and says which in errors', () => {
+    // A TOML float is no valid value of any setting; flags and the environment carry strings, and
+    // only these settings take any non-empty string (or check a file before they could say where).
+    const anyString = new Set(['signaling_key', 'signaling_secret', 'turn_username', 'turn_credential', 'turn_secret', 'turn_tls_ca_file']);
+    for (const s of Object.values(SETTING_TABLE)) {
+      assert.throws(() => loadConfig({ file: tomlFile(`${s.key} = 1.5\n`) }), new RegExp(`config\\.toml: ${s.key}\\b`), s.key);
+      if (anyString.has(s.key)) continue;
+      const bad = s.type === 'boolean' ? 'maybe' : s.type === 'integer' ? 'many' : 'not/valid\u0001:,';
+      assert.throws(() => loadConfig({ flags: { [s.flag]: bad } }), new RegExp(`--${s.flag}( =|:)`), s.key);
+      assert.throws(() => loadConfig({ env: { [s.env]: bad } }), new RegExp(`${s.env}( =|:)`), s.key);
+    }
   });
 
   it('reads address lists for media: bind addresses, and STUN servers in the older stun_servers spelling (as stun: URLs)', () => {

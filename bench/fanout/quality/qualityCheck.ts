@@ -15,7 +15,7 @@ import { ViewerGateway } from '../viewerGateway.js';
 import { processCpuNanos } from '../../lib/cpu.js';
 import { callSendOnly, openPeer } from '../../lib/mediaCall.js';
 import { MediaGateway } from '../../lib/mediaGateway.js';
-import { rest } from '../../lib/rest.js';
+import { rest } from '../../../test/support/rest.js';
 import { markdownTable } from '../../lib/table.js';
 import { TsChild } from '../../lib/tsChild.js';
 import { killQuietly } from '../stopping.js';

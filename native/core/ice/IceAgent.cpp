@@ -1,3 +1,5 @@
+// IceAgent: construction, gathering, state, timers and the route. Connectivity checks and
+// nomination are in IceAgentChecks.cpp.
 #include "IceAgent.hpp"
 
 #include "../stun/StunMessageBuilder.hpp"
@@ -5,11 +7,6 @@
 #include <algorithm>
 
 namespace wg::ice {
-
-namespace {
-constexpr size_t kStunBufferSize = 512;
-constexpr size_t kMaxAuthenticatedSources = 32;
-}  // namespace
 
 const char* iceStateName(IceState state) {
   switch (state) {
@@ -166,208 +163,6 @@ void IceAgent::setRemoteEndOfCandidates(int64_t nowUs) {
   checkForFailure(nowUs);
 }
 
-void IceAgent::handleStun(int64_t nowUs, int socketIndex, const net::SocketAddress& from, const uint8_t* data,
-                          size_t size) {
-  if (state_ == IceState::Closed) return;
-  auto message = stun::StunMessage::parse(data, size);
-  if (!message || (message->hasFingerprint() && !message->verifyFingerprint())) {
-    ++stats_.malformed;
-    return;
-  }
-  if (message->method() != static_cast<uint16_t>(stun::Method::Binding)) return;
-  switch (message->messageClass()) {
-    case stun::MessageClass::Request:
-      handleRequest(nowUs, socketIndex, from, *message);
-      break;
-    case stun::MessageClass::SuccessResponse:
-    case stun::MessageClass::ErrorResponse:
-      handleResponse(nowUs, socketIndex, from, *message);
-      break;
-    case stun::MessageClass::Indication:
-      break;  // keepalive (RFC 8445 section 11)
-  }
-  checkForFailure(nowUs);
-}
-
-void IceAgent::respond(int socketIndex, const net::SocketAddress& to, const stun::StunMessage& request,
-                       uint16_t errorCode) {
-  uint8_t buffer[kStunBufferSize];
-  bool success = errorCode == 0;
-  stun::StunMessageBuilder b(buffer, sizeof(buffer), static_cast<uint16_t>(stun::Method::Binding),
-                             success ? stun::MessageClass::SuccessResponse : stun::MessageClass::ErrorResponse,
-                             request.transactionId());
-  if (success) {
-    b.addXorAddress(stun::attr::XorMappedAddress, to);
-    b.addMessageIntegrity(localPassword_);
-  } else {
-    b.addErrorCode(errorCode, errorCode == stun::error::RoleConflict ? "Role Conflict"
-                              : errorCode == stun::error::Unauthorized ? "Unauthorized"
-                                                                       : "Bad Request");
-    // A role conflict comes from an authenticated request, so its answer is signed too.
-    if (errorCode == stun::error::RoleConflict) b.addMessageIntegrity(localPassword_);
-  }
-  b.addFingerprint();
-  if (b.ok()) listener_.onIceSend(socketIndex, to, b.data(), b.size());
-}
-
-// RFC 8445 section 7.3: a connectivity check from the peer.
-void IceAgent::handleRequest(int64_t nowUs, int socketIndex, const net::SocketAddress& from,
-                             const stun::StunMessage& m) {
-  ++stats_.checksReceived;
-  auto username = m.username();
-  if (!m.hasMessageIntegrity() || !username) {
-    ++stats_.unauthenticated;
-    respond(socketIndex, from, m, stun::error::BadRequest);
-    return;
-  }
-  // USERNAME is "<our ufrag>:<their ufrag>" (RFC 8445 section 7.2.2).
-  size_t colon = username->find(':');
-  bool ours = colon != std::string_view::npos && username->substr(0, colon) == localUfrag_;
-  std::string_view theirs = ours ? username->substr(colon + 1) : std::string_view();
-  if (!ours || !m.verifyMessageIntegrity(localPassword_) || (remoteUfrag_ && theirs != *remoteUfrag_)) {
-    ++stats_.unauthenticated;
-    respond(socketIndex, from, m, stun::error::Unauthorized);
-    return;
-  }
-  // RFC 8445 section 7.3.1.1: role conflict, decided by the tie-breakers.
-  if (role_ == IceRole::Controlling && m.iceControlling()) {
-    ++stats_.roleConflicts;
-    if (tieBreaker_ >= *m.iceControlling()) {
-      respond(socketIndex, from, m, stun::error::RoleConflict);
-      return;
-    }
-    switchRole(IceRole::Controlled);
-  } else if (role_ == IceRole::Controlled && m.iceControlled()) {
-    ++stats_.roleConflicts;
-    if (tieBreaker_ >= *m.iceControlled()) {
-      switchRole(IceRole::Controlling);
-    } else {
-      respond(socketIndex, from, m, stun::error::RoleConflict);
-      return;
-    }
-  }
-  respond(socketIndex, from, m, 0);
-
-  if (std::find(authenticatedSources_.begin(), authenticatedSources_.end(), std::make_pair(socketIndex, from)) ==
-          authenticatedSources_.end() &&
-      authenticatedSources_.size() < kMaxAuthenticatedSources) {
-    authenticatedSources_.emplace_back(socketIndex, from);
-  }
-  // RFC 8445 section 7.3.1.3: an unknown source is a peer-reflexive remote candidate.
-  auto remote = checklist_.findRemote(from);
-  if (!remote) {
-    Candidate prflx;
-    prflx.type = CandidateType::PeerReflexive;
-    prflx.foundation = "prflx" + std::to_string(++peerReflexiveCount_);
-    prflx.priority = m.priority().value_or(0);
-    prflx.address = from;
-    remote = checklist_.addRemote(prflx);
-    if (!remote) return;
-  }
-  auto local = checklist_.baseOf(socketIndex);
-  if (!local) return;
-  auto pair = checklist_.ensurePair(*local, *remote, PairState::Waiting);
-  if (!pair) return;
-  bool useCandidate = role_ == IceRole::Controlled && m.hasUseCandidate();
-  // RFC 8445 sections 7.3.1.4 and 7.3.1.5.
-  if (checklist_.pairs()[*pair].state == PairState::Succeeded) {
-    if (useCandidate) nominate(nowUs, *pair);
-  } else {
-    if (useCandidate) checklist_.pairs()[*pair].nominateOnSuccess = true;
-    checklist_.trigger(*pair);
-    scheduleCheckSoon(nowUs);
-  }
-  // Until a pair is valid, media may answer where the peer's check came from.
-  if (!sendRoute_) sendRoute_ = std::make_pair(socketIndex, from);
-  updateState();
-}
-
-// RFC 8445 section 7.2.5: the answer to one of our requests.
-void IceAgent::handleResponse(int64_t nowUs, int socketIndex, const net::SocketAddress& from,
-                              const stun::StunMessage& m) {
-  StunTransaction* pending = transactions_.find(m.transactionId());
-  if (pending == nullptr) return;  // late, duplicate or not ours
-  ++stats_.responsesReceived;
-  if (pending->purpose == TransactionPurpose::Gathering) {
-    StunTransaction t = *transactions_.take(m.transactionId());
-    handleGatherResponse(nowUs, t, m);
-    return;
-  }
-  // Check and consent responses are signed with the peer's password; anything else may be
-  // forged, so it is ignored and the transaction keeps waiting.
-  if (!remotePassword_ || !m.verifyMessageIntegrity(*remotePassword_)) {
-    ++stats_.unauthenticated;
-    return;
-  }
-  bool roleConflict = m.messageClass() == stun::MessageClass::ErrorResponse && m.errorCode() &&
-                      m.errorCode()->code == stun::error::RoleConflict;
-  StunTransaction t = *transactions_.take(m.transactionId());
-  size_t pair = t.subject;
-  // RFC 8445 section 7.2.5.2.1: the response must come back on the path the request took.
-  if (from != t.destination || socketIndex != t.socketIndex) {
-    if (t.purpose == TransactionPurpose::ConnectivityCheck) checklist_.markFailed(pair);
-    return;
-  }
-  if (m.messageClass() == stun::MessageClass::ErrorResponse) {
-    if (roleConflict && t.purpose == TransactionPurpose::ConnectivityCheck) {
-      // RFC 8445 section 7.2.5.1: take the role opposite to the one the request claimed (we may
-      // have switched already) and check the pair again.
-      ++stats_.roleConflicts;
-      IceRole wanted = t.sentControlling ? IceRole::Controlled : IceRole::Controlling;
-      if (wanted != role_) switchRole(wanted);
-      checklist_.trigger(pair);
-      scheduleCheckSoon(nowUs);
-    } else if (t.purpose == TransactionPurpose::ConnectivityCheck) {
-      checklist_.markFailed(pair);
-    }
-    return;
-  }
-  if (t.purpose == TransactionPurpose::Consent) {
-    ++stats_.consentResponses;
-    if (routePair_ == pair) lastConsentUs_ = nowUs;
-    return;
-  }
-  handleCheckSuccess(nowUs, t, m);
-}
-
-void IceAgent::handleCheckSuccess(int64_t nowUs, const StunTransaction& t, const stun::StunMessage& m) {
-  size_t checked = t.subject;
-  auto mapped = m.xorMappedAddress();
-  if (!mapped) {
-    checklist_.markFailed(checked);
-    return;
-  }
-  // RFC 8445 section 7.2.5.3.1: the mapped address names the local candidate of the valid
-  // pair; an address we do not know is a peer-reflexive local candidate with the same base.
-  size_t remote = checklist_.pairs()[checked].remote;
-  auto local = checklist_.findLocal(t.socketIndex, *mapped);
-  if (!local) {
-    const Candidate& base = checklist_.locals()[checklist_.pairs()[checked].local];
-    Candidate prflx;
-    prflx.type = CandidateType::PeerReflexive;
-    prflx.address = *mapped;
-    prflx.relatedAddress = base.address;
-    prflx.foundation = computeFoundation(CandidateType::PeerReflexive, base.address, "");
-    prflx.priority = peerReflexivePriority(t.socketIndex);
-    prflx.socketIndex = t.socketIndex;
-    prflx.relayIndex = base.relayIndex;
-    local = checklist_.addLocal(prflx);
-  }
-  auto valid = checklist_.ensurePair(*local, remote, PairState::Succeeded);
-  checklist_.markSucceeded(checked);
-  if (!valid) return;
-  if (*valid != checked) checklist_.markSucceeded(*valid);
-  bool wasNominating = checklist_.pairs()[checked].nominateOnSuccess;
-  if ((role_ == IceRole::Controlling && t.useCandidate) || (role_ == IceRole::Controlled && wasNominating)) {
-    nominate(nowUs, *valid);
-  } else if (role_ == IceRole::Controlling) {
-    considerNomination(nowUs);
-  }
-  if (routePair_ == *valid) lastConsentUs_ = nowUs;
-  updateRoute(nowUs);
-  updateState();
-}
-
 void IceAgent::handleGatherResponse(int64_t, const StunTransaction& t, const stun::StunMessage& m) {
   auto mapped = m.messageClass() == stun::MessageClass::SuccessResponse ? m.xorMappedAddress() : std::nullopt;
   if (!mapped) mapped = m.messageClass() == stun::MessageClass::SuccessResponse ? m.mappedAddress() : std::nullopt;
@@ -392,119 +187,27 @@ void IceAgent::finishGatherJob(size_t job) {
   maybeGatheringComplete();
 }
 
-void IceAgent::sendCheck(int64_t nowUs, size_t pairIndex, TransactionPurpose purpose) {
-  const CandidatePair& pair = checklist_.pairs()[pairIndex];
-  const Candidate& local = checklist_.local(pair);
-  const Candidate& remote = checklist_.remote(pair);
-  bool useCandidate = purpose == TransactionPurpose::ConnectivityCheck && role_ == IceRole::Controlling &&
-                      pair.nominateOnSuccess;
-  uint8_t buffer[kStunBufferSize];
-  stun::TransactionId id = newTransactionId();
-  stun::StunMessageBuilder b(buffer, sizeof(buffer), static_cast<uint16_t>(stun::Method::Binding),
-                             stun::MessageClass::Request, id);
-  // RFC 8445 section 7.2.2 and 7.1: USERNAME, PRIORITY, role, USE-CANDIDATE; signed with the peer's password.
-  b.addString(stun::attr::Username, *remoteUfrag_ + ":" + localUfrag_);
-  b.addU32(stun::attr::Priority, peerReflexivePriority(local.socketIndex));
-  b.addU64(role_ == IceRole::Controlling ? stun::attr::IceControlling : stun::attr::IceControlled, tieBreaker_);
-  if (useCandidate) b.addFlag(stun::attr::UseCandidate);
-  b.addMessageIntegrity(*remotePassword_);
-  b.addFingerprint();
-  if (!b.ok()) return;
-  StunTransaction t;
-  t.purpose = purpose;
-  t.subject = pairIndex;
-  t.socketIndex = local.socketIndex;
-  t.destination = remote.address;
-  t.useCandidate = useCandidate;
-  t.sentControlling = role_ == IceRole::Controlling;
-  t.request.assign(b.data(), b.data() + b.size());
-  if (purpose == TransactionPurpose::Consent) {
-    // RFC 7675: consent requests are not retransmitted; a new one follows each interval.
-    t.rtoUs = config_.timings.consentIntervalUs;
-    t.retransmitsLeft = 0;
-    ++stats_.consentRequestsSent;
-  } else {
-    t.rtoUs = config_.timings.checkRtoUs;
-    t.retransmitsLeft = config_.timings.checkRetransmits;
-    ++stats_.checksSent;
-  }
-  t.maxRtoUs = config_.timings.maxCheckRtoUs;
-  t.nextUs = nowUs + t.rtoUs;
-  listener_.onIceSend(t.socketIndex, t.destination, t.request.data(), t.request.size());
-  transactions_.add(id, std::move(t));
-}
-
-void IceAgent::scheduleCheckSoon(int64_t nowUs) {
-  if (nextCheckUs_ || !remotePassword_ || !started_) return;
-  if (!checklist_.hasPendingChecks()) return;
-  nextCheckUs_ = std::max(nowUs, lastCheckUs_ + config_.timings.paceUs);
-}
-
-void IceAgent::sendNextCheck(int64_t nowUs) {
-  nextCheckUs_.reset();
-  if (!remotePassword_ || state_ == IceState::Failed || state_ == IceState::Closed) return;
-  auto pair = checklist_.takeNextCheck();
-  if (!pair) return;
-  sendCheck(nowUs, *pair, TransactionPurpose::ConnectivityCheck);
-  lastCheckUs_ = nowUs;
-  scheduleCheckSoon(nowUs);
-  updateState();
-}
-
-// Regular nomination (RFC 8445 section 8.1.1): the controlling agent picks a valid pair once
-// no better one can appear, or after a short grace period, and checks it again with USE-CANDIDATE.
-void IceAgent::considerNomination(int64_t nowUs) {
-  if (role_ != IceRole::Controlling || nominatedPair_) return;
-  auto best = checklist_.bestValid();
-  if (!best || checklist_.pairs()[*best].nominateOnSuccess) return;
-  if (!checklist_.higherPriorityPending(*best)) {
-    startNomination(nowUs, *best);
-  } else if (!nominationDeadlineUs_) {
-    nominationDeadlineUs_ = nowUs + config_.timings.nominationDelayUs;
-  }
-}
-
-void IceAgent::startNomination(int64_t nowUs, size_t pair) {
-  nominationDeadlineUs_.reset();
-  checklist_.pairs()[pair].nominateOnSuccess = true;
-  checklist_.trigger(pair);
-  scheduleCheckSoon(nowUs);
-}
-
-void IceAgent::nominate(int64_t nowUs, size_t pair) {
-  CandidatePair& p = checklist_.pairs()[pair];
-  p.nominated = true;
-  p.nominateOnSuccess = false;
-  if (!nominatedPair_ || p.priority > checklist_.pairs()[*nominatedPair_].priority) nominatedPair_ = pair;
-  nominationDeadlineUs_.reset();
-  updateRoute(nowUs);
-  updateState();
-}
-
-void IceAgent::switchRole(IceRole role) {
-  role_ = role;
-  checklist_.setControlling(role == IceRole::Controlling);
-  nominationDeadlineUs_.reset();
-  for (auto& pair : checklist_.pairs()) pair.nominateOnSuccess = false;
-}
-
 void IceAgent::updateRoute(int64_t nowUs) {
   auto route = nominatedPair_ ? nominatedPair_ : checklist_.bestValid();
   if (!route || route == routePair_) return;
   bool first = !routePair_;
   routePair_ = route;
-  {
-    const CandidatePair& p = checklist_.pairs()[*route];
-    sendRoute_ = std::make_pair(checklist_.local(p).socketIndex, checklist_.remote(p).address);
-  }
+  const CandidatePair& p = checklist_.pairs()[*route];
+  setRoute(checklist_.local(p).socketIndex, checklist_.remote(p).address);
   if (first) {
     // A successful check is consent (RFC 7675 section 5.1); freshness checks start from here.
     lastConsentUs_ = nowUs;
     int64_t interval = config_.timings.consentIntervalUs;
     nextConsentUs_ = nowUs + interval * 8 / 10 + static_cast<int64_t>(random_.below(interval * 4 / 10 + 1));
   }
-  const CandidatePair& p = checklist_.pairs()[*route];
   listener_.onIceSelectedPair(checklist_.local(p), checklist_.remote(p));
+}
+
+// A relay path's socket index names its TURN allocation (see relayPath()).
+void IceAgent::setRoute(int socketIndex, const net::SocketAddress& remote) {
+  route_.socketIndex = socketIndex;
+  route_.relayIndex = isRelayPath(socketIndex) ? socketIndex - static_cast<int>(config_.hostAddresses.size()) : -1;
+  route_.remote = remote;
 }
 
 void IceAgent::updateState() {
@@ -522,6 +225,7 @@ void IceAgent::updateState() {
 void IceAgent::fail() {
   if (state_ == IceState::Failed || state_ == IceState::Closed) return;
   state_ = IceState::Failed;
+  route_ = IceRoute{};  // no consent (RFC 7675 section 5.1): nothing more may be sent
   nextCheckUs_.reset();
   nextConsentUs_.reset();
   nominationDeadlineUs_.reset();
@@ -593,24 +297,6 @@ std::optional<int64_t> IceAgent::nextTimeout() const {
   return earliest;
 }
 
-bool IceAgent::send(const uint8_t* data, size_t size) {
-  if (state_ == IceState::Failed || state_ == IceState::Closed) return false;
-  if (!sendRoute_) return false;
-  listener_.onIceSend(sendRoute_->first, sendRoute_->second, data, size);
-  return true;
-}
-
-bool IceAgent::isAuthenticatedSource(int socketIndex, const net::SocketAddress& from) const {
-  for (const auto& [socket, address] : authenticatedSources_) {
-    if (socket == socketIndex && address == from) return true;
-  }
-  for (const auto& pair : checklist_.pairs()) {
-    if (pair.valid && checklist_.local(pair).socketIndex == socketIndex && checklist_.remote(pair).address == from)
-      return true;
-  }
-  return false;
-}
-
 std::optional<std::pair<Candidate, Candidate>> IceAgent::selectedPair() const {
   if (!routePair_) return std::nullopt;
   const CandidatePair& p = checklist_.pairs()[*routePair_];
@@ -620,10 +306,10 @@ std::optional<std::pair<Candidate, Candidate>> IceAgent::selectedPair() const {
 void IceAgent::close() {
   if (state_ == IceState::Closed) return;
   state_ = IceState::Closed;
+  route_ = IceRoute{};
   nextCheckUs_.reset();
   nextConsentUs_.reset();
   nominationDeadlineUs_.reset();
   listener_.onIceStateChange(state_);
 }
-
 }  // namespace wg::ice

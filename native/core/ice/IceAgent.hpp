@@ -3,8 +3,10 @@
 #include "../common/Random.hpp"
 #include "../net/SocketAddress.hpp"
 #include "../stun/StunMessage.hpp"
+#include "AuthenticatedSources.hpp"
 #include "IceCandidate.hpp"
 #include "IceChecklist.hpp"
+#include "IceRoute.hpp"
 #include "IceTimings.hpp"
 #include "StunTransactionTable.hpp"
 
@@ -103,11 +105,14 @@ public:
   void handleTimeout(int64_t nowUs);
   std::optional<int64_t> nextTimeout() const;
 
-  // Sends application data (DTLS, SRTP) on the selected pair; false if there is none yet.
-  bool send(const uint8_t* data, size_t size);
-  // Whether data from this source may be trusted: it is the remote end of a valid pair, or it
-  // sent us an authenticated check.
-  bool isAuthenticatedSource(int socketIndex, const net::SocketAddress& from) const;
+  // Where application data (DTLS, SRTP) goes: the selected pair, or before any pair is valid
+  // the source of the first authenticated check; invalid before that and once ICE failed or closed.
+  const IceRoute& route() const { return route_; }
+  // Whether data from this source may be trusted: it is the route's remote end, the remote end
+  // of a valid pair, or it sent us an authenticated check.
+  bool isAuthenticatedSource(int socketIndex, const net::SocketAddress& from) const {
+    return route_.sameSource(socketIndex, from) || authenticated_.contains(socketIndex, from);
+  }
   // The pair data goes through: nominated if any, else the best valid one.
   std::optional<std::pair<Candidate, Candidate>> selectedPair() const;
   const IceChecklist& checklist() const { return checklist_; }
@@ -116,6 +121,8 @@ public:
   void close();
 
 private:
+  static constexpr size_t kStunBufferSize = 512;
+
   struct GatherJob {
     int socketIndex;
     net::SocketAddress server;
@@ -136,6 +143,7 @@ private:
   void nominate(int64_t nowUs, size_t pair);
   void switchRole(IceRole role);
   void updateRoute(int64_t nowUs);
+  void setRoute(int socketIndex, const net::SocketAddress& remote);
   void updateState();
   void checkForFailure(int64_t nowUs);
   void fail();
@@ -171,10 +179,8 @@ private:
   std::optional<int64_t> nominationDeadlineUs_;
   std::optional<size_t> nominatedPair_;
   std::optional<size_t> routePair_;
-  // Where send() goes: the route pair's socket and remote address, kept here so that sending
-  // (once per packet per viewer) reads no pair or candidate; before any pair, the last check's source.
-  std::optional<std::pair<int, net::SocketAddress>> sendRoute_;
-  std::vector<std::pair<int, net::SocketAddress>> authenticatedSources_;
+  IceRoute route_;
+  AuthenticatedSources authenticated_;
   std::optional<int64_t> nextConsentUs_;
   int64_t lastConsentUs_ = 0;
   bool remoteEndOfCandidates_ = false;

@@ -16,27 +16,13 @@ constexpr size_t kMaxRelays = 16;
 constexpr uint16_t kStunMethodBits = 0x3EEF;
 }  // namespace
 
-const char* transportEventName(TransportEventKind kind) {
-  switch (kind) {
-    case TransportEventKind::LocalCandidate: return "local-candidate";
-    case TransportEventKind::GatheringComplete: return "gathering-complete";
-    case TransportEventKind::IceStateChange: return "ice-state";
-    case TransportEventKind::SelectedPair: return "selected-pair";
-    case TransportEventKind::DtlsStateChange: return "dtls-state";
-    case TransportEventKind::Connected: return "connected";
-    case TransportEventKind::Closed: return "closed";
-    case TransportEventKind::Failed: return "failed";
-    case TransportEventKind::TurnFailed: return "turn-failed";
-  }
-  return "unknown";
-}
-
 WebRtcTransport::WebRtcTransport(TransportConfig config, std::shared_ptr<dtls::DtlsContext> dtls, Random& random,
                                  Output& output)
     : dtlsContext_(std::move(dtls)),
       output_(output),
       ice_(planRelays(config, relayPlan_, refusedTurnServers_), random, *this),
       dtls_(dtlsContext_, config.srtpProfiles, config.dtls, *this),
+      paths_(output, relays_),
       random_(random) {
   for (auto& planned : relayPlan_) {
     relays_.push_back(std::make_unique<TurnRelay>(relays_.size(), planned.socketIndex, std::move(planned.server), random_,
@@ -274,33 +260,35 @@ std::optional<int64_t> WebRtcTransport::nextTimeout() const {
   return earliest;
 }
 
-srtp::SrtpStatus WebRtcTransport::sendRtp(uint8_t* packet, size_t length, size_t capacity, const rtp::RtpHeader* header) {
-  if (srtpOut_ == nullptr || closed_) {
-    ++stats_.sendDropped;
-    return srtp::SrtpStatus::CryptoError;
+template <typename Protect>
+SendStatus WebRtcTransport::sendProtected(uint8_t* packet, size_t length, Protect protect) {
+  SendStatus status = SendStatus::NotConnected;
+  const ice::IceRoute& route = ice_.route();
+  if (srtpOut_ != nullptr && !closed_) {
+    // Without a route nothing is protected: the SRTP index is not spent on a packet that cannot leave.
+    status = route.valid() ? SendStatus::Ok : SendStatus::NoRoute;
   }
-  srtp::SrtpResult r = srtpOut_->protectRtp(packet, length, capacity, header);
-  if (!r.ok() || !ice_.send(packet, r.length)) {
-    ++stats_.sendDropped;
-    return r.ok() ? srtp::SrtpStatus::CryptoError : r.status;
+  if (status == SendStatus::Ok) {
+    srtp::SrtpResult r = protect(*srtpOut_);
+    status = r.ok() ? paths_.send(nowUs_, route, packet, r.length) : sendStatusOf(r.status);
   }
-  ++stats_.rtpSent;
-  stats_.rtpBytesSent += length;
-  return srtp::SrtpStatus::Ok;
+  if (status != SendStatus::Ok) ++stats_.sendDropped;
+  return status;
 }
 
-srtp::SrtpStatus WebRtcTransport::sendRtcp(uint8_t* packet, size_t length, size_t capacity) {
-  if (srtpOut_ == nullptr || closed_) {
-    ++stats_.sendDropped;
-    return srtp::SrtpStatus::CryptoError;
+SendStatus WebRtcTransport::sendRtp(uint8_t* packet, size_t length, size_t capacity, const rtp::RtpHeader* header) {
+  SendStatus status = sendProtected(packet, length, [&](srtp::SrtpSession& s) { return s.protectRtp(packet, length, capacity, header); });
+  if (status == SendStatus::Ok) {
+    ++stats_.rtpSent;
+    stats_.rtpBytesSent += length;
   }
-  srtp::SrtpResult r = srtpOut_->protectRtcp(packet, length, capacity);
-  if (!r.ok() || !ice_.send(packet, r.length)) {
-    ++stats_.sendDropped;
-    return r.ok() ? srtp::SrtpStatus::CryptoError : r.status;
-  }
-  ++stats_.rtcpSent;
-  return srtp::SrtpStatus::Ok;
+  return status;
+}
+
+SendStatus WebRtcTransport::sendRtcp(uint8_t* packet, size_t length, size_t capacity) {
+  SendStatus status = sendProtected(packet, length, [&](srtp::SrtpSession& s) { return s.protectRtcp(packet, length, capacity); });
+  if (status == SendStatus::Ok) ++stats_.rtcpSent;
+  return status;
 }
 
 std::optional<srtp::Profile> WebRtcTransport::srtpProfile() const {
@@ -332,32 +320,14 @@ void WebRtcTransport::fail(const std::string& reason) {
   emit(TransportEventKind::Failed, reason);
 }
 
+// ICE's checks and answers name their path: a host socket, or a relay's.
 void WebRtcTransport::onIceSend(int socketIndex, const net::SocketAddress& to, const uint8_t* data, size_t size) {
   if (!ice_.isRelayPath(socketIndex)) {
     output_.sendDatagram(socketIndex, to, data, size);
     return;
   }
-  size_t relay = static_cast<size_t>(socketIndex) - ice_.config().hostAddresses.size();
-  if (relay < relays_.size()) sendOnRelay(*relays_[relay], to, data, size);
-}
-
-// Through the allocation: ChannelData once the peer's channel is bound (the I/O layer writes
-// the header in front of the payload), a Send indication before, with a permission for every
-// address a check goes to (RFC 8656 sections 9 and 11).
-void WebRtcTransport::sendOnRelay(TurnRelay& relay, const net::SocketAddress& to, const uint8_t* data, size_t size) {
-  turn::TurnClient& client = relay.client();
-  if (auto channel = client.channelFor(to)) {
-    if (!relay.overStream()) {
-      output_.sendChannelData(relay.socketIndex(), relay.server(), *channel, data, size);
-    } else if (!output_.sendRelayStreamChannelData(relay.index(), *channel, data, size)) {
-      ++stats_.sendDropped;  // the stream's queue is full: dropped whole, as a socket would
-      return;
-    }
-    client.countChannelDataSent(size);
-    return;
-  }
-  client.createPermission(nowUs_, to);
-  if (!client.send(to, data, size)) ++stats_.sendDropped;
+  size_t relay = static_cast<size_t>(socketIndex) - hostSockets_;
+  if (paths_.sendRelayed(nowUs_, relay, to, data, size) != SendStatus::Ok) ++stats_.sendDropped;
 }
 
 void WebRtcTransport::onRelaySend(const TurnRelay& relay, const uint8_t* data, size_t size) {
@@ -408,7 +378,7 @@ void WebRtcTransport::onIceSelectedPair(const ice::Candidate& local, const ice::
 }
 
 void WebRtcTransport::onDtlsSend(const uint8_t* data, size_t size) {
-  if (!ice_.send(data, size)) ++stats_.sendDropped;
+  if (paths_.send(nowUs_, ice_.route(), data, size) != SendStatus::Ok) ++stats_.sendDropped;
 }
 
 void WebRtcTransport::onDtlsConnected(const dtls::SrtpKeyingMaterial& keys) {

@@ -4,11 +4,13 @@
 #include "../dtls/DtlsContext.hpp"
 #include "../dtls/DtlsTransport.hpp"
 #include "../ice/IceAgent.hpp"
-#include "../rtp/RtpHeader.hpp"
 #include "../srtp/SrtpSession.hpp"
 #include "../turn/ChannelData.hpp"
 #include "../turn/TurnClientConfig.hpp"
+#include "PathSender.hpp"
+#include "SendStatus.hpp"
 #include "TransportEvent.hpp"
+#include "TransportOutput.hpp"
 #include "TransportStats.hpp"
 #include "TurnRelay.hpp"
 
@@ -44,59 +46,8 @@ class WebRtcTransport : private ice::IceAgent::Listener,
                         private dtls::DtlsTransport::Listener,
                         private TurnRelay::Owner {
 public:
-  class Output {
-  public:
-    virtual ~Output() = default;
-    virtual void sendDatagram(int socketIndex, const net::SocketAddress& to, const uint8_t* data, size_t size) = 0;
-    virtual void onTransportEvent(const TransportEvent& event) = 0;
-    // Decrypted packets from the peer; the buffer may be modified in place and is not kept.
-    // `header` is the RTP header SRTP parsed, its padding not yet read (RtpHeader::readPadding).
-    virtual void onRtp(uint8_t* packet, size_t size, const rtp::RtpHeader& header) = 0;
-    virtual void onRtcp(uint8_t* packet, size_t size) = 0;
-    // ChannelData to a TURN server (RFC 8656 section 12.4): the 4-byte header, then the payload.
-    // An I/O layer writes the header into its send slot in front of the payload (one copy);
-    // this default builds the message in a stack buffer.
-    virtual void sendChannelData(int socketIndex, const net::SocketAddress& server, uint16_t channel,
-                                 const uint8_t* data, size_t size) {
-      uint8_t frame[turn::kChannelDataHeaderSize + turn::TurnClient::kMaxPayload];
-      if (size > turn::TurnClient::kMaxPayload) return;
-      turn::writeChannelDataHeader(frame, channel, static_cast<uint16_t>(size));
-      std::memcpy(frame + turn::kChannelDataHeaderSize, data, size);
-      sendDatagram(socketIndex, server, frame, turn::kChannelDataHeaderSize + size);
-    }
-
-    // TURN over TCP or TLS (RFC 8656 section 3.1): one stream per stream relay, which the
-    // Output opens from the local IP of host socket `socketIndex` to `server.server` (TLS
-    // verified per `server.tlsVerify`, named `server.host`) and answers with
-    // handleRelayStreamOpen() / handleRelayStreamClosed(). False (with `error`) when it cannot
-    // even start; then no answer follows. A host without streams refuses.
-    virtual bool openRelayStream(size_t relay, int socketIndex, const turn::TurnClientConfig& server, std::string& error) {
-      (void)relay, (void)socketIndex, (void)server;
-      error = "this transport host cannot open TCP or TLS connections";
-      return false;
-    }
-    // One whole TURN message for relay N's stream; false when dropped (the stream's send queue
-    // is full or it is not open): a stream never carries part of a message.
-    virtual bool sendRelayStream(size_t relay, const uint8_t* data, size_t size) {
-      (void)relay, (void)data, (void)size;
-      return false;
-    }
-    // ChannelData on relay N's stream: header, payload and padding to a multiple of 4 (RFC 8656
-    // section 12.5). An I/O layer writes them into its send queue in one copy; this default
-    // builds the frame in a stack buffer.
-    virtual bool sendRelayStreamChannelData(size_t relay, uint16_t channel, const uint8_t* data, size_t size) {
-      uint8_t frame[turn::channelDataFrameSize(turn::TurnClient::kMaxPayload, true)];
-      if (size > turn::TurnClient::kMaxPayload) return false;
-      size_t total = turn::channelDataFrameSize(size, true);
-      turn::writeChannelDataHeader(frame, channel, static_cast<uint16_t>(size));
-      std::memcpy(frame + turn::kChannelDataHeaderSize, data, size);
-      std::memset(frame + turn::kChannelDataHeaderSize + size, 0, total - turn::kChannelDataHeaderSize - size);
-      return sendRelayStream(relay, frame, total);
-    }
-    // Relay N is done with its stream: send what is queued (the deallocation), then close it,
-    // bounded in time. No more calls about it follow, in either direction.
-    virtual void closeRelayStream(size_t relay) { (void)relay; }
-  };
+  // Kept under this name for the hosts that implement it.
+  using Output = TransportOutput;
 
   WebRtcTransport(TransportConfig config, std::shared_ptr<dtls::DtlsContext> dtls, Random& random, Output& output);
   ~WebRtcTransport() override;
@@ -128,11 +79,12 @@ public:
   // The DTLS part of nextTimeout(): it follows OpenSSL's wall-clock timer (see DtlsTransport).
   std::optional<int64_t> dtlsTimeout() const { return dtls_.nextTimeout(); }
 
-  // Protects in place (the buffer needs room for the tag) and sends. Never throws; failures
-  // are counted in stats().sendDropped and reported by the return value.
+  // Protects in place (the buffer needs room for the tag) and sends on the ICE route. Never
+  // throws; a packet not sent is counted once in stats().sendDropped and the return value says
+  // why (NotConnected before keys, NoRoute without an ICE route, ...).
   // `header`: the packet's, when the caller has parsed it already.
-  srtp::SrtpStatus sendRtp(uint8_t* packet, size_t length, size_t capacity, const rtp::RtpHeader* header = nullptr);
-  srtp::SrtpStatus sendRtcp(uint8_t* packet, size_t length, size_t capacity);
+  SendStatus sendRtp(uint8_t* packet, size_t length, size_t capacity, const rtp::RtpHeader* header = nullptr);
+  SendStatus sendRtcp(uint8_t* packet, size_t length, size_t capacity);
 
   bool connected() const { return srtpOut_ != nullptr; }
   std::optional<srtp::Profile> srtpProfile() const;
@@ -173,7 +125,9 @@ private:
                                    std::vector<turn::TurnError>& refused);
   // A datagram from the peer, directly on a host socket or relayed (socketIndex is then the relay's path).
   void handlePeerDatagram(int64_t nowUs, int socketIndex, const net::SocketAddress& from, uint8_t* data, size_t size);
-  void sendOnRelay(TurnRelay& relay, const net::SocketAddress& to, const uint8_t* data, size_t size);
+  // The common part of sendRtp and sendRtcp: keys, route, protection, the path, the count.
+  template <typename Protect>
+  SendStatus sendProtected(uint8_t* packet, size_t length, Protect protect);
   void startRelay(TurnRelay& relay);
   // Deallocates every relay, then lets their streams go.
   void closeRelays();
@@ -199,6 +153,7 @@ private:
   std::vector<std::vector<uint8_t>> earlyDtls_;
   TransportStats stats_;
   std::vector<std::unique_ptr<TurnRelay>> relays_;
+  PathSender paths_;
   size_t hostSockets_;
   Random& random_;
   int64_t nowUs_ = 0;

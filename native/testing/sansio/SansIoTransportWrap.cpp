@@ -136,14 +136,14 @@ Napi::Value SansIoTransportWrap::sendRtp(const Napi::CallbackInfo& info) {
   std::vector<uint8_t> packet = requireBytes(info.Env(), info[0], "packet");
   size_t length = packet.size();
   packet.resize(length + 32);
-  return Napi::Boolean::New(info.Env(), transport_->sendRtp(packet.data(), length, packet.size()) == srtp::SrtpStatus::Ok);
+  return Napi::String::New(info.Env(), transport::sendStatusName(transport_->sendRtp(packet.data(), length, packet.size())));
 }
 
 Napi::Value SansIoTransportWrap::sendRtcp(const Napi::CallbackInfo& info) {
   std::vector<uint8_t> packet = requireBytes(info.Env(), info[0], "packet");
   size_t length = packet.size();
   packet.resize(length + 32);
-  return Napi::Boolean::New(info.Env(), transport_->sendRtcp(packet.data(), length, packet.size()) == srtp::SrtpStatus::Ok);
+  return Napi::String::New(info.Env(), transport::sendStatusName(transport_->sendRtcp(packet.data(), length, packet.size())));
 }
 
 Napi::Value SansIoTransportWrap::close(const Napi::CallbackInfo& info) {

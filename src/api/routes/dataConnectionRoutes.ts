@@ -1,27 +1,22 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 
 import { GatewayError } from '../../errors/GatewayError.js';
 import type { DataConnection } from '../../session/data/DataConnection.js';
+import type { DataConnectionEvent } from '../../session/data/DataConnectionEvent.js';
 import type { DataConnectionRegistry } from '../../session/data/DataConnectionRegistry.js';
 import { SERIALIZATIONS, type SerializationName } from '../../session/data/serialization/DataSerialization.js';
-import type { PeerRegistry } from '../../session/peers/PeerRegistry.js';
 import type { DataPort } from '../../session/ports/DataPort.js';
-import type { PortRegistry } from '../../session/ports/PortRegistry.js';
-import type { RedirectPolicy } from '../../session/redirect/RedirectPolicy.js';
 import { dataChannelInit } from '../../signaling/connectionPayloads.js';
 import { isValidPeerId } from '../../signaling/protocol.js';
 import { command } from '../command.js';
 import { methodNotAllowed } from '../errorHandler.js';
-import { answerLongPoll } from '../longPoll.js';
 import { validateBody } from '../validateBody.js';
+import { endpoint } from '../endpoint.js';
+import { connectionIdOf, connectionReadEndpoints, liveConnection, type ConnectionRoutesDeps } from './connectionEndpoints.js';
 
-export interface DataConnectionRoutesDeps {
-  readonly peers: PeerRegistry;
-  readonly ports: PortRegistry;
+export interface DataConnectionRoutesDeps extends ConnectionRoutesDeps {
   readonly dataConnections: DataConnectionRegistry;
-  readonly redirects: RedirectPolicy;
-  readonly eventTimeoutMs: number;
 }
 
 /** DataConnectionRedirectOptions: ip_v4 or ip_v6 (ip_v4 wins when both are given) and a port. */
@@ -63,41 +58,32 @@ export function dataConnectionRoutes({ peers, ports, dataConnections, redirects,
       throw GatewayError.notFound(field, id);
     }
   };
-  const openConnection = (id: string): DataConnection => {
-    const connection = dataConnections.get(id);
-    if (connection.state === 'closed') throw new GatewayError('NOT_FOUND', [{ field: 'data_connection_id', message: `${id} has closed` }]);
-    return connection;
-  };
-  const connectionId = (params: Record<string, unknown>): string => String(params['data_connection_id']);
+  const idField = 'data_connection_id';
+  const id = (req: Request): string => connectionIdOf(req, idField);
+
+  // api.yaml names DATA_CONNECTION_CREATE for errors, PEERS_CONNECT for the 202 (PeerConnectResponse).
+  endpoint(router, 'post', '/data/connections', 'DATA_CONNECTION_CREATE', async (req, res) => {
+    const body = validateBody(connectOptions, req.body);
+    const peer = peers.get(body.peer_id, body.token);
+    if (body.target_id === peer.id) throw GatewayError.invalid('target_id', 'a peer cannot connect to itself');
+    const feed = body.params?.data_id === undefined ? undefined : dataPort(body.params.data_id, 'params.data_id');
+    const connection = await dataConnections.connect(peer, {
+      targetId: body.target_id,
+      metadata: body.options?.metadata,
+      serialization: body.options?.serialization ?? 'BINARY',
+      dcInit: body.options?.dcInit ?? {},
+      feed,
+      redirect: body.redirect_params ? redirects.target(body.redirect_params, 'redirect_params') : undefined,
+    });
+    // PeerConnectResponse requires data_port (untyped): the number of the data port feeding the connection.
+    res.status(202).json({ command_type: 'PEERS_CONNECT', params: { data_connection_id: connection.id, data_port: feed?.port ?? null } });
+  });
 
   router
-    .route('/data/connections')
-    .post(
-      // api.yaml names DATA_CONNECTION_CREATE for errors, PEERS_CONNECT for the 202 (PeerConnectResponse).
-      command('DATA_CONNECTION_CREATE', async (req, res) => {
-        const body = validateBody(connectOptions, req.body);
-        const peer = peers.get(body.peer_id, body.token);
-        if (body.target_id === peer.id) throw GatewayError.invalid('target_id', 'a peer cannot connect to itself');
-        const feed = body.params?.data_id === undefined ? undefined : dataPort(body.params.data_id, 'params.data_id');
-        const connection = await dataConnections.connect(peer, {
-          targetId: body.target_id,
-          metadata: body.options?.metadata,
-          serialization: body.options?.serialization ?? 'BINARY',
-          dcInit: body.options?.dcInit ?? {},
-          feed,
-          redirect: body.redirect_params ? redirects.target(body.redirect_params, 'redirect_params') : undefined,
-        });
-        // PeerConnectResponse requires data_port (untyped): the number of the data port feeding the connection.
-        res.status(202).json({ command_type: 'PEERS_CONNECT', params: { data_connection_id: connection.id, data_port: feed?.port ?? null } });
-      }),
-    )
-    .all(methodNotAllowed(['POST'], 'DATA_CONNECTION_CREATE'));
-
-  router
-    .route('/data/connections/:data_connection_id')
+    .route(`/data/connections/:${idField}`)
     .put(
       command('DATA_CONNECTION_PUT', (req, res) => {
-        const connection = openConnection(connectionId(req.params));
+        const connection = liveConnection(dataConnections, idField, id(req));
         const body = validateBody(putOptions, req.body);
         const redirect = body.redirect_params && redirects.target(body.redirect_params, 'redirect_params');
         if (body.feed_params) connection.setFeed(dataPort(body.feed_params.data_id, 'feed_params.data_id'));
@@ -108,35 +94,13 @@ export function dataConnectionRoutes({ peers, ports, dataConnections, redirects,
     )
     .delete(
       command('DATA_CONNECTION_DELETE', (req, res) => {
-        dataConnections.delete(connectionId(req.params));
+        dataConnections.delete(id(req));
         res.status(204).end();
       }),
     )
     .all(methodNotAllowed(['PUT', 'DELETE'], 'DATA_CONNECTION'));
 
-  router
-    .route('/data/connections/:data_connection_id/events')
-    .get(
-      command('DATA_CONNECTION_EVENTS', async (req, res) => {
-        const connection = dataConnections.get(connectionId(req.params));
-        const source = {
-          events: connection.events,
-          ended: () => connection.state === 'closed',
-          gone: () => GatewayError.notFound('data_connection_id', connection.id),
-        };
-        await answerLongPoll(res, source, eventTimeoutMs);
-      }),
-    )
-    .all(methodNotAllowed(['GET'], 'DATA_CONNECTION_EVENTS'));
-
-  router
-    .route('/data/connections/:data_connection_id/status')
-    .get(
-      command('DATA_CONNECTION_STATUS', async (req, res) => {
-        res.status(200).json(await dataConnections.get(connectionId(req.params)).status());
-      }),
-    )
-    .all(methodNotAllowed(['GET'], 'DATA_CONNECTION_STATUS'));
+  connectionReadEndpoints<DataConnectionEvent, DataConnection>(router, { path: '/data/connections', idField, commandPrefix: 'DATA_CONNECTION', connections: dataConnections, eventTimeoutMs });
 
   return router;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import { Router } from 'express';
 
-import { PACKAGE_ROOT } from '../../native/addon.js';
+import { PACKAGE_ROOT } from '../../native/packageRoot.js';
 import type { RtcIceServer } from '../../session/ice/IceConfiguration.js';
 
 /** What the demo page needs to reach the signaling server (peerjs's connection options). */

@@ -1,28 +1,21 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 
 import { GatewayError } from '../../errors/GatewayError.js';
 import { AUDIO_CODECS, VIDEO_CODECS } from '../../sdp/codecs.js';
 import type { MediaConnection } from '../../session/media/MediaConnection.js';
+import type { MediaConnectionEvent } from '../../session/media/MediaConnectionEvent.js';
 import type { MediaConnectionRegistry } from '../../session/media/MediaConnectionRegistry.js';
 import type { MediaConstraints, MediaRedirects, StreamParams } from '../../session/media/MediaRequest.js';
-import type { PeerRegistry } from '../../session/peers/PeerRegistry.js';
 import type { NativeUdpPort } from '../../session/ports/NativeUdpPort.js';
-import type { PortRegistry } from '../../session/ports/PortRegistry.js';
-import type { RedirectPolicy } from '../../session/redirect/RedirectPolicy.js';
 import type { PortKind } from '../../session/ports/UdpPortResource.js';
 import { isValidPeerId } from '../../signaling/protocol.js';
-import { command } from '../command.js';
-import { methodNotAllowed } from '../errorHandler.js';
-import { answerLongPoll } from '../longPoll.js';
 import { validateBody } from '../validateBody.js';
+import { endpoint } from '../endpoint.js';
+import { connectionIdOf, connectionReadEndpoints, liveConnection, type ConnectionRoutesDeps } from './connectionEndpoints.js';
 
-export interface MediaConnectionRoutesDeps {
-  readonly peers: PeerRegistry;
-  readonly ports: PortRegistry;
+export interface MediaConnectionRoutesDeps extends ConnectionRoutesDeps {
   readonly mediaConnections: MediaConnectionRegistry;
-  readonly redirects: RedirectPolicy;
-  readonly eventTimeoutMs: number;
 }
 
 const address = z
@@ -120,103 +113,49 @@ export function mediaConnectionRoutes({ peers, ports, mediaConnections, redirect
     ...(r?.audio && { audio: redirects.target(r.audio, 'redirect_params.audio') }),
     ...(r?.audio_rtcp && { audioRtcp: redirects.target(r.audio_rtcp, 'redirect_params.audio_rtcp') }),
   });
-  const open = (id: string): MediaConnection => {
-    const connection = mediaConnections.get(id);
-    if (connection.state === 'closed') throw new GatewayError('NOT_FOUND', [{ field: 'media_connection_id', message: `${id} has closed` }]);
-    return connection;
-  };
-  const connectionId = (params: Record<string, unknown>): string => String(params['media_connection_id']);
+  const idField = 'media_connection_id';
+  const id = (req: Request): string => connectionIdOf(req, idField);
 
-  router
-    .route('/media/connections')
-    .post(
-      // api.yaml names MEDIA_CONNECTION_CREATE for errors, PEERS_CALL for the 202 (PeerCallResponse).
-      command('MEDIA_CONNECTION_CREATE', (req, res) => {
-        const body = validateBody(callOptions, req.body);
-        const peer = peers.get(body.peer_id, body.token);
-        if (body.target_id === peer.id) throw GatewayError.invalid('target_id', 'a peer cannot call itself');
-        const connection = mediaConnections.call(peer, body.target_id, resolve(body.constraints), redirectsOf(body.redirect_params));
-        res.status(202).json({ command_type: 'PEERS_CALL', params: { media_connection_id: connection.id } });
-      }),
-    )
-    .all(methodNotAllowed(['POST'], 'MEDIA_CONNECTION_CREATE'));
+  // api.yaml names MEDIA_CONNECTION_CREATE for errors, PEERS_CALL for the 202 (PeerCallResponse).
+  endpoint(router, 'post', '/media/connections', 'MEDIA_CONNECTION_CREATE', (req, res) => {
+    const body = validateBody(callOptions, req.body);
+    const peer = peers.get(body.peer_id, body.token);
+    if (body.target_id === peer.id) throw GatewayError.invalid('target_id', 'a peer cannot call itself');
+    const connection = mediaConnections.call(peer, body.target_id, resolve(body.constraints), redirectsOf(body.redirect_params));
+    res.status(202).json({ command_type: 'PEERS_CALL', params: { media_connection_id: connection.id } });
+  });
 
-  router
-    .route('/media/connections/:media_connection_id')
-    .delete(
-      command('MEDIA_CONNECTION_DELETE', (req, res) => {
-        mediaConnections.delete(connectionId(req.params));
-        res.status(204).end();
-      }),
-    )
-    .all(methodNotAllowed(['DELETE'], 'MEDIA_CONNECTION_DELETE'));
+  endpoint(router, 'delete', `/media/connections/:${idField}`, 'MEDIA_CONNECTION_DELETE', (req, res) => {
+    mediaConnections.delete(id(req));
+    res.status(204).end();
+  });
 
-  router
-    .route('/media/connections/:media_connection_id/answer')
-    .post(
-      command('MEDIA_CONNECTION_ANSWER', (req, res) => {
-        const connection = open(connectionId(req.params));
-        const body = validateBody(answerOptions, req.body);
-        const c = resolve(body.constraints);
-        mediaConnections.answer(connection.id, c, redirectsOf(body.redirect_params));
-        // video_id and audio_id are strings in api.yaml: an answer without one leaves it out.
-        const video = c.videoParams.mediaPort;
-        const audio = c.audioParams.mediaPort;
-        res.status(202).json({
-          command_type: 'MEDIA_CONNECTION_ANSWER',
-          params: { ...(video && { video_id: video.id }), ...(audio && { audio_id: audio.id }) },
-        });
-      }),
-    )
-    .all(methodNotAllowed(['POST'], 'MEDIA_CONNECTION_ANSWER'));
+  endpoint(router, 'post', `/media/connections/:${idField}/answer`, 'MEDIA_CONNECTION_ANSWER', (req, res) => {
+    const connection = liveConnection(mediaConnections, idField, id(req));
+    const body = validateBody(answerOptions, req.body);
+    const c = resolve(body.constraints);
+    mediaConnections.answer(connection.id, c, redirectsOf(body.redirect_params));
+    // video_id and audio_id are strings in api.yaml: an answer without one leaves it out.
+    const video = c.videoParams.mediaPort;
+    const audio = c.audioParams.mediaPort;
+    res.status(202).json({ command_type: 'MEDIA_CONNECTION_ANSWER', params: { ...(video && { video_id: video.id }), ...(audio && { audio_id: audio.id }) } });
+  });
 
-  router
-    .route('/media/connections/:media_connection_id/pli')
-    .post(
-      command('MEDIA_CONNECTION_PLI', (req, res) => {
-        const connection = open(connectionId(req.params));
-        validateBody(pliOptions, req.body);
-        if (!connection.requestKeyframe()) {
-          throw GatewayError.invalid('media_connection_id', 'no PLI sent: the transport is not up yet or the remote sends no video');
-        }
-        res.status(201).json({});
-      }),
-    )
-    .all(methodNotAllowed(['POST'], 'MEDIA_CONNECTION_PLI'));
+  endpoint(router, 'post', `/media/connections/:${idField}/pli`, 'MEDIA_CONNECTION_PLI', (req, res) => {
+    const connection = liveConnection(mediaConnections, idField, id(req));
+    validateBody(pliOptions, req.body);
+    if (!connection.requestKeyframe()) {
+      throw GatewayError.invalid(idField, 'no PLI sent: the transport is not up yet or the remote sends no video');
+    }
+    res.status(201).json({});
+  });
 
-  router
-    .route('/media/connections/:media_connection_id/events')
-    .get(
-      command('MEDIA_CONNECTION_EVENTS', async (req, res) => {
-        const connection = mediaConnections.get(connectionId(req.params));
-        const source = {
-          events: connection.events,
-          ended: () => connection.state === 'closed',
-          gone: () => GatewayError.notFound('media_connection_id', connection.id),
-        };
-        await answerLongPoll(res, source, eventTimeoutMs);
-      }),
-    )
-    .all(methodNotAllowed(['GET'], 'MEDIA_CONNECTION_EVENTS'));
-
-  router
-    .route('/media/connections/:media_connection_id/status')
-    .get(
-      command('MEDIA_CONNECTION_STATUS', (req, res) => {
-        res.status(200).json(mediaConnections.get(connectionId(req.params)).status());
-      }),
-    )
-    .all(methodNotAllowed(['GET'], 'MEDIA_CONNECTION_STATUS'));
+  connectionReadEndpoints<MediaConnectionEvent, MediaConnection>(router, { path: '/media/connections', idField, commandPrefix: 'MEDIA_CONNECTION', connections: mediaConnections, eventTimeoutMs });
 
   // Not in the SkyWay contract: per-stream quality (docs/MEDIA.md "Statistics").
-  router
-    .route('/media/connections/:media_connection_id/stats')
-    .get(
-      command('MEDIA_CONNECTION_STATS', (req, res) => {
-        res.status(200).json(mediaConnections.get(connectionId(req.params)).stats());
-      }),
-    )
-    .all(methodNotAllowed(['GET'], 'MEDIA_CONNECTION_STATS'));
+  endpoint(router, 'get', `/media/connections/:${idField}/stats`, 'MEDIA_CONNECTION_STATS', (req, res) => {
+    res.status(200).json(mediaConnections.get(id(req)).stats());
+  });
 
   return router;
 }

@@ -6,8 +6,7 @@ import type { IceConfiguration } from '../../session/ice/IceConfiguration.js';
 import type { PeerRegistry } from '../../session/peers/PeerRegistry.js';
 import { MAX_TTL, MIN_TTL } from '../../signaling/PeerCredential.js';
 import { isValidPeerId } from '../../signaling/protocol.js';
-import { command } from '../command.js';
-import { methodNotAllowed } from '../errorHandler.js';
+import { endpoint } from '../endpoint.js';
 import { answerLongPoll } from '../longPoll.js';
 import { validateBody } from '../validateBody.js';
 
@@ -55,80 +54,50 @@ const peerId = (req: Request): string => String(req.params['peer_id']);
 export function peerRoutes({ peers, eventTimeoutMs, ice }: PeerRoutesDeps): Router {
   const router = Router();
 
-  router
-    .route('/peers')
-    .post(
-      command('PEERS_CREATE', async (req, res) => {
-        const body = validateBody(peerOptions, req.body);
-        const peer = await peers.create({
-          key: body.key,
-          domain: body.domain,
-          peerId: body.peer_id,
-          turn: body.turn ?? true,
-          credential: body.credential,
-        });
-        res.status(201).json({ command_type: 'PEERS_CREATE', params: { peer_id: peer.id, token: peer.token } });
-      }),
-    )
-    .all(methodNotAllowed(['POST'], 'PEERS_CREATE'));
+  endpoint(router, 'post', '/peers', 'PEERS_CREATE', async (req, res) => {
+    const body = validateBody(peerOptions, req.body);
+    const peer = await peers.create({
+      key: body.key,
+      domain: body.domain,
+      peerId: body.peer_id,
+      turn: body.turn ?? true,
+      credential: body.credential,
+    });
+    res.status(201).json({ command_type: 'PEERS_CREATE', params: { peer_id: peer.id, token: peer.token } });
+  });
 
-  router
-    .route('/peers/:peer_id')
-    .delete(
-      command('PEERS_DELETE', (req, res) => {
-        peers.delete(peerId(req), token(req));
-        res.status(204).end();
-      }),
-    )
-    .all(methodNotAllowed(['DELETE'], 'PEERS_DELETE'));
+  endpoint(router, 'delete', '/peers/:peer_id', 'PEERS_DELETE', (req, res) => {
+    peers.delete(peerId(req), token(req));
+    res.status(204).end();
+  });
 
-  router
-    .route('/peers/:peer_id/events')
-    .get(
-      command('PEERS_EVENTS', async (req, res) => {
-        const peer = peers.get(peerId(req), token(req));
-        // A peer closed by an error stays readable until its last events are taken.
-        const source = { events: peer.events, ended: () => peer.isClosed, gone: () => GatewayError.notFound('peer_id', peer.id) };
-        await answerLongPoll(res, source, eventTimeoutMs);
-      }),
-    )
-    .all(methodNotAllowed(['GET'], 'PEERS_EVENTS'));
+  endpoint(router, 'get', '/peers/:peer_id/events', 'PEERS_EVENTS', async (req, res) => {
+    const peer = peers.get(peerId(req), token(req));
+    // A peer closed by an error stays readable until its last events are taken.
+    const source = { events: peer.events, ended: () => peer.isClosed, gone: () => GatewayError.notFound('peer_id', peer.id) };
+    await answerLongPoll(res, source, eventTimeoutMs);
+  });
 
-  router
-    .route('/peers/:peer_id/status')
-    .get(
-      command('PEERS_STATUS', (req, res) => {
-        const peer = peers.get(peerId(req), token(req));
-        // Ours beside the SkyWay fields: incoming offers a limit refused (docs/SECURITY.md).
-        res.status(200).json({ peer_id: peer.id, disconnected: peer.disconnected, refused_offers: peer.refusedOffers });
-      }),
-    )
-    .all(methodNotAllowed(['GET'], 'PEERS_STATUS'));
+  endpoint(router, 'get', '/peers/:peer_id/status', 'PEERS_STATUS', (req, res) => {
+    const peer = peers.get(peerId(req), token(req));
+    // Ours beside the SkyWay fields: incoming offers a limit refused (docs/SECURITY.md).
+    res.status(200).json({ peer_id: peer.id, disconnected: peer.disconnected, refused_offers: peer.refusedOffers });
+  });
 
-  router
-    .route('/peers/:peer_id/credential')
-    .put(
-      command('PEERS_CREDENTIAL_UPDATE', (req, res) => {
-        const peer = peers.get(peerId(req), token(req));
-        const body = validateBody(credential, req.body);
-        // Without authentication there is nothing to renew: accepted and ignored, as the spec says.
-        if (peer.usesCredential) peer.renewCredential(body);
-        res.status(200).json({ command_type: 'PEERS_CREDENTIAL_UPDATE', params: { credential: body } });
-      }),
-    )
-    .all(methodNotAllowed(['PUT'], 'PEERS_CREDENTIAL_UPDATE'));
+  endpoint(router, 'put', '/peers/:peer_id/credential', 'PEERS_CREDENTIAL_UPDATE', (req, res) => {
+    const peer = peers.get(peerId(req), token(req));
+    const body = validateBody(credential, req.body);
+    // Without authentication there is nothing to renew: accepted and ignored, as the spec says.
+    if (peer.usesCredential) peer.renewCredential(body);
+    res.status(200).json({ command_type: 'PEERS_CREDENTIAL_UPDATE', params: { credential: body } });
+  });
 
-  router
-    .route('/peers/:peer_id/ice_servers')
-    .get(
-      command('PEERS_ICE_SERVERS', (req, res) => {
-        const peer = peers.get(peerId(req), token(req));
-        // RTCIceServer entries for a page that talks to this peer: the URLs as configured, TURN
-        // credentials minted for it now (never the secret); none for a turn: false peer.
-        res.set('cache-control', 'no-store').status(200).json(ice.forPeer(peer.id, peer.turn).browser);
-      }),
-    )
-    .all(methodNotAllowed(['GET'], 'PEERS_ICE_SERVERS'));
+  endpoint(router, 'get', '/peers/:peer_id/ice_servers', 'PEERS_ICE_SERVERS', (req, res) => {
+    const peer = peers.get(peerId(req), token(req));
+    // RTCIceServer entries for a page that talks to this peer: the URLs as configured, TURN
+    // credentials minted for it now (never the secret); none for a turn: false peer.
+    res.set('cache-control', 'no-store').status(200).json(ice.forPeer(peer.id, peer.turn).browser);
+  });
 
   return router;
 }

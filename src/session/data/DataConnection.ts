@@ -1,8 +1,7 @@
 import type { Logger } from '../../log/createLogger.js';
 import type { DataChannelInitOptions } from '../../signaling/connectionPayloads.js';
-import { EventQueue } from '../events/EventQueue.js';
+import { PeerJsConnection, type PeerJsConnectionOptions } from '../connections/PeerJsConnection.js';
 import { turnFailureMessage } from '../ice/turnFailureMessage.js';
-import type { GatewayPeer } from '../peers/GatewayPeer.js';
 import type { DataPort, DatagramSink } from '../ports/DataPort.js';
 import { ChannelBackpressure } from './ChannelBackpressure.js';
 import type { DataChannelLink, DataChannelLinkListener } from './DataChannelLink.js';
@@ -15,15 +14,7 @@ import { createSerialization } from './serialization/createSerialization.js';
 import { SERIALIZATIONS, type DataSerialization, type SerializationName } from './serialization/DataSerialization.js';
 import type { IceCandidateInit, SessionDescriptionInit } from './wrtc.js';
 
-export interface DataConnectionOptions {
-  /** The REST id, "dc-<uuid>". */
-  readonly id: string;
-  /** The PeerJS connectionId, "dc_<token>". */
-  readonly connectionId: string;
-  readonly peer: GatewayPeer;
-  readonly remoteId: string;
-  /** Whether the gateway sent the OFFER. */
-  readonly originator: boolean;
+export interface DataConnectionOptions extends PeerJsConnectionOptions {
   readonly label: string;
   readonly metadata: unknown;
   readonly serialization: SerializationName;
@@ -44,9 +35,10 @@ export type DataConnectionState = 'connecting' | 'open' | 'closed';
  * the data port that feeds it, the address its messages are redirected to, its serialization,
  * counters and event queue. Datagrams in become messages out one for one, and back.
  */
-export class DataConnection implements DatagramSink, DataChannelLinkListener {
-  readonly id: string;
-  readonly events = new EventQueue<DataConnectionEvent>();
+export class DataConnection
+  extends PeerJsConnection<DataConnectionOptions, DataConnectionState, DataConnectionEvent>
+  implements DatagramSink, DataChannelLinkListener
+{
   private readonly serialization: DataSerialization;
   private readonly drops: DropCounter;
   private link: DataChannelLink | undefined;
@@ -55,7 +47,6 @@ export class DataConnection implements DatagramSink, DataChannelLinkListener {
   private backpressure: ChannelBackpressure | undefined;
   private feedPort: DataPort | undefined;
   private redirect: RedirectTarget | undefined;
-  private stateValue: DataConnectionState = 'connecting';
   private readonly stats = { sentMessages: 0, sentBytes: 0, receivedMessages: 0, receivedBytes: 0 };
   /** TURN servers already reported in an ERROR event (one per server URL). */
   private readonly failedTurnServers = new Set<string>();
@@ -63,32 +54,12 @@ export class DataConnection implements DatagramSink, DataChannelLinkListener {
     if (error) this.drops.add('from_remote', 'send_failed');
   };
 
-  constructor(readonly options: DataConnectionOptions) {
-    this.id = options.id;
+  constructor(options: DataConnectionOptions) {
+    super(options, 'connecting');
     this.serialization = createSerialization(options.serialization);
     this.drops = new DropCounter(options.logger, (direction, reason, count) =>
       this.events.push({ event: 'ERROR', error_message: dropMessage(direction, reason, count) }),
     );
-  }
-
-  get state(): DataConnectionState {
-    return this.stateValue;
-  }
-
-  get peer(): GatewayPeer {
-    return this.options.peer;
-  }
-
-  get remoteId(): string {
-    return this.options.remoteId;
-  }
-
-  get connectionId(): string {
-    return this.options.connectionId;
-  }
-
-  get originator(): boolean {
-    return this.options.originator;
   }
 
   get feed(): DataPort | undefined {

@@ -2,15 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 
 import { GatewayError } from '../../errors/GatewayError.js';
 import type { Logger } from '../../log/createLogger.js';
-import {
-  answerPayload,
-  candidatePayload,
-  offerPayload,
-  type DataChannelInitOptions,
-  type OfferPayload,
-} from '../../signaling/connectionPayloads.js';
-import type { ServerMessage } from '../../signaling/protocol.js';
-import { ConnectionTable } from '../connections/ConnectionTable.js';
+import { offerPayload, type DataChannelInitOptions, type OfferPayload } from '../../signaling/connectionPayloads.js';
+import { ConnectionRegistry, type TrickledCandidate } from '../connections/ConnectionRegistry.js';
 import type { IceConfiguration } from '../ice/IceConfiguration.js';
 import { DATA_CONNECTION_DESCRIPTORS, type ConnectionAdmission } from '../limits/ConnectionAdmission.js';
 import type { GatewayPeer } from '../peers/GatewayPeer.js';
@@ -55,20 +48,14 @@ const DEFAULT_WIRE_SERIALIZATION = 'binary';
  * PeerJS data offers for gateway peers, routes ANSWER / CANDIDATE / LEAVE / EXPIRE to them, and
  * frees what a closed connection alone used.
  */
-export class DataConnectionRegistry {
-  private readonly table: ConnectionTable<DataConnection>;
+export class DataConnectionRegistry extends ConnectionRegistry<DataConnection> {
   private readonly egress = new DatagramEgress();
   private readonly gathering = new GatheringQueue();
   readonly reaper: PeerConnectionReaper;
 
   constructor(private readonly options: DataConnectionRegistryOptions) {
+    super({ ...options, idField: 'data_connection_id', offerType: 'data', descriptorsPerConnection: DATA_CONNECTION_DESCRIPTORS });
     this.reaper = new PeerConnectionReaper(options.logger);
-    this.table = new ConnectionTable('data_connection_id', options.closedRetentionMs ?? 30_000, options.admission.limits.offerTimeoutMs);
-    options.admission.track(this.table, DATA_CONNECTION_DESCRIPTORS);
-  }
-
-  get size(): number {
-    return this.table.size;
   }
 
   /** POST /data/connections: sends a data OFFER to `targetId`; OPEN (or ERROR and CLOSE) follow. */
@@ -100,44 +87,13 @@ export class DataConnectionRegistry {
     return connection;
   }
 
-  /** The connection with this id; NOT_FOUND otherwise. */
-  get(id: string): DataConnection {
-    return this.table.get(id);
-  }
-
-  /** DELETE /data/connections/{id}: closes it and forgets it at once. */
-  delete(id: string): void {
-    this.table.delete(id);
-  }
-
-  /** A relayed PeerJS message for a gateway peer; false when it is not about a DataConnection. */
-  handleSignal(peer: GatewayPeer, message: ServerMessage): boolean {
-    return this.table.routeSignal(
-      peer,
-      message,
-      'data',
-      (remoteId, payload) => this.accept(peer, remoteId, payload),
-      (connection, m) => this.deliver(connection, m),
-    );
-  }
-
-  /** The peer closed: so do its connections. */
-  closePeer(peer: GatewayPeer): void {
-    this.table.closePeer(peer);
-  }
-
-  /** A remote left the signaling server: what it offered or was offered and never opened goes. */
-  remoteGone(remoteId: string): void {
-    this.table.remoteGone(remoteId);
-  }
-
   /** Gateway shutdown: closes every connection and the egress sockets. */
-  closeAll(): void {
-    this.table.closeAll();
+  override closeAll(): void {
+    super.closeAll();
     this.egress.close();
   }
 
-  private accept(peer: GatewayPeer, remoteId: string, payload: unknown): void {
+  protected receiveOffer(peer: GatewayPeer, remoteId: string, payload: unknown): void {
     const log = this.options.logger.child({ peer: peer.id, remote: remoteId });
     const parsed = offerPayload.safeParse(payload);
     if (!parsed.success) {
@@ -204,16 +160,14 @@ export class DataConnectionRegistry {
     return { createPeerConnection, config, reaper: this.reaper, gathering: this.gathering };
   }
 
-  private deliver(connection: DataConnection, message: ServerMessage): void {
-    if (message.type === 'ANSWER') {
-      const answer = answerPayload.safeParse(message.payload);
-      if (answer.success && connection.options.originator) connection.acceptAnswer(answer.data.sdp.sdp);
-      else this.options.logger.warn({ connection: connection.id }, 'ignored a malformed or unexpected ANSWER');
-    } else {
-      const candidate = candidatePayload.safeParse(message.payload);
-      if (candidate.success) connection.addRemoteCandidate(candidate.data.candidate);
-      else this.options.logger.warn({ connection: connection.id }, 'ignored a malformed CANDIDATE');
-    }
+  protected takeAnswer(connection: DataConnection, sdp: string): boolean {
+    if (!connection.options.originator) return false;
+    connection.acceptAnswer(sdp);
+    return true;
+  }
+
+  protected takeCandidate(connection: DataConnection, candidate: TrickledCandidate): void {
+    connection.addRemoteCandidate(candidate);
   }
 
   private add(

@@ -1,6 +1,6 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
-import type { RawTurnServer } from '../../native/addon.js';
+import type { TurnServerSpec } from '../../native/NativeTypes.js';
 import { iceServerUrlAt } from './IceServerUrl.js';
 import type { ResolvedIceServer } from './resolveIceServers.js';
 import { TurnCredentialMinter, type TurnAuth } from './TurnCredentialMinter.js';
@@ -23,7 +23,7 @@ export interface RtcIceServer {
 /** The ICE part of the native transport options of one MediaConnection. */
 export interface MediaIceOptions {
   stunServers: { ip: string; port: number }[];
-  turnServers?: RawTurnServer[];
+  turnServers?: TurnServerSpec[];
   relayOnly?: boolean;
   advertisedAddresses?: string[];
 }

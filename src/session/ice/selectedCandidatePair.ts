@@ -1,4 +1,4 @@
-import type { RawCandidate } from '../../native/addon.js';
+import type { Candidate } from '../../native/NativeTypes.js';
 
 /** One side of the pair ICE chose, as the status shows it (media and data alike). */
 export interface CandidateSummary {
@@ -21,9 +21,9 @@ export interface SelectedCandidatePair {
 }
 
 /** From the native transport's stats (MediaConnections). */
-export function pairFromNative(local: RawCandidate | undefined, remote: RawCandidate | undefined): SelectedCandidatePair | null {
+export function pairFromNative(local: Candidate | undefined, remote: Candidate | undefined): SelectedCandidatePair | null {
   if (!local || !remote) return null;
-  const side = (c: RawCandidate): CandidateSummary => ({
+  const side = (c: Candidate): CandidateSummary => ({
     type: c.type,
     protocol: c.protocol ?? 'udp',
     address: c.ip,

@@ -1,6 +1,6 @@
 import { isIPv6 } from 'node:net';
 
-import type { RawTurnServer } from '../../native/addon.js';
+import type { TurnServerSpec } from '../../native/NativeTypes.js';
 
 export interface TransportDescriptorPlan {
   /** The media bind addresses a transport has a host candidate on. */
@@ -8,7 +8,7 @@ export interface TransportDescriptorPlan {
   /** media_shared_port: the host candidates share one socket per address, opened once for all. */
   readonly sharedPort: boolean;
   /** The TURN servers each transport allocates on. */
-  readonly turnServers?: readonly Pick<RawTurnServer, 'ip' | 'transport'>[];
+  readonly turnServers?: readonly Pick<TurnServerSpec, 'ip' | 'transport'>[];
 }
 
 /**

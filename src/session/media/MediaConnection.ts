@@ -1,26 +1,25 @@
-import { randomBytes, randomInt } from 'node:crypto';
-
 import { GatewayError } from '../../errors/GatewayError.js';
 import type { Logger } from '../../log/createLogger.js';
-import type { MediaKind, RawCandidate, RawInboundRouting, RawTransportEvent } from '../../native/addon.js';
 import type { NativeEngine } from '../../native/NativeEngine.js';
 import type { NativeTransport } from '../../native/NativeTransport.js';
-import { onBundleTransport, offerCandidatesOnBundleTransport, type CandidateSection } from '../../sdp/bundleTransport.js';
-import { candidateLine, parseCandidateLine } from '../../sdp/candidateSdp.js';
-import { acceptAnswer, planAnswer, planOffer, type MediaIntent, type NegotiatedMedia } from '../../sdp/negotiateMedia.js';
-import { parseSessionDescription } from '../../sdp/parseSessionDescription.js';
+import type { Candidate, MediaKind } from '../../native/NativeTypes.js';
+import type { TransportEvent, TurnFailedEvent } from '../../native/TransportEvent.js';
+import type { CandidateSection } from '../../sdp/bundleTransport.js';
+import { parseCandidateLine } from '../../sdp/candidateSdp.js';
+import type { NegotiatedMedia } from '../../sdp/negotiateMedia.js';
 import { SdpError } from '../../sdp/SdpError.js';
-import type { DtlsSetup, LocalMediaSection, LocalSource, RemoteDescription } from '../../sdp/SessionDescription.js';
-import { writeSessionDescription } from '../../sdp/writeSessionDescription.js';
-import { EventQueue } from '../events/EventQueue.js';
+import type { DtlsSetup, RemoteDescription } from '../../sdp/SessionDescription.js';
+import { PeerJsConnection, type PeerJsConnectionOptions } from '../connections/PeerJsConnection.js';
 import type { IceConfiguration } from '../ice/IceConfiguration.js';
-import { pairFromNative } from '../ice/selectedCandidatePair.js';
 import { nativeTurnFailureCause, turnFailureMessage } from '../ice/turnFailureMessage.js';
-import type { GatewayPeer } from '../peers/GatewayPeer.js';
 import type { NativeUdpPort } from '../ports/NativeUdpPort.js';
+import { mediaConnectionStatus, type MediaConnectionStatus } from './mediaConnectionStatus.js';
 import type { MediaConnectionEvent, StreamOptions } from './MediaConnectionEvent.js';
 import { mediaConnectionStats, type MediaConnectionStats } from './mediaConnectionStats.js';
-import type { MediaConstraints, MediaRedirects, StreamParams } from './MediaRequest.js';
+import { MediaNegotiation } from './MediaNegotiation.js';
+import type { MediaConstraints, MediaRedirects } from './MediaRequest.js';
+import { candidateSignal, declineSignal, descriptionSignal, type MediaSignal } from './mediaSignals.js';
+import { planMediaRouting, type MediaRoutingPlan } from './planMediaRouting.js';
 
 export interface MediaTransportSettings {
   readonly bindAddresses: readonly string[];
@@ -32,14 +31,7 @@ export interface MediaTransportSettings {
   readonly bandwidthFeedback: boolean;
 }
 
-export interface MediaConnectionOptions {
-  /** The REST id, "mc-<uuid>". */
-  readonly id: string;
-  /** The PeerJS connectionId, "mc_<token>". */
-  readonly connectionId: string;
-  readonly peer: GatewayPeer;
-  readonly remoteId: string;
-  readonly originator: boolean;
+export interface MediaConnectionOptions extends PeerJsConnectionOptions {
   readonly metadata: unknown;
   readonly engine: NativeEngine;
   readonly transport: MediaTransportSettings;
@@ -56,115 +48,83 @@ export type MediaConnectionState = 'offered' | 'connecting' | 'open' | 'closed';
 /**
  * A PeerJS MediaConnection held for a REST user. JavaScript negotiates (SDP over PeerJS) and
  * wires things up; the native transport moves every packet: media ports feed its streams,
- * and what the remote sends goes straight to the redirect addresses.
+ * and what the remote sends goes straight to the redirect addresses. A request runs in one
+ * order: validate, plan, reserve the ports, open and wire the transport, and only then signal,
+ * so a refused request leaves the ports it named and the remote untouched.
  */
-export class MediaConnection {
-  readonly id: string;
-  readonly events = new EventQueue<MediaConnectionEvent>();
+export class MediaConnection extends PeerJsConnection<MediaConnectionOptions, MediaConnectionState, MediaConnectionEvent> {
+  private readonly negotiation: MediaNegotiation;
   private transport: NativeTransport | undefined;
-  private remoteOffer: string | undefined;
-  private offered: LocalMediaSection[] = [];
-  private negotiated: readonly NegotiatedMedia[] = [];
-  /** The remote's MediaStream id of each negotiated kind (a=msid), when it named one. */
-  private readonly remoteStreamIds = new Map<MediaKind, string>();
-  private readonly sources = new Map<MediaKind, LocalSource>();
-  private readonly ports: { port: NativeUdpPort; media: MediaKind; kind: 'rtp' | 'rtcp' }[] = [];
+  private readonly attached: NativeUdpPort[] = [];
   /** Ports named in the constraints: in use (not deletable) from the request until close. */
   private readonly reserved = new Set<NativeUdpPort>();
   /** The media port each kind sends from, named at call or answer time (status lists it at once). */
   private readonly mediaPorts = new Map<MediaKind, NativeUdpPort>();
-  private pendingCandidates: { candidate: RawCandidate; section: CandidateSection }[] = [];
-  /** An answered call: the remote offer and the mid of its BUNDLE transport, which trickled candidates must name. */
-  private bundle: { remote: RemoteDescription; taggedMid: string } | undefined;
   /** A call's constraints, used once the answer says what was agreed. */
   private pending: { constraints: MediaConstraints; redirects: MediaRedirects } | undefined;
-  private remoteSet = false;
-  private firstMid = { mid: '0', index: 0 };
-  private stateValue: MediaConnectionState;
   /** TURN servers already reported in an ERROR event (one per server, whatever its relays do). */
   private readonly failedTurnServers = new Set<string>();
 
-  constructor(readonly options: MediaConnectionOptions) {
-    this.id = options.id;
-    this.stateValue = options.originator ? 'connecting' : 'offered';
-  }
-
-  get state(): MediaConnectionState {
-    return this.stateValue;
-  }
-
-  get peer(): GatewayPeer {
-    return this.options.peer;
-  }
-
-  get remoteId(): string {
-    return this.options.remoteId;
-  }
-
-  get connectionId(): string {
-    return this.options.connectionId;
-  }
-
-  get originator(): boolean {
-    return this.options.originator;
+  constructor(options: MediaConnectionOptions) {
+    super(options, options.originator ? 'connecting' : 'offered');
+    this.negotiation = new MediaNegotiation(`gateway-${this.id.slice(3, 11)}`, options.transport);
   }
 
   /** An incoming call: keeps the remote's offer until the user answers. */
   receiveOffer(sdp: string): void {
-    this.remoteOffer = sdp;
+    this.negotiation.receiveOffer(sdp);
   }
 
-  /** POST /media/connections: sends our offer. */
+  /** POST /media/connections: sends our offer. On a throw nothing was reserved or sent. */
   call(constraints: MediaConstraints, redirects: MediaRedirects): void {
-    const intents = this.intents(constraints);
-    this.offered = planOffer(intents, this.options.transport);
+    const offered = this.negotiation.planOffer(constraints);
+    if (offered.length === 0) throw GatewayError.invalid('constraints', 'the call neither sends nor receives video or audio');
+    assertPortsOpen(constraints);
     this.reserve(constraints);
-    if (this.offered.length === 0) throw GatewayError.invalid('constraints', 'the call neither sends nor receives video or audio');
-    const transport = this.openTransport('controlling');
+    const transport = this.openOrRelease('controlling');
     this.pending = { constraints, redirects };
-    this.sendDescription('OFFER', 'offer', this.offered, 'actpass', transport);
+    this.signal(descriptionSignal(this, 'OFFER', this.negotiation.describe(offered, 'actpass', transport.local), this.options.metadata));
   }
 
-  /** POST /media/connections/{id}/answer: answers the remote's offer and starts the transport. */
+  /**
+   * POST /media/connections/{id}/answer: answers the remote's offer and starts the transport.
+   * Refused before the ANSWER is sent, the call stays answerable and its ports stay the user's.
+   */
   answer(constraints: MediaConstraints, redirects: MediaRedirects): void {
-    if (this.stateValue !== 'offered' || !this.remoteOffer) {
+    if (this.stateValue !== 'offered' || !this.negotiation.hasRemoteOffer) {
       throw new GatewayError('RESOURCE_IN_USE', [{ field: 'media_connection_id', message: `${this.id} is not an unanswered incoming call` }]);
     }
-    let remote: RemoteDescription;
-    let plan: ReturnType<typeof planAnswer>;
-    try {
-      remote = parseSessionDescription(this.remoteOffer);
-      plan = planAnswer(remote, this.intents(constraints), this.options.transport);
-    } catch (error) {
-      if (!(error instanceof SdpError)) throw error;
-      this.events.push({ event: 'ERROR', error_message: error.message });
-      if (error.code === 'CODEC_UNAVAILABLE') throw GatewayError.invalid('constraints', error.message);
-      // The ERROR is queued already; close() would queue it a second time.
-      this.decline(undefined, `the remote's offer is unusable: ${error.message}`);
-      throw GatewayError.invalid('media_connection_id', `the remote's offer is unusable: ${error.message}`);
-    }
+    const { remote, plan } = this.planAnswer(constraints);
     // As for a call: an answer under which nothing can flow is a mistake; the call stays answerable.
     if (!plan.media.some((m) => m.send || m.receive)) {
       throw GatewayError.invalid('constraints', "with these constraints and the remote's offer, no video or audio would be sent or received");
     }
-    this.stateValue = 'connecting';
+    const routing = this.planRouting(plan.media, constraints, redirects);
+    assertPortsOpen(constraints);
     this.reserve(constraints);
-    const transport = this.openTransport('controlled');
+    const transport = this.openOrRelease('controlled');
     // RFC 5763 section 5: the answerer picks; as the active side we start the handshake at once.
     const setup: DtlsSetup = remote.setup === 'active' ? 'passive' : 'active';
-    this.sendDescription('ANSWER', 'answer', plan.sections, setup, transport);
-    // Our answer BUNDLEs every live section with the first as its tag (RFC 8843 section 7.3).
-    this.bundle = { remote, taggedMid: this.firstMid.mid };
-    this.start(remote, plan.media, setup === 'active' ? 'client' : 'server', constraints, redirects);
+    try {
+      this.wire(remote, setup === 'active' ? 'client' : 'server', routing);
+    } catch (error) {
+      this.unwind();
+      throw error;
+    }
+    this.stateValue = 'connecting';
+    this.signal(descriptionSignal(this, 'ANSWER', this.negotiation.describe(plan.sections, setup, transport.local), undefined));
+    this.negotiation.answeredOn(remote);
+    this.useRemoteCandidates(remote, plan.media);
   }
 
   /** The remote's answer to our offer. */
   acceptAnswer(sdp: string): void {
-    if (!this.options.originator || this.remoteSet || !this.pending) return;
+    if (!this.options.originator || this.negotiation.hasRemoteDescription || !this.pending || this.stateValue === 'closed') return;
     try {
-      const remote = parseSessionDescription(sdp);
-      const media = acceptAnswer(remote, this.offered);
-      this.start(remote, media, remote.setup === 'active' ? 'server' : 'client', this.pending.constraints, this.pending.redirects);
+      const { remote, media } = this.negotiation.acceptAnswer(sdp);
+      const routing = this.planRouting(media, this.pending.constraints, this.pending.redirects);
+      this.wire(remote, remote.setup === 'active' ? 'server' : 'client', routing);
+      this.useRemoteCandidates(remote, media);
     } catch (error) {
       this.close(error instanceof SdpError ? error.message : `cannot use the answer: ${(error as Error).message}`);
     }
@@ -175,26 +135,8 @@ export class MediaConnection {
     if (this.stateValue === 'closed' || !line) return;
     const candidate = parseCandidateLine(line);
     if (!candidate) return;
-    if (this.remoteSet && this.transport) this.useTrickled(candidate, section);
-    else if (this.pendingCandidates.length < 64) this.pendingCandidates.push({ candidate, section });
-  }
-
-  /** As the answerer, only the offerer's BUNDLE transport counts; an answerer sends no other. */
-  private useTrickled(candidate: RawCandidate, section: CandidateSection): void {
-    if (this.bundle && !onBundleTransport(section, this.bundle.taggedMid, this.bundle.remote)) {
-      this.options.logger.debug({ candidate: candidate.sdp ?? `${candidate.ip}:${candidate.port}`, section }, 'remote candidate of a transport outside BUNDLE skipped');
-      return;
-    }
-    this.useRemoteCandidate(candidate);
-  }
-
-  /** A candidate the native side refuses (e.g. an address it cannot parse) is skipped, not fatal. */
-  private useRemoteCandidate(candidate: RawCandidate): void {
-    try {
-      this.transport!.addRemoteCandidate(candidate);
-    } catch (error) {
-      this.options.logger.warn({ candidate, err: error }, 'remote candidate skipped');
-    }
+    if (this.negotiation.hasRemoteDescription && this.transport) this.useTrickled(candidate, section);
+    else this.negotiation.queueCandidate(candidate, section);
   }
 
   /** POST …/pli: asks the remote's video sender for a keyframe (RFC 4585 section 6.3.1). */
@@ -202,55 +144,32 @@ export class MediaConnection {
     return this.transport?.requestKeyframe() ?? false;
   }
 
-  status(): Record<string, unknown> {
-    // The streams we send: as negotiated once the remote's description is in, as offered before.
-    const sends = (kind: MediaKind): boolean =>
-      this.remoteSet
-        ? this.negotiated.some((m) => m.kind === kind && m.send)
-        : this.offered.some((s) => s.kind === kind && (s.direction === 'sendrecv' || s.direction === 'sendonly'));
-    const ssrc = [...this.sources.entries()].flatMap(([media, source]) => {
+  status(): MediaConnectionStatus {
+    const ssrc = [...this.negotiation.sources.entries()].flatMap(([media, source]) => {
       const port = this.mediaPorts.get(media);
-      return port && sends(media) ? [{ media_id: port.id, ssrc: source.ssrc }] : [];
+      return port && this.negotiation.sends(media) ? [{ media_id: port.id, ssrc: source.ssrc }] : [];
     });
-    const stats = this.transport && !this.transport.isClosed ? this.transport.stats() : undefined;
-    return {
-      media_connection_id: this.id,
+    return mediaConnectionStatus({
+      id: this.id,
       open: this.stateValue === 'open',
-      metadata: this.options.metadata ?? null,
-      remote_id: this.remoteId,
+      metadata: this.options.metadata,
+      remoteId: this.remoteId,
       ssrc,
       state: this.stateValue,
-      negotiated: this.negotiated.map((m) => ({
-        media: m.kind,
-        codec: m.codec.name,
-        payload_type: m.payloadType,
-        send: m.send,
-        receive: m.receive,
-      })),
-      ...(stats && { transport: stats }),
-      // The same field as a DataConnection's status (the raw pair stays in transport).
-      selected_candidate_pair: pairFromNative(stats?.selectedLocal, stats?.selectedRemote),
+      negotiated: this.negotiation.negotiated,
+      transport: this.liveTransport()?.stats(),
       stats: this.stats(),
-    };
+    });
   }
 
   /** GET …/stats: per stream packets, bitrate, loss, repair, keyframe requests, jitter and RTT. */
   stats(): MediaConnectionStats {
-    const raw = this.transport && !this.transport.isClosed ? this.transport.mediaStats() : undefined;
-    return mediaConnectionStats(this.id, raw, (kind) => this.negotiated.find((m) => m.kind === kind)?.codec.clockRate ?? 90000);
+    return mediaConnectionStats(this.id, this.liveTransport()?.mediaStats(), (kind) => this.negotiation.clockRateOf(kind));
   }
 
-  /**
-   * Ends an incoming call that was never answered and tells the caller. PeerJS has no message
-   * that ends one connection (LEAVE ends all of a peer's), so the gateway sends EXPIRE naming the
-   * connection: the stock client reports it as a `peer-unavailable` error ("Could not connect to
-   * peer …"), and a calling gateway closes that call at once with the reason given.
-   */
+  /** Ends an incoming call that was never answered and tells the caller (see declineSignal). */
   decline(error: string | undefined, reason: string): void {
-    if (this.stateValue === 'offered') {
-      const payload = { type: 'media', connectionId: this.connectionId, reason: error ?? reason };
-      this.peer.signal({ type: 'EXPIRE', dst: this.remoteId, payload });
-    }
+    if (this.stateValue === 'offered') this.signal(declineSignal(this, error ?? reason));
     this.close(error, reason);
   }
 
@@ -265,160 +184,92 @@ export class MediaConnection {
       this.options.logger.warn({ reason: error }, 'media connection closed on an error');
       this.events.push({ event: 'ERROR', error_message: error });
     }
-    for (const { port } of this.ports) this.options.engine.detachPort(port.handle, this.transport?.handle ?? -1);
-    for (const port of this.reserved) port.release(this.id);
-    this.transport?.close();
-    this.events.push({ event: 'CLOSE', close_options: { reason: error ?? reason } });
     const ports = [...this.reserved];
-    this.ports.length = 0;
-    this.reserved.clear();
+    this.unwind();
+    this.events.push({ event: 'CLOSE', close_options: { reason: error ?? reason } });
     this.options.onClosed(this, ports);
   }
 
-  private intents(c: MediaConstraints): MediaIntent[] {
-    const intent = (kind: MediaKind, send: boolean, receive: boolean, params: StreamParams<string>): MediaIntent => ({
-      kind,
-      send: send && params.mediaPort !== undefined,
-      receive,
-      codec: params.codec as MediaIntent['codec'],
-      ...(params.payloadType !== undefined && { payloadType: params.payloadType }),
-      ...(params.bandwidthKbps && { bandwidthKbps: params.bandwidthKbps }),
-      source: this.sourceFor(kind),
-    });
-    return [intent('video', c.video, c.videoReceiveEnabled, c.videoParams), intent('audio', c.audio, c.audioReceiveEnabled, c.audioParams)];
+  /** Forgets a request that never got going: its ports go back to the user as they were. */
+  abandon(): void {
+    this.stateValue = 'closed';
+    this.unwind();
   }
 
-  private sourceFor(kind: MediaKind): LocalSource {
-    let source = this.sources.get(kind);
-    if (!source) {
-      const streamId = `gateway-${this.id.slice(3, 11)}`;
-      source = {
-        ssrc: randomInt(1, 2 ** 32 - 1),
-        rtxSsrc: randomInt(1, 2 ** 32 - 1),
-        cname: streamId,
-        streamId,
-        trackId: `${kind}-${randomBytes(4).toString('hex')}`,
-      };
-      this.sources.set(kind, source);
+  private planAnswer(constraints: MediaConstraints): ReturnType<MediaNegotiation['planAnswer']> {
+    try {
+      return this.negotiation.planAnswer(constraints);
+    } catch (error) {
+      if (!(error instanceof SdpError)) throw error;
+      this.events.push({ event: 'ERROR', error_message: error.message });
+      if (error.code === 'CODEC_UNAVAILABLE') throw GatewayError.invalid('constraints', error.message);
+      // The ERROR is queued already; close() would queue it a second time.
+      this.decline(undefined, `the remote's offer is unusable: ${error.message}`);
+      throw GatewayError.invalid('media_connection_id', `the remote's offer is unusable: ${error.message}`);
     }
-    return source;
   }
 
-  private openTransport(role: 'controlling' | 'controlled'): NativeTransport {
+  private planRouting(media: readonly NegotiatedMedia[], c: MediaConstraints, r: MediaRedirects): MediaRoutingPlan<NativeUdpPort> {
+    return planMediaRouting({
+      media,
+      params: { video: c.videoParams, audio: c.audioParams },
+      redirects: { video: { rtp: r.video, rtcp: r.videoRtcp }, audio: { rtp: r.audio, rtcp: r.audioRtcp } },
+      sources: this.negotiation.sources,
+      cname: this.negotiation.cname,
+    });
+  }
+
+  /** Opens the transport; if it cannot be opened, the ports reserved for it are released. */
+  private openOrRelease(role: 'controlling' | 'controlled'): NativeTransport {
     const { bindAddresses, ice } = this.options.transport;
-    // Minted now: a TURN credential made from turn_secret is valid from this connection's start.
-    const iceOptions = ice.forPeer(this.peer.id, this.peer.turn).media;
-    const transport = this.options.engine.createTransport({ role, bindAddresses: [...bindAddresses], ...iceOptions });
-    this.transport = transport;
-    transport.onEvent((event) => this.onTransportEvent(event));
-    return transport;
-  }
-
-  private sendDescription(
-    type: 'OFFER' | 'ANSWER',
-    sdpType: 'offer' | 'answer',
-    sections: readonly LocalMediaSection[],
-    setup: DtlsSetup,
-    transport: NativeTransport,
-  ): void {
-    const index = sections.findIndex((s) => !s.rejected);
-    this.firstMid = { mid: sections[index]?.mid ?? '0', index: Math.max(0, index) };
-    const sdp = writeSessionDescription({
-      sessionId: String(randomInt(1, 2 ** 47)),
-      sessionVersion: 2,
-      iceUfrag: transport.local.ufrag,
-      icePwd: transport.local.password,
-      fingerprint: transport.local.fingerprint,
-      setup,
-      sections,
-      candidates: transport.local.candidates,
-    });
-    const payload: Record<string, unknown> = { sdp: { type: sdpType, sdp }, type: 'media', connectionId: this.connectionId };
-    if (type === 'OFFER') payload['metadata'] = this.options.metadata;
-    this.peer.signal({ type, dst: this.remoteId, payload });
-  }
-
-  private start(
-    remote: RemoteDescription,
-    media: readonly NegotiatedMedia[],
-    dtlsRole: 'client' | 'server',
-    constraints: MediaConstraints,
-    redirects: MediaRedirects,
-  ): void {
-    const transport = this.transport!;
-    this.negotiated = media;
-    for (const m of media) {
-      const streamId = remote.sections.find((s) => s.mid === m.mid)?.streamId;
-      if (streamId !== undefined) this.remoteStreamIds.set(m.kind, streamId);
+    try {
+      // Minted now: a TURN credential made from turn_secret is valid from this connection's start.
+      const iceOptions = ice.forPeer(this.peer.id, this.peer.turn).media;
+      const transport = this.options.engine.createTransport({ role, bindAddresses: [...bindAddresses], ...iceOptions });
+      this.transport = transport;
+      transport.onEvent((event) => this.onTransportEvent(event));
+      return transport;
+    } catch (error) {
+      this.unwind();
+      throw error;
     }
-    transport.setRemote({
-      ufrag: remote.iceUfrag,
-      password: remote.icePwd,
-      fingerprintAlgorithm: remote.fingerprint.algorithm,
-      fingerprint: remote.fingerprint.hash,
-      dtlsRole,
-    });
-    this.remoteSet = true;
-    this.route(media, constraints, redirects);
-    const listed = this.bundle ? offerCandidatesOnBundleTransport(remote, this.bundle.taggedMid) : remote.candidates;
-    for (const c of listed) this.useRemoteCandidate(c);
-    for (const { candidate, section } of this.pendingCandidates) this.useTrickled(candidate, section);
-    this.pendingCandidates = [];
+  }
+
+  /** Gives the transport the remote's parameters and wires ports to streams and streams to redirect addresses, natively. */
+  private wire(remote: RemoteDescription, dtlsRole: 'client' | 'server', plan: MediaRoutingPlan<NativeUdpPort>): void {
+    const transport = this.transport!;
+    transport.setRemote({ ufrag: remote.iceUfrag, password: remote.icePwd, fingerprintAlgorithm: remote.fingerprint.algorithm, fingerprint: remote.fingerprint.hash, dtlsRole });
+    for (const { media: kind, stream } of plan.outbound) transport.setOutboundStream(kind, stream);
+    for (const a of plan.attachments) {
+      if (!transport.attachPort(a.port.native, a.kind, a.media)) throw GatewayError.notFound(a.field, a.port.id);
+      this.attached.push(a.port);
+    }
+    for (const { kind, media: m, to } of plan.redirects) transport.setRedirect(kind, m, to);
+    transport.setInboundRouting(plan.inbound);
+  }
+
+  /** The remote description is in: its candidates, then the trickled ones, go to the transport; READY. */
+  private useRemoteCandidates(remote: RemoteDescription, media: readonly NegotiatedMedia[]): void {
+    for (const c of this.negotiation.remoteDescription(remote, media)) this.useRemoteCandidate(c);
+    for (const { candidate, section } of this.negotiation.takeQueuedCandidates()) this.useTrickled(candidate, section);
     this.events.push({ event: 'READY' });
   }
 
-  /** Wires ports to streams and streams to redirect addresses, natively. */
-  private route(media: readonly NegotiatedMedia[], c: MediaConstraints, redirects: MediaRedirects): void {
-    const transport = this.transport!;
-    const routing: Required<RawInboundRouting> = { routes: [], remoteSsrcs: [], remoteRtx: [], feedback: {} };
-    for (const m of media) {
-      const params: StreamParams<string> = m.kind === 'video' ? c.videoParams : c.audioParams;
-      const source = this.sources.get(m.kind)!;
-      const nack = m.feedback.includes('nack');
-      if (m.send && params.mediaPort) {
-        transport.setOutboundStream(m.kind, {
-          ssrc: source.ssrc,
-          payloadType: m.payloadType,
-          ...(params.payloadType !== undefined && { inputPayloadType: params.payloadType }),
-          clockRate: m.codec.clockRate,
-          nack,
-          ...(nack && m.rtxPayloadType !== undefined && { rtxSsrc: source.rtxSsrc, rtxPayloadType: m.rtxPayloadType }),
-        });
-        this.attach(params.mediaPort, m.kind, 'rtp');
-      }
-      // Also on a receive-only call: the user's receiver may report on or ask for keyframes of the remote's stream.
-      if (params.rtcpPort && (m.send || m.receive)) this.attach(params.rtcpPort, m.kind, 'rtcp');
-      if (m.receive) {
-        const redirectPayloadType = params.payloadType;
-        for (const payloadType of [m.payloadType, ...m.alsoReceives]) {
-          routing.routes.push({ payloadType, media: m.kind, clockRate: m.codec.clockRate, ...(redirectPayloadType !== undefined && { redirectPayloadType }) });
-        }
-        if (m.rtxPayloadType !== undefined) routing.routes.push({ payloadType: m.rtxPayloadType, media: m.kind, rtxFor: m.payloadType });
-        for (const ssrc of m.remoteSsrcs) routing.remoteSsrcs.push({ ssrc, media: m.kind });
-        routing.remoteRtx.push(...m.remoteRtx);
-        if (m.kind === 'video') {
-          routing.feedback = {
-            nack,
-            ...(m.transportCcId !== undefined && { transportCcId: m.transportCcId }),
-            // REMB caps the remote's sender at the user's band_width; transport-cc does the rest.
-            ...(m.feedback.includes('goog-remb') && params.bandwidthKbps && { rembBps: params.bandwidthKbps * 1000 }),
-          };
-        }
-      }
-      const rtp = m.kind === 'video' ? redirects.video : redirects.audio;
-      const rtcp = m.kind === 'video' ? redirects.videoRtcp : redirects.audioRtcp;
-      if (rtp && m.receive) transport.setRedirect('rtp', m.kind, { ip: rtp.address, port: rtp.port });
-      if (rtcp) transport.setRedirect('rtcp', m.kind, { ip: rtcp.address, port: rtcp.port });
+  private useTrickled(candidate: Candidate, section: CandidateSection): void {
+    if (!this.negotiation.usable(section)) {
+      this.options.logger.debug({ candidate: candidate.sdp ?? `${candidate.ip}:${candidate.port}`, section }, 'remote candidate of a transport outside BUNDLE skipped');
+      return;
     }
-    routing.feedback = { ...routing.feedback, cname: [...this.sources.values()][0]?.cname ?? `gateway-${this.id.slice(3, 11)}` };
-    transport.setInboundRouting(routing);
+    this.useRemoteCandidate(candidate);
   }
 
-  private attach(port: NativeUdpPort, media: MediaKind, kind: 'rtp' | 'rtcp'): void {
-    if (!this.options.engine.attachPort(port.handle, this.transport!.handle, kind, media)) {
-      throw GatewayError.notFound(kind === 'rtp' ? `${media}_params.media_id` : `${media}_params.rtcp_id`, port.id);
+  /** A candidate the native side refuses (e.g. an address it cannot parse) is skipped, not fatal. */
+  private useRemoteCandidate(candidate: Candidate): void {
+    try {
+      this.transport!.addRemoteCandidate(candidate);
+    } catch (error) {
+      this.options.logger.warn({ candidate, err: error }, 'remote candidate skipped');
     }
-    this.ports.push({ port, media, kind });
   }
 
   private reserve(c: MediaConstraints): void {
@@ -431,12 +282,32 @@ export class MediaConnection {
     }
   }
 
-  private onTransportEvent(event: RawTransportEvent): void {
+  /** Detaches what was attached, closes the transport and releases the reserved ports. */
+  private unwind(): void {
+    const transport = this.transport;
+    this.transport = undefined;
+    for (const port of this.attached) transport?.detachPort(port.native);
+    this.attached.length = 0;
+    transport?.close();
+    for (const port of this.reserved) port.release(this.id);
+    this.reserved.clear();
+    if (this.stateValue !== 'closed') this.mediaPorts.clear();
+  }
+
+  private liveTransport(): NativeTransport | undefined {
+    return this.transport && !this.transport.isClosed ? this.transport : undefined;
+  }
+
+  private signal(message: MediaSignal): void {
+    this.peer.signal(message);
+  }
+
+  private onTransportEvent(event: TransportEvent): void {
     if (this.stateValue === 'closed') return;
     switch (event.kind) {
       case 'local-candidate':
         // Host candidates are in the description already; trickle the ones gathered later.
-        if (event.candidate && event.candidate.type !== 'host') this.trickle(event.candidate);
+        if (event.candidate.type !== 'host') this.signal(candidateSignal(this, event.candidate, this.negotiation.firstMid, this.transport?.local.ufrag));
         break;
       case 'connected':
         this.stateValue = 'open';
@@ -462,13 +333,12 @@ export class MediaConnection {
    * does not verify): an ERROR event naming it, once per server. The connection goes on through
    * its other candidates, so this is no reason to close it.
    */
-  private reportTurnFailure(event: RawTransportEvent): void {
+  private reportTurnFailure(event: TurnFailedEvent): void {
     const url = event.detail || event.text;
     this.options.logger.warn({ turn: event.text }, 'TURN server unusable for this media connection');
     if (this.failedTurnServers.has(url)) return;
     this.failedTurnServers.add(url);
-    const code = event.code ?? 0;
-    this.events.push({ event: 'ERROR', error_message: turnFailureMessage(url, code, nativeTurnFailureCause(event.text, event.detail, code)) });
+    this.events.push({ event: 'ERROR', error_message: turnFailureMessage(url, event.code, nativeTurnFailureCause(event.text, event.detail, event.code)) });
   }
 
   /**
@@ -478,35 +348,28 @@ export class MediaConnection {
   private streams(): StreamOptions[] {
     const order: MediaKind[] = ['video', 'audio'];
     return order.flatMap((kind) => {
-      const m = this.negotiated.find((n) => n.kind === kind);
+      const m = this.negotiation.negotiated.find((n) => n.kind === kind);
       if (!m || !(m.send || m.receive)) return [];
       const port = m.send ? this.mediaPorts.get(kind) : undefined;
-      const remoteStream = m.receive ? this.remoteStreamIds.get(kind) : undefined;
       return [
         {
           is_video: kind === 'video',
           media_connection_id: this.id,
-          stream_id: remoteStream ?? this.sourceFor(kind).streamId,
+          stream_id: this.negotiation.streamIdOf(kind, m.receive),
           ...(port && { stream_params: { media_id: port.id, port: port.port, ip_v4: this.options.advertisedIpV4 } }),
         },
       ];
     });
   }
+}
 
-  private trickle(candidate: RawCandidate): void {
-    this.peer.signal({
-      type: 'CANDIDATE',
-      dst: this.remoteId,
-      payload: {
-        candidate: {
-          candidate: candidateLine(candidate),
-          sdpMid: this.firstMid.mid,
-          sdpMLineIndex: this.firstMid.index,
-          usernameFragment: this.transport?.local.ufrag,
-        },
-        type: 'media',
-        connectionId: this.connectionId,
-      },
-    });
-  }
+/** A port deleted natively but still named (a race with DELETE /media/{id}) is refused up front. */
+function assertPortsOpen(c: MediaConstraints): void {
+  const named: [NativeUdpPort | undefined, string][] = [
+    [c.videoParams.mediaPort, 'video_params.media_id'],
+    [c.videoParams.rtcpPort, 'video_params.rtcp_id'],
+    [c.audioParams.mediaPort, 'audio_params.media_id'],
+    [c.audioParams.rtcpPort, 'audio_params.rtcp_id'],
+  ];
+  for (const [port, field] of named) if (port?.isClosed) throw GatewayError.notFound(field, port.id);
 }

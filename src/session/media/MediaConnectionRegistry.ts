@@ -3,9 +3,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { GatewayError } from '../../errors/GatewayError.js';
 import type { Logger } from '../../log/createLogger.js';
 import type { NativeEngine } from '../../native/NativeEngine.js';
-import { answerPayload, candidatePayload, offerPayload } from '../../signaling/connectionPayloads.js';
-import type { ServerMessage } from '../../signaling/protocol.js';
-import { ConnectionTable } from '../connections/ConnectionTable.js';
+import { offerPayload } from '../../signaling/connectionPayloads.js';
+import { ConnectionRegistry, type TrickledCandidate } from '../connections/ConnectionRegistry.js';
 import type { ConnectionAdmission } from '../limits/ConnectionAdmission.js';
 import type { GatewayPeer } from '../peers/GatewayPeer.js';
 import type { NativeUdpPort } from '../ports/NativeUdpPort.js';
@@ -33,16 +32,9 @@ export interface MediaConnectionRegistryOptions {
  * media offers into CALL events, routes ANSWER / CANDIDATE / LEAVE / EXPIRE to them, and frees
  * the media and RTCP ports only a closed connection used.
  */
-export class MediaConnectionRegistry {
-  private readonly table: ConnectionTable<MediaConnection>;
-
+export class MediaConnectionRegistry extends ConnectionRegistry<MediaConnection> {
   constructor(private readonly options: MediaConnectionRegistryOptions) {
-    this.table = new ConnectionTable('media_connection_id', options.closedRetentionMs ?? 30_000, options.admission.limits.offerTimeoutMs);
-    options.admission.track(this.table, options.descriptorsPerConnection);
-  }
-
-  get size(): number {
-    return this.table.size;
+    super({ ...options, idField: 'media_connection_id', offerType: 'media' });
   }
 
   /** Sends a media OFFER to `targetId`; READY, then STREAM once the transport is up. */
@@ -53,7 +45,7 @@ export class MediaConnectionRegistry {
     try {
       connection.call(constraints, redirects);
     } catch (error) {
-      connection.close();
+      connection.abandon();
       this.table.forget(connection);
       throw error;
     }
@@ -67,40 +59,7 @@ export class MediaConnectionRegistry {
     return connection;
   }
 
-  get(id: string): MediaConnection {
-    return this.table.get(id);
-  }
-
-  /** DELETE /media/connections/{id}: closes it and forgets it at once. */
-  delete(id: string): void {
-    this.table.delete(id);
-  }
-
-  /** A relayed PeerJS message for a gateway peer; false when it is not about a MediaConnection. */
-  handleSignal(peer: GatewayPeer, message: ServerMessage): boolean {
-    return this.table.routeSignal(
-      peer,
-      message,
-      'media',
-      (remoteId, payload) => this.receiveCall(peer, remoteId, payload),
-      (connection, m) => this.deliver(connection, m),
-    );
-  }
-
-  closePeer(peer: GatewayPeer): void {
-    this.table.closePeer(peer);
-  }
-
-  /** A remote left the signaling server: calls it made or was sent that never opened go. */
-  remoteGone(remoteId: string): void {
-    this.table.remoteGone(remoteId);
-  }
-
-  closeAll(): void {
-    this.table.closeAll();
-  }
-
-  private receiveCall(peer: GatewayPeer, remoteId: string, payload: unknown): void {
+  protected receiveOffer(peer: GatewayPeer, remoteId: string, payload: unknown): void {
     const parsed = offerPayload.safeParse(payload);
     if (!parsed.success) {
       this.options.logger.warn({ peer: peer.id, remote: remoteId, issues: parsed.error.issues.slice(0, 3) }, 'ignored a malformed media OFFER');
@@ -114,16 +73,13 @@ export class MediaConnectionRegistry {
     peer.events.push({ event: 'CALL', params: peer.params, call_params: { media_connection_id: connection.id } });
   }
 
-  private deliver(connection: MediaConnection, message: ServerMessage): void {
-    if (message.type === 'ANSWER') {
-      const answer = answerPayload.safeParse(message.payload);
-      if (answer.success) connection.acceptAnswer(answer.data.sdp.sdp);
-      else this.options.logger.warn({ connection: connection.id }, 'ignored a malformed ANSWER');
-    } else {
-      const candidate = candidatePayload.safeParse(message.payload);
-      if (candidate.success) connection.addRemoteCandidate(candidate.data.candidate.candidate, candidate.data.candidate);
-      else this.options.logger.warn({ connection: connection.id }, 'ignored a malformed CANDIDATE');
-    }
+  protected takeAnswer(connection: MediaConnection, sdp: string): boolean {
+    connection.acceptAnswer(sdp);
+    return true;
+  }
+
+  protected takeCandidate(connection: MediaConnection, candidate: TrickledCandidate): void {
+    connection.addRemoteCandidate(candidate.candidate, candidate);
   }
 
   private add(peer: GatewayPeer, remoteId: string, connectionId: string, originator: boolean, metadata: unknown): MediaConnection {

@@ -1,4 +1,4 @@
-import type { MediaKind, RawMediaStats } from '../../native/addon.js';
+import type { MediaKind, MediaStats } from '../../native/NativeTypes.js';
 
 /** One stream in GET …/stats: what we send ('send') or receive from the remote ('receive'). */
 export interface MediaStreamStats {
@@ -43,7 +43,7 @@ export interface MediaConnectionStats {
  * The REST shape of a connection's native media statistics (GET …/stats): send streams carry
  * what the remote reported about them, receive streams what the gateway counted.
  */
-export function mediaConnectionStats(id: string, raw: RawMediaStats | undefined, clockRateOf: (kind: MediaKind) => number): MediaConnectionStats {
+export function mediaConnectionStats(id: string, raw: MediaStats | undefined, clockRateOf: (kind: MediaKind) => number): MediaConnectionStats {
   const streams: MediaStreamStats[] = [];
   for (const s of raw?.send ?? []) {
     streams.push({

@@ -1,10 +1,9 @@
 import type { Logger } from '../../log/createLogger.js';
-import type { NativeEngine } from '../../native/NativeEngine.js';
+import type { NativePort } from '../../native/NativePort.js';
 import type { PortKind, PortTraffic, UdpPortResource } from './UdpPortResource.js';
 
 /** A media or RTCP port: its socket is owned and read by the native I/O thread. */
 export class NativeUdpPort implements UdpPortResource {
-  private readonly unsubscribe: () => void;
   /** Ids of the MediaConnections this port feeds. */
   private readonly users = new Set<string>();
   private closed = false;
@@ -14,12 +13,11 @@ export class NativeUdpPort implements UdpPortResource {
     readonly kind: Exclude<PortKind, 'data'>,
     readonly port: number,
     readonly bindIp: string,
-    /** The engine's handle for this socket. */
-    readonly handle: number,
-    private readonly engine: NativeEngine,
+    /** The engine's socket, which transports are attached to. */
+    readonly native: NativePort,
     logger: Logger,
   ) {
-    this.unsubscribe = engine.subscribe(handle, (event) => {
+    native.onEvent((event) => {
       if (event.kind === 'port-source') {
         logger.info({ id, port, source: event.source }, 'port receives datagrams');
       } else if (event.kind === 'port-drops') {
@@ -29,7 +27,7 @@ export class NativeUdpPort implements UdpPortResource {
   }
 
   traffic(): PortTraffic {
-    const s = this.engine.portStats(this.handle);
+    const s = this.native.stats();
     return {
       packets: s?.packets ?? 0,
       bytes: s?.bytes ?? 0,
@@ -53,13 +51,12 @@ export class NativeUdpPort implements UdpPortResource {
   }
 
   get isClosed(): boolean {
-    return this.closed;
+    return this.closed || this.native.isClosed;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.unsubscribe();
-    this.engine.closeUdpPort(this.handle);
+    this.native.close();
   }
 }

@@ -1,5 +1,5 @@
 import { GatewayError } from '../../errors/GatewayError.js';
-import { errorCode } from '../../native/NativeEngine.js';
+import { nativeErrorCode as errorCode } from '../../native/nativeError.js';
 
 /** Errors that mean "this port is taken, try the next one". */
 const PORT_TAKEN = new Set(['EADDRINUSE', 'EACCES']);

@@ -93,7 +93,7 @@ export class PortRegistry {
     const { engine, bindIp, logger } = this.options;
     const { port, bound } = await this.options.allocator.allocate((candidate) => engine.openUdpPort(bindIp, candidate));
     const id = newId(kind);
-    return this.add(new NativeUdpPort(id, kind, port, bindIp, bound.handle, engine, logger.child({ subsystem: 'port' })));
+    return this.add(new NativeUdpPort(id, kind, port, bindIp, bound, logger.child({ subsystem: 'port' })));
   }
 
   private add<T extends UdpPortResource>(port: T): T {

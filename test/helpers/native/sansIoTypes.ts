@@ -2,6 +2,9 @@
 // SRTP, TLS, TCP and STUN. The product's own types come from src/native/addon.ts.
 import type { RawCandidate, RawTransportStats, RawTransportEvent, RawLocalParameters, RawRemoteParameters, SrtpProfileName, RawTurnStats } from '../../../src/native/addon.js';
 
+/** What became of a packet handed to the transport (native/core/transport/SendStatus.hpp). */
+export type RawSendStatus = 'ok' | 'not-connected' | 'no-route' | 'relay-dropped' | 'malformed' | 'no-room' | 'crypto-error';
+
 /** The sans-IO transport: no sockets, no clock; the caller moves datagrams and time. */
 export interface RawSansIoTransport {
   localParameters(): RawLocalParameters;
@@ -13,8 +16,9 @@ export interface RawSansIoTransport {
   handleTimeout(nowUs: number): void;
   nextTimeout(): number | null;
   dtlsTimeout(): number | null;
-  sendRtp(packet: Uint8Array): boolean;
-  sendRtcp(packet: Uint8Array): boolean;
+  /** What became of the packet (native/core/transport/SendStatus.hpp); anything but 'ok' was dropped and counted in sendDropped. */
+  sendRtp(packet: Uint8Array): RawSendStatus;
+  sendRtcp(packet: Uint8Array): RawSendStatus;
   close(): void;
   takeTransmits(): { socketIndex: number; ip: string; port: number; data: Buffer }[];
   takeEvents(): RawTransportEvent[];

@@ -2,21 +2,21 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { loadTestAddon } from '../../helpers/native/testAddon.js';
-import { pli, receiverReport, sdes, senderReport } from '../../helpers/rtcp.js';
+import { pictureLossIndication, receiverReport, rtcpPacket, rtpPacket, senderReport } from '../../support/rtpPackets.js';
 
 const { sansio } = loadTestAddon();
 
+/** `pt` may carry the marker bit (0x80), as the second byte of the header does. */
 function rtp(pt: number, seq: number, ts: number, ssrc: number, payload = Buffer.from('frame')): Buffer {
-  const b = Buffer.alloc(12 + payload.length);
-  b[0] = 0x80;
-  b[1] = pt;
-  b.writeUInt16BE(seq, 2);
-  b.writeUInt32BE(ts >>> 0, 4);
-  b.writeUInt32BE(ssrc >>> 0, 8);
-  payload.copy(b, 12);
-  return b;
+  return rtpPacket({ payloadType: pt & 0x7f, marker: (pt & 0x80) !== 0, seq, timestamp: ts, ssrc, payload });
 }
 const fields = (b: Buffer) => ({ pt: b[1]! & 0x7f, seq: b.readUInt16BE(2), ts: b.readUInt32BE(4), ssrc: b.readUInt32BE(8) });
+
+/** SDES with one chunk: the CNAME item, then null padding to a word (RFC 3550 section 6.5). */
+function sdes(ssrc: number, cname: string): Buffer {
+  const item = Buffer.concat([Buffer.from([1, cname.length]), Buffer.from(cname)]);
+  return rtcpPacket(202, 1, ssrc, Buffer.concat([item, Buffer.alloc(4 - (item.length % 4))]));
+}
 
 describe('outbound stream rewriting (native/core/media/OutboundRtpRewriter)', () => {
   const config = { ssrc: 0xabcdef01, payloadType: 98, inputPayloadType: 96, clockRate: 90000 };
@@ -74,11 +74,11 @@ describe('outbound stream rewriting (native/core/media/OutboundRtpRewriter)', ()
 
   it("puts the remote's feedback about our stream in the user's SSRC and sequence numbers", () => {
     const r = new sansio.OutboundRtpRewriter(config);
-    const before = receiverReport(0x5555, 0xabcdef01);
+    const before = receiverReport(0x5555, [0xabcdef01]);
     assert.deepEqual(r.restoreRemoteRtcp(before), before, 'unchanged before the user sends');
     r.rewriteRtp(rtp(96, 10, 1000, 0x1111), 0);
     r.rewriteRtp(rtp(96, 5, 50, 0x2222), 1_000_000); // restart: sent as 11, so the offset is 6
-    const rr = receiverReport(0x5555, 0xabcdef01);
+    const rr = receiverReport(0x5555, [0xabcdef01]);
     rr.writeUInt32BE(0x0001_0011, 16); // one cycle, highest 17 as sent
     const nack = Buffer.alloc(16);
     nack[0] = 0x81; // FMT 1: generic NACK (RFC 4585 section 6.2.1)
@@ -103,7 +103,7 @@ describe('outbound stream rewriting (native/core/media/OutboundRtpRewriter)', ()
     remb.write('REMB', 12);
     remb[16] = 1;
     remb.writeUInt32BE(0xabcdef01, 20);
-    const out = r.restoreRemoteRtcp(Buffer.concat([rr, pli(0x5555, 0xabcdef01), nack, fir, remb, pli(0x5555, 0x9999)]))!;
+    const out = r.restoreRemoteRtcp(Buffer.concat([rr, pictureLossIndication(0x5555, 0xabcdef01), nack, fir, remb, pictureLossIndication(0x5555, 0x9999)]))!;
     let at = 0;
     assert.equal(out.readUInt32BE(at + 8), 0x2222, 'report block source');
     assert.equal(out.readUInt32BE(at + 16), 0x0001_000b, "highest sequence number in the user's numbering");
@@ -144,7 +144,7 @@ describe('outbound stream rewriting (native/core/media/OutboundRtpRewriter)', ()
   it('reads only what a truncated or inconsistent RTCP packet holds, and refuses what is not RTCP', () => {
     const r = new sansio.OutboundRtpRewriter(config);
     r.rewriteRtp(rtp(96, 10, 1000, 0x1111), 0);
-    const lying = receiverReport(0x5555, 0xabcdef01);
+    const lying = receiverReport(0x5555, [0xabcdef01]);
     lying[0] = 0x9f; // 31 report blocks claimed in a packet with room for one
     const restored = r.restoreRemoteRtcp(lying)!;
     assert.equal(restored.length, lying.length);
@@ -191,9 +191,9 @@ describe('inbound routing (native/core/media/InboundMediaRouter)', () => {
     r.setLocalSsrc('video', 0x1000);
     r.setLocalSsrc('audio', 0x2000);
     const srVideo = senderReport(0xaaaa, 1);
-    const rrAudio = receiverReport(0xbbbb, 0x2000);
+    const rrAudio = receiverReport(0xbbbb, [0x2000]);
     const sdesAudio = sdes(0xbbbb, 'x');
-    const pliVideo = pli(0xaaaa, 0x1000);
+    const pliVideo = pictureLossIndication(0xaaaa, 0x1000);
     const split = r.splitRtcp(Buffer.concat([srVideo, rrAudio, sdesAudio, pliVideo]))!;
     assert.deepEqual(split.video, Buffer.concat([srVideo, pliVideo]));
     assert.deepEqual(split.audio, Buffer.concat([rrAudio, sdesAudio]));
@@ -204,9 +204,9 @@ describe('inbound routing (native/core/media/InboundMediaRouter)', () => {
   it('sends what it cannot attribute to video, or to audio on an audio-only connection', () => {
     const video = new sansio.InboundMediaRouter();
     video.setLocalSsrc('video', 1);
-    assert.ok(video.splitRtcp(receiverReport(5, 999))!.video);
+    assert.ok(video.splitRtcp(receiverReport(5, [999]))!.video);
     const audioOnly = new sansio.InboundMediaRouter();
     audioOnly.setLocalSsrc('audio', 2);
-    assert.ok(audioOnly.splitRtcp(receiverReport(5, 999))!.audio);
+    assert.ok(audioOnly.splitRtcp(receiverReport(5, [999]))!.audio);
   });
 });

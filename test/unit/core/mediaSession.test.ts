@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 
 import { loadTestAddon } from '../../helpers/native/testAddon.js';
 import type { RawMediaSessionOutput, RawSansIoFanoutSource, RawSansIoMediaSession } from '../../helpers/native/sansIoMediaTypes.js';
-import { parseRtcp, pli, receiverReport, sdes, senderReport } from '../../helpers/rtcp.js';
-import { rtpPacket } from '../../helpers/TransportSimulation.js';
+import { parseRtcp } from '../../helpers/rtcp.js';
+import { pictureLossIndication as pli, receiverReport, rtcpPacket, rtpPacket, senderReport } from '../../support/rtpPackets.js';
 
 const { sansio } = loadTestAddon();
 
@@ -16,7 +16,10 @@ const REMOTE_SENDER = 0x77777777;
 // The user's addresses: RTP and RTCP per medium.
 const USER = { videoRtp: 5000, videoRtcp: 5001, audioRtp: 5002, audioRtcp: 5003 };
 
-const rtp = (pt: number, seq: number, ts: number, ssrc: number, payload = Buffer.from(`frame ${seq}`)) => rtpPacket(ssrc, seq, ts, pt, payload);
+const rtp = (payloadType: number, seq: number, timestamp: number, ssrc: number, payload = Buffer.from(`frame ${seq}`)) =>
+  rtpPacket({ payloadType, seq, timestamp, ssrc, payload });
+/** An SDES chunk with no items (RFC 3550 section 6.5): the source, then the null end. */
+const sdes = (ssrc: number) => rtcpPacket(202, 1, ssrc, Buffer.alloc(4));
 const fields = (b: Buffer) => ({ pt: b[1]! & 0x7f, seq: b.readUInt16BE(2), ssrc: b.readUInt32BE(8) });
 
 const toPeer = (out: RawMediaSessionOutput[], kind: 'rtp' | 'rtcp') => out.filter((o) => o.to === 'peer' && o.kind === kind).map((o) => o.data);
@@ -58,7 +61,7 @@ describe('MediaSession (native/core/media/MediaSession): outbound', () => {
 
   it("strips the user's SRs from their RTCP and counts them; the rest goes to the peer in our SSRC", () => {
     const s = videoSender();
-    s.onUserRtcp('video', Buffer.concat([senderReport(USER_VIDEO_SSRC, 1234), sdes(USER_VIDEO_SSRC, 'user')]));
+    s.onUserRtcp('video', Buffer.concat([senderReport(USER_VIDEO_SSRC, 1234), sdes(USER_VIDEO_SSRC)]));
     const [rtcp, ...more] = toPeer(s.takeOutput(), 'rtcp');
     assert.equal(more.length, 0);
     assert.deepEqual(parseRtcp(rtcp!)!.map((p) => [p.type, p.senderSsrc]), [[202, VIDEO.ssrc]], 'the SDES only, in our SSRC');
@@ -71,7 +74,7 @@ describe('MediaSession (native/core/media/MediaSession): outbound', () => {
 
   it('passes RTCP unchanged without a stream of ours (receive only), and drops what is not RTCP', () => {
     const s = new sansio.MediaSession();
-    const rr = receiverReport(USER_VIDEO_SSRC, 0x1234);
+    const rr = receiverReport(USER_VIDEO_SSRC, [0x1234]);
     s.onUserRtcp('video', rr);
     assert.deepEqual(toPeer(s.takeOutput(), 'rtcp'), [rr]);
     s.onUserRtcp('video', Buffer.from('not rtcp at all'));
@@ -118,7 +121,7 @@ describe('MediaSession: the remote peer feedback the gateway handles itself', ()
     const s = videoSender(source);
     sendUserVideo(source, [s], [500, 501], 1000);
     s.takeOutput();
-    s.onPeerRtcp(Buffer.concat([receiverReport(REMOTE_SENDER, VIDEO.ssrc), sansio.rtcpWriteGenericNack(REMOTE_SENDER, VIDEO.ssrc, [501])!]), 200_000);
+    s.onPeerRtcp(Buffer.concat([receiverReport(REMOTE_SENDER, [VIDEO.ssrc]), sansio.rtcpWriteGenericNack(REMOTE_SENDER, VIDEO.ssrc, [501])!]), 200_000);
     const out = s.takeOutput();
     assert.equal(toPeer(out, 'rtp').length, 1, 'the NACK is answered');
     const [forUser, ...more] = toUser(out, USER.videoRtcp);
@@ -186,8 +189,7 @@ describe('MediaSession: inbound', () => {
   it('reads the padding SRTP left unread, and drops a packet whose padding does not fit it', () => {
     const s = receiver();
     // RFC 3550 section 5.1: P set, the last byte counts the padding bytes (itself included).
-    const padded = rtp(96, 10, 0, 0x1234, Buffer.from([1, 2, 3, 0, 0, 3]));
-    padded[0] = 0xa0;
+    const padded = rtpPacket({ payloadType: 96, seq: 10, timestamp: 0, ssrc: 0x1234, payload: Buffer.from([1, 2, 3]), padding: 3 });
     s.onPeerRtp(padded, 0);
     assert.deepEqual(toUser(s.takeOutput(), USER.videoRtp).map((d) => d.subarray(12)), [Buffer.from([1, 2, 3, 0, 0, 3])]);
     const overlong = Buffer.from(padded);
@@ -216,7 +218,7 @@ describe('MediaSession: inbound', () => {
     s.expectRemoteSsrc(0x1234, 'video');
     s.expectRemoteSsrc(0x2345, 'audio');
     // An SR of the remote's audio sender and an RR about our video, in one compound.
-    s.onPeerRtcp(Buffer.concat([senderReport(0x2345, 99), receiverReport(0x1234, VIDEO.ssrc)]), 0);
+    s.onPeerRtcp(Buffer.concat([senderReport(0x2345, 99), receiverReport(0x1234, [VIDEO.ssrc])]), 0);
     const out = s.takeOutput();
     assert.deepEqual(toUser(out, USER.audioRtcp).map((d) => parseRtcp(d)!.map((p) => [p.type, p.senderSsrc])), [[[200, 0x2345]]]);
     assert.deepEqual(toUser(out, USER.videoRtcp).map((d) => parseRtcp(d)!.map((p) => [p.type, p.reportedSsrcs])), [[[201, [VIDEO.ssrc]]]]);

@@ -2,45 +2,18 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { loadTestAddon } from '../../helpers/native/testAddon.js';
+import { rtpPacket, type RtpFields } from '../../support/rtpPackets.js';
 
 const { sansio } = loadTestAddon();
 
 const SSRC = 0x55667788;
 const RTX_SSRC = 0xabcdef01;
 
-interface PacketOptions {
-  payload?: Buffer;
-  marker?: boolean;
-  csrcs?: number[];
-  /** One-byte header extension elements (RFC 8285 section 4.2). */
-  extensions?: { id: number; data: Buffer }[];
-  padding?: number;
-  timestamp?: number;
-}
+type PacketOptions = Partial<Omit<RtpFields, 'payloadType' | 'seq' | 'ssrc'>>;
 
 /** An RTP packet (RFC 3550 section 5.1) of our stream, PT 96. */
 function rtp(seq: number, o: PacketOptions = {}): Buffer {
-  const payload = o.payload ?? Buffer.from(`frame ${seq}`);
-  const csrcs = o.csrcs ?? [];
-  let extension = Buffer.alloc(0);
-  if (o.extensions) {
-    const elements = Buffer.concat(o.extensions.map((e) => Buffer.concat([Buffer.from([(e.id << 4) | (e.data.length - 1)]), e.data])));
-    const words = Math.ceil(elements.length / 4);
-    extension = Buffer.alloc(4 + 4 * words);
-    extension.writeUInt16BE(0xbede, 0);
-    extension.writeUInt16BE(words, 2);
-    elements.copy(extension, 4);
-  }
-  const padding = Buffer.alloc(o.padding ?? 0);
-  if (padding.length > 0) padding[padding.length - 1] = padding.length;
-  const header = Buffer.alloc(12 + 4 * csrcs.length);
-  header[0] = 0x80 | (padding.length > 0 ? 0x20 : 0) | (o.extensions ? 0x10 : 0) | csrcs.length;
-  header[1] = (o.marker ? 0x80 : 0) | 96;
-  header.writeUInt16BE(seq & 0xffff, 2);
-  header.writeUInt32BE((o.timestamp ?? seq * 3000) >>> 0, 4);
-  header.writeUInt32BE(SSRC, 8);
-  csrcs.forEach((c, i) => header.writeUInt32BE(c, 12 + 4 * i));
-  return Buffer.concat([header, extension, payload, padding]);
+  return rtpPacket({ ...o, payload: o.payload ?? Buffer.from(`frame ${seq}`), timestamp: o.timestamp ?? seq * 3000, payloadType: 96, seq, ssrc: SSRC });
 }
 
 /** The fixed header fields, and where the payload starts (CSRCs and extension skipped). */

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import type { MediaKind } from '../../../src/native/addon.js';
 import { loadTestAddon, type RawRtcpSessionConfig, type RawSenderSnapshot } from '../../helpers/native/testAddon.js';
 import { parseRtcp, rtcpName } from '../../helpers/rtcp.js';
+import { rtcpPacket } from '../../support/rtpPackets.js';
 
 const { sansio } = loadTestAddon();
 
@@ -85,19 +86,15 @@ function decodeRrtr(p: Buffer): { ssrc: number; ntp: bigint } {
 
 /** An XR with one DLRR block (RFC 3611 section 4.5), as the remote's sender would answer. */
 function xrDlrr(senderSsrc: number, entries: { ssrc: number; lastRr: number; delayUs: number }[]): Buffer {
-  const b = Buffer.alloc(12 + 12 * entries.length);
-  b[0] = 0x80;
-  b[1] = 207;
-  b.writeUInt16BE(b.length / 4 - 1, 2);
-  b.writeUInt32BE(senderSsrc, 4);
-  b[8] = 5;
-  b.writeUInt16BE(3 * entries.length, 10);
+  const block = Buffer.alloc(4 + 12 * entries.length);
+  block[0] = 5;
+  block.writeUInt16BE(3 * entries.length, 2);
   entries.forEach((e, i) => {
-    b.writeUInt32BE(e.ssrc, 12 + 12 * i);
-    b.writeUInt32BE(e.lastRr >>> 0, 16 + 12 * i);
-    b.writeUInt32BE(sansio.microsToQ16(e.delayUs), 20 + 12 * i);
+    block.writeUInt32BE(e.ssrc, 4 + 12 * i);
+    block.writeUInt32BE(e.lastRr >>> 0, 8 + 12 * i);
+    block.writeUInt32BE(sansio.microsToQ16(e.delayUs), 12 + 12 * i);
   });
-  return b;
+  return rtcpPacket(207, 0, senderSsrc, block);
 }
 
 /** Generic NACK (RFC 4585 section 6.2.1). */

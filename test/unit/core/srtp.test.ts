@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { loadTestAddon, type RawSrtpSession } from '../../helpers/native/testAddon.js';
+import { rtpPacket } from '../../support/rtpPackets.js';
 
 const { sansio } = loadTestAddon();
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
@@ -30,13 +31,7 @@ function gcmSession(direction: 'outbound' | 'inbound'): RawSrtpSession {
 }
 
 function rtp(ssrc: number, seq: number, payload = Buffer.alloc(160, 0xab)): Buffer {
-  const h = Buffer.alloc(12);
-  h[0] = 0x80;
-  h[1] = 96;
-  h.writeUInt16BE(seq & 0xffff, 2);
-  h.writeUInt32BE(seq * 3000, 4);
-  h.writeUInt32BE(ssrc, 8);
-  return Buffer.concat([h, payload]);
+  return rtpPacket({ payloadType: 96, seq, timestamp: seq * 3000, ssrc, payload });
 }
 
 describe('SRTP key derivation (RFC 3711 section 4.3)', () => {

@@ -48,9 +48,9 @@ describe('two transports on a perfect simulated network', () => {
       const { sim, a, b, done } = await handshake({ aDtls: 'server', aProfiles: [profile] });
       assert.ok(done);
       const sent = Array.from({ length: 50 }, (_, i) => rtpPacket(0xa1, 1000 + i, i * 3000, 96, Buffer.alloc(100 + i, i)));
-      for (const p of sent) assert.equal(a.transport.sendRtp(p), true);
-      assert.equal(b.transport.sendRtp(rtpPacket(0xb2, 7, 0, 111, Buffer.from('opus'))), true);
-      assert.equal(b.transport.sendRtcp(rtcpReceiverReport(0xb2)), true);
+      for (const p of sent) assert.equal(a.transport.sendRtp(p), 'ok');
+      assert.equal(b.transport.sendRtp(rtpPacket(0xb2, 7, 0, 111, Buffer.from('opus'))), 'ok');
+      assert.equal(b.transport.sendRtcp(rtcpReceiverReport(0xb2)), 'ok');
       await sim.runUntil(() => b.received.length === 50 && a.received.length === 2, 1_000_000);
       assert.deepEqual(b.received.map((r) => r.data), sent);
       assert.deepEqual(a.received.map((r) => r.kind).sort(), ['rtcp', 'rtp']);
@@ -76,7 +76,7 @@ describe('two transports on a perfect simulated network', () => {
     await sim.runUntil(() => b.events.some((e) => e.kind === 'closed'), 1_000_000);
     assert.ok(kinds(a).includes('closed:local'));
     assert.ok(kinds(b).includes('closed:remote'));
-    assert.equal(b.transport.sendRtp(rtpPacket(1, 1, 1, 96, Buffer.alloc(10))), false, 'nothing is sent after close');
+    assert.equal(b.transport.sendRtp(rtpPacket(1, 1, 1, 96, Buffer.alloc(10))), 'not-connected', 'nothing is sent after close');
   });
 
   it("keeps an answerer's ClientHello that overtakes its answer, so DTLS needs no retransmission", async () => {

@@ -38,7 +38,7 @@ describe('server-reflexive candidates and NAT traversal', () => {
     assert.ok(a.events.some((e) => e.kind === 'gathering-complete'));
     // b reaches a only at its public address; a's host address is unreachable from outside.
     assert.equal(b.transport.stats().selectedRemote?.ip, '203.0.113.5');
-    assert.ok(a.transport.sendRtp(rtpPacket(1, 1, 1, 96, Buffer.from('through the NAT'))));
+    assert.equal(a.transport.sendRtp(rtpPacket(1, 1, 1, 96, Buffer.from('through the NAT'))), 'ok');
     await sim.runUntil(() => b.received.length > 0, 1_000_000);
     assert.equal(b.received[0]?.data.subarray(12).toString(), 'through the NAT');
   });

@@ -1,0 +1,20 @@
+#include "TransportEvent.hpp"
+
+namespace wg::transport {
+
+const char* transportEventName(TransportEventKind kind) {
+  switch (kind) {
+    case TransportEventKind::LocalCandidate: return "local-candidate";
+    case TransportEventKind::GatheringComplete: return "gathering-complete";
+    case TransportEventKind::IceStateChange: return "ice-state";
+    case TransportEventKind::SelectedPair: return "selected-pair";
+    case TransportEventKind::DtlsStateChange: return "dtls-state";
+    case TransportEventKind::Connected: return "connected";
+    case TransportEventKind::Closed: return "closed";
+    case TransportEventKind::Failed: return "failed";
+    case TransportEventKind::TurnFailed: return "turn-failed";
+  }
+  return "unknown";
+}
+
+}  // namespace wg::transport
