@@ -9,13 +9,19 @@ Napi::Value optionalMillis(Napi::Env env, const std::optional<int64_t>& us) {
   return us ? Napi::Number::New(env, static_cast<double>(*us) / 1000.0) : env.Null();
 }
 
-Napi::Object sendStreamToJs(Napi::Env env, const media::SendStreamStats& s) {
+// What a stream reports first, sent or received.
+Napi::Object streamToJs(Napi::Env env, media::MediaKind kind, uint32_t ssrc, uint64_t packets, uint64_t bytes, uint64_t bitrateBps) {
   Napi::Object o = Napi::Object::New(env);
-  o.Set("media", kindName(s.kind));
-  o.Set("ssrc", static_cast<double>(s.ssrc));
-  o.Set("packets", static_cast<double>(s.packets));
-  o.Set("bytes", static_cast<double>(s.bytes));
-  o.Set("bitrateBps", static_cast<double>(s.feedback.bitrateBps));
+  o.Set("media", kindName(kind));
+  o.Set("ssrc", static_cast<double>(ssrc));
+  o.Set("packets", static_cast<double>(packets));
+  o.Set("bytes", static_cast<double>(bytes));
+  o.Set("bitrateBps", static_cast<double>(bitrateBps));
+  return o;
+}
+
+Napi::Object sendStreamToJs(Napi::Env env, const media::SendStreamStats& s) {
+  Napi::Object o = streamToJs(env, s.kind, s.ssrc, s.packets, s.bytes, s.feedback.bitrateBps);
   o.Set("nacksReceived", static_cast<double>(s.feedback.nackReceived));
   o.Set("nackedPackets", static_cast<double>(s.retransmission.nackedSequences));
   o.Set("retransmittedPackets", static_cast<double>(s.retransmission.retransmitted));
@@ -32,12 +38,7 @@ Napi::Object sendStreamToJs(Napi::Env env, const media::SendStreamStats& s) {
 }  // namespace
 
 Napi::Object receiveStreamToJs(Napi::Env env, const media::ReceiveStreamStats& s) {
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("media", kindName(s.kind));
-  o.Set("ssrc", static_cast<double>(s.ssrc));
-  o.Set("packets", static_cast<double>(s.packets));
-  o.Set("bytes", static_cast<double>(s.bytes));
-  o.Set("bitrateBps", static_cast<double>(s.bitrateBps));
+  Napi::Object o = streamToJs(env, s.kind, s.ssrc, s.packets, s.bytes, s.bitrateBps);
   o.Set("lost", static_cast<double>(s.lost));
   o.Set("jitterMs", s.jitterSeconds * 1000.0);
   o.Set("retransmissionsReceived", static_cast<double>(s.retransmissions));
