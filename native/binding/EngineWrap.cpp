@@ -461,28 +461,7 @@ Napi::Value EngineWrap::transportStats(const Napi::CallbackInfo& info) {
     for (auto& stream : host.relayStreamStats()) {
       if (stream.relay < snapshot.relays.size()) snapshot.relays[stream.relay].stream = std::move(stream);
     }
-    io::TransportHost::RoutingStats r = host.routingStats();
-    snapshot.routing = {
-        {"redirected", r.redirected},
-        {"redirectDropped", r.redirectDropped},
-        {"videoSent", r.sent[media::index(media::MediaKind::Video)]},
-        {"audioSent", r.sent[media::index(media::MediaKind::Audio)]},
-        {"outboundDropped", r.outboundDropped},
-        {"outboundSourceRestarts", r.outboundSourceRestarts},
-        {"videoReceived", r.inbound.rtp[media::index(media::MediaKind::Video)]},
-        {"audioReceived", r.inbound.rtp[media::index(media::MediaKind::Audio)]},
-        {"videoRtcpReceived", r.inbound.rtcp[media::index(media::MediaKind::Video)]},
-        {"audioRtcpReceived", r.inbound.rtcp[media::index(media::MediaKind::Audio)]},
-        {"videoRtcpWithheld", r.rtcpWithheld[media::index(media::MediaKind::Video)]},
-        {"audioRtcpWithheld", r.rtcpWithheld[media::index(media::MediaKind::Audio)]},
-        {"droppedUnknownPayloadType", r.inbound.unknownPayloadType},
-        {"droppedMalformedMedia", r.inbound.malformed},
-        {"retransmissionsReceived", r.inbound.retransmissions},
-        {"rtxPaddingReceived", r.inbound.rtxPadding},
-        {"userSenderReportsReplaced", r.userSenderReportsReplaced},
-        {"keyframeRequestsForwarded", r.keyframeRequestsForwarded},
-        {"keyframeRequestsCoalesced", r.keyframeRequestsCoalesced},
-    };
+    snapshot.routing = routingCounters(host.routingStats());
   });
   return transportSnapshotToJs(info.Env(), snapshot);
 }

@@ -9,13 +9,19 @@ Napi::Value optionalMillis(Napi::Env env, const std::optional<int64_t>& us) {
   return us ? Napi::Number::New(env, static_cast<double>(*us) / 1000.0) : env.Null();
 }
 
-Napi::Object sendStreamToJs(Napi::Env env, const io::TransportHost::SendStreamStats& s) {
+// What a stream reports first, sent or received.
+Napi::Object streamToJs(Napi::Env env, media::MediaKind kind, uint32_t ssrc, uint64_t packets, uint64_t bytes, uint64_t bitrateBps) {
   Napi::Object o = Napi::Object::New(env);
-  o.Set("media", kindName(s.kind));
-  o.Set("ssrc", static_cast<double>(s.ssrc));
-  o.Set("packets", static_cast<double>(s.packets));
-  o.Set("bytes", static_cast<double>(s.bytes));
-  o.Set("bitrateBps", static_cast<double>(s.feedback.bitrateBps));
+  o.Set("media", kindName(kind));
+  o.Set("ssrc", static_cast<double>(ssrc));
+  o.Set("packets", static_cast<double>(packets));
+  o.Set("bytes", static_cast<double>(bytes));
+  o.Set("bitrateBps", static_cast<double>(bitrateBps));
+  return o;
+}
+
+Napi::Object sendStreamToJs(Napi::Env env, const media::SendStreamStats& s) {
+  Napi::Object o = streamToJs(env, s.kind, s.ssrc, s.packets, s.bytes, s.feedback.bitrateBps);
   o.Set("nacksReceived", static_cast<double>(s.feedback.nackReceived));
   o.Set("nackedPackets", static_cast<double>(s.retransmission.nackedSequences));
   o.Set("retransmittedPackets", static_cast<double>(s.retransmission.retransmitted));
@@ -32,19 +38,14 @@ Napi::Object sendStreamToJs(Napi::Env env, const io::TransportHost::SendStreamSt
 }  // namespace
 
 Napi::Object receiveStreamToJs(Napi::Env env, const media::ReceiveStreamStats& s) {
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("media", kindName(s.kind));
-  o.Set("ssrc", static_cast<double>(s.ssrc));
-  o.Set("packets", static_cast<double>(s.packets));
-  o.Set("bytes", static_cast<double>(s.bytes));
-  o.Set("bitrateBps", static_cast<double>(s.bitrateBps));
+  Napi::Object o = streamToJs(env, s.kind, s.ssrc, s.packets, s.bytes, s.bitrateBps);
   o.Set("lost", static_cast<double>(s.lost));
   o.Set("jitterMs", s.jitterSeconds * 1000.0);
   o.Set("retransmissionsReceived", static_cast<double>(s.retransmissions));
   return o;
 }
 
-Napi::Object mediaStatsToJs(Napi::Env env, const io::TransportHost::MediaStats& stats) {
+Napi::Object mediaStatsToJs(Napi::Env env, const media::MediaStats& stats) {
   Napi::Object o = Napi::Object::New(env);
   Napi::Array send = Napi::Array::New(env, stats.send.size());
   for (size_t i = 0; i < stats.send.size(); ++i) send.Set(static_cast<uint32_t>(i), sendStreamToJs(env, stats.send[i]));
@@ -65,6 +66,32 @@ Napi::Object mediaStatsToJs(Napi::Env env, const io::TransportHost::MediaStats& 
   o.Set("receiveFeedback", feedback);
   o.Set("rttMs", optionalMillis(env, stats.rttUs));
   return o;
+}
+
+std::vector<std::pair<const char*, uint64_t>> routingCounters(const media::RoutingStats& r) {
+  constexpr size_t video = media::index(media::MediaKind::Video);
+  constexpr size_t audio = media::index(media::MediaKind::Audio);
+  return {
+      {"redirected", r.redirected},
+      {"redirectDropped", r.redirectDropped},
+      {"videoSent", r.sent[video]},
+      {"audioSent", r.sent[audio]},
+      {"outboundDropped", r.outboundDropped},
+      {"outboundSourceRestarts", r.outboundSourceRestarts},
+      {"videoReceived", r.inbound.rtp[video]},
+      {"audioReceived", r.inbound.rtp[audio]},
+      {"videoRtcpReceived", r.inbound.rtcp[video]},
+      {"audioRtcpReceived", r.inbound.rtcp[audio]},
+      {"videoRtcpWithheld", r.rtcpWithheld[video]},
+      {"audioRtcpWithheld", r.rtcpWithheld[audio]},
+      {"droppedUnknownPayloadType", r.inbound.unknownPayloadType},
+      {"droppedMalformedMedia", r.inbound.malformed},
+      {"retransmissionsReceived", r.inbound.retransmissions},
+      {"rtxPaddingReceived", r.inbound.rtxPadding},
+      {"userSenderReportsReplaced", r.userSenderReportsReplaced},
+      {"keyframeRequestsForwarded", r.keyframeRequestsForwarded},
+      {"keyframeRequestsCoalesced", r.keyframeRequestsCoalesced},
+  };
 }
 
 }  // namespace wg::binding

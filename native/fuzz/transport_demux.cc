@@ -16,7 +16,7 @@ class NullOutput : public wg::transport::WebRtcTransport::Output {
 public:
   void sendDatagram(int, const wg::net::SocketAddress&, const uint8_t*, size_t) override {}
   void onTransportEvent(const wg::transport::TransportEvent&) override {}
-  void onRtp(uint8_t*, size_t) override {}
+  void onRtp(uint8_t*, size_t, const wg::rtp::RtpHeader&) override {}
   void onRtcp(uint8_t*, size_t) override {}
 };
 

@@ -1,5 +1,6 @@
 #include "Engine.hpp"
 
+#include "../core/srtp/SrtpProfile.hpp"
 #include "Clock.hpp"
 
 #include <sys/syscall.h>
@@ -12,8 +13,6 @@ namespace wg::io {
 namespace {
 // Drops are reported at most this often, so a flood of bad datagrams cannot flood the logs.
 constexpr int64_t kDropReportIntervalUs = 1000000;
-constexpr size_t kOutboxSlots = 256;
-constexpr size_t kProtectionHeadroom = 64;  // SRTP tag and SRTCP trailer
 
 int unboundUdpSocket(int family) {
   int fd = ::socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -34,10 +33,10 @@ int unboundUdpSocket(int family) {
 Engine::Engine(const EngineOptions& options, EngineEventSink& sink)
     : sink_(sink),
       recvBatch_(options.recvBatchCount, options.recvSlotBytes),
-      outbox_(kOutboxSlots, options.recvSlotBytes + kProtectionHeadroom),
+      outbox_(kOutboxSlots, options.recvSlotBytes + srtp::kProtectHeadroom),
       redirect4_(unboundUdpSocket(AF_INET)),
       redirect6_(unboundUdpSocket(AF_INET6)),
-      scratch_(options.recvSlotBytes + kProtectionHeadroom),
+      scratch_(options.recvSlotBytes + srtp::kProtectHeadroom),
       context_{loop_, recvBatch_, outbox_, redirect4_.get(), redirect6_.get(), scratch_.data(), scratch_.size(), retiredStreams_},
       dtls_(dtls::DtlsContext::create(dtls::DtlsCertificate::generate())),
       retiredStreams_(loop_) {

@@ -2,6 +2,7 @@
 
 #include "../core/common/Random.hpp"
 #include "../core/dtls/DtlsContext.hpp"
+#include "BatchSizes.hpp"
 #include "DatagramOutbox.hpp"
 #include "EngineContext.hpp"
 #include "EngineEvent.hpp"
@@ -29,7 +30,7 @@
 namespace wg::io {
 
 struct EngineOptions {
-  size_t recvBatchCount = 32;   // datagrams per recvmmsg(2)
+  size_t recvBatchCount = kRecvBatchCount;  // datagrams per recvmmsg(2)
   size_t recvSlotBytes = 4096;  // larger datagrams are dropped as "oversize"
 };
 

@@ -1,5 +1,6 @@
 #include "SharedTransportSocket.hpp"
 
+#include "DrainSocket.hpp"
 #include "TransportHost.hpp"
 
 namespace wg::io {
@@ -40,22 +41,16 @@ void SharedTransportSocket::send(TransportHost& host, const net::SocketAddress& 
 
 void SharedTransportSocket::onReadable() {
   RecvBatch& batch = context_.recvBatch;
-  // A few batches per wake-up, then other sockets get their turn (epoll is level-triggered).
-  for (int round = 0; round < 8; ++round) {
-    int n = batch.receive(socket_.fd());
-    if (n <= 0) break;
-    int64_t now = context_.loop.now();
-    for (int i = 0; i < n; ++i) {
-      if (batch.truncated(i)) continue;
-      auto owner = demux_.route(batch.source(i), batch.data(i), batch.size(i), now);
-      if (!owner) continue;
-      auto it = hosts_.find(*owner);
-      if (it == hosts_.end()) continue;  // a transaction of a transport closed since
-      it->second.host->handleDatagram(it->second.socketIndex, batch.source(i), batch.data(i), batch.size(i));
-      it->second.host->reschedule();
-    }
-    if (static_cast<size_t>(n) < batch.capacity()) break;
-  }
+  int64_t now = context_.loop.now();
+  drainSocket(socket_.fd(), batch, [&](size_t i) {
+    if (batch.truncated(i)) return;
+    auto owner = demux_.route(batch.source(i), batch.data(i), batch.size(i), now);
+    if (!owner) return;
+    auto it = hosts_.find(*owner);
+    if (it == hosts_.end()) return;  // a transaction of a transport closed since
+    it->second.host->handleDatagram(it->second.socketIndex, batch.source(i), batch.data(i), batch.size(i));
+    it->second.host->reschedule();
+  });
 }
 
 SharedTransportSocket::Stats SharedTransportSocket::stats() const {

@@ -2,12 +2,11 @@
 
 #include "EventLoop.hpp"
 #include "IoHandler.hpp"
-#include "KeyframeRequestGate.hpp"
 #include "PortCounters.hpp"
 #include "PortPacketSink.hpp"
 #include "RecvBatch.hpp"
 #include "UdpSocket.hpp"
-#include "../core/rtp/RtpPacketCache.hpp"
+#include "../core/media/FanoutSource.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -39,12 +38,9 @@ public:
   void detach(PortPacketSink* sink);
   size_t sinkCount() const { return sinks_.size(); }
   PortCounters& counters() { return *counters_; }
-  // Shared by every connection this port feeds (fan-out): see KeyframeRequestGate.
-  KeyframeRequestGate& keyframeRequests() { return keyframeRequests_; }
-  // From the first call on, the port keeps its latest RTP packets as the user sent them, once
-  // for every connection it feeds, which answer NACKs from it (RetransmissionSender).
-  void keepRecentPackets();
-  const rtp::RtpPacketCache* recentPackets() const { return recentPackets_ ? &*recentPackets_ : nullptr; }
+  // What every connection this port feeds shares: the parsed header, the packets kept for
+  // NACKs, the keyframe request gate.
+  media::FanoutSource& fanout() { return fanout_; }
   // Drops already reported upward, so a report carries only what is new.
   uint64_t reportedOversize = 0;
   uint64_t reportedSocketErrors = 0;
@@ -59,8 +55,7 @@ private:
   EventLoop& loop_;
   Listener& listener_;
   std::vector<PortPacketSink*> sinks_;
-  KeyframeRequestGate keyframeRequests_;
-  std::optional<rtp::RtpPacketCache> recentPackets_;
+  media::FanoutSource fanout_;
   net::SocketAddress lastSource_;
   int64_t lastSourceReportUs_ = 0;
   bool sourceReported_ = false;

@@ -2,7 +2,9 @@
 // deterministic simulations), native benchmark loops and the doctest C++ unit tests. Never
 // shipped: the product addon (native/binding/addon.cpp) carries none of it.
 #include "bench/BenchmarkFunctions.hpp"
+#include "sansio/FanoutSourceWrap.hpp"
 #include "sansio/InboundMediaRouterWrap.hpp"
+#include "sansio/MediaSessionWrap.hpp"
 #include "sansio/OutboundRtpRewriterWrap.hpp"
 #include "sansio/RtcpFunctions.hpp"
 #include "sansio/SansIoFunctions.hpp"
@@ -22,6 +24,8 @@ static Napi::Object initTestAddon(Napi::Env env, Napi::Object exports) {
   sansio.Set("SrtpSession", wg::binding::SrtpSessionWrap::define(env));
   sansio.Set("OutboundRtpRewriter", wg::binding::OutboundRtpRewriterWrap::define(env));
   sansio.Set("InboundMediaRouter", wg::binding::InboundMediaRouterWrap::define(env));
+  sansio.Set("MediaSession", wg::binding::MediaSessionWrap::define(env));
+  sansio.Set("FanoutSource", wg::binding::FanoutSourceWrap::define(env));
   sansio.Set("TurnClient", wg::binding::TurnClientWrap::define(env));
   sansio.Set("TlsClientStream", wg::binding::TlsClientStreamWrap::define(env));
   sansio.Set("TcpConnectionProbe", wg::binding::TcpConnectionProbe::define(env));

@@ -18,7 +18,9 @@
       "sources": [
         "TestAddon.cpp",
         "bench/BenchmarkFunctions.cpp",
+        "sansio/FanoutSourceWrap.cpp",
         "sansio/InboundMediaRouterWrap.cpp",
+        "sansio/MediaSessionWrap.cpp",
         "sansio/NackGeneratorWrap.cpp",
         "sansio/OutboundRtpRewriterWrap.cpp",
         "sansio/ReceiveStatisticsWrap.cpp",
@@ -36,6 +38,7 @@
         "sansio/TurnFunctions.cpp",
         "tests/CoreTestReporter.cpp",
         "tests/CoreTestRunner.cpp",
+        "tests/FanoutSourceTest.cpp",
         "tests/KeyframeRequestGateTest.cpp",
         "tests/ReplayWindowTest.cpp",
         "tests/RtpPacketCacheTest.cpp",

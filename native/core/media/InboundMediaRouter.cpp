@@ -10,6 +10,10 @@ namespace wg::media {
 
 std::optional<RoutedRtp> InboundMediaRouter::routeRtp(uint8_t* packet, size_t& size) {
   auto header = rtp::RtpHeader::parse(packet, size);
+  return routeRtp(packet, size, header ? &*header : nullptr);
+}
+
+std::optional<RoutedRtp> InboundMediaRouter::routeRtp(uint8_t* packet, size_t& size, rtp::RtpHeader* header) {
   if (!header) {
     ++stats_.malformed;
     return std::nullopt;
@@ -24,9 +28,8 @@ std::optional<RoutedRtp> InboundMediaRouter::routeRtp(uint8_t* packet, size_t& s
   }
   for (const InboundRoute& rtx : routes_) {
     if (rtx.payloadType != header->payloadType || !rtx.rtxFor) continue;
-    if (!unwrapRtx(packet, size, rtx)) return std::nullopt;
+    if (!unwrapRtx(packet, size, *header, rtx)) return std::nullopt;
     routed.retransmission = true;
-    header = rtp::RtpHeader::parse(packet, size);
     break;
   }
   for (const InboundRoute& route : routes_) {
@@ -56,9 +59,8 @@ void InboundMediaRouter::expectRemoteRtx(uint32_t rtxSsrc, uint32_t mediaSsrc) {
   if (rtxPairCount_ < rtxPairs_.size()) rtxPairs_[rtxPairCount_++] = {rtxSsrc, mediaSsrc};
 }
 
-bool InboundMediaRouter::unwrapRtx(uint8_t* packet, size_t& size, const InboundRoute& rtx) {
-  auto header = rtp::RtpHeader::parse(packet, size);
-  size_t payload = header->payloadLength(size);
+bool InboundMediaRouter::unwrapRtx(uint8_t* packet, size_t& size, rtp::RtpHeader& header, const InboundRoute& rtx) {
+  size_t payload = header.payloadLength(size);
   if (payload < 2) {
     ++stats_.rtxPadding;
     return false;
@@ -66,7 +68,7 @@ bool InboundMediaRouter::unwrapRtx(uint8_t* packet, size_t& size, const InboundR
   // The original source: as a=ssrc-group:FID paired them, else the remote's current one.
   std::optional<uint32_t> media;
   for (size_t i = 0; i < rtxPairCount_; ++i) {
-    if (rtxPairs_[i].rtx == header->ssrc) media = rtxPairs_[i].media;
+    if (rtxPairs_[i].rtx == header.ssrc) media = rtxPairs_[i].media;
   }
   if (!media) {
     for (const InboundRoute& route : routes_) {
@@ -78,13 +80,17 @@ bool InboundMediaRouter::unwrapRtx(uint8_t* packet, size_t& size, const InboundR
     return false;
   }
   // RFC 4588 section 4: the original sequence number leads the payload; the rest is the original.
-  uint8_t* at = packet + header->headerLength;
+  uint8_t* at = packet + header.headerLength;
   uint16_t original = readU16(at);
-  std::memmove(at, at + 2, size - header->headerLength - 2);
+  std::memmove(at, at + 2, size - header.headerLength - 2);
   size -= 2;
   rtp::setSequenceNumber(packet, original);
   rtp::setSsrc(packet, *media);
   rtp::setPayloadType(packet, *rtx.rtxFor);
+  // The header keeps its length and padding; what it names is the original's now.
+  header.sequenceNumber = original;
+  header.ssrc = *media;
+  header.payloadType = *rtx.rtxFor;
   ++stats_.retransmissions;
   return true;
 }

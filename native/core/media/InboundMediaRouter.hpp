@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../rtp/RtpHeader.hpp"
 #include "MediaKind.hpp"
 
 #include <array>
@@ -61,6 +62,10 @@ public:
 
   // Rewrites the payload type in place and unwraps RTX (RFC 4588 section 4), which shortens the
   // packet by two bytes: `size` is updated. nullopt (counted) when no stream takes the packet.
+  // `header` is the packet's, parsed by the caller (nullptr: malformed), and is updated to the
+  // unwrapped packet's.
+  std::optional<RoutedRtp> routeRtp(uint8_t* packet, size_t& size, rtp::RtpHeader* header);
+  // The same, parsing the header itself.
   std::optional<RoutedRtp> routeRtp(uint8_t* packet, size_t& size);
   // False (counted) when the datagram is not well-formed RTCP.
   bool splitRtcp(const uint8_t* packet, size_t size, RtcpSplit& out);
@@ -76,7 +81,7 @@ private:
   std::optional<MediaKind> localKind(uint32_t ssrc) const;
   MediaKind classifyRtcp(const uint8_t* data, size_t size, uint8_t type, uint8_t count) const;
   // Turns an RTX packet back into the original; false when it carries no original packet.
-  bool unwrapRtx(uint8_t* packet, size_t& size, const InboundRoute& rtx);
+  bool unwrapRtx(uint8_t* packet, size_t& size, rtp::RtpHeader& header, const InboundRoute& rtx);
 
   std::vector<InboundRoute> routes_;
   struct KnownSource {

@@ -2,6 +2,7 @@
 
 #include "../common/ByteReader.hpp"
 #include "../rtcp/RtcpCompound.hpp"
+#include "../rtcp/RtcpWriters.hpp"
 #include "../rtp/RtpHeader.hpp"
 
 namespace wg::media {
@@ -13,8 +14,12 @@ constexpr int kRestartJump = 3000;
 }  // namespace
 
 bool OutboundRtpRewriter::rewriteRtp(uint8_t* packet, size_t size, int64_t nowUs) {
-  auto header = rtp::RtpHeader::parse(packet, size);
-  if (!header || rtcp::isRtcp(packet, size)) {
+  auto header = rtcp::isRtcp(packet, size) ? std::nullopt : rtp::RtpHeader::parse(packet, size);
+  return rewriteRtp(packet, size, header ? &*header : nullptr, nowUs);
+}
+
+bool OutboundRtpRewriter::rewriteRtp(uint8_t* packet, size_t size, rtp::RtpHeader* header, int64_t nowUs) {
+  if (!header) {
     ++stats_.malformed;
     return false;
   }
@@ -40,9 +45,14 @@ bool OutboundRtpRewriter::rewriteRtp(uint8_t* packet, size_t size, int64_t nowUs
   rtp::setPayloadType(packet, config_.payloadType);
   rtp::setSequenceNumber(packet, outSeq);
   rtp::setTimestamp(packet, outTs);
+  size_t payload = header->payloadLength(size);
+  header->ssrc = config_.ssrc;
+  header->payloadType = config_.payloadType;
+  header->sequenceNumber = outSeq;
+  header->timestamp = outTs;
   ++stats_.packets;
   stats_.bytes += size;
-  stats_.payloadOctets += header->payloadLength(size);
+  stats_.payloadOctets += payload;
   return true;
 }
 
@@ -111,14 +121,6 @@ bool OutboundRtpRewriter::rewriteRtcp(uint8_t* packet, size_t size) const {
   return true;
 }
 
-namespace {
-// RFC 4585 section 6.1 / RFC 5104 section 4.3.1 / draft-alvestrand-rmcat-remb: feedback formats.
-constexpr uint8_t kFmtNack = 1;
-constexpr uint8_t kFmtFir = 4;
-constexpr uint8_t kFmtRemb = 15;
-constexpr size_t kReportBlockSize = 24;
-}  // namespace
-
 bool OutboundRtpRewriter::restoreRemoteRtcp(uint8_t* packet, size_t size) const {
   rtcp::RtcpCompound compound(packet, size);
   if (!compound.valid()) return false;
@@ -135,7 +137,7 @@ bool OutboundRtpRewriter::restoreRemoteRtcp(uint8_t* packet, size_t size) const 
       case rtcp::type::ReceiverReport: {
         // RFC 3550 section 6.4.1: report blocks follow the sender info (SR) or the SSRC (RR).
         size_t offset = view.type == rtcp::type::SenderReport ? 28 : 8;
-        for (uint8_t i = 0; i < view.count && offset + kReportBlockSize <= end; ++i, offset += kReportBlockSize) {
+        for (uint8_t i = 0; i < view.count && offset + rtcp::kReportBlockSize <= end; ++i, offset += rtcp::kReportBlockSize) {
           if (readU32(p + offset) != config_.ssrc) continue;
           writeU32(p + offset, inSsrc_);
           // Extended highest sequence number in the user's numbering: all 32 bits move by the
@@ -150,16 +152,16 @@ bool OutboundRtpRewriter::restoreRemoteRtcp(uint8_t* packet, size_t size) const 
         if (end < 12 || readU32(p + 8) != config_.ssrc) break;
         writeU32(p + 8, inSsrc_);
         // RFC 4585 section 6.2.1: each generic NACK names a packet id and a bitmask after it.
-        if (view.count == kFmtNack) {
+        if (view.count == rtcp::fmt::Nack) {
           for (size_t offset = 12; offset + 4 <= end; offset += 4) writeU16(p + offset, static_cast<uint16_t>(readU16(p + offset) - seqDelta_));
         }
         break;
       case rtcp::type::PayloadFeedback:
         if (end >= 12) restoreSsrc(p + 8);
-        if (view.count == kFmtFir) {
+        if (view.count == rtcp::fmt::Fir) {
           // RFC 5104 section 4.3.1.1: the media source field is unused; each entry names one.
           for (size_t offset = 12; offset + 8 <= end; offset += 8) restoreSsrc(p + offset);
-        } else if (view.count == kFmtRemb && end >= 20 && readU32(p + 12) == 0x52454d42 /* "REMB" */) {
+        } else if (view.count == rtcp::fmt::Remb && end >= 20 && readU32(p + 12) == 0x52454d42 /* "REMB" */) {
           size_t sources = p[16];
           for (size_t i = 0, offset = 20; i < sources && offset + 4 <= end; ++i, offset += 4) restoreSsrc(p + offset);
         }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "../rtp/RtpHeader.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -42,7 +44,11 @@ public:
   const OutboundStreamConfig& config() const { return config_; }
   const OutboundRewriteStats& stats() const { return stats_; }
 
-  // Rewrites in place; false (and counted) when the packet must not be sent.
+  // Rewrites in place; false (and counted) when the packet must not be sent. `header` is the
+  // packet's, parsed by the caller (nullptr when it is not RTP: RTCP or malformed), and is
+  // updated to what the rewritten packet says.
+  bool rewriteRtp(uint8_t* packet, size_t size, rtp::RtpHeader* header, int64_t nowUs);
+  // The same, parsing the header itself.
   bool rewriteRtp(uint8_t* packet, size_t size, int64_t nowUs);
   // For a retransmission: the source's sequence number that became `outSequence` (nullopt
   // before the first packet), and a copy of that source packet rewritten as it was sent.

@@ -2,14 +2,11 @@
 
 #include "../common/ByteReader.hpp"
 #include "../rtp/RtpHeader.hpp"
+#include "../srtp/SrtpProfile.hpp"
 
 #include <cstring>
 
 namespace wg::media {
-
-namespace {
-constexpr size_t kSrtpHeadroom = 64;  // the caller protects the result in place
-}
 
 const rtp::RtpPacketCache::Entry* RetransmissionSender::find(const rtp::RtpPacketCache& cache, const OutboundRtpRewriter* rewriter,
                                                              uint16_t sequence) {
@@ -21,7 +18,7 @@ const rtp::RtpPacketCache::Entry* RetransmissionSender::find(const rtp::RtpPacke
 size_t RetransmissionSender::build(const rtp::RtpPacketCache::Entry& entry, const OutboundRtpRewriter* rewriter, uint16_t sequence,
                                    uint8_t* out, size_t capacity) {
   auto header = rtp::RtpHeader::parse(entry.data, entry.size);
-  if (!header || entry.size + (usesRtx() ? 2 : 0) + kSrtpHeadroom > capacity) return 0;
+  if (!header || entry.size + (usesRtx() ? 2 : 0) + srtp::kProtectHeadroom > capacity  /* the caller protects it in place */) return 0;
   std::memcpy(out, entry.data, entry.size);
   if (rewriter && !rewriter->rewriteRetransmission(out, entry.size)) return 0;
   if (!usesRtx()) return entry.size;

@@ -5,6 +5,7 @@
 #include "../rtcp/PictureLossIndication.hpp"
 #include "../rtcp/RtcpCompound.hpp"
 #include "../rtcp/RtcpWriters.hpp"
+#include "../srtp/SrtpProfile.hpp"
 
 namespace wg::media {
 
@@ -13,10 +14,6 @@ constexpr size_t kMaxReceivedStreams = 8;
 constexpr size_t kMaxNackPerPoll = 128;
 constexpr int64_t kDefaultRttUs = 100000;
 constexpr int64_t kMaxPlausibleRttUs = 60000000;
-constexpr uint8_t kFmtNack = 1;
-constexpr uint8_t kFmtPli = 1;
-constexpr uint8_t kFmtFir = 4;
-constexpr size_t kHeadroom = 64;  // SRTCP tag and index, added in place by the caller
 
 // Round-trip time from a report's LSR and DLSR (RFC 3550 section 6.4.1), or from an XR DLRR
 // (RFC 3611 section 4.5): now - LSR - DLSR, all in 1/65536 s.
@@ -127,14 +124,14 @@ void RtcpSession::onRemoteRtcp(const uint8_t* data, size_t size, int64_t nowUs, 
           readReportBlock(p + at, nowNtp);
         break;
       case rtcp::type::TransportFeedback:
-        if (view.count == kFmtNack && view.size >= 12) {
+        if (view.count == rtcp::fmt::Nack && view.size >= 12) {
           if (SendFeedbackStats* send = ours(readU32(p + 8))) ++send->nackReceived;
         }
         break;
       case rtcp::type::PayloadFeedback:
-        if (view.count == kFmtPli && view.size >= 12) {
+        if (view.count == rtcp::fmt::Pli && view.size >= 12) {
           if (SendFeedbackStats* send = ours(readU32(p + 8))) ++send->pliReceived;
-        } else if (view.count == kFmtFir) {
+        } else if (view.count == rtcp::fmt::Fir) {
           // RFC 5104 section 4.3.1.1: one entry per source asked, each its SSRC and a sequence number.
           for (size_t at = 12; at + 8 <= view.size; at += 8) {
             if (SendFeedbackStats* send = ours(readU32(p + at))) ++send->firReceived;
@@ -225,8 +222,9 @@ size_t RtcpSession::writeReport(int64_t nowUs, uint64_t nowNtp, const std::array
 
 size_t RtcpSession::poll(int64_t nowUs, uint64_t nowNtp, const std::array<std::optional<SenderSnapshot>, kMediaKinds>& senders,
                          uint8_t* out, size_t capacity) {
-  if (capacity <= kHeadroom) return 0;
-  capacity -= kHeadroom;
+  // The SRTCP tag and index are added in place by the caller.
+  if (capacity <= srtp::kProtectHeadroom) return 0;
+  capacity -= srtp::kProtectHeadroom;
   if (!started_) {
     // The first report goes out soon, so round-trip times are known early (RFC 3550 section 6.2
     // halves the first interval for the same reason).

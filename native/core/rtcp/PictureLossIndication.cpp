@@ -6,7 +6,7 @@
 namespace wg::rtcp {
 
 void writePictureLossIndication(uint8_t* out, uint32_t senderSsrc, uint32_t mediaSsrc) {
-  out[0] = 0x80 | 1;  // V=2, P=0, FMT=1
+  out[0] = 0x80 | fmt::Pli;  // V=2, P=0
   out[1] = type::PayloadFeedback;
   writeU16(out + 2, kPliSize / 4 - 1);
   writeU32(out + 4, senderSsrc);

@@ -16,6 +16,15 @@ constexpr uint8_t TransportFeedback = 205;  // NACK, transport-cc
 constexpr uint8_t PayloadFeedback = 206;    // PLI, FIR, REMB
 }  // namespace type
 
+// Feedback message types (FMT, the 5 low bits of the first byte) of the two feedback packet types.
+namespace fmt {
+constexpr uint8_t Nack = 1;          // TransportFeedback: generic NACK (RFC 4585 section 6.2.1)
+constexpr uint8_t TransportCc = 15;  // TransportFeedback: transport-wide feedback (draft-holmer-rmcat-transport-wide-cc-extensions-01)
+constexpr uint8_t Pli = 1;           // PayloadFeedback: picture loss indication (RFC 4585 section 6.3.1)
+constexpr uint8_t Fir = 4;           // PayloadFeedback: full intra request (RFC 5104 section 4.3.1)
+constexpr uint8_t Remb = 15;         // PayloadFeedback: application layer feedback, REMB (draft-alvestrand-rmcat-remb-03)
+}  // namespace fmt
+
 // One packet of a compound RTCP datagram.
 struct RtcpPacketView {
   const uint8_t* data = nullptr;

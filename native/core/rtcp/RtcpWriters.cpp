@@ -100,7 +100,7 @@ size_t writeGenericNack(uint8_t* out, size_t capacity, uint32_t senderSsrc, uint
     size += 4;
   }
   if (size / 4 - 1 > 0xFFFF) return 0;
-  out[0] = 0x80 | 1;  // FMT=1, generic NACK
+  out[0] = 0x80 | fmt::Nack;
   out[1] = type::TransportFeedback;
   writeU16(out + 2, static_cast<uint16_t>(size / 4 - 1));
   writeU32(out + 4, senderSsrc);
@@ -117,7 +117,7 @@ size_t writeRemb(uint8_t* out, size_t capacity, uint32_t senderSsrc, uint64_t bi
   uint32_t exponent = 0;
   while ((bitrateBps >> exponent) >= (1u << 18)) ++exponent;  // at most 46 for 64-bit input
   uint32_t mantissa = static_cast<uint32_t>(bitrateBps >> exponent);
-  out[0] = 0x80 | 15;  // FMT=15, application layer feedback
+  out[0] = 0x80 | fmt::Remb;
   out[1] = type::PayloadFeedback;
   writeU16(out + 2, static_cast<uint16_t>(size / 4 - 1));
   writeU32(out + 4, senderSsrc);

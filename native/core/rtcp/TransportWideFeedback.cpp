@@ -146,7 +146,7 @@ size_t TransportWideFeedback::writeFeedback(uint8_t* out, size_t capacity, uint3
   }
   while (pos % 4 != 0) out[pos++] = 0;  // zero padding to a 32-bit boundary (section 3.1)
 
-  out[0] = 0x80 | 15;  // V=2, P=0, FMT=15
+  out[0] = 0x80 | fmt::TransportCc;  // V=2, P=0
   out[1] = type::TransportFeedback;
   writeU16(out + 2, static_cast<uint16_t>(pos / 4 - 1));
   writeU32(out + 4, senderSsrc);

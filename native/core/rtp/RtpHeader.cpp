@@ -26,12 +26,16 @@ std::optional<RtpHeader> RtpHeader::parse(const uint8_t* data, size_t size, bool
     offset = h.extensionOffset + h.extensionLength;
   }
   h.headerLength = offset;
-  if (h.padding && checkPadding) {
-    if (size == offset) return std::nullopt;
-    h.paddingLength = data[size - 1];
-    if (h.paddingLength == 0 || h.paddingLength > size - offset) return std::nullopt;
-  }
+  if (checkPadding && !h.readPadding(data, size)) return std::nullopt;
   return h;
+}
+
+bool RtpHeader::readPadding(const uint8_t* data, size_t size) {
+  paddingLength = 0;
+  if (!padding) return true;
+  if (size <= headerLength) return false;
+  paddingLength = data[size - 1];
+  return paddingLength != 0 && paddingLength <= size - headerLength;
 }
 
 void setSequenceNumber(uint8_t* packet, uint16_t seq) { writeU16(packet + 2, seq); }

@@ -28,6 +28,9 @@ struct RtpHeader {
   // nullopt unless the packet is RTP version 2 with consistent lengths. Padding is only
   // checked when `checkPadding` (it is encrypted inside SRTP, so it is checked after decryption).
   static std::optional<RtpHeader> parse(const uint8_t* data, size_t size, bool checkPadding = true);
+  // For a header parsed without `checkPadding`: reads the padding count from the packet's last
+  // byte (RFC 3550 section 5.1) once it is decrypted; false when it does not fit the packet.
+  bool readPadding(const uint8_t* data, size_t size);
   size_t payloadLength(size_t packetSize) const { return packetSize - headerLength - paddingLength; }
 };
 

@@ -26,6 +26,10 @@ constexpr ProfileParameters parameters(Profile p) {
   return p == Profile::AeadAes128Gcm ? ProfileParameters{16, 12, 12, 0, 16} : ProfileParameters{16, 14, 14, 20, 10};
 }
 
+// Room a caller leaves after a packet so that it can be protected in place: the largest tag
+// (16 bytes, RFC 7714) plus the SRTCP index (4 bytes, RFC 3711 section 3.4), rounded up.
+constexpr size_t kProtectHeadroom = 64;
+
 // The names OpenSSL's SSL_CTX_set_tlsext_use_srtp() takes.
 constexpr std::string_view opensslName(Profile p) {
   return p == Profile::AeadAes128Gcm ? "SRTP_AEAD_AES_128_GCM" : "SRTP_AES128_CM_SHA1_80";

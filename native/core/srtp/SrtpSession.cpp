@@ -93,9 +93,13 @@ void SrtpSession::gcmRtcpIv(uint32_t ssrc, uint32_t index, uint8_t iv[12]) const
   for (int i = 0; i < 12; ++i) iv[i] = block[i] ^ rtcpKeys_.salt[i];
 }
 
-SrtpResult SrtpSession::protectRtp(uint8_t* packet, size_t length, size_t capacity) {
-  auto header = rtp::RtpHeader::parse(packet, length, false);
-  if (!header) return {SrtpStatus::Malformed, length};
+SrtpResult SrtpSession::protectRtp(uint8_t* packet, size_t length, size_t capacity, const rtp::RtpHeader* parsed) {
+  std::optional<rtp::RtpHeader> own;
+  if (!parsed) {
+    own = rtp::RtpHeader::parse(packet, length, false);
+    if (!own) return {SrtpStatus::Malformed, length};
+  }
+  const rtp::RtpHeader* header = parsed ? parsed : &*own;
   bool gcm = profile_ == Profile::AeadAes128Gcm;
   size_t tagLength = gcm ? kGcmTagLength : kCmTagLength;
   if (capacity < length || capacity - length < tagLength) return {SrtpStatus::NoRoom, length};
@@ -127,7 +131,7 @@ SrtpResult SrtpSession::protectRtp(uint8_t* packet, size_t length, size_t capaci
   return {SrtpStatus::Ok, length + tagLength};
 }
 
-SrtpResult SrtpSession::unprotectRtp(uint8_t* packet, size_t length) {
+SrtpResult SrtpSession::unprotectRtp(uint8_t* packet, size_t length, rtp::RtpHeader* parsed) {
   bool gcm = profile_ == Profile::AeadAes128Gcm;
   size_t tagLength = gcm ? kGcmTagLength : kCmTagLength;
   if (length < rtp::RtpHeader::kFixedSize + tagLength) return {SrtpStatus::Malformed, length};
@@ -166,6 +170,7 @@ SrtpResult SrtpSession::unprotectRtp(uint8_t* packet, size_t length) {
   }
   s->rtpWindow.accept(index);
   s->update(*roc, header->sequenceNumber);
+  if (parsed) *parsed = *header;
   return {SrtpStatus::Ok, authenticated};
 }
 

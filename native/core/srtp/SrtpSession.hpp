@@ -6,6 +6,7 @@
 #include "SrtpKeyDerivation.hpp"
 #include "SrtpProfile.hpp"
 #include "SrtpStreamState.hpp"
+#include "../rtp/RtpHeader.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -49,10 +50,13 @@ public:
   Direction direction() const { return direction_; }
 
   // Outbound: `capacity` must leave room for the tag (10 or 16 bytes; SRTCP 4 more).
-  SrtpResult protectRtp(uint8_t* packet, size_t length, size_t capacity);
+  // `header`: the packet's, when the caller has parsed it already (the media path has).
+  SrtpResult protectRtp(uint8_t* packet, size_t length, size_t capacity, const rtp::RtpHeader* header = nullptr);
   SrtpResult protectRtcp(uint8_t* packet, size_t length, size_t capacity);
   // Inbound.
-  SrtpResult unprotectRtp(uint8_t* packet, size_t length);
+  // `header`, when given, receives the packet's header for the caller (its padding, encrypted
+  // here, is not read: RtpHeader::readPadding).
+  SrtpResult unprotectRtp(uint8_t* packet, size_t length, rtp::RtpHeader* header = nullptr);
   SrtpResult unprotectRtcp(uint8_t* packet, size_t length);
 
   // For tests: start an SSRC at a given rollover counter / SRTCP index.

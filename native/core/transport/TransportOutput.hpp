@@ -1,6 +1,7 @@
 #pragma once
 
 #include "../net/SocketAddress.hpp"
+#include "../rtp/RtpHeader.hpp"
 #include "../turn/ChannelData.hpp"
 #include "../turn/TurnClient.hpp"
 #include "../turn/TurnClientConfig.hpp"
@@ -21,7 +22,8 @@ public:
   virtual void sendDatagram(int socketIndex, const net::SocketAddress& to, const uint8_t* data, size_t size) = 0;
   virtual void onTransportEvent(const TransportEvent& event) = 0;
   // Decrypted packets from the peer; the buffer may be modified in place and is not kept.
-  virtual void onRtp(uint8_t* packet, size_t size) = 0;
+  // `header` is the RTP header SRTP parsed, its padding not yet read (RtpHeader::readPadding).
+  virtual void onRtp(uint8_t* packet, size_t size, const rtp::RtpHeader& header) = 0;
   virtual void onRtcp(uint8_t* packet, size_t size) = 0;
   // ChannelData to a TURN server (RFC 8656 section 12.4): the 4-byte header, then the payload.
   // An I/O layer writes the header into its send slot in front of the payload (one copy);

@@ -218,11 +218,12 @@ void WebRtcTransport::handlePeerDatagram(int64_t nowUs, int socketIndex, const n
       ++stats_.rtcpReceived;
       output_.onRtcp(data, r.length);
     } else {
-      srtp::SrtpResult r = srtpIn_->unprotectRtp(data, size);
+      rtp::RtpHeader header;
+      srtp::SrtpResult r = srtpIn_->unprotectRtp(data, size, &header);
       if (!r.ok()) return countSrtpFailure(r.status);
       ++stats_.rtpReceived;
       stats_.rtpBytesReceived += r.length;
-      output_.onRtp(data, r.length);
+      output_.onRtp(data, r.length, header);
     }
     return;
   }
@@ -275,8 +276,8 @@ SendStatus WebRtcTransport::sendProtected(uint8_t* packet, size_t length, Protec
   return status;
 }
 
-SendStatus WebRtcTransport::sendRtp(uint8_t* packet, size_t length, size_t capacity) {
-  SendStatus status = sendProtected(packet, length, [&](srtp::SrtpSession& s) { return s.protectRtp(packet, length, capacity); });
+SendStatus WebRtcTransport::sendRtp(uint8_t* packet, size_t length, size_t capacity, const rtp::RtpHeader* header) {
+  SendStatus status = sendProtected(packet, length, [&](srtp::SrtpSession& s) { return s.protectRtp(packet, length, capacity, header); });
   if (status == SendStatus::Ok) {
     ++stats_.rtpSent;
     stats_.rtpBytesSent += length;

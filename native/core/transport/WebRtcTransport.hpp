@@ -82,7 +82,8 @@ public:
   // Protects in place (the buffer needs room for the tag) and sends on the ICE route. Never
   // throws; a packet not sent is counted once in stats().sendDropped and the return value says
   // why (NotConnected before keys, NoRoute without an ICE route, ...).
-  SendStatus sendRtp(uint8_t* packet, size_t length, size_t capacity);
+  // `header`: the packet's, when the caller has parsed it already.
+  SendStatus sendRtp(uint8_t* packet, size_t length, size_t capacity, const rtp::RtpHeader* header = nullptr);
   SendStatus sendRtcp(uint8_t* packet, size_t length, size_t capacity);
 
   bool connected() const { return srtpOut_ != nullptr; }

@@ -152,8 +152,8 @@ Napi::Value protectSend(const Napi::CallbackInfo& info) {
   uint8_t key[16] = {1, 2, 3};
   uint8_t salt[14] = {4, 5, 6};
   auto out = srtp::SrtpSession::create(o.profile, key, salt, srtp::SrtpSession::Direction::Outbound);
-  io::DatagramOutbox outbox(64, o.size + 64);
-  std::vector<uint8_t> packet(o.size + 64);
+  io::DatagramOutbox outbox(64, o.size + srtp::kProtectHeadroom);
+  std::vector<uint8_t> packet(o.size + srtp::kProtectHeadroom);
   double w0 = wallNs(), c0 = threadCpuNs();
   for (size_t i = 0; i < o.packets; ++i) {
     writeRtp(packet.data(), o.size, static_cast<uint32_t>(i));

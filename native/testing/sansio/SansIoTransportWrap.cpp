@@ -197,7 +197,7 @@ void SansIoTransportWrap::sendDatagram(int socketIndex, const net::SocketAddress
 
 void SansIoTransportWrap::onTransportEvent(const transport::TransportEvent& event) { events_.push_back(event); }
 
-void SansIoTransportWrap::onRtp(uint8_t* packet, size_t size) {
+void SansIoTransportWrap::onRtp(uint8_t* packet, size_t size, const rtp::RtpHeader&) {
   received_.push_back({false, std::vector<uint8_t>(packet, packet + size)});
 }
 

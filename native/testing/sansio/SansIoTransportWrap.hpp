@@ -49,7 +49,7 @@ private:
 
   void sendDatagram(int socketIndex, const net::SocketAddress& to, const uint8_t* data, size_t size) override;
   void onTransportEvent(const transport::TransportEvent& event) override;
-  void onRtp(uint8_t* packet, size_t size) override;
+  void onRtp(uint8_t* packet, size_t size, const rtp::RtpHeader& header) override;
   void onRtcp(uint8_t* packet, size_t size) override;
 
   std::unique_ptr<Random> random_;

@@ -82,7 +82,7 @@ Napi::Value SrtpSessionWrap::run(const Napi::CallbackInfo& info, bool protect, b
   if (info.Length() < 1) throwTypeError(env, "a packet is required");
   std::vector<uint8_t> packet = requireBytes(env, info[0], "packet");
   size_t length = packet.size();
-  packet.resize(length + 64);
+  packet.resize(length + srtp::kProtectHeadroom);
   srtp::SrtpResult r{srtp::SrtpStatus::Ok, length};
   if (protect) {
     r = rtcp ? session_->protectRtcp(packet.data(), length, packet.size())

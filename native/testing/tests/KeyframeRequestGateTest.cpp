@@ -1,9 +1,9 @@
 // KeyframeRequestGate: one keyframe request per interval reaches the user's encoder.
-#include "../../io/KeyframeRequestGate.hpp"
+#include "../../core/media/KeyframeRequestGate.hpp"
 
 #include <doctest/doctest.h>
 
-using wg::io::KeyframeRequestGate;
+using wg::media::KeyframeRequestGate;
 
 TEST_SUITE("KeyframeRequestGate") {
   TEST_CASE("the first request passes, even at time zero") {

@@ -4,9 +4,11 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 import { PACKAGE_ROOT, type MediaKind, type RawInboundRouting, type RawOutboundStream, type RawTransportOptions, type RawTurnServer, type SrtpProfileName } from '../../../src/native/addon.js';
+import type { RawSansIoFanoutSource, RawSansIoMediaSession, RawSansIoMediaSessionOptions } from './sansIoMediaTypes.js';
 import type { RawSansIoRtcp } from './sansIoRtcpTypes.js';
 import type { RawSansIoTransport, RawSansIoTurnClient, RawSrtpSession, RawSrtpSessionOptions, RawStunMessage, RawTcpConnectionProbe, RawTcpConnectionProbeOptions, RawTlsClientStream, RawTlsClientStreamOptions, RawTurnTimings } from './sansIoTypes.js';
 
+export type * from './sansIoMediaTypes.js';
 export type * from './sansIoRtcpTypes.js';
 export type * from './sansIoTypes.js';
 
@@ -37,6 +39,8 @@ export interface RawSansIo extends RawSansIoRtcp {
     remoteVideoSsrc(): number | null;
     stats(): Record<'videoRtp' | 'audioRtp' | 'videoRtcp' | 'audioRtcp' | 'unknownPayloadType' | 'malformed', number>;
   };
+  FanoutSource: new () => RawSansIoFanoutSource;
+  MediaSession: new (options?: RawSansIoMediaSessionOptions) => RawSansIoMediaSession;
   TlsClientStream: new (options: RawTlsClientStreamOptions) => RawTlsClientStream;
   TcpConnectionProbe: new (options: RawTcpConnectionProbeOptions) => RawTcpConnectionProbe;
   /** Where Node's OpenSSL looks for CAs, and what the 'system' policy loads here (null: nothing found). */

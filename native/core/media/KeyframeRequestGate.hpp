@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-namespace wg::io {
+namespace wg::media {
 
 // Keyframe requests for one source port, from however many connections it feeds: one request
 // per interval reaches the user's encoder, the rest are counted and dropped. A keyframe answers
@@ -29,4 +29,4 @@ private:
   uint64_t coalesced_ = 0;
 };
 
-}  // namespace wg::io
+}  // namespace wg::media
