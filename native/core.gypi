@@ -52,6 +52,7 @@
     "core/transport/TransportEvent.cpp",
     "core/transport/WebRtcTransport.cpp",
     "core/turn/TurnClient.cpp",
+    "core/turn/TurnClientPeers.cpp",
     "core/turn/TurnCredentials.cpp",
     "core/turn/TurnPermissionTable.cpp",
     "core/turn/TurnStreamDeframer.cpp",
