@@ -51,6 +51,7 @@
     "core/transport/PathSender.cpp",
     "core/transport/TransportEvent.cpp",
     "core/transport/WebRtcTransport.cpp",
+    "core/transport/WebRtcTransportRelays.cpp",
     "core/turn/TurnClient.cpp",
     "core/turn/TurnClientPeers.cpp",
     "core/turn/TurnCredentials.cpp",
