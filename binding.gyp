@@ -10,7 +10,10 @@
       ],
       "sources": [
         "native/binding/Convert.cpp",
+        "native/binding/EngineStatsToJs.cpp",
         "native/binding/EngineWrap.cpp",
+        "native/binding/EngineWrapPorts.cpp",
+        "native/binding/EngineWrapTransports.cpp",
         "native/binding/MediaRoutingFromJs.cpp",
         "native/binding/MediaStatsToJs.cpp",
         "native/binding/NativeError.cpp",

@@ -12,7 +12,8 @@ namespace wg::binding {
 
 // JavaScript's handle on one native I/O engine (`new addon.Engine({onEvents})`).
 // Owns the engine's thread and its single thread-safe function; both end on close(),
-// on garbage collection and on Node environment cleanup, whichever comes first.
+// on garbage collection and on Node environment cleanup, whichever comes first. The port
+// commands are in EngineWrapPorts.cpp, the transport commands in EngineWrapTransports.cpp.
 class EngineWrap : public Napi::ObjectWrap<EngineWrap>, private io::EngineEventSink {
 public:
   static Napi::Function define(Napi::Env env);

@@ -22,6 +22,13 @@ media::MediaKind mediaKindFromJs(Napi::Env env, const Napi::Value& v) {
   throwTypeError(env, "media must be 'video' or 'audio'");
 }
 
+media::PacketKind packetKindFromJs(Napi::Env env, const Napi::Value& v) {
+  std::string name = v.IsString() ? v.As<Napi::String>().Utf8Value() : "";
+  if (name == "rtp") return media::PacketKind::Rtp;
+  if (name == "rtcp") return media::PacketKind::Rtcp;
+  throwTypeError(env, "kind must be 'rtp' or 'rtcp'");
+}
+
 uint8_t payloadTypeFromJs(Napi::Env env, const Napi::Value& v, const char* what) {
   return static_cast<uint8_t>(integerIn(env, v, 127, what));
 }

@@ -14,6 +14,8 @@ namespace wg::binding {
 
 // 'video' | 'audio'.
 media::MediaKind mediaKindFromJs(Napi::Env env, const Napi::Value& v);
+// 'rtp' | 'rtcp'.
+media::PacketKind packetKindFromJs(Napi::Env env, const Napi::Value& v);
 // {ssrc, payloadType, inputPayloadType?, clockRate, nack?, rtxSsrc?, rtxPayloadType?}
 media::OutboundStreamConfig outboundStreamFromJs(Napi::Env env, const Napi::Object& o);
 // [{payloadType, media, redirectPayloadType?, clockRate?, rtxFor?}]

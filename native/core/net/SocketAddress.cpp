@@ -5,19 +5,9 @@
 namespace wg::net {
 
 std::optional<SocketAddress> SocketAddress::parse(const std::string& ip, uint16_t port) {
-  SocketAddress a;
-  auto* v4 = reinterpret_cast<sockaddr_in*>(&a.storage_);
-  if (inet_pton(AF_INET, ip.c_str(), &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(port);
-    return a;
-  }
-  auto* v6 = reinterpret_cast<sockaddr_in6*>(&a.storage_);
-  if (inet_pton(AF_INET6, ip.c_str(), &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(port);
-    return a;
-  }
+  uint8_t bytes[16];
+  if (inet_pton(AF_INET, ip.c_str(), bytes) == 1) return fromIpv4Bytes(bytes, port);
+  if (inet_pton(AF_INET6, ip.c_str(), bytes) == 1) return fromIpv6Bytes(bytes, port);
   return std::nullopt;
 }
 
@@ -28,22 +18,16 @@ SocketAddress SocketAddress::fromSockaddr(const sockaddr* sa, socklen_t len) {
   return a;
 }
 
-SocketAddress SocketAddress::fromIpv4Bytes(const uint8_t ip[4], uint16_t port) {
-  SocketAddress a;
-  auto* v4 = reinterpret_cast<sockaddr_in*>(&a.storage_);
-  v4->sin_family = AF_INET;
-  v4->sin_port = htons(port);
-  std::memcpy(&v4->sin_addr, ip, 4);
-  return a;
-}
+SocketAddress SocketAddress::fromIpv4Bytes(const uint8_t ip[4], uint16_t port) { return fromIpBytes(AF_INET, ip, port); }
 
-SocketAddress SocketAddress::fromIpv6Bytes(const uint8_t ip[16], uint16_t port) {
+SocketAddress SocketAddress::fromIpv6Bytes(const uint8_t ip[16], uint16_t port) { return fromIpBytes(AF_INET6, ip, port); }
+
+SocketAddress SocketAddress::fromIpBytes(sa_family_t family, const uint8_t* ip, uint16_t port) {
   SocketAddress a;
-  auto* v6 = reinterpret_cast<sockaddr_in6*>(&a.storage_);
-  v6->sin6_family = AF_INET6;
-  v6->sin6_port = htons(port);
-  std::memcpy(&v6->sin6_addr, ip, 16);
-  return a;
+  a.storage_.ss_family = family;
+  // ipBytes() points into a's own storage (now of the right family), which is not const here.
+  std::memcpy(const_cast<uint8_t*>(a.ipBytes()), ip, a.ipLength());
+  return a.withPort(port);
 }
 
 const uint8_t* SocketAddress::ipBytes() const {

@@ -45,6 +45,9 @@ public:
   bool operator!=(const SocketAddress& other) const { return !(*this == other); }
 
 private:
+  // `ip` holds 4 bytes for AF_INET, 16 for AF_INET6.
+  static SocketAddress fromIpBytes(sa_family_t family, const uint8_t* ip, uint16_t port);
+
   sockaddr_storage storage_;
 };
 

@@ -2,16 +2,12 @@
 
 #include "../rtcp/RtcpCompound.hpp"
 
-#include <algorithm>
-
 namespace wg::transport {
 
 namespace {
 // A ClientHello is a few hundred bytes; with a certificate-heavy peer, a flight of a few records.
 constexpr size_t kMaxEarlyDtlsDatagrams = 4;
 constexpr size_t kMaxEarlyDtlsSize = 2048;
-// Allocations per transport: a few servers times a few sockets.
-constexpr size_t kMaxRelays = 16;
 // The method bits of a STUN message type (RFC 8489 section 5): all but the two class bits.
 constexpr uint16_t kStunMethodBits = 0x3EEF;
 }  // namespace
@@ -32,52 +28,10 @@ WebRtcTransport::WebRtcTransport(TransportConfig config, std::shared_ptr<dtls::D
   hostSockets_ = ice_.config().hostAddresses.size();
 }
 
-ice::IceConfig WebRtcTransport::planRelays(TransportConfig& config, std::vector<PlannedRelay>& plan,
-                                           std::vector<turn::TurnError>& refused) {
-  const auto& hosts = config.ice.hostAddresses;
-  for (auto& server : config.turnServers) {
-    if (server.url.empty()) server.url = "turn:" + server.server.toString();
-    bool stream = server.transport != turn::TurnTransport::Udp;
-    bool planned = false;
-    bool sameFamily = false;
-    for (size_t i = 0; i < hosts.size(); ++i) {
-      if (hosts[i].family() != server.server.family()) continue;
-      sameFamily = true;
-      // A stream is a connection of its own from the host socket's IP; a UDP allocation needs a
-      // local socket that is this transport's alone.
-      int socket = static_cast<int>(i);
-      if (!stream && !config.turnSockets.empty()) socket = i < config.turnSockets.size() ? config.turnSockets[i] : -1;
-      if (socket < 0) continue;
-      if (plan.size() >= kMaxRelays) break;
-      plan.push_back({socket, server});
-      planned = true;
-    }
-    if (!planned) {
-      refused.push_back({0, sameFamily ? "no socket of this transport can reach it" : "no local address of its address family",
-                         server.url});
-    }
-  }
-  // Relays reached over UDP first, then TCP, then TLS: a relay path's candidates get a local
-  // preference by its order (RFC 8445 section 5.1.2.1), and a stream to the server adds
-  // head-of-line blocking to the media.
-  std::stable_sort(plan.begin(), plan.end(), [](const PlannedRelay& a, const PlannedRelay& b) {
-    return static_cast<int>(a.server.transport) < static_cast<int>(b.server.transport);
-  });
-  ice::IceConfig ice = std::move(config.ice);
-  ice.relayPaths = plan.size();
-  return ice;
-}
-
 WebRtcTransport::~WebRtcTransport() = default;
 
 void WebRtcTransport::emit(TransportEventKind kind, std::string text, std::string detail) {
   TransportEvent event{kind, std::move(text), std::move(detail), {}};
-  output_.onTransportEvent(event);
-}
-
-void WebRtcTransport::emitTurnFailed(const turn::TurnError& error) {
-  TransportEvent event{TransportEventKind::TurnFailed, error.describe(), error.server, {}};
-  event.code = error.code;
   output_.onTransportEvent(event);
 }
 
@@ -86,36 +40,6 @@ void WebRtcTransport::start(int64_t nowUs) {
   ice_.start(nowUs);
   for (const auto& error : refusedTurnServers_) emitTurnFailed(error);
   for (auto& relay : relays_) startRelay(*relay);
-}
-
-// Over UDP the Allocate goes at once; over TCP or TLS once the stream is open, and a stream that
-// cannot open fails the relay: one attempt per gathering, never a reconnect loop.
-void WebRtcTransport::startRelay(TurnRelay& relay) {
-  if (!relay.overStream()) {
-    relay.client().start(nowUs_);
-    return;
-  }
-  std::string error;
-  if (!output_.openRelayStream(relay.index(), relay.socketIndex(), relay.client().config(), error))
-    relay.client().handleStreamClosed(error);
-}
-
-void WebRtcTransport::handleRelayStreamOpen(int64_t nowUs, size_t relay) {
-  nowUs_ = nowUs;
-  if (closed_ || relay >= relays_.size() || !relays_[relay]->overStream()) return;
-  relays_[relay]->client().start(nowUs);
-}
-
-void WebRtcTransport::handleRelayStreamBytes(int64_t nowUs, size_t relay, uint8_t* data, size_t size) {
-  nowUs_ = nowUs;
-  if (closed_ || relay >= relays_.size() || !relays_[relay]->overStream()) return;
-  relays_[relay]->client().handleStreamBytes(nowUs, data, size);
-}
-
-void WebRtcTransport::handleRelayStreamClosed(int64_t nowUs, size_t relay, const std::string& reason) {
-  nowUs_ = nowUs;
-  if (relay >= relays_.size() || !relays_[relay]->overStream()) return;
-  relays_[relay]->client().handleStreamClosed(reason);
 }
 
 void WebRtcTransport::setRemoteParameters(int64_t nowUs, const std::string& ufrag, const std::string& password,
@@ -305,15 +229,6 @@ void WebRtcTransport::close() {
   emit(TransportEventKind::Closed, "local");
 }
 
-// The allocations go (RFC 8656 section 8: a Refresh with LIFETIME 0), and the streams after
-// their deallocation; nothing answers back any more.
-void WebRtcTransport::closeRelays() {
-  for (auto& relay : relays_) {
-    relay->client().close(nowUs_);
-    if (relay->overStream()) output_.closeRelayStream(relay->index());
-  }
-}
-
 void WebRtcTransport::fail(const std::string& reason) {
   if (failed_ || closed_) return;
   failed_ = true;
@@ -328,30 +243,6 @@ void WebRtcTransport::onIceSend(int socketIndex, const net::SocketAddress& to, c
   }
   size_t relay = static_cast<size_t>(socketIndex) - hostSockets_;
   if (paths_.sendRelayed(nowUs_, relay, to, data, size) != SendStatus::Ok) ++stats_.sendDropped;
-}
-
-void WebRtcTransport::onRelaySend(const TurnRelay& relay, const uint8_t* data, size_t size) {
-  // A message the stream drops is as lost as a datagram: the transaction's timeout handles it.
-  if (relay.overStream()) output_.sendRelayStream(relay.index(), data, size);
-  else output_.sendDatagram(relay.socketIndex(), relay.server(), data, size);
-}
-
-void WebRtcTransport::onRelayAllocated(const TurnRelay& relay, const turn::TurnAllocation& allocation) {
-  if (closed_) return;
-  ice_.relayGathered(nowUs_, relay.index(),
-                     ice::IceAgent::RelayedCandidate{allocation.relayed, allocation.mapped, relay.client().config().url});
-}
-
-void WebRtcTransport::onRelayFailed(const TurnRelay& relay, const turn::TurnError& error) {
-  emitTurnFailed(error);
-  if (relay.overStream()) output_.closeRelayStream(relay.index());
-  // Before its allocation, the relay's gathering ends without a candidate; after it, the pairs
-  // through it lose consent and fail as any other path would.
-  if (!relay.client().allocation()) ice_.relayGathered(nowUs_, relay.index(), std::nullopt);
-}
-
-void WebRtcTransport::onRelayData(const TurnRelay& relay, const net::SocketAddress& peer, uint8_t* data, size_t size) {
-  handlePeerDatagram(nowUs_, ice_.relayPath(relay.index()), peer, data, size);
 }
 
 void WebRtcTransport::onIceLocalCandidate(const ice::Candidate& candidate) {

@@ -128,6 +128,7 @@ private:
   // The common part of sendRtp and sendRtcp: keys, route, protection, the path, the count.
   template <typename Protect>
   SendStatus sendProtected(uint8_t* packet, size_t length, Protect protect);
+  // The relays' part is in WebRtcTransportRelays.cpp.
   void startRelay(TurnRelay& relay);
   // Deallocates every relay, then lets their streams go.
   void closeRelays();

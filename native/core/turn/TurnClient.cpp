@@ -1,11 +1,9 @@
 #include "TurnClient.hpp"
 
-#include "../common/ByteReader.hpp"
 #include "../stun/StunMessageBuilder.hpp"
 #include "ChannelData.hpp"
 
 #include <algorithm>
-#include <cstring>
 
 namespace wg::turn {
 
@@ -210,20 +208,6 @@ void TurnClient::handleFrame(int64_t nowUs, uint8_t* data, size_t size) {
   }
 }
 
-// RFC 8656 section 11.6: XOR-PEER-ADDRESS and DATA; indications are not authenticated.
-void TurnClient::handleDataIndication(const stun::StunMessage& m) {
-  auto peer = m.xorAddress(stun::attr::XorPeerAddress);
-  const stun::Attribute* data = m.find(stun::attr::Data);
-  if (!peer || data == nullptr) {
-    ++stats_.malformed;
-    return;
-  }
-  ++stats_.dataIndications;
-  stats_.bytesReceived += data->length;
-  // The message is a view over the caller's mutable bytes.
-  listener_.onTurnPeerData(*peer, const_cast<uint8_t*>(m.value(*data)), data->length);
-}
-
 void TurnClient::handleResponse(int64_t nowUs, const stun::StunMessage& m) {
   bool success = m.messageClass() == stun::MessageClass::SuccessResponse;
   auto error = m.errorCode();
@@ -278,7 +262,7 @@ void TurnClient::handleSuccess(int64_t nowUs, const TurnTransaction& t, const st
       state_ = TurnState::Allocated;
       scheduleRefresh(nowUs, a.lifetimeSeconds);
       listener_.onTurnAllocated(a);
-      if (state_ == TurnState::Allocated) sendPendingPeerRequests(nowUs);
+      if (state_ == TurnState::Allocated) sendPeerRequests(nowUs, false);
       return;
     }
     case TurnRequestKind::Refresh: {
@@ -292,27 +276,10 @@ void TurnClient::handleSuccess(int64_t nowUs, const TurnTransaction& t, const st
     case TurnRequestKind::Deallocate:
       finishClose();
       return;
-    case TurnRequestKind::CreatePermission: {
-      ++stats_.permissions;
-      auto& p = peers_.permission(t.subject);
-      p.state = TurnPermissionTable::State::Installed;
-      p.inFlight = false;
-      p.refreshAtUs = nowUs + config_.timings.permissionRefreshUs;
+    case TurnRequestKind::CreatePermission:
+    case TurnRequestKind::ChannelBind:
+      handlePeerSuccess(nowUs, t);
       return;
-    }
-    case TurnRequestKind::ChannelBind: {
-      ++stats_.channelBinds;
-      auto& c = peers_.channel(t.subject);
-      c.state = TurnPermissionTable::State::Installed;
-      c.inFlight = false;
-      c.refreshAtUs = nowUs + config_.timings.channelRefreshUs;
-      // RFC 8656 section 12.2: a ChannelBind also installs or refreshes the peer IP's permission.
-      if (auto p = peers_.findPermission(c.peer); p && !peers_.permission(*p).inFlight) {
-        peers_.permission(*p).state = TurnPermissionTable::State::Installed;
-        peers_.permission(*p).refreshAtUs = nowUs + config_.timings.permissionRefreshUs;
-      }
-      return;
-    }
   }
 }
 
@@ -326,107 +293,16 @@ void TurnClient::handleRequestFailure(int64_t, const TurnTransaction& t, uint16_
     case TurnRequestKind::Deallocate:
       finishClose();  // 437 included: it is gone either way
       return;
-    case TurnRequestKind::CreatePermission: {
-      auto& p = peers_.permission(t.subject);
-      // A refused IP stays refused (coturn refuses loopback and other denied ranges): asking again
-      // for every ICE check towards it would only repeat the 403.
-      p.state = code == stun::error::Forbidden ? TurnPermissionTable::State::Forbidden : TurnPermissionTable::State::Failed;
-      p.inFlight = false;
+    case TurnRequestKind::CreatePermission:
+    case TurnRequestKind::ChannelBind:
+      handlePeerFailure(t, code);
       return;
-    }
-    case TurnRequestKind::ChannelBind: {
-      auto& c = peers_.channel(t.subject);
-      c.state = TurnPermissionTable::State::Failed;
-      c.inFlight = false;
-      return;
-    }
   }
 }
 
 void TurnClient::scheduleRefresh(int64_t nowUs, uint32_t lifetimeSeconds) {
   int64_t lifetimeUs = int64_t{lifetimeSeconds} * 1'000'000;
   refreshAtUs_ = nowUs + lifetimeUs - std::min(config_.timings.refreshMarginUs, lifetimeUs / 2);
-}
-
-void TurnClient::sendPendingPeerRequests(int64_t nowUs) {
-  for (size_t i = 0; i < peers_.permissions().size(); ++i) {
-    auto& p = peers_.permission(i);
-    if (p.state == TurnPermissionTable::State::Requested && !p.inFlight) {
-      p.inFlight = sendRequest(nowUs, TurnRequestKind::CreatePermission, i, 0);
-    }
-  }
-  for (size_t i = 0; i < peers_.channels().size(); ++i) {
-    auto& c = peers_.channel(i);
-    if (c.state == TurnPermissionTable::State::Requested && !c.inFlight) {
-      c.inFlight = sendRequest(nowUs, TurnRequestKind::ChannelBind, i, 0);
-    }
-  }
-}
-
-bool TurnClient::createPermission(int64_t nowUs, const net::SocketAddress& peer) {
-  if (state_ == TurnState::Closing || state_ == TurnState::Closed || state_ == TurnState::Failed) return false;
-  if (peer.family() != config_.relayFamily) return false;
-  auto index = peers_.ensurePermission(peer);
-  if (!index) {
-    stats_.peersRefused = peers_.refused();
-    return false;
-  }
-  auto& p = peers_.permission(*index);
-  if (p.state == TurnPermissionTable::State::Forbidden) return false;
-  if (p.state == TurnPermissionTable::State::Failed) p.state = TurnPermissionTable::State::Requested;
-  if (state_ == TurnState::Allocated && p.state == TurnPermissionTable::State::Requested && !p.inFlight) {
-    p.inFlight = sendRequest(nowUs, TurnRequestKind::CreatePermission, *index, 0);
-  }
-  return true;
-}
-
-bool TurnClient::bindChannel(int64_t nowUs, const net::SocketAddress& peer) {
-  if (!createPermission(nowUs, peer)) return false;
-  auto index = peers_.ensureChannel(peer);
-  if (!index) {
-    stats_.peersRefused = peers_.refused();
-    return false;
-  }
-  auto& c = peers_.channel(*index);
-  if (c.state == TurnPermissionTable::State::Failed) c.state = TurnPermissionTable::State::Requested;
-  if (state_ == TurnState::Allocated && c.state == TurnPermissionTable::State::Requested && !c.inFlight) {
-    c.inFlight = sendRequest(nowUs, TurnRequestKind::ChannelBind, *index, 0);
-  }
-  return true;
-}
-
-bool TurnClient::send(const net::SocketAddress& peer, const uint8_t* data, size_t size) {
-  if (state_ != TurnState::Allocated || size > kMaxPayload) {
-    ++stats_.sendDropped;
-    return false;
-  }
-  uint8_t* out = sendBuffer_.data();
-  if (auto channel = peers_.boundChannel(peer)) {
-    size_t frame = channelDataFrameSize(size, overStream());
-    writeChannelDataHeader(out, *channel, static_cast<uint16_t>(size));
-    std::memcpy(out + kChannelDataHeaderSize, data, size);
-    std::memset(out + kChannelDataHeaderSize + size, 0, frame - kChannelDataHeaderSize - size);
-    countChannelDataSent(size);
-    listener_.onTurnSend(out, frame);
-    return true;
-  }
-  if (!peers_.permitted(peer)) {
-    ++stats_.sendDropped;
-    return false;
-  }
-  // RFC 8656 section 11.1: a Send indication with XOR-PEER-ADDRESS and DATA, unauthenticated.
-  stun::StunMessageBuilder b(out, sendBuffer_.size(), static_cast<uint16_t>(stun::Method::Send),
-                             stun::MessageClass::Indication, newTransactionId());
-  b.addXorAddress(stun::attr::XorPeerAddress, peer);
-  b.addBytes(stun::attr::Data, data, size);
-  if (!b.ok()) {
-    ++stats_.sendDropped;
-    return false;
-  }
-  ++stats_.sendIndications;
-  stats_.bytesSent += size;
-  listener_.onTurnSend(b.data(), b.size());
-  return true;
 }
 
 void TurnClient::handleTimeout(int64_t nowUs) {
@@ -448,16 +324,7 @@ void TurnClient::handleTimeout(int64_t nowUs) {
   if (refreshAtUs_ && nowUs >= *refreshAtUs_ && !transactions_.pending(TurnRequestKind::Refresh)) {
     if (sendRequest(nowUs, TurnRequestKind::Refresh, 0, 0)) refreshAtUs_.reset();
   }
-  for (size_t i = 0; i < peers_.permissions().size(); ++i) {
-    auto& p = peers_.permission(i);
-    if (p.state == TurnPermissionTable::State::Installed && !p.inFlight && nowUs >= p.refreshAtUs)
-      p.inFlight = sendRequest(nowUs, TurnRequestKind::CreatePermission, i, 0);
-  }
-  for (size_t i = 0; i < peers_.channels().size(); ++i) {
-    auto& c = peers_.channel(i);
-    if (c.state == TurnPermissionTable::State::Installed && !c.inFlight && nowUs >= c.refreshAtUs)
-      c.inFlight = sendRequest(nowUs, TurnRequestKind::ChannelBind, i, 0);
-  }
+  sendPeerRequests(nowUs, true);
 }
 
 std::optional<int64_t> TurnClient::nextTimeout() const {

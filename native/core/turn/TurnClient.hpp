@@ -116,7 +116,14 @@ private:
   void handleRequestFailure(int64_t nowUs, const TurnTransaction& t, uint16_t code, const std::string& reason);
   void handleDataIndication(const stun::StunMessage& m);
   bool sendRequest(int64_t nowUs, TurnRequestKind kind, size_t subject, int staleRetries);
-  void sendPendingPeerRequests(int64_t nowUs);
+  // The peer side, in TurnClientPeers.cpp. Asks for a permission or channel (again, if it
+  // failed) now if the allocation exists, else once it does.
+  void requestLease(int64_t nowUs, TurnRequestKind kind, size_t index, TurnPermissionTable::Lease& lease);
+  // Sends a CreatePermission / ChannelBind for each entry waiting for one: those requested before
+  // the allocation existed or, with `refreshes`, the installed ones whose refresh is due.
+  void sendPeerRequests(int64_t nowUs, bool refreshes);
+  void handlePeerSuccess(int64_t nowUs, const TurnTransaction& t);
+  void handlePeerFailure(const TurnTransaction& t, uint16_t code);
   void scheduleRefresh(int64_t nowUs, uint32_t lifetimeSeconds);
   void fail(uint16_t code, const std::string& reason);
   void finishClose();

@@ -75,11 +75,11 @@ bool TurnPermissionTable::permitted(const net::SocketAddress& peer) const {
 
 std::optional<int64_t> TurnPermissionTable::nextRefreshUs() const {
   std::optional<int64_t> earliest;
-  auto consider = [&earliest](State state, bool inFlight, int64_t at) {
-    if (state == State::Installed && !inFlight && (!earliest || at < *earliest)) earliest = at;
+  auto consider = [&earliest](const Lease& l) {
+    if (l.state == State::Installed && !l.inFlight && (!earliest || l.refreshAtUs < *earliest)) earliest = l.refreshAtUs;
   };
-  for (const auto& p : permissions_) consider(p.state, p.inFlight, p.refreshAtUs);
-  for (const auto& c : channels_) consider(c.state, c.inFlight, c.refreshAtUs);
+  for (const auto& p : permissions_) consider(p);
+  for (const auto& c : channels_) consider(c);
   return earliest;
 }
 

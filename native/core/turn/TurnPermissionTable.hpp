@@ -21,18 +21,24 @@ public:
   // Forbidden: the server refuses the peer's IP (403, RFC 8656 section 10.2): never asked again.
   enum class State : uint8_t { Requested, Installed, Failed, Forbidden };
 
-  struct Permission {
-    net::SocketAddress ip;  // port 0: a permission covers every port of the IP
+  // What a permission and a channel have alike: where the request that installs it stands.
+  struct Lease {
     State state = State::Requested;
     bool inFlight = false;  // a CreatePermission (or ChannelBind) for it awaits its answer
     int64_t refreshAtUs = 0;
+    // Installed, to be refreshed at `refreshAt`, nothing awaiting an answer.
+    void install(int64_t refreshAt) {
+      state = State::Installed;
+      inFlight = false;
+      refreshAtUs = refreshAt;
+    }
   };
-  struct Channel {
+  struct Permission : Lease {
+    net::SocketAddress ip;  // port 0: a permission covers every port of the IP
+  };
+  struct Channel : Lease {
     net::SocketAddress peer;
     uint16_t number = 0;
-    State state = State::Requested;
-    bool inFlight = false;
-    int64_t refreshAtUs = 0;
   };
 
   TurnPermissionTable();

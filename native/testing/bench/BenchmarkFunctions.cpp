@@ -6,6 +6,7 @@
 #include "../../core/srtp/SrtpSession.hpp"
 #include "../../io/DatagramOutbox.hpp"
 #include "../../io/UdpSocket.hpp"
+#include "../JsExports.hpp"
 #include "../../binding/Convert.hpp"
 #include "../../binding/NativeError.hpp"
 
@@ -71,6 +72,22 @@ Napi::Object result(Napi::Env env, double timedNs, double cpuNs, size_t packets)
   return o;
 }
 
+// `packets` packets in rounds of kRound: prepare(i) each, untimed, then process(i) each, timed
+// (wall clock and this thread's CPU time).
+template <class Prepare, class Process>
+Napi::Object timedRounds(Napi::Env env, size_t packets, Prepare& prepare, Process& process) {
+  double timed = 0;
+  double cpu = 0;
+  for (size_t done = 0; done < packets; done += kRound) {
+    for (size_t i = 0; i < kRound; ++i) prepare(i);
+    double w0 = wallNs(), c0 = threadCpuNs();
+    for (size_t i = 0; i < kRound; ++i) process(i);
+    timed += wallNs() - w0;
+    cpu += threadCpuNs() - c0;
+  }
+  return result(env, timed, cpu, packets);
+}
+
 // srtp({profile, size, packets, direction: 'protect'|'unprotect'}): our SrtpSession per packet.
 Napi::Value srtp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -83,24 +100,17 @@ Napi::Value srtp(const Napi::CallbackInfo& info) {
   const size_t slot = o.size + 32;
   std::vector<uint8_t> arena(kRound * slot);
   std::vector<size_t> lengths(kRound);
-  double timed = 0;
-  double cpu = 0;
   uint32_t index = 0;
-  for (size_t done = 0; done < o.packets; done += kRound) {
-    for (size_t i = 0; i < kRound; ++i) {
-      writeRtp(&arena[i * slot], o.size, index++);
-      lengths[i] = o.size;
-      if (!protect) lengths[i] = out->protectRtp(&arena[i * slot], o.size, slot).length;
-    }
-    double w0 = wallNs(), c0 = threadCpuNs();
-    for (size_t i = 0; i < kRound; ++i) {
-      if (protect) out->protectRtp(&arena[i * slot], lengths[i], slot);
-      else if (!in->unprotectRtp(&arena[i * slot], lengths[i]).ok()) throwWithCode(env, "ERR_BENCH", "unprotect failed");
-    }
-    timed += wallNs() - w0;
-    cpu += threadCpuNs() - c0;
-  }
-  return result(env, timed, cpu, o.packets);
+  auto prepare = [&](size_t i) {
+    writeRtp(&arena[i * slot], o.size, index++);
+    lengths[i] = o.size;
+    if (!protect) lengths[i] = out->protectRtp(&arena[i * slot], o.size, slot).length;
+  };
+  auto process = [&](size_t i) {
+    if (protect) out->protectRtp(&arena[i * slot], lengths[i], slot);
+    else if (!in->unprotectRtp(&arena[i * slot], lengths[i]).ok()) throwWithCode(env, "ERR_BENCH", "unprotect failed");
+  };
+  return timedRounds(env, o.packets, prepare, process);
 }
 
 // cipherBaseline({profile, size, packets}): the same cipher and MAC through the same OpenSSL
@@ -118,26 +128,19 @@ Napi::Value cipherBaseline(const Napi::CallbackInfo& info) {
   bool isGcm = o.profile == srtp::Profile::AeadAes128Gcm;
   if (isGcm ? !gcm.init(key, true) : (!ctr.init(key) || !mac.init(key, 16)))
     throwWithCode(env, "ERR_CRYPTO", "cipher setup failed");
-  double timed = 0;
-  double cpu = 0;
-  for (size_t done = 0; done < o.packets; done += kRound) {
-    for (size_t i = 0; i < kRound; ++i) writeRtp(&arena[i * slot], o.size, static_cast<uint32_t>(i));
-    double w0 = wallNs(), c0 = threadCpuNs();
-    for (size_t i = 0; i < kRound; ++i) {
-      uint8_t* p = &arena[i * slot];
-      iv[15] = static_cast<uint8_t>(i);
-      if (isGcm) {
-        gcm.encrypt(iv, p, kHeader, p + kHeader, o.size - kHeader, p + o.size);
-      } else {
-        uint8_t tag[20];
-        ctr.apply(iv, p + kHeader, o.size - kHeader);
-        mac.compute(p, o.size, iv, 4, tag);
-      }
+  auto prepare = [&](size_t i) { writeRtp(&arena[i * slot], o.size, static_cast<uint32_t>(i)); };
+  auto process = [&](size_t i) {
+    uint8_t* p = &arena[i * slot];
+    iv[15] = static_cast<uint8_t>(i);
+    if (isGcm) {
+      gcm.encrypt(iv, p, kHeader, p + kHeader, o.size - kHeader, p + o.size);
+    } else {
+      uint8_t tag[20];
+      ctr.apply(iv, p + kHeader, o.size - kHeader);
+      mac.compute(p, o.size, iv, 4, tag);
     }
-    timed += wallNs() - w0;
-    cpu += threadCpuNs() - c0;
-  }
-  return result(env, timed, cpu, o.packets);
+  };
+  return timedRounds(env, o.packets, prepare, process);
 }
 
 // protectSend({profile, size, packets}): protect with SrtpSession and send with sendmmsg (through
@@ -173,9 +176,12 @@ Napi::Value protectSend(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void addBenchmarkFunctions(Napi::Env env, Napi::Object target) {
-  target.Set("srtp", Napi::Function::New(env, srtp, "srtp"));
-  target.Set("cipherBaseline", Napi::Function::New(env, cipherBaseline, "cipherBaseline"));
-  target.Set("protectSend", Napi::Function::New(env, protectSend, "protectSend"));
+  exportFunctions(env, target,
+                  {
+                      {"srtp", srtp},
+                      {"cipherBaseline", cipherBaseline},
+                      {"protectSend", protectSend},
+                  });
 }
 
 }  // namespace wg::binding

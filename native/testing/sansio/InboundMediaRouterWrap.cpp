@@ -1,5 +1,6 @@
 #include "InboundMediaRouterWrap.hpp"
 
+#include "../JsExports.hpp"
 #include "../../binding/Convert.hpp"
 #include "../../binding/MediaRoutingFromJs.hpp"
 
@@ -75,14 +76,15 @@ Napi::Value InboundMediaRouterWrap::remoteVideoSsrc(const Napi::CallbackInfo& in
 Napi::Value InboundMediaRouterWrap::stats(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const auto& s = router_.stats();
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("videoRtp", static_cast<double>(s.rtp[0]));
-  o.Set("audioRtp", static_cast<double>(s.rtp[1]));
-  o.Set("videoRtcp", static_cast<double>(s.rtcp[0]));
-  o.Set("audioRtcp", static_cast<double>(s.rtcp[1]));
-  o.Set("unknownPayloadType", static_cast<double>(s.unknownPayloadType));
-  o.Set("malformed", static_cast<double>(s.malformed));
-  return o;
+  return numbersToJs(env,
+                     {
+                         {"videoRtp", s.rtp[0]},
+                         {"audioRtp", s.rtp[1]},
+                         {"videoRtcp", s.rtcp[0]},
+                         {"audioRtcp", s.rtcp[1]},
+                         {"unknownPayloadType", s.unknownPayloadType},
+                         {"malformed", s.malformed},
+                     });
 }
 
 }  // namespace wg::binding

@@ -25,13 +25,6 @@ media::NtpAnchor anchorFromJs(Napi::Env env, const Napi::Object& o) {
   if (!lossless) throwTypeError(env, "ntpAnchor must fit 64 unsigned bits");
   return anchor;
 }
-
-media::PacketKind packetKindFromJs(Napi::Env env, const Napi::Value& v) {
-  std::string kind = v.IsString() ? v.As<Napi::String>().Utf8Value() : "";
-  if (kind == "rtp") return media::PacketKind::Rtp;
-  if (kind == "rtcp") return media::PacketKind::Rtcp;
-  throwTypeError(env, "packet kind must be 'rtp' or 'rtcp'");
-}
 }  // namespace
 
 Napi::Function MediaSessionWrap::define(Napi::Env env) {

@@ -1,5 +1,6 @@
 #include "NackGeneratorWrap.hpp"
 
+#include "../JsExports.hpp"
 #include "../../binding/Convert.hpp"
 #include "../../binding/NativeError.hpp"
 #include "RtcpFunctions.hpp"
@@ -65,14 +66,15 @@ Napi::Value NackGeneratorWrap::needsKeyframe(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value NackGeneratorWrap::stats(const Napi::CallbackInfo& info) {
-  Napi::Object o = Napi::Object::New(info.Env());
-  o.Set("requested", static_cast<double>(generator_->requested()));
-  o.Set("recovered", static_cast<double>(generator_->recovered()));
-  o.Set("reordered", static_cast<double>(generator_->reordered()));
-  o.Set("abandoned", static_cast<double>(generator_->abandoned()));
-  o.Set("overflows", static_cast<double>(generator_->overflows()));
-  o.Set("missing", static_cast<double>(generator_->missing()));
-  return o;
+  return numbersToJs(info.Env(),
+                     {
+                         {"requested", generator_->requested()},
+                         {"recovered", generator_->recovered()},
+                         {"reordered", generator_->reordered()},
+                         {"abandoned", generator_->abandoned()},
+                         {"overflows", generator_->overflows()},
+                         {"missing", generator_->missing()},
+                     });
 }
 
 }  // namespace wg::binding

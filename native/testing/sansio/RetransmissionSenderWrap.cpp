@@ -1,5 +1,6 @@
 #include "RetransmissionSenderWrap.hpp"
 
+#include "../JsExports.hpp"
 #include "../../binding/Convert.hpp"
 #include "../../binding/MediaRoutingFromJs.hpp"
 #include "../../binding/NativeError.hpp"
@@ -88,13 +89,14 @@ Napi::Value RetransmissionSenderWrap::onNack(const Napi::CallbackInfo& info) {
 
 Napi::Value RetransmissionSenderWrap::stats(const Napi::CallbackInfo& info) {
   const media::RetransmissionStats& s = sender_->stats();
-  Napi::Object o = Napi::Object::New(info.Env());
-  o.Set("nackPackets", static_cast<double>(s.nackPackets));
-  o.Set("nackedSequences", static_cast<double>(s.nackedSequences));
-  o.Set("retransmitted", static_cast<double>(s.retransmitted));
-  o.Set("notCached", static_cast<double>(s.notCached));
-  o.Set("suppressed", static_cast<double>(s.suppressed));
-  return o;
+  return numbersToJs(info.Env(),
+                     {
+                         {"nackPackets", s.nackPackets},
+                         {"nackedSequences", s.nackedSequences},
+                         {"retransmitted", s.retransmitted},
+                         {"notCached", s.notCached},
+                         {"suppressed", s.suppressed},
+                     });
 }
 
 Napi::Value RetransmissionSenderWrap::usesRtx(const Napi::CallbackInfo& info) {

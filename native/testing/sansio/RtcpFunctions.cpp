@@ -2,6 +2,7 @@
 
 #include "../../core/rtp/HeaderExtension.hpp"
 #include "../../core/rtp/RtpHeader.hpp"
+#include "../JsExports.hpp"
 #include "../../binding/Convert.hpp"
 #include "../../binding/NativeError.hpp"
 #include "NackGeneratorWrap.hpp"
@@ -208,18 +209,21 @@ Napi::Object reportBlockToJs(Napi::Env env, const rtcp::ReportBlock& b) {
 }
 
 void addRtcpFunctions(Napi::Env env, Napi::Object target) {
-  target.Set("rtcpWriteSenderReport", Napi::Function::New(env, writeSenderReport, "rtcpWriteSenderReport"));
-  target.Set("rtcpWriteReceiverReport", Napi::Function::New(env, writeReceiverReport, "rtcpWriteReceiverReport"));
-  target.Set("rtcpWriteSdesCname", Napi::Function::New(env, writeSdesCname, "rtcpWriteSdesCname"));
-  target.Set("rtcpWriteGenericNack", Napi::Function::New(env, writeGenericNack, "rtcpWriteGenericNack"));
-  target.Set("rtcpWriteRemb", Napi::Function::New(env, writeRemb, "rtcpWriteRemb"));
-  target.Set("rtcpReadReportBlock", Napi::Function::New(env, readReportBlock, "rtcpReadReportBlock"));
-  target.Set("rtcpNackedSequences", Napi::Function::New(env, nackedSequences, "rtcpNackedSequences"));
-  target.Set("rtpFindHeaderExtension", Napi::Function::New(env, findHeaderExtension, "rtpFindHeaderExtension"));
-  target.Set("ntpFromUnixMicros", Napi::Function::New(env, ntpFromUnixMicros, "ntpFromUnixMicros"));
-  target.Set("microsToQ16", Napi::Function::New(env, microsToQ16, "microsToQ16"));
-  target.Set("q16ToMicros", Napi::Function::New(env, q16ToMicros, "q16ToMicros"));
-  target.Set("rtcpRoundTripMicros", Napi::Function::New(env, roundTripMicros, "rtcpRoundTripMicros"));
+  exportFunctions(env, target,
+                  {
+                      {"rtcpWriteSenderReport", writeSenderReport},
+                      {"rtcpWriteReceiverReport", writeReceiverReport},
+                      {"rtcpWriteSdesCname", writeSdesCname},
+                      {"rtcpWriteGenericNack", writeGenericNack},
+                      {"rtcpWriteRemb", writeRemb},
+                      {"rtcpReadReportBlock", readReportBlock},
+                      {"rtcpNackedSequences", nackedSequences},
+                      {"rtpFindHeaderExtension", findHeaderExtension},
+                      {"ntpFromUnixMicros", ntpFromUnixMicros},
+                      {"microsToQ16", microsToQ16},
+                      {"q16ToMicros", q16ToMicros},
+                      {"rtcpRoundTripMicros", roundTripMicros},
+                  });
   target.Set("ReceiveStatistics", ReceiveStatisticsWrap::define(env));
   target.Set("NackGenerator", NackGeneratorWrap::define(env));
   target.Set("SharedSocketDemux", SharedSocketDemuxWrap::define(env));

@@ -5,6 +5,7 @@
 #include "../../core/srtp/SrtpKeyDerivation.hpp"
 #include "../../core/stun/StunMessage.hpp"
 #include "../../core/stun/StunMessageBuilder.hpp"
+#include "../JsExports.hpp"
 #include "../../binding/Convert.hpp"
 #include "../../binding/NativeError.hpp"
 
@@ -160,11 +161,14 @@ Napi::Value rtcpParse(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void addSansIoFunctions(Napi::Env env, Napi::Object target) {
-  target.Set("stunParse", Napi::Function::New(env, stunParse, "stunParse"));
-  target.Set("stunBuild", Napi::Function::New(env, stunBuild, "stunBuild"));
-  target.Set("deriveSrtpKey", Napi::Function::New(env, deriveSrtpKey, "deriveSrtpKey"));
-  target.Set("rtpParse", Napi::Function::New(env, rtpParse, "rtpParse"));
-  target.Set("rtcpParse", Napi::Function::New(env, rtcpParse, "rtcpParse"));
+  exportFunctions(env, target,
+                  {
+                      {"stunParse", stunParse},
+                      {"stunBuild", stunBuild},
+                      {"deriveSrtpKey", deriveSrtpKey},
+                      {"rtpParse", rtpParse},
+                      {"rtcpParse", rtcpParse},
+                  });
 }
 
 }  // namespace wg::binding

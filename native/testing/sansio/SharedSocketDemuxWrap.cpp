@@ -1,5 +1,6 @@
 #include "SharedSocketDemuxWrap.hpp"
 
+#include "../JsExports.hpp"
 #include "../../binding/Convert.hpp"
 #include "../../binding/NativeError.hpp"
 #include "RtcpFunctions.hpp"
@@ -56,16 +57,17 @@ Napi::Value SharedSocketDemuxWrap::route(const Napi::CallbackInfo& info) {
 
 Napi::Value SharedSocketDemuxWrap::stats(const Napi::CallbackInfo& info) {
   const auto& s = demux_.stats();
-  Napi::Object o = Napi::Object::New(info.Env());
-  o.Set("byUfrag", static_cast<double>(s.byUfrag));
-  o.Set("byTransaction", static_cast<double>(s.byTransaction));
-  o.Set("byAddress", static_cast<double>(s.byAddress));
-  o.Set("unknown", static_cast<double>(s.unknown));
-  o.Set("addressTakeovers", static_cast<double>(s.addressTakeovers));
-  o.Set("owners", static_cast<double>(demux_.owners()));
-  o.Set("addresses", static_cast<double>(demux_.addresses()));
-  o.Set("pendingTransactions", static_cast<double>(demux_.pendingTransactions()));
-  return o;
+  return numbersToJs(info.Env(),
+                     {
+                         {"byUfrag", s.byUfrag},
+                         {"byTransaction", s.byTransaction},
+                         {"byAddress", s.byAddress},
+                         {"unknown", s.unknown},
+                         {"addressTakeovers", s.addressTakeovers},
+                         {"owners", demux_.owners()},
+                         {"addresses", demux_.addresses()},
+                         {"pendingTransactions", demux_.pendingTransactions()},
+                     });
 }
 
 }  // namespace wg::binding

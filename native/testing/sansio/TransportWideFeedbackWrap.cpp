@@ -1,5 +1,6 @@
 #include "TransportWideFeedbackWrap.hpp"
 
+#include "../JsExports.hpp"
 #include "../../binding/Convert.hpp"
 #include "../../binding/NativeError.hpp"
 #include "RtcpFunctions.hpp"
@@ -48,12 +49,13 @@ Napi::Value TransportWideFeedbackWrap::writeFeedback(const Napi::CallbackInfo& i
 }
 
 Napi::Value TransportWideFeedbackWrap::stats(const Napi::CallbackInfo& info) {
-  Napi::Object o = Napi::Object::New(info.Env());
-  o.Set("late", static_cast<double>(feedback_->late()));
-  o.Set("duplicates", static_cast<double>(feedback_->duplicates()));
-  o.Set("dropped", static_cast<double>(feedback_->dropped()));
-  o.Set("feedbackPackets", static_cast<double>(feedback_->feedbackPackets()));
-  return o;
+  return numbersToJs(info.Env(),
+                     {
+                         {"late", feedback_->late()},
+                         {"duplicates", feedback_->duplicates()},
+                         {"dropped", feedback_->dropped()},
+                         {"feedbackPackets", feedback_->feedbackPackets()},
+                     });
 }
 
 }  // namespace wg::binding

@@ -3,6 +3,7 @@
 #include "../../core/turn/ChannelData.hpp"
 #include "../../core/turn/TurnCredentials.hpp"
 #include "../../core/turn/TurnStreamDeframer.hpp"
+#include "../JsExports.hpp"
 #include "../../binding/Convert.hpp"
 #include "../../binding/NativeError.hpp"
 
@@ -66,9 +67,12 @@ Napi::Value turnDeframe(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void addTurnFunctions(Napi::Env env, Napi::Object target) {
-  target.Set("turnLongTermKey", Napi::Function::New(env, turnLongTermKey, "turnLongTermKey"));
-  target.Set("turnChannelData", Napi::Function::New(env, turnChannelData, "turnChannelData"));
-  target.Set("turnDeframe", Napi::Function::New(env, turnDeframe, "turnDeframe"));
+  exportFunctions(env, target,
+                  {
+                      {"turnLongTermKey", turnLongTermKey},
+                      {"turnChannelData", turnChannelData},
+                      {"turnDeframe", turnDeframe},
+                  });
 }
 
 }  // namespace wg::binding
