@@ -4,7 +4,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 
 /** RFC 8489 section 5. */
 export const MAGIC_COOKIE = 0x2112a442;
-/** RFC 8489 section 18.3 and RFC 8656 section 18 attribute types used here. */
+/** RFC 8489 section 18.3 and RFC 8656 section 18 attribute types the tests use. */
 export const ATTR = {
   USERNAME: 0x0006,
   MESSAGE_INTEGRITY: 0x0008,
@@ -15,6 +15,10 @@ export const ATTR = {
   XOR_RELAYED_ADDRESS: 0x0016,
   REQUESTED_TRANSPORT: 0x0019,
   XOR_MAPPED_ADDRESS: 0x0020,
+  MESSAGE_INTEGRITY_SHA256: 0x001c,
+  PASSWORD_ALGORITHM: 0x001d,
+  PASSWORD_ALGORITHMS: 0x8002,
+  FINGERPRINT: 0x8028,
 } as const;
 
 export interface StunAttribute {

@@ -3,6 +3,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 
 import { loadTestAddon, type RawSansIoTurnClient } from '../../helpers/native/testAddon.js';
+import { ATTR } from '../../helpers/nat/stunMessage.js';
 import { hex, LONG_TERM, LONG_TERM_REQUEST } from '../../helpers/rfc5769.js';
 
 const { sansio } = loadTestAddon();
@@ -10,20 +11,6 @@ const { sansio } = loadTestAddon();
 // TURN's pure pieces (native/core/turn) and the TurnClient against a server scripted here,
 // byte for byte, with fake time. The checks of integrity use node:crypto, not our code.
 
-const ATTR = {
-  USERNAME: 0x0006,
-  MESSAGE_INTEGRITY: 0x0008,
-  ERROR_CODE: 0x0009,
-  LIFETIME: 0x000d,
-  REALM: 0x0014,
-  NONCE: 0x0015,
-  XOR_RELAYED_ADDRESS: 0x0016,
-  MESSAGE_INTEGRITY_SHA256: 0x001c,
-  PASSWORD_ALGORITHM: 0x001d,
-  XOR_MAPPED_ADDRESS: 0x0020,
-  PASSWORD_ALGORITHMS: 0x8002,
-  FINGERPRINT: 0x8028,
-} as const;
 const ALLOCATE = 0x003;
 
 /** type → values, in order, of a STUN message's attributes (a test's own parser). */
