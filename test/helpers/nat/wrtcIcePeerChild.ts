@@ -17,6 +17,8 @@
 // It exits when stdin closes.
 import wrtc from '@roamhq/wrtc';
 
+import { onStdinCommands } from './stdinCommands.js';
+
 const print = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
 
 function configArg(): RTCConfiguration {
@@ -119,25 +121,15 @@ function main(): void {
     }
   };
 
-  // One command at a time, in order: a candidate must not overtake the description before it.
-  let queue = Promise.resolve();
-  let partial = '';
-  process.stdin.setEncoding('utf8');
-  process.stdin.on('data', (chunk: string) => {
-    const lines = (partial + chunk).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      if (!line.trim()) continue;
-      queue = queue.then(() => handle(JSON.parse(line))).catch((e: Error) => {
-        print({ event: 'error', message: e.message });
-      });
-    }
-  });
-  process.stdin.on('end', () => {
-    pc.close();
-    // Exit at once: libwebrtc may crash while Node tears down at a natural exit (node-webrtc#636).
-    process.exit(0);
-  });
+  onStdinCommands(
+    handle,
+    (e) => print({ event: 'error', message: e.message }),
+    () => {
+      pc.close();
+      // Exit at once: libwebrtc may crash while Node tears down at a natural exit (node-webrtc#636).
+      process.exit(0);
+    },
+  );
 }
 
 try {

@@ -16,6 +16,7 @@
 import wrtc from '@roamhq/wrtc';
 
 import { loadStockPeerjs } from '../stockPeerjs.js';
+import { onStdinCommands } from './stdinCommands.js';
 import type { MediaPeerCandidate, MediaPeerStats } from './WrtcMediaPeer.js';
 
 const WIDTH = 320;
@@ -138,32 +139,22 @@ async function main(): Promise<void> {
     print({ event: 'call', peer: mc.peer });
   });
 
-  let partial = '';
-  let queue = Promise.resolve();
-  process.stdin.setEncoding('utf8');
-  process.stdin.on('data', (chunk: string) => {
-    const lines = (partial + chunk).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      if (!line.trim()) continue;
-      const msg = JSON.parse(line);
-      queue = queue
-        .then(async () => {
-          if (msg.cmd !== 'stats') throw new Error(`unknown command ${JSON.stringify(msg.cmd)}`);
-          print((await collect(current?.peerConnection, msg.id, clock)) as unknown as Record<string, unknown>);
-          if (msg.resetGaps) clock.reset();
-        })
-        .catch((e: Error) => void print({ event: 'error', type: 'command', message: e.message }));
-    }
-  });
-  process.stdin.on('end', () => {
-    clearInterval(camera);
-    sinks.forEach((s) => s.stop());
-    track.stop();
-    peer.destroy();
-    // Exit at once: libwebrtc may crash while Node tears down at a natural exit (node-webrtc#636).
-    process.exit(0);
-  });
+  onStdinCommands(
+    async (msg) => {
+      if (msg.cmd !== 'stats') throw new Error(`unknown command ${JSON.stringify(msg.cmd)}`);
+      print((await collect(current?.peerConnection, msg.id, clock)) as unknown as Record<string, unknown>);
+      if (msg.resetGaps) clock.reset();
+    },
+    (e) => void print({ event: 'error', type: 'command', message: e.message }),
+    () => {
+      clearInterval(camera);
+      sinks.forEach((s) => s.stop());
+      track.stop();
+      peer.destroy();
+      // Exit at once: libwebrtc may crash while Node tears down at a natural exit (node-webrtc#636).
+      process.exit(0);
+    },
+  );
 }
 
 main().catch((e: Error) => {
