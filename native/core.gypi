@@ -34,6 +34,10 @@
     "core/rtp/ReceiveStatistics.cpp",
     "core/rtp/RtpHeader.cpp",
     "core/rtp/RtpPacketCache.cpp",
+    "core/sctp/DcepMessage.cpp",
+    "core/sctp/SctpAssociation.cpp",
+    "core/sctp/UsrsctpLibrary.cpp",
+    "core/sctp/UsrsctpLinkShim.cpp",
     "core/srtp/AesCtrCipher.cpp",
     "core/srtp/AesGcmCipher.cpp",
     "core/srtp/HmacSha1.cpp",
@@ -51,6 +55,7 @@
     "core/transport/PathSender.cpp",
     "core/transport/TransportEvent.cpp",
     "core/transport/WebRtcTransport.cpp",
+    "core/transport/WebRtcTransportData.cpp",
     "core/transport/WebRtcTransportRelays.cpp",
     "core/turn/TurnClient.cpp",
     "core/turn/TurnClientPeers.cpp",
@@ -92,6 +97,10 @@
     "-std=gnu++17",
     "-fno-exceptions",
     "-fno-rtti"
+  ],
+  # usrsctp, linked statically (docs/ARCHITECTURE.md, SCTP): the addon needs no extra runtime library.
+  "libraries": [
+    "/usr/lib/<!(${CC:-gcc} -print-multiarch)/libusrsctp.a"
   ],
   "ldflags": [
     "-Wl,--as-needed",

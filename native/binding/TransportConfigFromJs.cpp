@@ -59,6 +59,11 @@ transport::TransportConfig transportConfigFromJs(Napi::Env env, const Napi::Obje
     if (!relayOnly.IsBoolean()) throwTypeError(env, "relayOnly must be a boolean");
     config.ice.relayOnly = relayOnly.As<Napi::Boolean>().Value();
   }
+  Napi::Value dataChannels = o.Get("dataChannels");
+  if (!dataChannels.IsUndefined()) {
+    if (!dataChannels.IsBoolean()) throwTypeError(env, "dataChannels must be a boolean");
+    config.dataChannels = dataChannels.As<Napi::Boolean>().Value();
+  }
   Napi::Value advertised = o.Get("advertisedAddresses");
   if (!advertised.IsUndefined()) {
     if (!advertised.IsArray()) throwTypeError(env, "advertisedAddresses must be an array of IP addresses");

@@ -226,6 +226,11 @@ export interface RawTransportOptions {
   relayOnly?: boolean;
   /** Per bind address, the public IP its host candidate advertises behind a 1:1 NAT. */
   advertisedAddresses?: string[];
+  /**
+   * WebRTC data channels: SCTP over this transport's DTLS (native/core/sctp). DTLS then also
+   * connects without SRTP (a data-only session). Only the sans-IO test wrap exposes channels yet.
+   */
+  dataChannels?: boolean;
   ufrag?: string;
   password?: string;
   timings?: RawTransportTimings;

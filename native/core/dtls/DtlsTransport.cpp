@@ -39,8 +39,12 @@ const char* dtlsStateName(DtlsState state) {
 }
 
 DtlsTransport::DtlsTransport(std::shared_ptr<DtlsContext> context, std::vector<srtp::Profile> profiles,
-                             const DtlsTimings& timings, Listener& listener)
-    : context_(std::move(context)), profiles_(std::move(profiles)), timings_(timings), listener_(listener) {}
+                             const DtlsTimings& timings, Listener& listener, bool srtpOptional)
+    : context_(std::move(context)),
+      profiles_(std::move(profiles)),
+      timings_(timings),
+      listener_(listener),
+      srtpOptional_(srtpOptional) {}
 
 DtlsTransport::~DtlsTransport() {
   if (ssl_ != nullptr) SSL_free(ssl_);
@@ -139,6 +143,13 @@ void DtlsTransport::finishHandshake() {
   }
   const SRTP_PROTECTION_PROFILE* selected = SSL_get_selected_srtp_profile(ssl_);
   auto profile = selected != nullptr ? srtp::profileFromId(selected->id) : std::nullopt;
+  if (!profile && selected == nullptr && srtpOptional_) {
+    SrtpKeyingMaterial none;
+    none.hasSrtp = false;
+    state_ = DtlsState::Connected;
+    listener_.onDtlsConnected(none);
+    return;
+  }
   if (!profile) {
     fail("no SRTP protection profile was negotiated");
     return;
@@ -168,12 +179,14 @@ void DtlsTransport::finishHandshake() {
 }
 
 void DtlsTransport::readRecords() {
-  // Past the handshake only alerts matter (and a peer's retransmitted final flight, which
-  // OpenSSL answers itself); application data has no use in DTLS-SRTP and is discarded.
-  uint8_t scratch[2048];
+  // Past the handshake: application data (SCTP, RFC 8261) goes up whole, record by record;
+  // alerts close or fail; OpenSSL answers a peer's retransmitted final flight itself.
   for (;;) {
-    int n = SSL_read(ssl_, scratch, sizeof(scratch));
-    if (n > 0) continue;
+    int n = SSL_read(ssl_, readBuffer_, sizeof(readBuffer_));
+    if (n > 0) {
+      if (state_ == DtlsState::Connected) listener_.onDtlsData(readBuffer_, static_cast<size_t>(n));
+      continue;
+    }
     int error = SSL_get_error(ssl_, n);
     if (error == SSL_ERROR_ZERO_RETURN) {
       state_ = DtlsState::Closed;
@@ -218,6 +231,11 @@ void DtlsTransport::close() {
   if (state_ == DtlsState::Connected) SSL_shutdown(ssl_);  // writes close_notify
   if (state_ != DtlsState::Failed) state_ = DtlsState::Closed;
   deadline_.reset();
+}
+
+bool DtlsTransport::sendData(const uint8_t* data, size_t size) {
+  if (state_ != DtlsState::Connected || size == 0) return false;
+  return SSL_write(ssl_, data, static_cast<int>(size)) == static_cast<int>(size);
 }
 
 void DtlsTransport::fail(const std::string& reason) {

@@ -27,6 +27,8 @@ struct SrtpKeyingMaterial {
   uint8_t localSalt[14] = {};
   uint8_t remoteKey[16] = {};
   uint8_t remoteSalt[14] = {};
+  // False when the peer negotiated no SRTP profile and the transport allows that (data channels only).
+  bool hasSrtp = true;
 };
 
 struct DtlsTimings {
@@ -49,13 +51,15 @@ public:
     virtual ~Listener() = default;
     virtual void onDtlsSend(const uint8_t* data, size_t size) = 0;
     virtual void onDtlsConnected(const SrtpKeyingMaterial& keys) = 0;
+    // DTLS application data from the peer (SCTP packets, RFC 8261); the buffer is not kept.
+    virtual void onDtlsData(const uint8_t* data, size_t size) { (void)data, (void)size; }
     // The peer sent close_notify.
     virtual void onDtlsClosed() = 0;
     virtual void onDtlsFailed(const std::string& reason) = 0;
   };
 
   DtlsTransport(std::shared_ptr<DtlsContext> context, std::vector<srtp::Profile> profiles, const DtlsTimings& timings,
-                Listener& listener);
+                Listener& listener, bool srtpOptional = false);
   ~DtlsTransport() override;
   DtlsTransport(const DtlsTransport&) = delete;
   DtlsTransport& operator=(const DtlsTransport&) = delete;
@@ -69,6 +73,8 @@ public:
   std::optional<int64_t> nextTimeout() const { return deadline_; }
   // Sends close_notify if connected. The transport is Closed afterwards.
   void close();
+  // One record of application data (an SCTP packet, RFC 8261); false when not connected or refused.
+  bool sendData(const uint8_t* data, size_t size);
 
   DtlsState state() const { return state_; }
   std::optional<DtlsRole> role() const { return role_; }
@@ -93,6 +99,8 @@ private:
   std::optional<DtlsRole> role_;
   std::string remoteAlgorithm_;
   std::string remoteFingerprint_;
+  bool srtpOptional_ = false;  // data channels without media: no use_srtp is fine
+  uint8_t readBuffer_[16384];  // one whole DTLS record
   bool handshakeDone_ = false;  // OpenSSL finished; fingerprint may still be pending
   int64_t startedUs_ = 0;
   std::optional<int64_t> deadline_;

@@ -2,6 +2,7 @@
 
 #include "../net/SocketAddress.hpp"
 #include "../rtp/RtpHeader.hpp"
+#include "../sctp/DataChannelEvent.hpp"
 #include "../turn/ChannelData.hpp"
 #include "../turn/TurnClient.hpp"
 #include "../turn/TurnClientConfig.hpp"
@@ -25,6 +26,9 @@ public:
   // `header` is the RTP header SRTP parsed, its padding not yet read (RtpHeader::readPadding).
   virtual void onRtp(uint8_t* packet, size_t size, const rtp::RtpHeader& header) = 0;
   virtual void onRtcp(uint8_t* packet, size_t size) = 0;
+  // Data channels (TransportConfig::dataChannels): opened, message, closed, association failed.
+  // Pointers in the event are valid only during the call.
+  virtual void onDataChannelEvent(const sctp::DataChannelEvent& event) { (void)event; }
   // ChannelData to a TURN server (RFC 8656 section 12.4): the 4-byte header, then the payload.
   // An I/O layer writes the header into its send slot in front of the payload (one copy);
   // this default builds the message in a stack buffer.

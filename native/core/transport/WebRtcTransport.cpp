@@ -17,8 +17,10 @@ WebRtcTransport::WebRtcTransport(TransportConfig config, std::shared_ptr<dtls::D
     : dtlsContext_(std::move(dtls)),
       output_(output),
       ice_(planRelays(config, relayPlan_, refusedTurnServers_), random, *this),
-      dtls_(dtlsContext_, config.srtpProfiles, config.dtls, *this),
+      dtls_(dtlsContext_, config.srtpProfiles, config.dtls, *this, config.dataChannels),
       paths_(output, relays_),
+      dataChannels_(config.dataChannels),
+      sctpConfig_(config.sctp),
       random_(random) {
   for (auto& planned : relayPlan_) {
     relays_.push_back(std::make_unique<TurnRelay>(relays_.size(), planned.socketIndex, std::move(planned.server), random_,
@@ -171,6 +173,10 @@ void WebRtcTransport::handleTimeout(int64_t nowUs) {
   }
   ice_.handleTimeout(nowUs);
   dtls_.handleTimeout(nowUs);
+  if (sctp_) {
+    auto due = sctp_->nextTimeout();
+    if (due && *due <= nowUs) sctp_->handleTimeout(nowUs);
+  }
 }
 
 std::optional<int64_t> WebRtcTransport::nextTimeout() const {
@@ -181,6 +187,7 @@ std::optional<int64_t> WebRtcTransport::nextTimeout() const {
   };
   consider(dtls_.nextTimeout());
   for (const auto& relay : relays_) consider(relay->client().nextTimeout());
+  if (sctp_) consider(sctp_->nextTimeout());
   return earliest;
 }
 
@@ -222,6 +229,7 @@ std::optional<srtp::Profile> WebRtcTransport::srtpProfile() const {
 
 void WebRtcTransport::close() {
   if (closed_) return;
+  sctp_.reset();  // an ABORT to the peer while DTLS is still up
   dtls_.close();  // close_notify goes out through the ICE route while it still exists
   ice_.close();
   closeRelays();
@@ -273,6 +281,12 @@ void WebRtcTransport::onDtlsSend(const uint8_t* data, size_t size) {
 }
 
 void WebRtcTransport::onDtlsConnected(const dtls::SrtpKeyingMaterial& keys) {
+  if (!keys.hasSrtp) {  // data channels only
+    emit(TransportEventKind::DtlsStateChange, "connected");
+    emit(TransportEventKind::Connected, "none");
+    startSctp();
+    return;
+  }
   srtpOut_ = srtp::SrtpSession::create(keys.profile, keys.localKey, keys.localSalt,
                                        srtp::SrtpSession::Direction::Outbound);
   srtpIn_ = srtp::SrtpSession::create(keys.profile, keys.remoteKey, keys.remoteSalt,
@@ -285,12 +299,14 @@ void WebRtcTransport::onDtlsConnected(const dtls::SrtpKeyingMaterial& keys) {
   }
   emit(TransportEventKind::DtlsStateChange, "connected");
   emit(TransportEventKind::Connected, std::string(srtp::profileName(keys.profile)));
+  startSctp();
 }
 
 void WebRtcTransport::onDtlsClosed() {
   emit(TransportEventKind::DtlsStateChange, "closed");
   srtpOut_.reset();
   srtpIn_.reset();
+  sctp_.reset();
   closed_ = true;
   ice_.close();
   closeRelays();

@@ -4,6 +4,7 @@
 #include "../dtls/DtlsContext.hpp"
 #include "../dtls/DtlsTransport.hpp"
 #include "../ice/IceAgent.hpp"
+#include "../sctp/SctpAssociation.hpp"
 #include "../srtp/SrtpSession.hpp"
 #include "../turn/ChannelData.hpp"
 #include "../turn/TurnClientConfig.hpp"
@@ -36,6 +37,10 @@ struct TransportConfig {
   // TURN (index >= the number of host sockets; a shared host socket needs one, since every
   // transport on it would be one 5-tuple to the server), or -1 for none. Empty: itself.
   std::vector<int> turnSockets;
+  // WebRTC data channels: SCTP over this transport's DTLS (RFC 8261), started once DTLS is up.
+  // DTLS then also connects when the peer offers no SRTP (an m=application-only session).
+  bool dataChannels = false;
+  sctp::SctpConfig sctp;
 };
 
 // The WebRTC media transport of one connection, sans-IO: ICE finds a path, DTLS-SRTP keys it,
@@ -44,7 +49,8 @@ struct TransportConfig {
 // reads a clock.
 class WebRtcTransport : private ice::IceAgent::Listener,
                         private dtls::DtlsTransport::Listener,
-                        private TurnRelay::Owner {
+                        private TurnRelay::Owner,
+                        private sctp::SctpAssociation::Listener {
 public:
   // Kept under this name for the hosts that implement it.
   using Output = TransportOutput;
@@ -94,6 +100,13 @@ public:
   const TransportStats& stats() const { return stats_; }
   const std::vector<std::unique_ptr<TurnRelay>>& relays() const { return relays_; }
 
+  // Data channels (config.dataChannels; WebRtcTransportData.cpp). Events come through
+  // Output::onDataChannelEvent. Sending never blocks: a full SCTP send buffer answers Full.
+  std::optional<uint16_t> openDataChannel(const sctp::DcepOpen& open);
+  sctp::SctpSendStatus sendData(uint16_t stream, bool binary, const uint8_t* data, size_t size);
+  bool closeDataChannel(uint16_t stream);
+  const sctp::SctpAssociation* sctp() const { return sctp_.get(); }
+
   // Sends close_notify when connected; the transport does nothing afterwards.
   void close();
 
@@ -109,6 +122,11 @@ private:
   void onDtlsConnected(const dtls::SrtpKeyingMaterial& keys) override;
   void onDtlsClosed() override;
   void onDtlsFailed(const std::string& reason) override;
+  void onDtlsData(const uint8_t* data, size_t size) override;
+  // sctp::SctpAssociation::Listener
+  void onSctpSend(const uint8_t* data, size_t size) override;
+  void onDataChannelEvent(const sctp::DataChannelEvent& event) override;
+  void startSctp();
   // TurnRelay::Owner
   void onRelaySend(const TurnRelay& relay, const uint8_t* data, size_t size) override;
   void onRelayAllocated(const TurnRelay& relay, const turn::TurnAllocation& allocation) override;
@@ -155,6 +173,9 @@ private:
   TransportStats stats_;
   std::vector<std::unique_ptr<TurnRelay>> relays_;
   PathSender paths_;
+  bool dataChannels_;
+  sctp::SctpConfig sctpConfig_;
+  std::unique_ptr<sctp::SctpAssociation> sctp_;
   size_t hostSockets_;
   Random& random_;
   int64_t nowUs_ = 0;

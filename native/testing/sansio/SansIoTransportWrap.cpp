@@ -39,6 +39,11 @@ Napi::Function SansIoTransportWrap::define(Napi::Env env) {
                          InstanceMethod<&SansIoTransportWrap::takeEvents>("takeEvents"),
                          InstanceMethod<&SansIoTransportWrap::takeReceived>("takeReceived"),
                          InstanceMethod<&SansIoTransportWrap::stats>("stats"),
+                         InstanceMethod<&SansIoTransportWrap::openDataChannel>("openDataChannel"),
+                         InstanceMethod<&SansIoTransportWrap::sendData>("sendData"),
+                         InstanceMethod<&SansIoTransportWrap::closeDataChannel>("closeDataChannel"),
+                         InstanceMethod<&SansIoTransportWrap::takeDataEvents>("takeDataEvents"),
+                         InstanceMethod<&SansIoTransportWrap::sctpStats>("sctpStats"),
                      });
 }
 
@@ -203,6 +208,93 @@ void SansIoTransportWrap::onRtp(uint8_t* packet, size_t size, const rtp::RtpHead
 
 void SansIoTransportWrap::onRtcp(uint8_t* packet, size_t size) {
   received_.push_back({true, std::vector<uint8_t>(packet, packet + size)});
+}
+
+// openDataChannel(label, protocol, {ordered?, maxRetransmits?, maxLifetimeMs?}) -> stream id or null
+Napi::Value SansIoTransportWrap::openDataChannel(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 3 || !info[0].IsString() || !info[1].IsString() || !info[2].IsObject())
+    throwTypeError(env, "openDataChannel(label, protocol, reliability)");
+  sctp::DcepOpen open;
+  open.label = info[0].As<Napi::String>().Utf8Value();
+  open.protocol = info[1].As<Napi::String>().Utf8Value();
+  Napi::Object r = info[2].As<Napi::Object>();
+  if (r.Get("ordered").IsBoolean()) open.reliability.ordered = r.Get("ordered").As<Napi::Boolean>().Value();
+  if (r.Get("maxRetransmits").IsNumber()) open.reliability.maxRetransmits = r.Get("maxRetransmits").As<Napi::Number>().Uint32Value();
+  if (r.Get("maxLifetimeMs").IsNumber()) open.reliability.maxLifetimeMs = r.Get("maxLifetimeMs").As<Napi::Number>().Uint32Value();
+  auto stream = transport_->openDataChannel(open);
+  return stream ? Napi::Value(Napi::Number::New(env, *stream)) : env.Null();
+}
+
+// sendData(stream, string | bytes): a string goes as a string message (PPID 51/56), bytes as binary.
+Napi::Value SansIoTransportWrap::sendData(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint32_t stream = uint32Arg(info, 0, "stream");
+  if (info.Length() < 2) throwTypeError(env, "sendData(stream, data)");
+  sctp::SctpSendStatus status;
+  if (info[1].IsString()) {
+    std::string text = info[1].As<Napi::String>().Utf8Value();
+    status = transport_->sendData(static_cast<uint16_t>(stream), false, reinterpret_cast<const uint8_t*>(text.data()), text.size());
+  } else {
+    std::vector<uint8_t> bytes = requireBytes(env, info[1], "data");
+    status = transport_->sendData(static_cast<uint16_t>(stream), true, bytes.data(), bytes.size());
+  }
+  return Napi::String::New(env, sctp::sctpSendStatusName(status));
+}
+
+Napi::Value SansIoTransportWrap::closeDataChannel(const Napi::CallbackInfo& info) {
+  uint32_t stream = uint32Arg(info, 0, "stream");
+  return Napi::Boolean::New(info.Env(), transport_->closeDataChannel(static_cast<uint16_t>(stream)));
+}
+
+Napi::Value SansIoTransportWrap::takeDataEvents(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Array list = Napi::Array::New(env, dataEvents_.size());
+  for (size_t i = 0; i < dataEvents_.size(); ++i) {
+    const DataEvent& e = dataEvents_[i];
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("kind", sctp::dataChannelEventName(e.kind));
+    o.Set("stream", e.stream);
+    if (e.kind == sctp::DataChannelEventKind::Message) {
+      o.Set("binary", e.binary);
+      o.Set("data", copyToBuffer(env, e.data.data(), e.data.size()));
+    }
+    if (e.open) {
+      o.Set("remote", e.remote);
+      o.Set("label", e.open->label);
+      o.Set("protocol", e.open->protocol);
+      o.Set("ordered", e.open->reliability.ordered);
+      if (e.open->reliability.maxRetransmits) o.Set("maxRetransmits", *e.open->reliability.maxRetransmits);
+      if (e.open->reliability.maxLifetimeMs) o.Set("maxLifetimeMs", *e.open->reliability.maxLifetimeMs);
+    }
+    if (!e.text.empty()) o.Set("text", e.text);
+    list.Set(static_cast<uint32_t>(i), o);
+  }
+  dataEvents_.clear();
+  return list;
+}
+
+Napi::Value SansIoTransportWrap::sctpStats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const sctp::SctpAssociation* association = transport_->sctp();
+  if (association == nullptr) return env.Null();
+  const sctp::SctpStats& s = association->stats();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("up", association->up());
+  o.Set("messagesSent", static_cast<double>(s.messagesSent));
+  o.Set("messagesReceived", static_cast<double>(s.messagesReceived));
+  o.Set("droppedTooLarge", static_cast<double>(s.droppedTooLarge));
+  o.Set("droppedMalformed", static_cast<double>(s.droppedMalformed));
+  o.Set("droppedQueueFull", static_cast<double>(s.droppedQueueFull));
+  o.Set("sendFull", static_cast<double>(s.sendFull));
+  return o;
+}
+
+void SansIoTransportWrap::onDataChannelEvent(const sctp::DataChannelEvent& event) {
+  DataEvent copy{event.kind, event.stream, event.binary, event.remote, std::nullopt, {}, event.text};
+  if (event.open != nullptr) copy.open = *event.open;
+  if (event.data != nullptr) copy.data.assign(event.data, event.data + event.size);
+  dataEvents_.push_back(std::move(copy));
 }
 
 }  // namespace wg::binding

@@ -6,6 +6,8 @@
 #include <napi.h>
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace wg::binding {
@@ -46,11 +48,29 @@ private:
   Napi::Value takeEvents(const Napi::CallbackInfo& info);
   Napi::Value takeReceived(const Napi::CallbackInfo& info);
   Napi::Value stats(const Napi::CallbackInfo& info);
+  Napi::Value openDataChannel(const Napi::CallbackInfo& info);
+  Napi::Value sendData(const Napi::CallbackInfo& info);
+  Napi::Value closeDataChannel(const Napi::CallbackInfo& info);
+  Napi::Value takeDataEvents(const Napi::CallbackInfo& info);
+  Napi::Value sctpStats(const Napi::CallbackInfo& info);
 
   void sendDatagram(int socketIndex, const net::SocketAddress& to, const uint8_t* data, size_t size) override;
   void onTransportEvent(const transport::TransportEvent& event) override;
   void onRtp(uint8_t* packet, size_t size, const rtp::RtpHeader& header) override;
   void onRtcp(uint8_t* packet, size_t size) override;
+  void onDataChannelEvent(const sctp::DataChannelEvent& event) override;
+
+  // A DataChannelEvent with its borrowed parts copied.
+  struct DataEvent {
+    sctp::DataChannelEventKind kind;
+    uint16_t stream;
+    bool binary;
+    bool remote;
+    std::optional<sctp::DcepOpen> open;
+    std::vector<uint8_t> data;
+    std::string text;
+  };
+  std::vector<DataEvent> dataEvents_;
 
   std::unique_ptr<Random> random_;
   std::unique_ptr<transport::WebRtcTransport> transport_;

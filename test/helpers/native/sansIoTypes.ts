@@ -24,6 +24,46 @@ export interface RawSansIoTransport {
   takeEvents(): RawTransportEvent[];
   takeReceived(): { kind: 'rtp' | 'rtcp'; data: Buffer }[];
   stats(): RawTransportStats;
+  /** Data channels (options.dataChannels): a stream id of our DTLS role's parity, or null when SCTP is not up. */
+  openDataChannel(label: string, protocol: string, reliability: RawChannelReliability): number | null;
+  /** A string goes as a string message, bytes as binary (native/core/sctp/SctpAssociation.hpp). */
+  sendData(stream: number, data: string | Uint8Array): RawSctpSendStatus;
+  closeDataChannel(stream: number): boolean;
+  takeDataEvents(): RawDataChannelEvent[];
+  sctpStats(): RawSctpStats | null;
+}
+
+export interface RawChannelReliability {
+  ordered?: boolean;
+  maxRetransmits?: number;
+  maxLifetimeMs?: number;
+}
+
+export type RawSctpSendStatus = 'ok' | 'not-connected' | 'unknown-channel' | 'too-large' | 'full' | 'failed';
+
+/** native/core/sctp/DataChannelEvent.hpp; label..maxLifetimeMs on channel-opened, binary/data on message. */
+export interface RawDataChannelEvent {
+  kind: 'association-up' | 'channel-opened' | 'message' | 'channel-closed' | 'association-failed';
+  stream: number;
+  binary?: boolean;
+  data?: Buffer;
+  remote?: boolean;
+  label?: string;
+  protocol?: string;
+  ordered?: boolean;
+  maxRetransmits?: number;
+  maxLifetimeMs?: number;
+  text?: string;
+}
+
+export interface RawSctpStats {
+  up: boolean;
+  messagesSent: number;
+  messagesReceived: number;
+  droppedTooLarge: number;
+  droppedMalformed: number;
+  droppedQueueFull: number;
+  sendFull: number;
 }
 
 

@@ -1,0 +1,218 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import wrtc from '@roamhq/wrtc';
+import sdpTransform from 'sdp-transform';
+
+import type { RawCandidate } from '../../src/native/addon.js';
+import { candidateFromSdpTransform, parseCandidateLine } from '../../src/sdp/candidateSdp.js';
+import type { RawDataChannelEvent } from '../helpers/native/testAddon.js';
+import { waitFor } from '../helpers/proc.js';
+import { SansIoOverUdp } from '../helpers/sansIoOverUdp.js';
+
+const { RTCPeerConnection } = wrtc;
+
+// The native transport's SCTP (usrsctp over our DTLS, RFC 8261) against libwebrtc's, with real
+// UDP on loopback between them: channels opened by each side (DCEP, RFC 8832), strings, binary,
+// empty and 64 KiB messages both ways, an unordered channel without retransmissions, and the
+// close by stream reset (RFC 8831 section 6.7) seen on the other side.
+
+type WrtcChannel = RTCDataChannel;
+
+/** A message as it arrived: a string, or binary as a Buffer. */
+type Received = string | Buffer;
+
+function collect(channel: WrtcChannel): Received[] {
+  const got: Received[] = [];
+  channel.binaryType = 'arraybuffer';
+  channel.onmessage = ({ data }: MessageEvent<string | ArrayBuffer>) => got.push(typeof data === 'string' ? data : Buffer.from(data));
+  return got;
+}
+
+function sendFromWrtc(channel: WrtcChannel, m: Received): void {
+  if (typeof m === 'string') channel.send(m);
+  else channel.send(new Uint8Array(m));
+}
+
+function applicationSdp(local: { ufrag: string; password: string; fingerprint: string; candidates: RawCandidate[] }, setup: string, mid: string): string {
+  const lines = [
+    'v=0',
+    `o=- ${Date.now()} 2 IN IP4 127.0.0.1`,
+    's=-',
+    't=0 0',
+    `a=group:BUNDLE ${mid}`,
+    'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
+    'c=IN IP4 0.0.0.0',
+    `a=ice-ufrag:${local.ufrag}`,
+    `a=ice-pwd:${local.password}`,
+    `a=fingerprint:sha-256 ${local.fingerprint}`,
+    `a=setup:${setup}`,
+    `a=mid:${mid}`,
+    'a=sctp-port:5000',
+    'a=max-message-size:262144',
+    ...local.candidates.map((c) => `a=${c.sdp}`),
+    'a=end-of-candidates',
+  ];
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+function gatewayMessages(events: RawDataChannelEvent[], stream: number): Received[] {
+  return events
+    .filter((e) => e.kind === 'message' && e.stream === stream)
+    .map((e) => (e.binary ? e.data! : e.data!.toString('utf8')));
+}
+
+const big = Buffer.alloc(64 * 1024);
+for (let i = 0; i < big.length; i++) big[i] = (i * 31 + 7) & 0xff;
+
+describe('native data channels (SCTP over our DTLS) against libwebrtc (@roamhq/wrtc)', () => {
+  // libwebrtc offers use_srtp even for data only. As the server we offer only GCM, which wrtc
+  // (M106) lacks: then no SRTP profile is negotiated and DTLS connects for SCTP alone ("none").
+  const scenarios = [
+    { ourRole: 'client', srtpProfiles: undefined, connected: 'AES_CM_128_HMAC_SHA1_80' },
+    { ourRole: 'server', srtpProfiles: ['AEAD_AES_128_GCM'], connected: 'none' },
+  ] as const;
+  for (const { ourRole, srtpProfiles, connected } of scenarios) {
+    it(`channels opened by each side carry strings, binary, empty and 64 KiB messages both ways; close is seen (we are DTLS ${ourRole}, SRTP ${connected})`, async () => {
+      const cleanup: (() => void)[] = [];
+      try {
+        const pc = new RTCPeerConnection();
+        cleanup.push(() => pc.close());
+        const wrtcOrdered = pc.createDataChannel('from-wrtc', { protocol: 'chat' });
+        const wrtcUnordered = pc.createDataChannel('wrtc-unordered', { ordered: false, maxRetransmits: 0 });
+        const gatewayChannels: WrtcChannel[] = [];
+        pc.ondatachannel = ({ channel }) => {
+          gatewayChannels.push(channel);
+        };
+
+        const gw = await SansIoOverUdp.open({ role: 'controlled', dataChannels: true, ...(srtpProfiles && { srtpProfiles: [...srtpProfiles] }) });
+        cleanup.push(() => gw.close());
+        pc.onicecandidate = ({ candidate }: { candidate: { candidate: string } | null }) => {
+          const c = candidate ? parseCandidateLine(candidate.candidate) : undefined;
+          if (c && c.ip === '127.0.0.1') gw.transport.addRemoteCandidate(SansIoOverUdp.nowUs(), c);
+        };
+        await pc.setLocalDescription(await pc.createOffer());
+        const offer = sdpTransform.parse(pc.localDescription!.sdp);
+        const media = offer.media.find((m) => m.type === 'application');
+        assert.ok(media?.iceUfrag && media.icePwd, 'wrtc offers an m=application with ICE credentials');
+        const fingerprint = media.fingerprint ?? offer.fingerprint;
+        assert.ok(fingerprint);
+        gw.transport.setRemoteParameters(SansIoOverUdp.nowUs(), {
+          ufrag: media.iceUfrag,
+          password: media.icePwd,
+          fingerprintAlgorithm: 'sha-256',
+          fingerprint: fingerprint.hash,
+          dtlsRole: ourRole,
+        });
+        for (const c of (media.candidates ?? []).map(candidateFromSdpTransform)) {
+          if (c && c.ip === '127.0.0.1') gw.transport.addRemoteCandidate(SansIoOverUdp.nowUs(), c);
+        }
+        const local = gw.transport.localParameters();
+        await pc.setRemoteDescription({ type: 'answer', sdp: applicationSdp(local, ourRole === 'client' ? 'active' : 'passive', String(media.mid ?? '0')) });
+        gw.flush();
+
+        // wrtc's two channels arrive by DCEP with their label, protocol and reliability.
+        await waitFor(() => gw.dataEvents.filter((e) => e.kind === 'channel-opened').length >= 2, 15000, 'both wrtc channels opened natively');
+        assert.ok(gw.transportEvents.some((e) => e.kind === 'connected' && e.text === connected), `DTLS connected, SRTP ${connected}: ${JSON.stringify(gw.transportEvents)}`);
+        assert.equal(gw.dataEvents[0]!.kind, 'association-up');
+        const opened = gw.dataEvents.filter((e) => e.kind === 'channel-opened');
+        const ordered = opened.find((e) => e.label === 'from-wrtc')!;
+        const unordered = opened.find((e) => e.label === 'wrtc-unordered')!;
+        assert.deepEqual([ordered.remote, ordered.protocol, ordered.ordered, ordered.maxRetransmits], [true, 'chat', true, undefined]);
+        assert.deepEqual([unordered.remote, unordered.ordered, unordered.maxRetransmits], [true, false, 0]);
+        // RFC 8832 section 6: the DTLS client's ids are even, so wrtc's are odd when we are the client.
+        const wrtcParity = ourRole === 'client' ? 1 : 0;
+        assert.equal(ordered.stream % 2, wrtcParity);
+        assert.equal(unordered.stream % 2, wrtcParity);
+
+        // Our channel, opened natively, reaches wrtc with its properties and is ACKed.
+        const ours = gw.transport.openDataChannel('from-gateway', 'proto-gw', {});
+        assert.ok(ours !== null, 'a stream id for our channel');
+        assert.equal(ours % 2, ourRole === 'client' ? 0 : 1, 'our id has our DTLS role parity');
+        const oursUnordered = gw.transport.openDataChannel('gateway-unordered', '', { ordered: false, maxRetransmits: 0 });
+        assert.ok(oursUnordered !== null);
+        gw.flush();
+        await waitFor(() => gatewayChannels.length === 2 && gatewayChannels.every((c) => c.readyState === 'open'), 10000, 'wrtc sees our channels open');
+        await waitFor(() => gw.dataEvents.filter((e) => e.kind === 'channel-opened' && e.remote === false).length === 2, 5000, 'our OPENs ACKed');
+        const fromGateway = gatewayChannels.find((c) => c.label === 'from-gateway')!;
+        const fromGatewayUnordered = gatewayChannels.find((c) => c.label === 'gateway-unordered')!;
+        assert.equal(fromGateway.protocol, 'proto-gw');
+        assert.equal(fromGateway.ordered, true);
+        assert.equal(fromGatewayUnordered.ordered, false);
+        assert.equal(fromGatewayUnordered.maxRetransmits, 0);
+
+        // Both directions on both channels: string, UTF-8, binary, empty string, empty binary, 64 KiB.
+        const sent: Received[] = ['hello', 'héllo ✓ 日本', Buffer.from([0, 1, 2, 254, 255]), '', Buffer.alloc(0), big];
+        const onWrtcChannel = collect(wrtcOrdered);
+        const onGatewayChannel = collect(fromGateway);
+        for (const m of sent) {
+          sendFromWrtc(wrtcOrdered, m);
+          sendFromWrtc(fromGateway, m);
+          assert.equal(gw.transport.sendData(ordered.stream, m), 'ok');
+          assert.equal(gw.transport.sendData(ours, m), 'ok');
+        }
+        gw.flush();
+        await waitFor(
+          () => gatewayMessages(gw.dataEvents, ordered.stream).length >= sent.length && gatewayMessages(gw.dataEvents, ours).length >= sent.length,
+          10000,
+          'every wrtc message delivered natively',
+        );
+        await waitFor(() => onWrtcChannel.length >= sent.length && onGatewayChannel.length >= sent.length, 10000, 'every native message delivered to wrtc');
+        // Exact bytes and kinds, in order (ordered, reliable channels).
+        assert.deepEqual(gatewayMessages(gw.dataEvents, ordered.stream), sent);
+        assert.deepEqual(gatewayMessages(gw.dataEvents, ours), sent);
+        assert.deepEqual(onWrtcChannel, sent);
+        assert.deepEqual(onGatewayChannel, sent);
+
+        // Unordered, no retransmissions: on loopback nothing is lost; order is not promised.
+        const burst = Array.from({ length: 50 }, (_, i) => `u${i}`);
+        const onWrtcUnordered = collect(wrtcUnordered);
+        const onGatewayUnordered = collect(fromGatewayUnordered);
+        for (const m of burst) {
+          wrtcUnordered.send(m);
+          fromGatewayUnordered.send(m);
+          assert.equal(gw.transport.sendData(unordered.stream, m), 'ok');
+          assert.equal(gw.transport.sendData(oursUnordered, m), 'ok');
+        }
+        gw.flush();
+        await waitFor(
+          () =>
+            gatewayMessages(gw.dataEvents, unordered.stream).length === burst.length &&
+            gatewayMessages(gw.dataEvents, oursUnordered).length === burst.length &&
+            onWrtcUnordered.length === burst.length &&
+            onGatewayUnordered.length === burst.length,
+          10000,
+          'unordered messages delivered',
+        );
+        for (const got of [gatewayMessages(gw.dataEvents, unordered.stream), gatewayMessages(gw.dataEvents, oursUnordered), onWrtcUnordered, onGatewayUnordered]) {
+          assert.deepEqual([...got].sort(), [...burst].sort());
+        }
+
+        // Close from each side: a stream reset, seen by the other.
+        const wrtcClosed = new Promise<void>((resolve) => {
+          fromGateway.onclose = () => resolve();
+        });
+        assert.equal(gw.transport.closeDataChannel(ours), true);
+        gw.flush();
+        await wrtcClosed;
+        await waitFor(() => gw.dataEvents.some((e) => e.kind === 'channel-closed' && e.stream === ours), 5000, 'our close completes');
+        wrtcOrdered.close();
+        await waitFor(() => gw.dataEvents.some((e) => e.kind === 'channel-closed' && e.stream === ordered.stream), 5000, 'the wrtc close seen natively');
+        assert.equal(gw.transport.sendData(ordered.stream, 'late'), 'unknown-channel');
+        // The other channels are untouched by those resets.
+        wrtcUnordered.send('still open');
+        await waitFor(() => gatewayMessages(gw.dataEvents, unordered.stream).includes('still open'), 5000, 'the unordered channel still works');
+
+        const stats = gw.transport.sctpStats()!;
+        assert.equal(stats.up, true);
+        assert.equal(stats.droppedMalformed, 0);
+        assert.equal(stats.droppedTooLarge, 0);
+        assert.equal(stats.messagesReceived, 2 * sent.length + 2 * burst.length + 1);
+        assert.equal(stats.messagesSent, 2 * sent.length + 2 * burst.length);
+        assert.equal(gw.dataEvents.filter((e) => e.kind === 'association-failed').length, 0);
+      } finally {
+        for (const f of cleanup.reverse()) f();
+      }
+    });
+  }
+});
