@@ -1,23 +1,25 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses (clang, ASan + UBSan) against Debian's OpenSSL and runs each one.
 #   native/fuzz/run.sh [seconds-per-target] [target...]      (npm run fuzz -- 600)
-# Needs: clang, libclang-rt-14-dev (libFuzzer), libssl-dev. Findings land in .fuzz/<target>/.
+# Needs: clang, libclang-rt-14-dev (libFuzzer), libssl-dev, libusrsctp-dev. Findings land in .fuzz/<target>/.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(stun_message rtp_packet rtcp_compound transport_demux)
+[ ${#targets[@]} -gt 0 ] || targets=(stun_message rtp_packet rtcp_compound transport_demux dcep_open)
 out="$root/.fuzz"
 mkdir -p "$out"
 
 mapfile -t sources < <(find "$root/native/core" -name '*.cpp' | sort)
+# usrsctp (native/core/sctp), linked statically as in the addon.
+usrsctp="/usr/lib/$(gcc -print-multiarch)/libusrsctp.a"
 flags=(-std=c++20 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined)
 
 for target in "${targets[@]}"; do
   echo "== building $target"
-  clang++ "${flags[@]}" "$here/$target.cc" "${sources[@]}" -lssl -lcrypto -o "$out/$target.bin"
+  clang++ "${flags[@]}" "$here/$target.cc" "${sources[@]}" "$usrsctp" -lssl -lcrypto -o "$out/$target.bin"
 done
 
 status=0

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import wrtc from '@roamhq/wrtc';
 import sdpTransform from 'sdp-transform';
 
-import type { RawCandidate } from '../../src/native/addon.js';
+import type { RawCandidate, SrtpProfileName } from '../../src/native/addon.js';
 import { candidateFromSdpTransform, parseCandidateLine } from '../../src/sdp/candidateSdp.js';
 import type { RawDataChannelEvent } from '../helpers/native/testAddon.js';
 import { waitFor } from '../helpers/proc.js';
@@ -62,6 +62,60 @@ function gatewayMessages(events: RawDataChannelEvent[], stream: number): Receive
     .map((e) => (e.binary ? e.data! : e.data!.toString('utf8')));
 }
 
+interface Connected {
+  pc: RTCPeerConnection;
+  gw: SansIoOverUdp;
+  wrtcOrdered: WrtcChannel;
+  wrtcUnordered: WrtcChannel;
+  gatewayChannels: WrtcChannel[];
+}
+
+/**
+ * wrtc offers three channels (ordered with a protocol, unordered without retransmissions, one with a
+ * 500 ms lifetime); the sans-IO transport on a loopback socket answers in `ourRole`.
+ */
+async function connect(ourRole: 'client' | 'server', srtpProfiles: readonly SrtpProfileName[] | undefined, cleanup: (() => void)[]): Promise<Connected> {
+  const pc = new RTCPeerConnection();
+  cleanup.push(() => pc.close());
+  const wrtcOrdered = pc.createDataChannel('from-wrtc', { protocol: 'chat' });
+  const wrtcUnordered = pc.createDataChannel('wrtc-unordered', { ordered: false, maxRetransmits: 0 });
+  pc.createDataChannel('wrtc-timed', { maxPacketLifeTime: 500 });
+  const gatewayChannels: WrtcChannel[] = [];
+  pc.ondatachannel = ({ channel }) => {
+    gatewayChannels.push(channel);
+  };
+  const gw = await SansIoOverUdp.open({ role: 'controlled', dataChannels: true, ...(srtpProfiles && { srtpProfiles: [...srtpProfiles] }) });
+  cleanup.push(() => gw.close());
+  // Before DTLS and SCTP: nothing can be opened or sent.
+  assert.equal(gw.transport.openDataChannel('early', '', {}), null);
+  assert.equal(gw.transport.sendData(0, 'early'), 'not-connected');
+  pc.onicecandidate = ({ candidate }: { candidate: { candidate: string } | null }) => {
+    const c = candidate ? parseCandidateLine(candidate.candidate) : undefined;
+    if (c && c.ip === '127.0.0.1') gw.transport.addRemoteCandidate(SansIoOverUdp.nowUs(), c);
+  };
+  await pc.setLocalDescription(await pc.createOffer());
+  const offer = sdpTransform.parse(pc.localDescription!.sdp);
+  const media = offer.media.find((m) => m.type === 'application');
+  assert.ok(media?.iceUfrag && media.icePwd, 'wrtc offers an m=application with ICE credentials');
+  const fingerprint = media.fingerprint ?? offer.fingerprint;
+  assert.ok(fingerprint);
+  gw.transport.setRemoteParameters(SansIoOverUdp.nowUs(), {
+    ufrag: media.iceUfrag,
+    password: media.icePwd,
+    fingerprintAlgorithm: 'sha-256',
+    fingerprint: fingerprint.hash,
+    dtlsRole: ourRole,
+  });
+  for (const c of (media.candidates ?? []).map(candidateFromSdpTransform)) {
+    if (c && c.ip === '127.0.0.1') gw.transport.addRemoteCandidate(SansIoOverUdp.nowUs(), c);
+  }
+  const local = gw.transport.localParameters();
+  await pc.setRemoteDescription({ type: 'answer', sdp: applicationSdp(local, ourRole === 'client' ? 'active' : 'passive', String(media.mid ?? '0')) });
+  gw.flush();
+  await waitFor(() => gw.dataEvents.filter((e) => e.kind === 'channel-opened').length >= 3, 15000, 'the three wrtc channels opened natively');
+  return { pc, gw, wrtcOrdered, wrtcUnordered, gatewayChannels };
+}
+
 const big = Buffer.alloc(64 * 1024);
 for (let i = 0; i < big.length; i++) big[i] = (i * 31 + 7) & 0xff;
 
@@ -76,48 +130,15 @@ describe('native data channels (SCTP over our DTLS) against libwebrtc (@roamhq/w
     it(`channels opened by each side carry strings, binary, empty and 64 KiB messages both ways; close is seen (we are DTLS ${ourRole}, SRTP ${connected})`, async () => {
       const cleanup: (() => void)[] = [];
       try {
-        const pc = new RTCPeerConnection();
-        cleanup.push(() => pc.close());
-        const wrtcOrdered = pc.createDataChannel('from-wrtc', { protocol: 'chat' });
-        const wrtcUnordered = pc.createDataChannel('wrtc-unordered', { ordered: false, maxRetransmits: 0 });
-        const gatewayChannels: WrtcChannel[] = [];
-        pc.ondatachannel = ({ channel }) => {
-          gatewayChannels.push(channel);
-        };
-
-        const gw = await SansIoOverUdp.open({ role: 'controlled', dataChannels: true, ...(srtpProfiles && { srtpProfiles: [...srtpProfiles] }) });
-        cleanup.push(() => gw.close());
-        pc.onicecandidate = ({ candidate }: { candidate: { candidate: string } | null }) => {
-          const c = candidate ? parseCandidateLine(candidate.candidate) : undefined;
-          if (c && c.ip === '127.0.0.1') gw.transport.addRemoteCandidate(SansIoOverUdp.nowUs(), c);
-        };
-        await pc.setLocalDescription(await pc.createOffer());
-        const offer = sdpTransform.parse(pc.localDescription!.sdp);
-        const media = offer.media.find((m) => m.type === 'application');
-        assert.ok(media?.iceUfrag && media.icePwd, 'wrtc offers an m=application with ICE credentials');
-        const fingerprint = media.fingerprint ?? offer.fingerprint;
-        assert.ok(fingerprint);
-        gw.transport.setRemoteParameters(SansIoOverUdp.nowUs(), {
-          ufrag: media.iceUfrag,
-          password: media.icePwd,
-          fingerprintAlgorithm: 'sha-256',
-          fingerprint: fingerprint.hash,
-          dtlsRole: ourRole,
-        });
-        for (const c of (media.candidates ?? []).map(candidateFromSdpTransform)) {
-          if (c && c.ip === '127.0.0.1') gw.transport.addRemoteCandidate(SansIoOverUdp.nowUs(), c);
-        }
-        const local = gw.transport.localParameters();
-        await pc.setRemoteDescription({ type: 'answer', sdp: applicationSdp(local, ourRole === 'client' ? 'active' : 'passive', String(media.mid ?? '0')) });
-        gw.flush();
-
-        // wrtc's two channels arrive by DCEP with their label, protocol and reliability.
-        await waitFor(() => gw.dataEvents.filter((e) => e.kind === 'channel-opened').length >= 2, 15000, 'both wrtc channels opened natively');
+        const { gw, wrtcOrdered, wrtcUnordered, gatewayChannels } = await connect(ourRole, srtpProfiles, cleanup);
+        // wrtc's channels arrived by DCEP with their label, protocol and reliability.
         assert.ok(gw.transportEvents.some((e) => e.kind === 'connected' && e.text === connected), `DTLS connected, SRTP ${connected}: ${JSON.stringify(gw.transportEvents)}`);
         assert.equal(gw.dataEvents[0]!.kind, 'association-up');
         const opened = gw.dataEvents.filter((e) => e.kind === 'channel-opened');
         const ordered = opened.find((e) => e.label === 'from-wrtc')!;
         const unordered = opened.find((e) => e.label === 'wrtc-unordered')!;
+        const timed = opened.find((e) => e.label === 'wrtc-timed')!;
+        assert.deepEqual([timed.ordered, timed.maxLifetimeMs, timed.maxRetransmits], [true, 500, undefined]);
         assert.deepEqual([ordered.remote, ordered.protocol, ordered.ordered, ordered.maxRetransmits], [true, 'chat', true, undefined]);
         assert.deepEqual([unordered.remote, unordered.ordered, unordered.maxRetransmits], [true, false, 0]);
         // RFC 8832 section 6: the DTLS client's ids are even, so wrtc's are odd when we are the client.
@@ -199,6 +220,7 @@ describe('native data channels (SCTP over our DTLS) against libwebrtc (@roamhq/w
         wrtcOrdered.close();
         await waitFor(() => gw.dataEvents.some((e) => e.kind === 'channel-closed' && e.stream === ordered.stream), 5000, 'the wrtc close seen natively');
         assert.equal(gw.transport.sendData(ordered.stream, 'late'), 'unknown-channel');
+        assert.equal(gw.transport.sendData(unordered.stream, Buffer.alloc(256 * 1024 + 1)), 'too-large');
         // The other channels are untouched by those resets.
         wrtcUnordered.send('still open');
         await waitFor(() => gatewayMessages(gw.dataEvents, unordered.stream).includes('still open'), 5000, 'the unordered channel still works');
@@ -215,4 +237,37 @@ describe('native data channels (SCTP over our DTLS) against libwebrtc (@roamhq/w
       }
     });
   }
+
+  it('a full SCTP send buffer answers full at once (never blocks), and every message accepted is delivered in order', async () => {
+    const cleanup: (() => void)[] = [];
+    try {
+      const { gw, wrtcOrdered } = await connect('client', undefined, cleanup);
+      const stream = gw.dataEvents.find((e) => e.kind === 'channel-opened' && e.label === 'from-wrtc')!.stream;
+      const got = collect(wrtcOrdered);
+      // 64 messages of 64 KiB (4 MiB) in one go, against a 1 MiB send buffer and no chance to drain.
+      const statuses: string[] = [];
+      const accepted: number[] = [];
+      for (let i = 0; i < 64; i++) {
+        const m = Buffer.alloc(64 * 1024, i);
+        const status = gw.transport.sendData(stream, m);
+        statuses.push(status);
+        if (status === 'ok') accepted.push(i);
+      }
+      gw.flush();
+      assert.ok(statuses.includes('full'), `some sends found the buffer full: ${statuses.join(',')}`);
+      assert.ok(accepted.length >= 8, `${accepted.length} messages fit the buffer`);
+      assert.deepEqual([...new Set(statuses)].sort(), ['full', 'ok']);
+      assert.equal(gw.transport.sctpStats()!.sendFull, 64 - accepted.length);
+      await waitFor(() => got.length >= accepted.length, 15000, 'the accepted messages delivered');
+      assert.deepEqual(
+        got.map((m) => (Buffer.isBuffer(m) && m.length === 64 * 1024 && m.every((b) => b === m[0]) ? m[0] : -1)),
+        accepted,
+      );
+      // Once drained, the buffer takes messages again.
+      assert.equal(gw.transport.sendData(stream, 'after'), 'ok');
+      await waitFor(() => got.at(-1) === 'after', 5000, 'a message after the buffer drained');
+    } finally {
+      for (const f of cleanup.reverse()) f();
+    }
+  });
 });
