@@ -45,6 +45,10 @@ Napi::Value EngineWrap::createTransport(const Napi::CallbackInfo& info) {
   io::Engine& eng = engine(env);
   Napi::Object o = objectArg(info, 0, "transport options");
   transport::TransportConfig config = transportConfigFromJs(env, o);
+  // The engine has no data-channel events or commands yet, and usrsctp is process-global: SCTP on
+  // engine threads waits for that integration (docs/ARCHITECTURE.md, SCTP).
+  if (config.dataChannels)
+    throwWithCode(env, "ERR_NOT_SUPPORTED", "dataChannels are not available on engine transports yet");
   Napi::Value addresses = o.Get("bindAddresses");
   if (!addresses.IsArray() || addresses.As<Napi::Array>().Length() == 0)
     throwTypeError(env, "bindAddresses must be a non-empty array of IP addresses");

@@ -228,7 +228,8 @@ export interface RawTransportOptions {
   advertisedAddresses?: string[];
   /**
    * WebRTC data channels: SCTP over this transport's DTLS (native/core/sctp). DTLS then also
-   * connects without SRTP (a data-only session). Only the sans-IO test wrap exposes channels yet.
+   * connects without SRTP (a data-only session). Only the sans-IO test wrap exposes channels
+   * yet; the engine's createTransport refuses it (ERR_NOT_SUPPORTED).
    */
   dataChannels?: boolean;
   ufrag?: string;
