@@ -12,6 +12,10 @@ import { bindUdp } from './udp.js';
 export class SansIoOverUdp {
   readonly dataEvents: RawDataChannelEvent[] = [];
   readonly transportEvents: { kind: string; text: string }[] = [];
+  /** Loss on the way out: every datagram for which this says true is not sent (counted in `dropped`). */
+  dropOutgoing: ((index: number) => boolean) | undefined;
+  dropped = 0;
+  private sentIndex = 0;
   private timer: NodeJS.Timeout | undefined;
 
   private constructor(
@@ -48,7 +52,10 @@ export class SansIoOverUdp {
   }
 
   flush(): void {
-    for (const t of this.transport.takeTransmits()) this.socket.send(t.data, t.port, t.ip);
+    for (const t of this.transport.takeTransmits()) {
+      if (this.dropOutgoing?.(this.sentIndex++)) this.dropped++;
+      else this.socket.send(t.data, t.port, t.ip);
+    }
     for (const e of this.transport.takeEvents()) this.transportEvents.push({ kind: e.kind, text: e.text });
     this.dataEvents.push(...this.transport.takeDataEvents());
   }

@@ -287,4 +287,51 @@ describe('native data channels (SCTP over our DTLS) against libwebrtc (@roamhq/w
       engine.close();
     }
   });
+
+  it('under 10 % loss of our datagrams a reliable channel delivers all in order and maxRetransmits 0 gives up; after a blackout only the retransmission timer (driven by our timeouts) recovers', async () => {
+    const cleanup: (() => void)[] = [];
+    try {
+      const { gw, wrtcOrdered, wrtcUnordered } = await connect('client', undefined, cleanup);
+      const opened = gw.dataEvents.filter((e) => e.kind === 'channel-opened');
+      const reliable = opened.find((e) => e.label === 'from-wrtc')!.stream;
+      const lossy = opened.find((e) => e.label === 'wrtc-unordered')!.stream;
+      const onReliable = collect(wrtcOrdered);
+      const onLossy = collect(wrtcUnordered);
+      // Every 10th datagram we send is lost: SCTP DATA, SACKs and retransmissions alike.
+      gw.dropOutgoing = (i) => i % 10 === 9;
+      const count = 300;
+      const messages = Array.from({ length: count }, (_, i) => `m${i}-${'x'.repeat(200)}`);
+      // Paced in bursts of 30 so the 1 MiB buffer never fills; each burst's datagrams meet the loss pattern.
+      for (let i = 0; i < count; i += 30) {
+        for (const m of messages.slice(i, i + 30)) {
+          assert.equal(gw.transport.sendData(reliable, m), 'ok');
+          assert.equal(gw.transport.sendData(lossy, m), 'ok');
+        }
+        gw.flush();
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await waitFor(() => onReliable.length === count, 20000, `the reliable channel delivers all ${count} (${onReliable.length} so far)`);
+      assert.deepEqual(onReliable, messages, 'every message, in order, despite the loss');
+      assert.ok(gw.dropped >= 20, `${gw.dropped} datagrams were dropped`);
+      // Without retransmissions a lost message stays lost (RFC 3758 FORWARD-TSN moves the peer on).
+      await new Promise((r) => setTimeout(r, 500));
+      assert.ok(onLossy.length < count, `${onLossy.length} of ${count} on the maxRetransmits 0 channel`);
+      assert.ok(onLossy.length >= count / 2, `${onLossy.length} of ${count} on the maxRetransmits 0 channel`);
+      assert.ok(onLossy.every((m) => messages.includes(m as string)), 'only messages that were sent');
+
+      // Blackout: everything we send is lost, then the path comes back. No SACK can trigger a fast
+      // retransmission, so only usrsctp's T3-rtx timer, advanced by handleTimeout, resends.
+      gw.dropOutgoing = () => true;
+      const late = ['after-blackout-1', 'after-blackout-2', 'after-blackout-3'];
+      for (const m of late) assert.equal(gw.transport.sendData(reliable, m), 'ok');
+      gw.flush();
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(onReliable.length, count, 'nothing arrives during the blackout');
+      gw.dropOutgoing = undefined;
+      await waitFor(() => onReliable.length === count + late.length, 10000, 'the retransmission timer resends after the blackout');
+      assert.deepEqual(onReliable.slice(count), late);
+    } finally {
+      for (const f of cleanup.reverse()) f();
+    }
+  });
 });
