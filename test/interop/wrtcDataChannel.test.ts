@@ -12,6 +12,20 @@ import { collect, connect, gatewayMessages, sendFromWrtc, type Received } from '
 // empty and 64 KiB messages both ways, an unordered channel without retransmissions, and the
 // close by stream reset (RFC 8831 section 6.7) seen on the other side.
 
+/** Waits until `count()` reaches `target` or stops changing for 300 ms (at most 10 s). */
+async function settled(count: () => number, target: number): Promise<void> {
+  let last = -1;
+  let stableSince = Date.now();
+  const deadline = Date.now() + 10000;
+  while (Date.now() < deadline) {
+    const now = count();
+    if (now >= target) return;
+    if (now !== last) [last, stableSince] = [now, Date.now()];
+    else if (Date.now() - stableSince >= 300) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 const big = Buffer.alloc(64 * 1024);
 for (let i = 0; i < big.length; i++) big[i] = (i * 31 + 7) & 0xff;
 
@@ -23,7 +37,7 @@ describe('native data channels (SCTP over our DTLS) against libwebrtc (@roamhq/w
     { ourRole: 'server', srtpProfiles: ['AEAD_AES_128_GCM'], connected: 'none' },
   ] as const;
   for (const { ourRole, srtpProfiles, connected } of scenarios) {
-    it(`channels opened by each side carry strings, binary, empty and 64 KiB messages both ways; close is seen (we are DTLS ${ourRole}, SRTP ${connected})`, async () => {
+    it(`channels opened by each side carry strings, binary, empty and 64 KiB messages both ways; close is seen (we are DTLS ${ourRole}, SRTP ${connected})`, async (t) => {
       const cleanup: (() => void)[] = [];
       try {
         const { gw, wrtcOrdered, wrtcUnordered, gatewayChannels } = await connect(ourRole, srtpProfiles, cleanup);
@@ -81,7 +95,10 @@ describe('native data channels (SCTP over our DTLS) against libwebrtc (@roamhq/w
         assert.deepEqual(onWrtcChannel, sent);
         assert.deepEqual(onGatewayChannel, sent);
 
-        // Unordered, no retransmissions: on loopback nothing is lost; order is not promised.
+        // Unordered, no retransmissions: order is not promised, and neither is delivery (a message
+        // that would need a retransmission is abandoned; on a loaded machine, one run in ~30 saw 16
+        // of 50 arrive in one direction), so: nothing but what was sent, no duplicates, and some of
+        // it, once the counts have settled. The counts go to the test's diagnostics.
         const burst = Array.from({ length: 50 }, (_, i) => `u${i}`);
         const onWrtcUnordered = collect(wrtcUnordered);
         const onGatewayUnordered = collect(fromGatewayUnordered);
@@ -92,18 +109,15 @@ describe('native data channels (SCTP over our DTLS) against libwebrtc (@roamhq/w
           assert.equal(gw.transport.sendData(oursUnordered, m), 'ok');
         }
         gw.flush();
-        await waitFor(
-          () =>
-            gatewayMessages(gw.dataEvents, unordered.stream).length === burst.length &&
-            gatewayMessages(gw.dataEvents, oursUnordered).length === burst.length &&
-            onWrtcUnordered.length === burst.length &&
-            onGatewayUnordered.length === burst.length,
-          10000,
-          'unordered messages delivered',
-        );
-        for (const got of [gatewayMessages(gw.dataEvents, unordered.stream), gatewayMessages(gw.dataEvents, oursUnordered), onWrtcUnordered, onGatewayUnordered]) {
-          assert.deepEqual([...got].sort(), [...burst].sort());
-        }
+        const unorderedLists = () => [gatewayMessages(gw.dataEvents, unordered.stream), gatewayMessages(gw.dataEvents, oursUnordered), onWrtcUnordered, onGatewayUnordered];
+        await settled(() => unorderedLists().reduce((n, l) => n + l.length, 0), 4 * burst.length);
+        const names = ['wrtc->gw (wrtc opened)', 'wrtc->gw (we opened)', 'gw->wrtc (wrtc opened)', 'gw->wrtc (we opened)'];
+        unorderedLists().forEach((got, i) => {
+          assert.ok(got.every((m) => burst.includes(m as string)), 'only messages that were sent');
+          assert.equal(new Set(got).size, got.length, 'no duplicates');
+          assert.ok(got.length >= 1, `${names[i]}: ${got.length} of ${burst.length} delivered`);
+        });
+        t.diagnostic(`unordered, maxRetransmits 0, of ${burst.length}: ${unorderedLists().map((l, i) => `${names[i]} ${l.length}`).join(', ')}`);
 
         // Close from each side: a stream reset, seen by the other.
         const wrtcClosed = new Promise<void>((resolve) => {
@@ -118,14 +132,20 @@ describe('native data channels (SCTP over our DTLS) against libwebrtc (@roamhq/w
         assert.equal(gw.transport.sendData(ordered.stream, 'late'), 'unknown-channel');
         assert.equal(gw.transport.sendData(unordered.stream, Buffer.alloc(256 * 1024 + 1)), 'too-large');
         // The other channels are untouched by those resets.
-        wrtcUnordered.send('still open');
-        await waitFor(() => gatewayMessages(gw.dataEvents, unordered.stream).includes('still open'), 5000, 'the unordered channel still works');
+        // (It may lose a message, so one is sent every 100 ms until one arrives.)
+        const stillOpen = () => gatewayMessages(gw.dataEvents, unordered.stream).includes('still open');
+        for (let i = 0; i < 50 && !stillOpen(); i++) {
+          wrtcUnordered.send('still open');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        assert.ok(stillOpen(), 'the unordered channel still works');
 
         const stats = gw.transport.sctpStats()!;
         assert.equal(stats.up, true);
         assert.equal(stats.droppedMalformed, 0);
         assert.equal(stats.droppedTooLarge, 0);
-        assert.equal(stats.messagesReceived, 2 * sent.length + 2 * burst.length + 1);
+        const unorderedIn = gatewayMessages(gw.dataEvents, unordered.stream).length + gatewayMessages(gw.dataEvents, oursUnordered).length;
+        assert.equal(stats.messagesReceived, 2 * sent.length + unorderedIn);
         assert.equal(stats.messagesSent, 2 * sent.length + 2 * burst.length);
         assert.equal(gw.dataEvents.filter((e) => e.kind === 'association-failed').length, 0);
       } finally {
