@@ -229,7 +229,8 @@ describe('native data channels (SCTP over our DTLS) against libwebrtc (@roamhq/w
       // Without retransmissions a lost message stays lost (RFC 3758 FORWARD-TSN moves the peer on).
       await new Promise((r) => setTimeout(r, 500));
       assert.ok(onLossy.length < count, `${onLossy.length} of ${count} on the maxRetransmits 0 channel`);
-      assert.ok(onLossy.length >= count / 2, `${onLossy.length} of ${count} on the maxRetransmits 0 channel`);
+      assert.ok(onLossy.length >= 1, `${onLossy.length} of ${count} on the maxRetransmits 0 channel`);
+      assert.equal(new Set(onLossy).size, onLossy.length, 'no duplicates');
       assert.ok(onLossy.every((m) => messages.includes(m as string)), 'only messages that were sent');
 
       // Blackout: everything we send is lost, then the path comes back. No SACK can trigger a fast
