@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -72,6 +73,7 @@ SctpAssociation::~SctpAssociation() {
 void SctpAssociation::start(int64_t nowUs) {
   nowUs_ = nowUs;
   if (socket_ != nullptr) return;
+  timersDueUs_ = nowUs + kTimerTickUs;
   socket_ = usrsctp_socket(AF_CONN, SOCK_STREAM, IPPROTO_SCTP, onReceive, nullptr, 0, this);
   if (socket_ == nullptr) {
     failAssociation("cannot create the SCTP socket");
@@ -111,7 +113,8 @@ void SctpAssociation::configureSocket() {
   path.spp_flags = SPP_PMTUD_DISABLE;
   path.spp_pathmtu = kSctpMtu;
   setOption(socket_, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, path);
-  for (uint16_t type : {SCTP_ASSOC_CHANGE, SCTP_STREAM_RESET_EVENT, SCTP_SEND_FAILED_EVENT}) {
+  // Not SCTP_SEND_FAILED_EVENT: usrsctp would copy every abandoned PR-SCTP message into it.
+  for (uint16_t type : {SCTP_ASSOC_CHANGE, SCTP_STREAM_RESET_EVENT}) {
     sctp_event event{};
     event.se_assoc_id = SCTP_ALL_ASSOC;
     event.se_type = type;
@@ -129,14 +132,17 @@ void SctpAssociation::handlePacket(int64_t nowUs, const uint8_t* data, size_t si
 
 void SctpAssociation::handleTimeout(int64_t nowUs) {
   nowUs_ = nowUs;
-  if (socket_ == nullptr) return;
+  if (socket_ == nullptr || nowUs < timersDueUs_) return;
+  // The next tick counts from this one, not from the last packet: steady traffic must not
+  // keep pushing usrsctp's timers (retransmission, delayed SACK) into the future.
+  timersDueUs_ = nowUs + kTimerTickUs;
   UsrsctpLibrary::handleTimers(nowUs);
   drain();
 }
 
 std::optional<int64_t> SctpAssociation::nextTimeout() const {
   if (socket_ == nullptr || failed_) return std::nullopt;
-  return nowUs_ + kTimerTickUs;
+  return timersDueUs_;
 }
 
 void SctpAssociation::onSctpPacket(const uint8_t* data, size_t size) { listener_.onSctpSend(data, size); }
@@ -213,10 +219,13 @@ void SctpAssociation::handleNotification(const uint8_t* data, size_t size) {
 // RFC 8831 section 6.7: the peer reset its outgoing stream; we reset ours (if we did not start
 // the close) and the channel is gone.
 void SctpAssociation::handleStreamReset(const uint8_t* data, size_t size) {
+  if (size < sizeof(sctp_stream_reset_event)) return;
   const auto& e = reinterpret_cast<const sctp_notification*>(data)->sn_strreset_event;
   if ((e.strreset_flags & (SCTP_STREAM_RESET_DENIED | SCTP_STREAM_RESET_FAILED)) != 0) return;
   if ((e.strreset_flags & SCTP_STREAM_RESET_INCOMING_SSN) == 0) return;
-  size_t count = (std::min<size_t>(size, e.strreset_length) - sizeof(sctp_stream_reset_event)) / sizeof(uint16_t);
+  size_t length = std::min<size_t>(size, e.strreset_length);
+  if (length < sizeof(sctp_stream_reset_event)) return;
+  size_t count = (length - sizeof(sctp_stream_reset_event)) / sizeof(uint16_t);
   for (size_t i = 0; i < count; ++i) {
     uint16_t stream = e.strreset_stream_list[i];
     auto it = channels_.find(stream);

@@ -111,6 +111,7 @@ private:
   std::vector<uint8_t> scratch_;  // DCEP messages we build
   SctpStats stats_;
   int64_t nowUs_ = 0;
+  int64_t timersDueUs_ = 0;  // the next usrsctp timer tick
   bool up_ = false;
   bool failed_ = false;
   bool draining_ = false;
