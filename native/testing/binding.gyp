@@ -44,6 +44,7 @@
         "tests/ReplayWindowTest.cpp",
         "tests/RtpPacketCacheTest.cpp",
         "tests/RunnerSelfCheckTest.cpp",
+        "tests/SctpAssociationTest.cpp",
         "tests/SharedSocketDemuxTest.cpp",
         "tests/SocketAddressTest.cpp",
         "tests/TurnStreamDeframerTest.cpp",
