@@ -213,6 +213,39 @@ describe('DataConnections with the stock peerjs client (1.5.5, libwebrtc in Node
     });
   }
 
+  for (const dcInit of [{ ordered: false }, { ordered: false, maxRetransmits: 0 }, { maxPacketLifeTime: 400 }] as const) {
+    it(`the gateway's ${JSON.stringify(dcInit)} channel reaches the stock client as such and carries datagrams both ways`, async () => {
+      const gw = await createPeer(base, `gw${++n}`);
+      const incoming = new Promise<StockConnection>((resolve) => browser.once('connection', resolve));
+      const res = await call(base, 'POST', '/data/connections', { peer_id: gw.id, token: gw.token, target_id: 'browser', options: { serialization: 'NONE', dcInit } });
+      assert.equal(res.status, 202, JSON.stringify(res.body));
+      const connectionId = res.body.params.data_connection_id;
+      const conn = await incoming;
+      const received: unknown[] = [];
+      conn.on('data', (d) => received.push(d));
+      const { udp, dataPort } = await wire(connectionId);
+      await waitForEvent(base, connectionId, 'OPEN');
+      await new Promise<void>((resolve) => (conn.open ? resolve() : conn.on('open', () => resolve())));
+      // What libwebrtc made of the channel the gateway opened (RFC 8832 DATA_CHANNEL_OPEN).
+      // (libwebrtc M106 in @roamhq/wrtc reports an unset limit as 65535 rather than null.)
+      const channel = conn.dataChannel as RTCDataChannel;
+      const limit = (value: number | null) => (value === 65535 ? null : value);
+      assert.deepEqual(
+        { ordered: channel.ordered, maxRetransmits: limit(channel.maxRetransmits), maxPacketLifeTime: limit(channel.maxPacketLifeTime) },
+        { ordered: dcInit.ordered ?? true, maxRetransmits: 'maxRetransmits' in dcInit ? dcInit.maxRetransmits : null, maxPacketLifeTime: 'maxPacketLifeTime' in dcInit ? dcInit.maxPacketLifeTime : null },
+      );
+      const status = (await call(base, 'GET', `/data/connections/${connectionId}/status`)).body;
+      assert.equal(status.reliable, false, 'an unordered or partially reliable channel is not "reliable"');
+      // Loopback loses nothing: what is sent arrives, byte for byte (order is not asserted on an unordered channel).
+      await udp.send(dataPort.port, Buffer.from([1, 2, 3]));
+      await waitFor(() => received.length === 1, 5000, 'the datagram at the stock client');
+      assert.deepEqual(Buffer.from(received[0] as ArrayBuffer), Buffer.from([1, 2, 3]));
+      conn.send(new Uint8Array([4, 5, 6]));
+      assert.deepEqual(await udp.next(), Buffer.from([4, 5, 6]));
+      udp.close();
+    });
+  }
+
   it('sees the stock client close the connection, and frees the data port it used', async () => {
     const link = await browserConnects(await createPeer(base, `gw${++n}`), 'BINARY');
     link.conn.close();
