@@ -30,6 +30,15 @@ if [ ! -f /usr/include/doctest/doctest.h ]; then
   exit 1
 fi
 
+# usrsctp is linked in statically (docs/ARCHITECTURE.md, SCTP), for each CPU from its Debian package.
+for arch in x86_64-linux-gnu aarch64-linux-gnu; do
+  if [ ! -f "/usr/lib/$arch/libusrsctp.a" ]; then
+    echo "/usr/lib/$arch/libusrsctp.a is missing: apt-get install libusrsctp-dev (x86_64), and for aarch64" >&2
+    echo "dpkg --add-architecture arm64 && apt-get update && apt-get install libusrsctp-dev:arm64" >&2
+    exit 1
+  fi
+done
+
 # Each run moves its binary from build/Release into prebuilds/<platform>-<arch>, so no cross-built
 # binary is left where node-gyp-build would prefer it to the prebuilds.
 CC=aarch64-linux-gnu-gcc CXX=aarch64-linux-gnu-g++ LINK=aarch64-linux-gnu-g++ \
