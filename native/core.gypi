@@ -5,6 +5,7 @@
   "sources": [
     "core/common/Crc32.cpp",
     "core/common/Random.cpp",
+    "core/datachannel/PeerJsCodec.cpp",
     "core/dtls/DtlsCertificate.cpp",
     "core/dtls/DtlsContext.cpp",
     "core/dtls/DtlsDatagramBio.cpp",
