@@ -55,12 +55,13 @@ export interface RawSharedSocketStats {
 export interface RawEngine {
   readonly threadId: number;
   readonly fingerprint: string;
-  openUdpPort(ip: string, port: number): { handle: number; ip: string; port: number };
+  /** `maxDatagramBytes` above the engine's recvSlotBytes (data ports: 65535) receives datagrams up to that size whole. */
+  openUdpPort(ip: string, port: number, options?: { maxDatagramBytes?: number }): { handle: number; ip: string; port: number };
   closeUdpPort(handle: number): boolean;
   openSharedSocket(ip: string, port: number): { ip: string; port: number };
   portStats(handle: number): RawPortStats | undefined;
   stats(): RawEngineStats;
-  createTransport(options: RawTransportOptions & { bindAddresses: string[] }): RawLocalParameters & { handle: number };
+  createTransport(options: RawTransportOptions & { bindAddresses: string[]; data?: RawDataOptions }): RawLocalParameters & { handle: number };
   transportSetRemote(handle: number, remote: RawRemoteParameters): void;
   transportAddCandidate(handle: number, candidate: RawCandidate): void;
   transportEndOfCandidates(handle: number): void;
@@ -72,8 +73,89 @@ export interface RawEngine {
   transportMediaStats(handle: number): RawMediaStats;
   closeTransport(handle: number): boolean;
   attachPort(portHandle: number, transportHandle: number, kind: 'rtp' | 'rtcp', media: MediaKind): boolean;
+  /** Also detaches a data port. */
   detachPort(portHandle: number, transportHandle: number): boolean;
+  /**
+   * Data channels (transports created with dataChannels). The stream id, or null while SCTP is
+   * not up (or the id is taken). With negotiatedId the channel is pre-negotiated (no DCEP, both
+   * sides call this). ERR_INVALID_ARG for maxRetransmits with maxPacketLifeTime, or a bad id.
+   */
+  transportOpenDataChannel(handle: number, options: RawDataChannelOptions): number | null;
+  /** The remote's a=max-message-size; 0: no limit. */
+  transportSetDataMaxMessageSize(handle: number, bytes: number): void;
+  /** Where decoded messages go as datagrams: from the feeding data port's socket when it has the same family, else the engine's redirect socket. */
+  transportSetDataRedirect(handle: number, ip: string | null, port?: number): void;
+  /** This port's datagrams feed this transport's channel; false if either is unknown or the transport has no data channels. */
+  attachDataPort(portHandle: number, transportHandle: number): boolean;
+  /** One raw message on the connection's channel, no serialization (the TS slow path). */
+  transportSendDataMessage(handle: number, binary: boolean, data: Buffer): RawDataSendStatus;
+  /** A datagram the TS side decoded, sent to the data redirect like the native ones; false without a redirect (counted 'no_redirect'). */
+  transportDeliverDatagram(handle: number, data: Buffer): boolean;
+  transportDataStats(handle: number): RawDataStats;
   close(): void;
+}
+
+export type RawSerialization = 'NONE' | 'BINARY' | 'BINARY_UTF8' | 'JSON';
+
+/** createTransport's data options (with dataChannels: true). */
+export interface RawDataOptions {
+  serialization: RawSerialization;
+  /** data_buffer_limit: a datagram that would leave more queued in SCTP is dropped 'buffer_full'; 0: no limit of ours. */
+  bufferLimitBytes: number;
+  /** The remote's a=max-message-size (0 = no limit); also transportSetDataMaxMessageSize. */
+  maxMessageSize?: number;
+}
+
+export interface RawDataChannelOptions {
+  label?: string;
+  protocol?: string;
+  ordered?: boolean;
+  maxRetransmits?: number;
+  maxPacketLifeTime?: number;
+  negotiatedId?: number;
+}
+
+export type RawDataSendStatus = 'ok' | 'not-connected' | 'too-large' | 'full' | 'failed';
+
+export interface RawDataChannel {
+  stream: number;
+  label: string;
+  protocol: string;
+  ordered: boolean;
+  maxRetransmits: number | null;
+  maxPacketLifeTime: number | null;
+}
+
+/** The names of src/session/data/DropReason.ts. */
+export type RawDataDropReason =
+  | 'channel_not_open'
+  | 'buffer_full'
+  | 'too_large'
+  | 'invalid_json'
+  | 'invalid_utf8'
+  | 'malformed'
+  | 'incomplete'
+  | 'no_redirect'
+  | 'send_failed';
+
+export interface RawDataStats {
+  /** The connection's channel (the first opened, by either side), null before one. */
+  channel: RawDataChannel | null;
+  open: boolean;
+  /** Bytes queued in SCTP, not yet acknowledged. */
+  bufferedAmount: number;
+  /** bufferedAmount is at least half of bufferLimitBytes. */
+  congested: boolean;
+  /** Datagrams sent as messages (a chunked one counts once) and their bytes. */
+  sentMessages: number;
+  sentBytes: number;
+  /** Messages received on the connection's channel and their bytes. */
+  receivedMessages: number;
+  receivedBytes: number;
+  /** Both directions together. */
+  dropped: Record<RawDataDropReason, number>;
+  droppedToRemote: Record<RawDataDropReason, number>;
+  droppedFromRemote: Record<RawDataDropReason, number>;
 }
 
 export interface RawEngineOptions {
@@ -228,8 +310,7 @@ export interface RawTransportOptions {
   advertisedAddresses?: string[];
   /**
    * WebRTC data channels: SCTP over this transport's DTLS (native/core/sctp). DTLS then also
-   * connects without SRTP (a data-only session). Only the sans-IO test wrap exposes channels
-   * yet; the engine's createTransport refuses it (ERR_NOT_SUPPORTED).
+   * connects without SRTP (a data-only session). Engine transports take `data` options too.
    */
   dataChannels?: boolean;
   ufrag?: string;
@@ -264,13 +345,35 @@ export interface RawTransportEvent {
     | 'closed'
     | 'failed'
     /** A TURN server could not be used (text: "turn:... 401 Unauthorized"); the transport goes on without it. */
-    | 'turn-failed';
+    | 'turn-failed'
+    /** Data channels: the SCTP association is up (channels may be opened). */
+    | 'sctp-up'
+    /** `channel` (with `remote`: the peer opened it) and `stream`. */
+    | 'data-channel-open'
+    /** `stream`: the peer reset it (RFC 8831 section 6.7) or it was closed. */
+    | 'data-channel-closed'
+    /** text: why the association is lost, aborted or shut down; nothing follows. */
+    | 'sctp-failed'
+    /** The slow path only: `stream`, `binary`, `data` (a value the native codec hands up). Bounded per loop iteration. */
+    | 'data-message'
+    /** The PeerJS in-band close was received. */
+    | 'data-remote-close'
+    /** `direction`, `reason`, `count` (since the last report); at most once a second per transport. */
+    | 'data-drops';
   text: string;
   /** For 'turn-failed': the server's URL as configured. */
   detail: string;
   candidate?: RawCandidate;
   /** For 'turn-failed': the server's STUN error code (401 for refused credentials), 0 when it gave none. */
   code?: number;
+  /** Data channel events. */
+  stream?: number;
+  channel?: RawDataChannel & { remote: boolean };
+  binary?: boolean;
+  data?: Buffer;
+  direction?: 'to_remote' | 'from_remote';
+  reason?: RawDataDropReason;
+  count?: number;
 }
 
 export interface RawTransportStats {
