@@ -41,6 +41,7 @@
         "tests/DcepMessageTest.cpp",
         "tests/FanoutSourceTest.cpp",
         "tests/KeyframeRequestGateTest.cpp",
+        "tests/PeerJsCodecTest.cpp",
         "tests/ReplayWindowTest.cpp",
         "tests/RtpPacketCacheTest.cpp",
         "tests/RunnerSelfCheckTest.cpp",
