@@ -97,6 +97,13 @@ describe('BINARY serialization (PeerJS "binary")', () => {
     assert.deepEqual(datagramOf(results[6]!), Buffer.from(big));
   });
 
+  it('decodes a small chunked message from its own bytes, not from the Buffer pool it was reassembled in', () => {
+    const s = new BinarySerialization('BINARY');
+    Buffer.from('{"unrelated":"pooled bytes"}'); // something else in Node's shared pool first
+    assert.deepEqual(s.decode(packed({ __peerData: 9, n: 0, total: 2, data: new Uint8Array([0xa3, 1]) })), { kind: 'partial', evicted: 0 });
+    assert.deepEqual(datagramOf(s.decode(packed({ __peerData: 9, n: 1, total: 2, data: new Uint8Array([2, 3]) }))), Buffer.from([1, 2, 3]));
+  });
+
   it('recognises the in-band close message', () => {
     assert.deepEqual(new BinarySerialization('BINARY').decode(packed({ __peerData: { type: 'close' } })), { kind: 'close' });
   });

@@ -68,8 +68,9 @@ export class BinarySerialization implements DataSerialization {
 function unpackSafely(bytes: Uint8Array): unknown {
   if (!isWellFormedBinaryPack(bytes)) return undefined;
   try {
-    // unpack() keeps slices of the buffer it is given: hand it an ArrayBuffer of its own.
-    const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length ? bytes.buffer : bytes.slice().buffer;
+    // unpack() keeps slices of the buffer it is given: hand it an ArrayBuffer of its own. (A copy made
+    // as a Uint8Array: Buffer's slice() is a view, and a small Buffer lives inside Node's shared pool.)
+    const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length ? bytes.buffer : Uint8Array.prototype.slice.call(bytes).buffer;
     return unpack(own as ArrayBuffer) ?? null;
   } catch {
     return undefined;
