@@ -23,6 +23,7 @@
         "sansio/MediaSessionWrap.cpp",
         "sansio/NackGeneratorWrap.cpp",
         "sansio/OutboundRtpRewriterWrap.cpp",
+        "sansio/PeerJsCodecWrap.cpp",
         "sansio/ReceiveStatisticsWrap.cpp",
         "sansio/RetransmissionSenderWrap.cpp",
         "sansio/RtcpFunctions.cpp",
