@@ -246,7 +246,7 @@ describe('PeerJsCodec (native) against the TypeScript serializations', () => {
       `84 ${key('__peerData')} 01 ${key('n')} 00 ${key('total')} 02 ${key('data')} a0 a0`, // trailing bytes
       `85 ${key('__peerData')} 02 ${key('n')} 00 ${key('total')} 01 ${key('data')} a1 c3 ${key('n')} c0`, // the last n wins
       `81 ${key('__peerData')} c1`, `81 ${key('__peerData')} d4`, 'c1', 'd7', 'c0 ff', 'a0 c7',
-      '91'.repeat(999) + 'c0', '91'.repeat(1200) + 'c0', '91'.repeat(6000) + 'c0',
+      '91'.repeat(999) + 'c0', '91'.repeat(1200) + 'c0', '91'.repeat(3000) + 'c0', '91'.repeat(6000) + 'c0',
       `82 ${key('__peerData')} 81 ${key('type')} ${key('close')} ${key('deep')} ${'91'.repeat(999)} c0`,
       `82 ${key('__peerData')} 81 ${key('type')} ${key('close')} ${key('deep')} ${'91'.repeat(6000)} c0`,
     ];

@@ -99,7 +99,16 @@ function toDatagram(value: unknown): DecodedMessage {
   let datagram: Buffer;
   if (typeof value === 'string') datagram = Buffer.from(value, 'utf8');
   else if (value instanceof ArrayBuffer) datagram = Buffer.from(value);
-  else datagram = Buffer.from(JSON.stringify(value) ?? 'null', 'utf8');
+  else {
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(value);
+    } catch {
+      // Nesting the library could unpack but JSON.stringify cannot write (its stack runs out first).
+      return { kind: 'drop', reason: 'malformed' };
+    }
+    datagram = Buffer.from(text ?? 'null', 'utf8');
+  }
   if (datagram.length > MAX_DATAGRAM_BYTES) return { kind: 'drop', reason: 'too_large' };
   return { kind: 'datagram', datagram };
 }
