@@ -60,3 +60,32 @@ await sim.runUntil(() => b.events.some((e) => e.kind === 'connected'), 1_000_000
 a.transport.sendRtp(rtpPacket(1, 1, 1, 96, Buffer.alloc(100)));
 await sim.runUntil(() => false, 50_000);
 console.log(`wrote ${n} transport seeds`);
+
+// peerjs_decode: [serialization][u16 flags+length][message]... (native/fuzz/peerjs_decode.cc).
+{
+  const { pack } = await import('peerjs-js-binarypack');
+  const { BinarySerialization } = await import('../../src/session/data/serialization/BinarySerialization.js');
+  const packed = (v: unknown) => Buffer.from(pack(v as never) as ArrayBuffer);
+  const frame = (selector: number, messages: { bytes: Buffer; text?: boolean; grow?: boolean }[]) =>
+    Buffer.concat([Buffer.from([selector]), ...messages.flatMap((m) => {
+      const header = Buffer.alloc(2);
+      header.writeUInt16BE((m.text ? 0x8000 : 0) | (m.grow ? 0x4000 : 0) | m.bytes.length);
+      return [header, m.bytes];
+    })]);
+  const chunks = (new BinarySerialization('BINARY').encode(Buffer.alloc(40000, 7)) as Buffer[]).map((c) => ({ bytes: c.subarray(0, 4000) }));
+  write('peerjs_decode', 'binary-values', frame(2, [
+    { bytes: packed(new Uint8Array([1, 2, 3])) }, { bytes: packed('héllo') }, { bytes: packed({ a: [1, 2.5, null, true], b: { c: 'd' } }) },
+    { bytes: packed({ __peerData: { type: 'close' } }) }, { bytes: packed(-5) }, { bytes: packed(2 ** 40) },
+  ]));
+  write('peerjs_decode', 'binary-chunks', frame(2, [
+    { bytes: packed({ __peerData: 1, n: 1, data: new Uint8Array([3]), total: 2 }) },
+    { bytes: packed({ __peerData: 1, n: 0, data: new Uint8Array([0xa2, 1]), total: 2 }) },
+    ...chunks,
+  ]));
+  write('peerjs_decode', 'binary-utf8-grow', frame(3, [{ bytes: Buffer.from('grüße 😀'), grow: true }, { bytes: Buffer.from('text'), text: true }]));
+  write('peerjs_decode', 'json', frame(1, [
+    { bytes: Buffer.from('{"__peerData":{"type":"close"}}') }, { bytes: Buffer.from(' [1, -2.5e3, "\\u00e9", {"k": null}] ') },
+    { bytes: Buffer.from('{"bad": }') },
+  ]));
+  write('peerjs_decode', 'none', frame(0, [{ bytes: Buffer.from([0, 1, 2]) }, { bytes: Buffer.from('x'), text: true, grow: true }]));
+}

@@ -8,7 +8,7 @@ root="$(cd "$here/../.." && pwd)"
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(stun_message rtp_packet rtcp_compound transport_demux dcep_open)
+[ ${#targets[@]} -gt 0 ] || targets=(stun_message rtp_packet rtcp_compound transport_demux dcep_open peerjs_decode sctp_packet)
 out="$root/.fuzz"
 mkdir -p "$out"
 

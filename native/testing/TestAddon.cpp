@@ -6,6 +6,7 @@
 #include "sansio/InboundMediaRouterWrap.hpp"
 #include "sansio/MediaSessionWrap.hpp"
 #include "sansio/OutboundRtpRewriterWrap.hpp"
+#include "sansio/PeerJsCodecWrap.hpp"
 #include "sansio/RtcpFunctions.hpp"
 #include "sansio/SansIoFunctions.hpp"
 #include "sansio/SansIoTransportWrap.hpp"
@@ -29,6 +30,7 @@ static Napi::Object initTestAddon(Napi::Env env, Napi::Object exports) {
   sansio.Set("TurnClient", wg::binding::TurnClientWrap::define(env));
   sansio.Set("TlsClientStream", wg::binding::TlsClientStreamWrap::define(env));
   sansio.Set("TcpConnectionProbe", wg::binding::TcpConnectionProbe::define(env));
+  sansio.Set("PeerJsCodec", wg::binding::PeerJsCodecWrap::define(env));
   wg::binding::addSansIoFunctions(env, sansio);
   wg::binding::addTurnFunctions(env, sansio);
   wg::binding::addRtcpFunctions(env, sansio);

@@ -4,15 +4,17 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 import { PACKAGE_ROOT, type MediaKind, type RawInboundRouting, type RawOutboundStream, type RawTransportOptions, type RawTurnServer, type SrtpProfileName } from '../../../src/native/addon.js';
+import type { RawSansIoData } from './sansIoDataTypes.js';
 import type { RawSansIoFanoutSource, RawSansIoMediaSession, RawSansIoMediaSessionOptions } from './sansIoMediaTypes.js';
 import type { RawSansIoRtcp } from './sansIoRtcpTypes.js';
 import type { RawSansIoTransport, RawSansIoTurnClient, RawSrtpSession, RawSrtpSessionOptions, RawStunMessage, RawTcpConnectionProbe, RawTcpConnectionProbeOptions, RawTlsClientStream, RawTlsClientStreamOptions, RawTurnTimings } from './sansIoTypes.js';
 
+export type * from './sansIoDataTypes.js';
 export type * from './sansIoMediaTypes.js';
 export type * from './sansIoRtcpTypes.js';
 export type * from './sansIoTypes.js';
 
-export interface RawSansIo extends RawSansIoRtcp {
+export interface RawSansIo extends RawSansIoRtcp, RawSansIoData {
   Transport: new (options: RawTransportOptions & { localAddresses: { ip: string; port: number }[]; seed?: number }) => RawSansIoTransport;
   SrtpSession: new (options: RawSrtpSessionOptions) => RawSrtpSession;
   TurnClient: new (

@@ -97,6 +97,19 @@ describe('BINARY serialization (PeerJS "binary")', () => {
     assert.deepEqual(datagramOf(results[6]!), Buffer.from(big));
   });
 
+  it('decodes a small chunked message from its own bytes, not from the Buffer pool it was reassembled in', () => {
+    const s = new BinarySerialization('BINARY');
+    Buffer.from('{"unrelated":"pooled bytes"}'); // something else in Node's shared pool first
+    assert.deepEqual(s.decode(packed({ __peerData: 9, n: 0, total: 2, data: new Uint8Array([0xa3, 1]) })), { kind: 'partial', evicted: 0 });
+    assert.deepEqual(datagramOf(s.decode(packed({ __peerData: 9, n: 1, total: 2, data: new Uint8Array([2, 3]) }))), Buffer.from([1, 2, 3]));
+  });
+
+  it('drops, without throwing, a value nested too deep to write as JSON text', () => {
+    const deep = Buffer.alloc(3001, 0x91); // [[[...null...]]], 3000 levels: unpack() copes, JSON.stringify does not
+    deep[3000] = 0xc0;
+    assert.deepEqual(new BinarySerialization('BINARY').decode(asArrayBuffer(deep)), { kind: 'drop', reason: 'malformed' });
+  });
+
   it('recognises the in-band close message', () => {
     assert.deepEqual(new BinarySerialization('BINARY').decode(packed({ __peerData: { type: 'close' } })), { kind: 'close' });
   });

@@ -68,8 +68,9 @@ export class BinarySerialization implements DataSerialization {
 function unpackSafely(bytes: Uint8Array): unknown {
   if (!isWellFormedBinaryPack(bytes)) return undefined;
   try {
-    // unpack() keeps slices of the buffer it is given: hand it an ArrayBuffer of its own.
-    const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length ? bytes.buffer : bytes.slice().buffer;
+    // unpack() keeps slices of the buffer it is given: hand it an ArrayBuffer of its own. (A copy made
+    // as a Uint8Array: Buffer's slice() is a view, and a small Buffer lives inside Node's shared pool.)
+    const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length ? bytes.buffer : Uint8Array.prototype.slice.call(bytes).buffer;
     return unpack(own as ArrayBuffer) ?? null;
   } catch {
     return undefined;
@@ -98,7 +99,16 @@ function toDatagram(value: unknown): DecodedMessage {
   let datagram: Buffer;
   if (typeof value === 'string') datagram = Buffer.from(value, 'utf8');
   else if (value instanceof ArrayBuffer) datagram = Buffer.from(value);
-  else datagram = Buffer.from(JSON.stringify(value) ?? 'null', 'utf8');
+  else {
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(value);
+    } catch {
+      // Nesting the library could unpack but JSON.stringify cannot write (its stack runs out first).
+      return { kind: 'drop', reason: 'malformed' };
+    }
+    datagram = Buffer.from(text ?? 'null', 'utf8');
+  }
   if (datagram.length > MAX_DATAGRAM_BYTES) return { kind: 'drop', reason: 'too_large' };
   return { kind: 'datagram', datagram };
 }
