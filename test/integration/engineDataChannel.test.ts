@@ -5,6 +5,7 @@ import { collect, sendFromWrtc, type Received } from '../helpers/wrtcDataPeer.js
 import { connectEngines, connectToWrtc, RawDataEngine } from '../helpers/engineDataPeer.js';
 import { waitFor } from '../helpers/proc.js';
 import { bindableByAnotherProcess, sendDatagrams, udpReceiver } from '../helpers/udp.js';
+import { pack } from 'peerjs-js-binarypack';
 
 // Data channels on engine transports (SCTP over the engine's DTLS, usrsctp driven by one SCTP
 // tick per engine), through the raw addon: events, commands, the native data path (data port ->
@@ -32,7 +33,7 @@ describe('data channels on engine transports', () => {
     const cleanup: (() => void)[] = [];
     try {
       const e = engine();
-      const { handle, channel, stream } = await connectToWrtc(e, { serialization: 'JSON', bufferLimitBytes: 0 }, cleanup);
+      const { handle, channel, stream } = await connectToWrtc(e, { serialization: 'BINARY', bufferLimitBytes: 0 }, cleanup);
       assert.equal(e.kinds(handle, 'sctp-up').length, 1);
       const open = e.kinds(handle, 'data-channel-open')[0]!;
       assert.deepEqual(open.channel, { stream, label: 'dc_peerjs', protocol: '', ordered: true, maxRetransmits: null, maxPacketLifeTime: null, remote: true });
@@ -50,11 +51,13 @@ describe('data channels on engine transports', () => {
       e.raw.transportSetDataMaxMessageSize(handle, 100);
       assert.equal(e.raw.transportSendDataMessage(handle, true, Buffer.alloc(101)), 'too-large');
       assert.equal(e.raw.transportSendDataMessage(handle, true, Buffer.alloc(100)), 'ok');
-      // The slow path up: with the placeholder codec (NONE only) a JSON message is handed up whole.
-      sendFromWrtc(channel, '{"a":1}');
+      // The slow path up: under BINARY a BinaryPack map (a PeerJS sender's object) is handed up whole,
+      // for TypeScript to turn into JSON text.
+      const map = Buffer.from(pack({ a: 1 }) as ArrayBuffer);
+      sendFromWrtc(channel, map);
       await waitFor(() => e.kinds(handle, 'data-message').length === 1, 5000, 'the message handed up');
       const up = e.kinds(handle, 'data-message')[0]!;
-      assert.deepEqual([up.stream, up.binary, up.data!.toString()], [stream, false, '{"a":1}']);
+      assert.deepEqual([up.stream, up.binary, up.data], [stream, true, map]);
       // Close: wrtc sees its channel close.
       const closed = new Promise<void>((r) => (channel.onclose = () => r()));
       assert.equal(e.raw.closeTransport(handle), true);
