@@ -55,7 +55,7 @@ export interface RawSharedSocketStats {
 export interface RawEngine {
   readonly threadId: number;
   readonly fingerprint: string;
-  openUdpPort(ip: string, port: number): { handle: number; ip: string; port: number };
+  openUdpPort(ip: string, port: number, options?: RawUdpPortOptions): { handle: number; ip: string; port: number };
   closeUdpPort(handle: number): boolean;
   openSharedSocket(ip: string, port: number): { ip: string; port: number };
   portStats(handle: number): RawPortStats | undefined;
@@ -73,7 +73,81 @@ export interface RawEngine {
   closeTransport(handle: number): boolean;
   attachPort(portHandle: number, transportHandle: number, kind: 'rtp' | 'rtcp', media: MediaKind): boolean;
   detachPort(portHandle: number, transportHandle: number): boolean;
+  /** Data channels (createTransport with dataChannels): the stream id, or null while SCTP is not up. */
+  transportOpenDataChannel(handle: number, init: RawDataChannelInit): number | null;
+  /** The remote's a=max-message-size (RFC 8841 section 6), 0 = no limit. */
+  transportSetDataMaxMessageSize(handle: number, bytes: number): void;
+  /** Where decoded messages go as datagrams; null stops it. */
+  transportSetDataRedirect(handle: number, ip: string | null, port?: number): void;
+  /** This port's datagrams feed this transport's channel. */
+  attachDataPort(portHandle: number, transportHandle: number): boolean;
+  /** One raw message on the channel, no serialization (the slow path). */
+  transportSendDataMessage(handle: number, binary: boolean, data: Buffer): RawDataSendStatus;
+  /** A datagram decoded in JavaScript (slow path), sent to the redirect like the native ones. */
+  transportDeliverDatagram(handle: number, data: Buffer): boolean;
+  transportDataStats(handle: number): RawDataStats;
   close(): void;
+}
+
+export interface RawUdpPortOptions {
+  /** Largest datagram the port receives whole (data ports: 65535); larger ones are dropped as "oversize". */
+  maxDatagramBytes?: number;
+}
+
+/** How datagrams become DataChannel messages and back (docs/DATA.md). */
+export type RawDataSerialization = 'NONE' | 'BINARY' | 'BINARY_UTF8' | 'JSON';
+
+/** The data side of a transport created with dataChannels. */
+export interface RawDataOptions {
+  serialization: RawDataSerialization;
+  /** data_buffer_limit: datagrams that would queue more bytes in SCTP are dropped ('buffer_full'). */
+  bufferLimitBytes: number;
+  /** The remote's a=max-message-size, 0 = no limit; settable later (transportSetDataMaxMessageSize). */
+  maxMessageSize?: number;
+}
+
+/** A channel to open (RFC 8832 DATA_CHANNEL_OPEN, or pre-negotiated with negotiatedId). */
+export interface RawDataChannelInit {
+  label: string;
+  protocol: string;
+  ordered: boolean;
+  maxRetransmits?: number;
+  maxPacketLifeTime?: number;
+  /** Pre-negotiated (RFC 8832 not run): the stream id, used as is by both sides. */
+  negotiatedId?: number;
+}
+
+export type RawDataSendStatus = 'ok' | 'not-connected' | 'too-large' | 'full' | 'failed';
+
+/** Drops by reason (the names of src/session/data/DropReason.ts). */
+export type RawDataDrops = Record<
+  'channel_not_open' | 'buffer_full' | 'too_large' | 'invalid_json' | 'invalid_utf8' | 'malformed' | 'incomplete' | 'no_redirect' | 'send_failed',
+  number
+>;
+
+export interface RawDataChannelInfo {
+  stream: number;
+  label: string;
+  protocol: string;
+  ordered: boolean;
+  maxRetransmits: number | null;
+  maxPacketLifeTime: number | null;
+}
+
+export interface RawDataStats {
+  channel: RawDataChannelInfo | null;
+  open: boolean;
+  /** Bytes queued in SCTP, not yet acknowledged. */
+  bufferedAmount: number;
+  congested: boolean;
+  sentMessages: number;
+  /** Datagram bytes. */
+  sentBytes: number;
+  receivedMessages: number;
+  receivedBytes: number;
+  dropped: RawDataDrops;
+  droppedToRemote: RawDataDrops;
+  droppedFromRemote: RawDataDrops;
 }
 
 export interface RawEngineOptions {
@@ -228,10 +302,11 @@ export interface RawTransportOptions {
   advertisedAddresses?: string[];
   /**
    * WebRTC data channels: SCTP over this transport's DTLS (native/core/sctp). DTLS then also
-   * connects without SRTP (a data-only session). Only the sans-IO test wrap exposes channels
-   * yet; the engine's createTransport refuses it (ERR_NOT_SUPPORTED).
+   * connects without SRTP (a data-only session).
    */
   dataChannels?: boolean;
+  /** With dataChannels on an engine transport: how its one channel carries datagrams. */
+  data?: RawDataOptions;
   ufrag?: string;
   password?: string;
   timings?: RawTransportTimings;
@@ -264,13 +339,40 @@ export interface RawTransportEvent {
     | 'closed'
     | 'failed'
     /** A TURN server could not be used (text: "turn:... 401 Unauthorized"); the transport goes on without it. */
-    | 'turn-failed';
+    | 'turn-failed'
+    /** The SCTP association is up: channels may be opened. */
+    | 'sctp-up'
+    /** A channel opened (ours or the remote's): stream, label, protocol, ordered, maxRetransmits, maxPacketLifeTime, remote. */
+    | 'data-channel-open'
+    /** The peer reset the channel's stream (RFC 8831 section 6.7), or it was closed: stream. */
+    | 'data-channel-closed'
+    /** The association was lost, aborted or shut down (text says how); nothing follows. */
+    | 'sctp-failed'
+    /** A message only JavaScript decodes (the slow path): stream, binary, data. */
+    | 'data-message'
+    /** The PeerJS in-band close was received. */
+    | 'data-remote-close'
+    /** Drops since the last report (at most once a second per reason): direction, reason, count. */
+    | 'data-drops';
   text: string;
   /** For 'turn-failed': the server's URL as configured. */
   detail: string;
   candidate?: RawCandidate;
   /** For 'turn-failed': the server's STUN error code (401 for refused credentials), 0 when it gave none. */
   code?: number;
+  /** Data channel events (see the kinds). */
+  stream?: number;
+  label?: string;
+  protocol?: string;
+  ordered?: boolean;
+  maxRetransmits?: number | null;
+  maxPacketLifeTime?: number | null;
+  remote?: boolean;
+  binary?: boolean;
+  data?: Buffer;
+  direction?: 'to_remote' | 'from_remote';
+  reason?: string;
+  count?: number;
 }
 
 export interface RawTransportStats {
