@@ -7,6 +7,7 @@ import type {
   Candidate,
   DataChannelInit,
   DataSendStatus,
+  DataTransportOptions,
   DataStats,
   InboundRouting,
   LocalParameters,
@@ -22,6 +23,8 @@ import type { TransportEvent } from './TransportEvent.js';
 export interface TransportOptions extends TransportIceOptions {
   /** Local addresses to gather host candidates on: one socket each, on an ephemeral port. */
   bindAddresses: string[];
+  /** With dataChannels: how the transport's one channel carries datagrams (serialization, limits). */
+  data?: DataTransportOptions;
 }
 
 export type TransportEventListener = (event: TransportEvent) => void;

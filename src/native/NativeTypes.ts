@@ -5,9 +5,9 @@
 import type {
   MediaKind,
   RawCandidate,
-  RawDataChannelInfo,
-  RawDataChannelInit,
-  RawDataDrops,
+  RawDataChannel,
+  RawDataChannelOptions,
+  RawDataDropReason,
   RawDataOptions,
   RawDataSendStatus,
   RawDataStats,
@@ -42,10 +42,11 @@ export type ReceiveStreamStats = RawReceiveStreamStats;
 export type PortStats = RawPortStats;
 export type EngineStats = RawEngineStats;
 export type DataTransportOptions = RawDataOptions;
-export type DataChannelInit = RawDataChannelInit;
-export type DataChannelInfo = RawDataChannelInfo;
+export type DataChannelInit = RawDataChannelOptions;
+export type DataChannelInfo = RawDataChannel;
 export type DataSendStatus = RawDataSendStatus;
-export type DataDrops = RawDataDrops;
+export type DataDropReason = RawDataDropReason;
+export type DataDrops = Record<RawDataDropReason, number>;
 /** A data transport's channel, counters and drops (native/binding; names as in DropReason.ts). */
 export type DataStats = RawDataStats;
 

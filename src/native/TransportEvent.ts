@@ -1,5 +1,5 @@
 import type { RawTransportEvent } from './addon.js';
-import type { Candidate, DataChannelInfo } from './NativeTypes.js';
+import type { Candidate, DataChannelInfo, DataDropReason } from './NativeTypes.js';
 
 /** Every transport event carries the native strings: `text` and `detail` as listed per kind. */
 interface EventText {
@@ -37,8 +37,8 @@ export interface SctpStateEvent extends EventText {
 /** A channel opened: ours (DCEP acknowledged, or pre-negotiated) or the remote's (`remote`). */
 export interface DataChannelOpenEvent extends EventText {
   readonly kind: 'data-channel-open';
-  readonly channel: DataChannelInfo;
-  readonly remote: boolean;
+  /** `remote`: the peer opened it. */
+  readonly channel: DataChannelInfo & { readonly remote: boolean };
 }
 
 /** The peer reset the channel's stream (RFC 8831 section 6.7), or it was closed. */
@@ -59,7 +59,7 @@ export interface DataMessageEvent extends EventText {
 export interface DataDropsEvent extends EventText {
   readonly kind: 'data-drops';
   readonly direction: 'to_remote' | 'from_remote';
-  readonly reason: string;
+  readonly reason: DataDropReason;
   readonly count: number;
 }
 
@@ -88,27 +88,17 @@ export function transportEventFromNative(raw: RawTransportEvent): TransportEvent
     case 'sctp-failed':
       return { kind: raw.kind, text, detail };
     case 'data-channel-open':
-      return raw.stream === undefined ? undefined : { kind: raw.kind, text, detail, channel: channelOf(raw, raw.stream), remote: raw.remote === true };
+      return raw.channel ? { kind: raw.kind, text, detail, channel: raw.channel } : undefined;
     case 'data-channel-closed':
       return raw.stream === undefined ? undefined : { kind: raw.kind, text, detail, stream: raw.stream };
     case 'data-message':
       return raw.stream === undefined || !raw.data ? undefined : { kind: raw.kind, text, detail, stream: raw.stream, binary: raw.binary === true, data: raw.data };
     case 'data-drops':
-      return raw.direction === undefined
+      return raw.direction === undefined || raw.reason === undefined
         ? undefined
-        : { kind: raw.kind, text, detail, direction: raw.direction, reason: raw.reason ?? '', count: raw.count ?? 0 };
+        : { kind: raw.kind, text, detail, direction: raw.direction, reason: raw.reason, count: raw.count ?? 0 };
     default:
       return undefined;
   }
 }
 
-function channelOf(raw: RawTransportEvent, stream: number): DataChannelInfo {
-  return {
-    stream,
-    label: raw.label ?? '',
-    protocol: raw.protocol ?? '',
-    ordered: raw.ordered !== false,
-    maxRetransmits: raw.maxRetransmits ?? null,
-    maxPacketLifeTime: raw.maxPacketLifeTime ?? null,
-  };
-}

@@ -55,12 +55,13 @@ export interface RawSharedSocketStats {
 export interface RawEngine {
   readonly threadId: number;
   readonly fingerprint: string;
-  openUdpPort(ip: string, port: number, options?: RawUdpPortOptions): { handle: number; ip: string; port: number };
+  /** `maxDatagramBytes` above the engine's recvSlotBytes (data ports: 65535) receives datagrams up to that size whole. */
+  openUdpPort(ip: string, port: number, options?: { maxDatagramBytes?: number }): { handle: number; ip: string; port: number };
   closeUdpPort(handle: number): boolean;
   openSharedSocket(ip: string, port: number): { ip: string; port: number };
   portStats(handle: number): RawPortStats | undefined;
   stats(): RawEngineStats;
-  createTransport(options: RawTransportOptions & { bindAddresses: string[] }): RawLocalParameters & { handle: number };
+  createTransport(options: RawTransportOptions & { bindAddresses: string[]; data?: RawDataOptions }): RawLocalParameters & { handle: number };
   transportSetRemote(handle: number, remote: RawRemoteParameters): void;
   transportAddCandidate(handle: number, candidate: RawCandidate): void;
   transportEndOfCandidates(handle: number): void;
@@ -72,60 +73,51 @@ export interface RawEngine {
   transportMediaStats(handle: number): RawMediaStats;
   closeTransport(handle: number): boolean;
   attachPort(portHandle: number, transportHandle: number, kind: 'rtp' | 'rtcp', media: MediaKind): boolean;
+  /** Also detaches a data port. */
   detachPort(portHandle: number, transportHandle: number): boolean;
-  /** Data channels (createTransport with dataChannels): the stream id, or null while SCTP is not up. */
-  transportOpenDataChannel(handle: number, init: RawDataChannelInit): number | null;
-  /** The remote's a=max-message-size (RFC 8841 section 6), 0 = no limit. */
+  /**
+   * Data channels (transports created with dataChannels). The stream id, or null while SCTP is
+   * not up (or the id is taken). With negotiatedId the channel is pre-negotiated (no DCEP, both
+   * sides call this). ERR_INVALID_ARG for maxRetransmits with maxPacketLifeTime, or a bad id.
+   */
+  transportOpenDataChannel(handle: number, options: RawDataChannelOptions): number | null;
+  /** The remote's a=max-message-size; 0: no limit. */
   transportSetDataMaxMessageSize(handle: number, bytes: number): void;
-  /** Where decoded messages go as datagrams; null stops it. */
+  /** Where decoded messages go as datagrams: from the feeding data port's socket when it has the same family, else the engine's redirect socket. */
   transportSetDataRedirect(handle: number, ip: string | null, port?: number): void;
-  /** This port's datagrams feed this transport's channel. */
+  /** This port's datagrams feed this transport's channel; false if either is unknown or the transport has no data channels. */
   attachDataPort(portHandle: number, transportHandle: number): boolean;
-  /** One raw message on the channel, no serialization (the slow path). */
+  /** One raw message on the connection's channel, no serialization (the TS slow path). */
   transportSendDataMessage(handle: number, binary: boolean, data: Buffer): RawDataSendStatus;
-  /** A datagram decoded in JavaScript (slow path), sent to the redirect like the native ones. */
+  /** A datagram the TS side decoded, sent to the data redirect like the native ones; false without a redirect (counted 'no_redirect'). */
   transportDeliverDatagram(handle: number, data: Buffer): boolean;
   transportDataStats(handle: number): RawDataStats;
   close(): void;
 }
 
-export interface RawUdpPortOptions {
-  /** Largest datagram the port receives whole (data ports: 65535); larger ones are dropped as "oversize". */
-  maxDatagramBytes?: number;
-}
+export type RawSerialization = 'NONE' | 'BINARY' | 'BINARY_UTF8' | 'JSON';
 
-/** How datagrams become DataChannel messages and back (docs/DATA.md). */
-export type RawDataSerialization = 'NONE' | 'BINARY' | 'BINARY_UTF8' | 'JSON';
-
-/** The data side of a transport created with dataChannels. */
+/** createTransport's data options (with dataChannels: true). */
 export interface RawDataOptions {
-  serialization: RawDataSerialization;
-  /** data_buffer_limit: datagrams that would queue more bytes in SCTP are dropped ('buffer_full'). */
+  serialization: RawSerialization;
+  /** data_buffer_limit: a datagram that would leave more queued in SCTP is dropped 'buffer_full'; 0: no limit of ours. */
   bufferLimitBytes: number;
-  /** The remote's a=max-message-size, 0 = no limit; settable later (transportSetDataMaxMessageSize). */
+  /** The remote's a=max-message-size (0 = no limit); also transportSetDataMaxMessageSize. */
   maxMessageSize?: number;
 }
 
-/** A channel to open (RFC 8832 DATA_CHANNEL_OPEN, or pre-negotiated with negotiatedId). */
-export interface RawDataChannelInit {
-  label: string;
-  protocol: string;
-  ordered: boolean;
+export interface RawDataChannelOptions {
+  label?: string;
+  protocol?: string;
+  ordered?: boolean;
   maxRetransmits?: number;
   maxPacketLifeTime?: number;
-  /** Pre-negotiated (RFC 8832 not run): the stream id, used as is by both sides. */
   negotiatedId?: number;
 }
 
 export type RawDataSendStatus = 'ok' | 'not-connected' | 'too-large' | 'full' | 'failed';
 
-/** Drops by reason (the names of src/session/data/DropReason.ts). */
-export type RawDataDrops = Record<
-  'channel_not_open' | 'buffer_full' | 'too_large' | 'invalid_json' | 'invalid_utf8' | 'malformed' | 'incomplete' | 'no_redirect' | 'send_failed',
-  number
->;
-
-export interface RawDataChannelInfo {
+export interface RawDataChannel {
   stream: number;
   label: string;
   protocol: string;
@@ -134,20 +126,36 @@ export interface RawDataChannelInfo {
   maxPacketLifeTime: number | null;
 }
 
+/** The names of src/session/data/DropReason.ts. */
+export type RawDataDropReason =
+  | 'channel_not_open'
+  | 'buffer_full'
+  | 'too_large'
+  | 'invalid_json'
+  | 'invalid_utf8'
+  | 'malformed'
+  | 'incomplete'
+  | 'no_redirect'
+  | 'send_failed';
+
 export interface RawDataStats {
-  channel: RawDataChannelInfo | null;
+  /** The connection's channel (the first opened, by either side), null before one. */
+  channel: RawDataChannel | null;
   open: boolean;
   /** Bytes queued in SCTP, not yet acknowledged. */
   bufferedAmount: number;
+  /** bufferedAmount is at least half of bufferLimitBytes. */
   congested: boolean;
+  /** Datagrams sent as messages (a chunked one counts once) and their bytes. */
   sentMessages: number;
-  /** Datagram bytes. */
   sentBytes: number;
+  /** Messages received on the connection's channel and their bytes. */
   receivedMessages: number;
   receivedBytes: number;
-  dropped: RawDataDrops;
-  droppedToRemote: RawDataDrops;
-  droppedFromRemote: RawDataDrops;
+  /** Both directions together. */
+  dropped: Record<RawDataDropReason, number>;
+  droppedToRemote: Record<RawDataDropReason, number>;
+  droppedFromRemote: Record<RawDataDropReason, number>;
 }
 
 export interface RawEngineOptions {
@@ -302,11 +310,9 @@ export interface RawTransportOptions {
   advertisedAddresses?: string[];
   /**
    * WebRTC data channels: SCTP over this transport's DTLS (native/core/sctp). DTLS then also
-   * connects without SRTP (a data-only session).
+   * connects without SRTP (a data-only session). Engine transports take `data` options too.
    */
   dataChannels?: boolean;
-  /** With dataChannels on an engine transport: how its one channel carries datagrams. */
-  data?: RawDataOptions;
   ufrag?: string;
   password?: string;
   timings?: RawTransportTimings;
@@ -340,19 +346,19 @@ export interface RawTransportEvent {
     | 'failed'
     /** A TURN server could not be used (text: "turn:... 401 Unauthorized"); the transport goes on without it. */
     | 'turn-failed'
-    /** The SCTP association is up: channels may be opened. */
+    /** Data channels: the SCTP association is up (channels may be opened). */
     | 'sctp-up'
-    /** A channel opened (ours or the remote's): stream, label, protocol, ordered, maxRetransmits, maxPacketLifeTime, remote. */
+    /** `channel` (with `remote`: the peer opened it) and `stream`. */
     | 'data-channel-open'
-    /** The peer reset the channel's stream (RFC 8831 section 6.7), or it was closed: stream. */
+    /** `stream`: the peer reset it (RFC 8831 section 6.7) or it was closed. */
     | 'data-channel-closed'
-    /** The association was lost, aborted or shut down (text says how); nothing follows. */
+    /** text: why the association is lost, aborted or shut down; nothing follows. */
     | 'sctp-failed'
-    /** A message only JavaScript decodes (the slow path): stream, binary, data. */
+    /** The slow path only: `stream`, `binary`, `data` (a value the native codec hands up). Bounded per loop iteration. */
     | 'data-message'
     /** The PeerJS in-band close was received. */
     | 'data-remote-close'
-    /** Drops since the last report (at most once a second per reason): direction, reason, count. */
+    /** `direction`, `reason`, `count` (since the last report); at most once a second per transport. */
     | 'data-drops';
   text: string;
   /** For 'turn-failed': the server's URL as configured. */
@@ -360,18 +366,13 @@ export interface RawTransportEvent {
   candidate?: RawCandidate;
   /** For 'turn-failed': the server's STUN error code (401 for refused credentials), 0 when it gave none. */
   code?: number;
-  /** Data channel events (see the kinds). */
+  /** Data channel events. */
   stream?: number;
-  label?: string;
-  protocol?: string;
-  ordered?: boolean;
-  maxRetransmits?: number | null;
-  maxPacketLifeTime?: number | null;
-  remote?: boolean;
+  channel?: RawDataChannel & { remote: boolean };
   binary?: boolean;
   data?: Buffer;
   direction?: 'to_remote' | 'from_remote';
-  reason?: string;
+  reason?: RawDataDropReason;
   count?: number;
 }
 

@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import type { NativeEngine } from '../../native/NativeEngine.js';
 import type { NativePort } from '../../native/NativePort.js';
 import type { NativeTransport } from '../../native/NativeTransport.js';
-import type { Candidate, DataSendStatus, DataStats, DataTransportOptions } from '../../native/NativeTypes.js';
+import type { Candidate, DataDropReason, DataSendStatus, DataStats, DataTransportOptions } from '../../native/NativeTypes.js';
 import type { TransportEvent } from '../../native/TransportEvent.js';
 import { onBundleTransport } from '../../sdp/bundleTransport.js';
 import { candidateLine, parseCandidateLine } from '../../sdp/candidateSdp.js';
@@ -38,7 +38,7 @@ export interface DataChannelLinkListener {
   /** The PeerJS in-band close arrived. */
   onRemoteClose(): void;
   /** The native path dropped `count` more items for `reason` (at most once a second per reason). */
-  onDrops(direction: 'to_remote' | 'from_remote', reason: string, count: number): void;
+  onDrops(direction: 'to_remote' | 'from_remote', reason: DataDropReason, count: number): void;
   /** The channel or the transport ended (`reason` says why when it was not a clean close). */
   onEnded(reason: string | undefined): void;
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '../../log/createLogger.js';
-import type { DataDrops, DataStats } from '../../native/NativeTypes.js';
+import type { DataDropReason, DataDrops, DataStats } from '../../native/NativeTypes.js';
 import type { DataChannelInitOptions } from '../../signaling/connectionPayloads.js';
 import { PeerJsConnection, type PeerJsConnectionOptions } from '../connections/PeerJsConnection.js';
 import { turnFailureMessage } from '../ice/turnFailureMessage.js';
@@ -213,7 +213,7 @@ export class DataConnection
   }
 
   /** A native drop report: the ERROR event says how many so far, as when JavaScript counted them. */
-  onDrops(direction: DropDirection, reason: string, count: number): void {
+  onDrops(direction: DropDirection, reason: DataDropReason, count: number): void {
     if (!isDropReason(reason) || count <= 0) return;
     const native = this.liveStats();
     const nativeTotal = native ? (direction === 'to_remote' ? native.droppedToRemote : native.droppedFromRemote)[reason] : count;
