@@ -64,6 +64,8 @@ export class DataChannelLink {
   /** The channel to open once SCTP is up (ours, or a pre-negotiated one); undefined: the remote opens it. */
   private toOpen: { label: string; init: DataChannelInitOptions } | undefined;
   private readonly answering: boolean;
+  /** The counters when the transport closed: a closed connection's status still shows them. */
+  private finalStats: DataStats | undefined;
 
   private constructor(
     context: LinkContext,
@@ -171,9 +173,10 @@ export class DataChannelLink {
     return this.liveTransport()?.deliverDatagram(datagram) ?? false;
   }
 
-  /** The channel's counters; undefined once closed. */
+  /** The channel's counters: live, or as they were when the transport closed; undefined if it never reported any. */
   stats(): DataStats | undefined {
-    return this.liveTransport()?.dataStats();
+    const transport = this.liveTransport();
+    return transport ? transport.dataStats() : this.finalStats;
   }
 
   /** The candidate pair ICE selected; null before (and after close). */
@@ -190,6 +193,13 @@ export class DataChannelLink {
     this.closed = true;
     const transport = this.transport;
     this.transport = undefined;
+    if (transport && !transport.isClosed) {
+      try {
+        this.finalStats = transport.dataStats();
+      } catch {
+        // Closed natively meanwhile: the counters are gone with it.
+      }
+    }
     transport?.close();
   }
 

@@ -45,8 +45,6 @@ export class DataConnection
   private link: DataChannelLink | undefined;
   private feedPort: NativeUdpPort | undefined;
   private redirect: RedirectTarget | undefined;
-  /** The transport's last counters, kept when it closes: a closed connection's status still shows them. */
-  private finalStats: DataStats | undefined;
   /** TURN servers already reported in an ERROR event (one per server URL). */
   private readonly failedTurnServers = new Set<string>();
 
@@ -99,7 +97,6 @@ export class DataConnection
   close(error?: string, reason?: string): void {
     if (this.stateValue === 'closed') return;
     this.stateValue = 'closed';
-    this.finalStats = this.liveStats() ?? this.finalStats;
     this.link?.close();
     const feed = this.feedPort;
     feed?.release(this.id);
@@ -113,7 +110,7 @@ export class DataConnection
   async status(): Promise<Record<string, unknown>> {
     const { options } = this;
     const open = this.stateValue === 'open';
-    const s = this.stateValue === 'closed' ? this.finalStats : this.liveStats();
+    const s = this.currentStats();
     const dropped = this.droppedSnapshot(s);
     const droppedTotal = Object.values(dropped).reduce((sum, byReason) => sum + Object.values(byReason).reduce((a, b) => a + (b ?? 0), 0), 0);
     return {
@@ -215,7 +212,7 @@ export class DataConnection
   /** A native drop report: the ERROR event says how many so far, as when JavaScript counted them. */
   onDrops(direction: DropDirection, reason: DataDropReason, count: number): void {
     if (!isDropReason(reason) || count <= 0) return;
-    const native = this.liveStats();
+    const native = this.currentStats();
     const nativeTotal = native ? (direction === 'to_remote' ? native.droppedToRemote : native.droppedFromRemote)[reason] : count;
     this.drops.observe(direction, reason, nativeTotal + (this.drops.snapshot()[direction][reason] ?? 0));
   }
@@ -224,7 +221,8 @@ export class DataConnection
     this.close(reason);
   }
 
-  private liveStats(): DataStats | undefined {
+  /** The transport's counters (kept by the link once it closed). */
+  private currentStats(): DataStats | undefined {
     try {
       return this.link?.stats();
     } catch {
