@@ -12,6 +12,7 @@
         "native/binding/Convert.cpp",
         "native/binding/EngineStatsToJs.cpp",
         "native/binding/EngineWrap.cpp",
+        "native/binding/EngineWrapData.cpp",
         "native/binding/EngineWrapPorts.cpp",
         "native/binding/EngineWrapTransports.cpp",
         "native/binding/MediaRoutingFromJs.cpp",

@@ -5,6 +5,8 @@
   "sources": [
     "core/common/Crc32.cpp",
     "core/common/Random.cpp",
+    "core/datachannel/DataChannelPipe.cpp",
+    "core/datachannel/PeerJsCodec.cpp",
     "core/dtls/DtlsCertificate.cpp",
     "core/dtls/DtlsContext.cpp",
     "core/dtls/DtlsDatagramBio.cpp",
@@ -74,6 +76,7 @@
     "io/TimerQueue.cpp",
     "io/TlsContextCache.cpp",
     "io/TransportHost.cpp",
+    "io/TransportHostData.cpp",
     "io/TransportSocket.cpp",
     "io/TurnStreamConnection.cpp",
     "io/UdpPort.cpp",

@@ -54,6 +54,13 @@ Napi::Function EngineWrap::define(Napi::Env env) {
                          InstanceMethod<&EngineWrap::closeTransport>("closeTransport"),
                          InstanceMethod<&EngineWrap::attachPort>("attachPort"),
                          InstanceMethod<&EngineWrap::detachPort>("detachPort"),
+                         InstanceMethod<&EngineWrap::transportOpenDataChannel>("transportOpenDataChannel"),
+                         InstanceMethod<&EngineWrap::transportSetDataMaxMessageSize>("transportSetDataMaxMessageSize"),
+                         InstanceMethod<&EngineWrap::transportSetDataRedirect>("transportSetDataRedirect"),
+                         InstanceMethod<&EngineWrap::attachDataPort>("attachDataPort"),
+                         InstanceMethod<&EngineWrap::transportSendDataMessage>("transportSendDataMessage"),
+                         InstanceMethod<&EngineWrap::transportDeliverDatagram>("transportDeliverDatagram"),
+                         InstanceMethod<&EngineWrap::transportDataStats>("transportDataStats"),
                      });
 }
 

@@ -46,6 +46,14 @@ private:
   Napi::Value closeTransport(const Napi::CallbackInfo& info);
   Napi::Value attachPort(const Napi::CallbackInfo& info);
   Napi::Value detachPort(const Napi::CallbackInfo& info);
+  // Data channels (EngineWrapData.cpp).
+  Napi::Value transportOpenDataChannel(const Napi::CallbackInfo& info);
+  Napi::Value transportSetDataMaxMessageSize(const Napi::CallbackInfo& info);
+  Napi::Value transportSetDataRedirect(const Napi::CallbackInfo& info);
+  Napi::Value attachDataPort(const Napi::CallbackInfo& info);
+  Napi::Value transportSendDataMessage(const Napi::CallbackInfo& info);
+  Napi::Value transportDeliverDatagram(const Napi::CallbackInfo& info);
+  Napi::Value transportDataStats(const Napi::CallbackInfo& info);
   // Runs `command` on the loop thread; throws ERR_UNKNOWN_TRANSPORT for an unknown handle.
   void onTransport(const Napi::CallbackInfo& info, const std::function<void(io::TransportHost&)>& command);
 

@@ -40,12 +40,24 @@ io::UdpSocket bindArgs(const Napi::CallbackInfo& info, const char* signature) {
 Napi::Value EngineWrap::openUdpPort(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   io::Engine& eng = engine(env);
-  io::UdpSocket socket = bindArgs(info, "openUdpPort(ip: string, port: number)");
+  // {maxDatagramBytes}: above the engine's recvSlotBytes (a data port, 65535), datagrams up to
+  // that size are received whole (see Engine::addPort).
+  size_t maxDatagramBytes = 0;
+  if (info.Length() > 2 && info[2].IsObject()) {
+    Napi::Value v = info[2].As<Napi::Object>().Get("maxDatagramBytes");
+    if (!v.IsUndefined()) {
+      double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
+      if (!(d >= 1 && d <= 65535) || d != static_cast<double>(static_cast<int>(d)))
+        throwWithCode(env, "ERR_INVALID_ARG", "maxDatagramBytes must be an integer in [1, 65535]");
+      maxDatagramBytes = static_cast<size_t>(d);
+    }
+  }
+  io::UdpSocket socket = bindArgs(info, "openUdpPort(ip: string, port: number, options?: {maxDatagramBytes?})");
   net::SocketAddress bound = socket.localAddress();
   uint32_t handle = nextHandle_++;
   auto counters = std::make_shared<io::PortCounters>();
   ports_[handle] = counters;
-  eng.addPort(handle, std::move(socket), counters);
+  eng.addPort(handle, std::move(socket), counters, maxDatagramBytes);
 
   Napi::Object result = Napi::Object::New(env);
   result.Set("handle", handle);

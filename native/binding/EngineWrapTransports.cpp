@@ -45,10 +45,12 @@ Napi::Value EngineWrap::createTransport(const Napi::CallbackInfo& info) {
   io::Engine& eng = engine(env);
   Napi::Object o = objectArg(info, 0, "transport options");
   transport::TransportConfig config = transportConfigFromJs(env, o);
-  // The engine has no data-channel events or commands yet, and usrsctp is process-global: SCTP on
-  // engine threads waits for that integration (docs/ARCHITECTURE.md, SCTP).
-  if (config.dataChannels)
-    throwWithCode(env, "ERR_NOT_SUPPORTED", "dataChannels are not available on engine transports yet");
+  std::optional<DataOptions> data;
+  if (config.dataChannels) {
+    data = dataOptionsFromJs(env, o.Get("data"));
+    // usrsctp's own buffer stays above the pipe's limit, which decides 'buffer_full' first.
+    config.sctp.sendBufferBytes = std::max<uint32_t>(config.sctp.sendBufferBytes, data->pipe.bufferLimitBytes + 256 * 1024);
+  }
   Napi::Value addresses = o.Get("bindAddresses");
   if (!addresses.IsArray() || addresses.As<Napi::Array>().Length() == 0)
     throwTypeError(env, "bindAddresses must be a non-empty array of IP addresses");
@@ -79,6 +81,7 @@ Napi::Value EngineWrap::createTransport(const Napi::CallbackInfo& info) {
   }
   uint32_t handle = nextHandle_++;
   auto host = eng.makeTransport(handle, std::move(config), std::move(sockets), std::move(turnSockets), std::move(tlsContexts));
+  if (data) host->configureData(data->pipe, data->maxMessageSize);
   Napi::Object result = Napi::Object::New(env);
   result.Set("handle", handle);
   result.Set("ufrag", host->core().iceUfrag());

@@ -90,6 +90,18 @@ transport::TransportConfig transportConfigFromJs(Napi::Env env, const Napi::Obje
   return config;
 }
 
+Napi::Value dataChannelToJs(Napi::Env env, uint16_t stream, const sctp::DcepOpen& open) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("stream", stream);
+  o.Set("label", open.label);
+  o.Set("protocol", open.protocol);
+  o.Set("ordered", open.reliability.ordered);
+  const auto& r = open.reliability;
+  o.Set("maxRetransmits", r.maxRetransmits ? Napi::Number::New(env, *r.maxRetransmits) : env.Null());
+  o.Set("maxPacketLifeTime", r.maxLifetimeMs ? Napi::Number::New(env, *r.maxLifetimeMs) : env.Null());
+  return o;
+}
+
 Napi::Object transportEventToJs(Napi::Env env, const transport::TransportEvent& event) {
   Napi::Object o = Napi::Object::New(env);
   o.Set("kind", transport::transportEventName(event.kind));
@@ -97,7 +109,59 @@ Napi::Object transportEventToJs(Napi::Env env, const transport::TransportEvent& 
   o.Set("detail", event.detail);
   if (event.kind == transport::TransportEventKind::LocalCandidate) o.Set("candidate", candidateToJs(env, event.candidate));
   if (event.kind == transport::TransportEventKind::TurnFailed) o.Set("code", static_cast<double>(event.code));
+  using Kind = transport::TransportEventKind;
+  switch (event.kind) {
+    case Kind::DataChannelOpen: {
+      Napi::Object channel = dataChannelToJs(env, event.stream, event.channel).As<Napi::Object>();
+      channel.Set("remote", event.remote);
+      o.Set("channel", channel);
+      o.Set("stream", event.stream);
+      break;
+    }
+    case Kind::DataChannelClosed:
+    case Kind::DataRemoteClose: o.Set("stream", event.stream); break;
+    case Kind::DataMessage:
+      o.Set("stream", event.stream);
+      o.Set("binary", event.binary);
+      o.Set("data", Napi::Buffer<uint8_t>::Copy(env, event.data.data(), event.data.size()));
+      break;
+    case Kind::DataDrops:
+      o.Set("direction", event.text);
+      o.Set("reason", event.detail);
+      o.Set("count", static_cast<double>(event.count));
+      break;
+    default: break;
+  }
   return o;
+}
+
+DataOptions dataOptionsFromJs(Napi::Env env, const Napi::Value& value) {
+  DataOptions options;
+  if (value.IsUndefined()) return options;
+  if (!value.IsObject()) throwTypeError(env, "data must be an object");
+  Napi::Object o = value.As<Napi::Object>();
+  Napi::Value serialization = o.Get("serialization");
+  if (!serialization.IsUndefined()) {
+    auto parsed = serialization.IsString() ? datachannel::serializationFromName(serialization.As<Napi::String>().Utf8Value())
+                                           : std::nullopt;
+    if (!parsed) throwWithCode(env, "ERR_INVALID_ARG", "data.serialization must be NONE, BINARY, BINARY_UTF8 or JSON");
+    options.pipe.serialization = *parsed;
+  }
+  auto uint = [&](const char* key, uint32_t& out) {
+    Napi::Value v = o.Get(key);
+    if (v.IsUndefined()) return;
+    double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
+    if (!(d >= 0 && d <= 4294967295.0) || d != static_cast<double>(static_cast<uint64_t>(d)))
+      throwWithCode(env, "ERR_INVALID_ARG", std::string("data.") + key + " must be a non-negative integer");
+    out = static_cast<uint32_t>(d);
+  };
+  uint("bufferLimitBytes", options.pipe.bufferLimitBytes);
+  if (!o.Get("maxMessageSize").IsUndefined()) {
+    uint32_t bytes = 0;
+    uint("maxMessageSize", bytes);
+    options.maxMessageSize = bytes;
+  }
+  return options;
 }
 
 TransportSnapshot snapshotOf(const transport::WebRtcTransport& t) {

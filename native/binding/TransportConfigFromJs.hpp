@@ -19,7 +19,17 @@ namespace wg::binding {
 // Host addresses are filled in by the caller (from bound sockets or given addresses).
 transport::TransportConfig transportConfigFromJs(Napi::Env env, const Napi::Object& options);
 
-// The events of a transport as plain JS objects: {kind, text, detail, candidate?}.
+// An engine transport's data options: {serialization, bufferLimitBytes, maxMessageSize?}.
+struct DataOptions {
+  datachannel::DataPipeConfig pipe;
+  std::optional<uint32_t> maxMessageSize;  // the remote's a=max-message-size, 0: no limit; absent: SCTP's default
+};
+DataOptions dataOptionsFromJs(Napi::Env env, const Napi::Value& value);
+
+// A data channel as {stream, label, protocol, ordered, maxRetransmits, maxPacketLifeTime} (null when unlimited).
+Napi::Value dataChannelToJs(Napi::Env env, uint16_t stream, const sctp::DcepOpen& open);
+
+// The events of a transport as plain JS objects: {kind, text, detail, candidate?, ...data fields}.
 Napi::Object transportEventToJs(Napi::Env env, const transport::TransportEvent& event);
 
 // A copy of what a transport's stats show, taken where the transport lives (the I/O thread

@@ -16,9 +16,13 @@ DatagramOutbox::DatagramOutbox(size_t slots, size_t slotBytes)
 
 void DatagramOutbox::send(int fd, const net::SocketAddress& to, const uint8_t* head, size_t headSize, const uint8_t* data,
                           size_t size, Tally* tally) {
-  if (headSize + size > slotBytes_ || to.isUnspecified()) {
+  if (to.isUnspecified()) {
     dropped.add(1);
     if (tally) ++tally->dropped;
+    return;
+  }
+  if (headSize + size > slotBytes_) {
+    sendLarge(fd, to, head, headSize, data, size, tally);
     return;
   }
   if (count_ == headers_.size()) flush();
@@ -36,6 +40,31 @@ void DatagramOutbox::send(int fd, const net::SocketAddress& to, const uint8_t* h
   h.msg_hdr.msg_namelen = to.length();
   h.msg_hdr.msg_iov = &iovecs_[i];
   h.msg_hdr.msg_iovlen = 1;
+}
+
+// A datagram larger than a slot (a data port's, up to 65507 bytes) leaves at once, after what is
+// queued, so the order per destination holds; rare enough that a system call of its own is fine.
+void DatagramOutbox::sendLarge(int fd, const net::SocketAddress& to, const uint8_t* head, size_t headSize,
+                               const uint8_t* data, size_t size, Tally* tally) {
+  flush();
+  iovec parts[2] = {{const_cast<uint8_t*>(head), headSize}, {const_cast<uint8_t*>(data), size}};
+  msghdr h{};
+  h.msg_name = const_cast<sockaddr*>(to.data());
+  h.msg_namelen = to.length();
+  h.msg_iov = headSize > 0 ? parts : parts + 1;
+  h.msg_iovlen = headSize > 0 ? 2 : 1;
+  ssize_t n;
+  do {
+    n = ::sendmsg(fd, &h, MSG_DONTWAIT);
+  } while (n < 0 && errno == EINTR);
+  sendCalls.add(1);
+  if (n >= 0) {
+    sent.add(1);
+    if (tally) ++tally->sent;
+  } else {
+    dropped.add(1);
+    if (tally) ++tally->dropped;
+  }
 }
 
 void DatagramOutbox::flush() {

@@ -43,6 +43,9 @@ public:
   RelaxedCounter sendCalls;
 
 private:
+  void sendLarge(int fd, const net::SocketAddress& to, const uint8_t* head, size_t headSize, const uint8_t* data,
+                 size_t size, Tally* tally);
+
   size_t slotBytes_;
   std::vector<uint8_t> arena_;
   std::vector<int> fds_;

@@ -1,11 +1,13 @@
 #include "Engine.hpp"
 
+#include "../core/sctp/UsrsctpLibrary.hpp"
 #include "../core/srtp/SrtpProfile.hpp"
 #include "Clock.hpp"
 
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <future>
 
 namespace wg::io {
@@ -13,6 +15,13 @@ namespace wg::io {
 namespace {
 // Drops are reported at most this often, so a flood of bad datagrams cannot flood the logs.
 constexpr int64_t kDropReportIntervalUs = 1000000;
+// usrsctp has no "next timer" query: its timers advance at this granularity.
+constexpr int64_t kSctpTickUs = 10'000;
+// The large receive batch of data ports: few slots of a whole UDP datagram each.
+constexpr size_t kLargeBatchCount = 4;
+constexpr size_t kLargeSlotBytes = 65536;
+// data-message events (the slow path) queued per loop iteration; more are dropped and counted.
+constexpr size_t kMaxDataMessagesPerBatch = 256;
 
 int unboundUdpSocket(int family) {
   int fd = ::socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -60,8 +69,12 @@ void Engine::threadMain(std::promise<pid_t>& started) {
   // Transports say goodbye (close_notify) before their sockets close; all on the loop thread,
   // the only one that ever touched them. The flush also settles the redirect tallies the
   // queued datagrams point into, before their hosts go.
-  for (auto& [handle, host] : transports_) host->core().close();
+  for (auto& [handle, host] : transports_) {
+    host->closeData();
+    host->core().close();
+  }
   outbox_.flush();
+  dataHosts_.clear();
   transports_.clear();
   // What was left of their TURN streams goes now: the loop that would finish them has stopped.
   retiredStreams_.clear();
@@ -103,11 +116,16 @@ void Engine::call(const std::function<void()>& command) {
   finished.wait();
 }
 
-void Engine::addPort(uint32_t handle, UdpSocket socket, std::shared_ptr<PortCounters> counters) {
+void Engine::addPort(uint32_t handle, UdpSocket socket, std::shared_ptr<PortCounters> counters, size_t maxDatagramBytes) {
   // shared_ptr because std::function needs a copyable capture; the socket moves in once.
   auto owned = std::make_shared<UdpSocket>(std::move(socket));
-  call([this, handle, owned, counters] {
-    ports_[handle] = std::make_unique<UdpPort>(handle, std::move(*owned), counters, recvBatch_, loop_,
+  call([this, handle, owned, counters, maxDatagramBytes] {
+    RecvBatch* batch = &recvBatch_;
+    if (maxDatagramBytes > recvBatch_.slotBytes()) {
+      if (!largeBatch_) largeBatch_ = std::make_unique<RecvBatch>(kLargeBatchCount, kLargeSlotBytes);
+      batch = largeBatch_.get();
+    }
+    ports_[handle] = std::make_unique<UdpPort>(handle, std::move(*owned), counters, *batch, loop_,
                                              static_cast<UdpPort::Listener&>(*this));
   });
 }
@@ -172,6 +190,10 @@ void Engine::addTransport(std::unique_ptr<TransportHost> host) {
     if (auto old = transports_.find(host->handle()); old != transports_.end()) eraseTransport(old);
     transports_.emplace(host->handle(), std::move(*owned));
     host->activate(monotonicMicros());
+    if (host->dataChannels()) {
+      dataHosts_.push_back(host);
+      scheduleSctpTick();
+    }
   });
 }
 
@@ -199,6 +221,15 @@ bool Engine::closeTransport(uint32_t handle) {
 }
 
 void Engine::eraseTransport(TransportTable::iterator it) {
+  TransportHost* host = it->second.get();
+  if (host->dataChannels()) {
+    host->closeData();
+    auto found = std::find(dataHosts_.begin(), dataHosts_.end(), host);
+    if (found != dataHosts_.end()) {
+      *found = dataHosts_.back();
+      dataHosts_.pop_back();
+    }
+  }
   it->second->core().close();
   // close_notify leaves before the sockets close, and no queued datagram outlives the redirect
   // tally it counts into.
@@ -219,6 +250,32 @@ bool Engine::attachPort(uint32_t portHandle, uint32_t transportHandle, Transport
   return found;
 }
 
+bool Engine::attachDataPort(uint32_t portHandle, uint32_t transportHandle) {
+  bool found = false;
+  call([&] {
+    auto port = ports_.find(portHandle);
+    auto host = transports_.find(transportHandle);
+    if (port == ports_.end() || host == transports_.end() || !host->second->dataChannels()) return;
+    host->second->attachDataPort(*port->second);
+    found = true;
+  });
+  return found;
+}
+
+void Engine::scheduleSctpTick() {
+  if (sctpTickScheduled_ || dataHosts_.empty()) return;
+  sctpTickScheduled_ = true;
+  loop_.timers().schedule(loop_.now() + kSctpTickUs, [this] { onSctpTick(); });
+}
+
+void Engine::onSctpTick() {
+  sctpTickScheduled_ = false;
+  int64_t now = loop_.now();
+  sctp::UsrsctpLibrary::handleTimers(now);
+  for (TransportHost* host : dataHosts_) host->onSctpTick(now);
+  scheduleSctpTick();
+}
+
 bool Engine::detachPort(uint32_t portHandle, uint32_t transportHandle) {
   bool found = false;
   call([&] {
@@ -237,7 +294,17 @@ void Engine::onTransportEvent(uint32_t handle, const transport::TransportEvent& 
   events_.push_back(std::move(e));
 }
 
+bool Engine::onTransportDataMessage(uint32_t handle, transport::TransportEvent&& event) {
+  if (dataMessagesQueued_ >= kMaxDataMessagesPerBatch) return false;
+  ++dataMessagesQueued_;
+  EngineEvent e{EngineEventKind::Transport, handle, 0, {}};
+  e.transport = std::move(event);
+  events_.push_back(std::move(e));
+  return true;
+}
+
 void Engine::flushEvents() {
+  dataMessagesQueued_ = 0;
   if (events_.empty()) return;
   size_t count = events_.size();
   if (sink_.deliver(std::move(events_))) {

@@ -59,8 +59,10 @@ public:
   bool running() const;
   pid_t threadId() const { return threadId_; }
 
-  // Hands a bound socket to the loop. Its datagrams are counted in `counters`.
-  void addPort(uint32_t handle, UdpSocket socket, std::shared_ptr<PortCounters> counters);
+  // Hands a bound socket to the loop. Its datagrams are counted in `counters`. A port whose
+  // maxDatagramBytes exceeds the engine's recvSlotBytes (a data port: up to 65507 bytes) reads
+  // into the engine's one large receive batch instead (few slots, made on first use).
+  void addPort(uint32_t handle, UdpSocket socket, std::shared_ptr<PortCounters> counters, size_t maxDatagramBytes = 0);
   // Closes the port's socket before returning. Returns false if the handle is unknown.
   bool closePort(uint32_t handle);
 
@@ -96,6 +98,9 @@ public:
   bool attachPort(uint32_t portHandle, uint32_t transportHandle, TransportHost::PacketKind kind,
                   TransportHost::MediaKind media);
   bool detachPort(uint32_t portHandle, uint32_t transportHandle);
+  // Feeds a port's datagrams to a data transport's pipe. False if either is unknown or the
+  // transport has no data channels.
+  bool attachDataPort(uint32_t portHandle, uint32_t transportHandle);
 
   const EngineCounters& counters() const { return counters_; }
   OutboxStats outboxStats() const { return {outbox_.sent.get(), outbox_.dropped.get(), outbox_.sendCalls.get()}; }
@@ -115,10 +120,16 @@ private:
   void onPortSource(UdpPort& port, const net::SocketAddress& source) override;
   void onPortDrop(UdpPort& port) override;
   void onTransportEvent(uint32_t handle, const transport::TransportEvent& event) override;
+  bool onTransportDataMessage(uint32_t handle, transport::TransportEvent&& event) override;
+  // One SCTP tick for every data transport of this engine (not a timer each): usrsctp's timers,
+  // then each association's queued packets (some queued by other engines' ticks).
+  void scheduleSctpTick();
+  void onSctpTick();
 
   EngineEventSink& sink_;
   EventLoop loop_;
   RecvBatch recvBatch_;
+  std::unique_ptr<RecvBatch> largeBatch_;  // data ports' (see addPort)
   DatagramOutbox outbox_;
   FileDescriptor redirect4_;
   FileDescriptor redirect6_;
@@ -137,6 +148,9 @@ private:
   EngineEventBatch events_;
   EngineCounters counters_;
   bool dropReportScheduled_ = false;
+  std::vector<TransportHost*> dataHosts_;
+  bool sctpTickScheduled_ = false;
+  size_t dataMessagesQueued_ = 0;  // in events_, bounded
 
   mutable std::mutex lifecycleMutex_;
   bool running_ = false;

@@ -36,6 +36,8 @@ TransportHost::TransportHost(uint32_t handle, transport::TransportConfig config,
     local.own = std::make_unique<TransportSocket>(*this, index, std::move(turn.socket));
     sockets_.push_back(std::move(local));
   }
+  // The engine's one SCTP tick drives usrsctp's timers for all its associations.
+  config.sctp.ownTimers = false;
   transport_ = std::make_unique<transport::WebRtcTransport>(std::move(config), std::move(dtls), random,
                                                             static_cast<transport::WebRtcTransport::Output&>(*this));
   uint32_t receiverSsrc = random.u32() | 1;
@@ -101,6 +103,7 @@ void TransportHost::attachPort(UdpPort& port, PacketKind kind, MediaKind media) 
 void TransportHost::detachPort(UdpPort& port) {
   auto it = std::find_if(ports_.begin(), ports_.end(), [&](const Attachment& a) { return a.port == &port; });
   if (it == ports_.end()) return;
+  if (it->data) port.setDataPort(false);
   port.detach(this);
   ports_.erase(it);
   updateSources();
@@ -115,7 +118,7 @@ void TransportHost::detachAllPorts() {
 void TransportHost::updateSources() {
   for (size_t k = 0; k < media::kMediaKinds; ++k) {
     auto kind = static_cast<MediaKind>(k);
-    auto first = std::find_if(ports_.begin(), ports_.end(), [&](const Attachment& a) { return a.kind == PacketKind::Rtp && a.media == kind; });
+    auto first = std::find_if(ports_.begin(), ports_.end(), [&](const Attachment& a) { return !a.data && a.kind == PacketKind::Rtp && a.media == kind; });
     media_->setSource(kind, first == ports_.end() ? nullptr : &first->port->fanout());
   }
 }
@@ -126,6 +129,10 @@ void TransportHost::onPortPacket(uint32_t portHandle, const uint8_t* data, size_
     if (a.port->handle() == portHandle) attachment = &a;
   }
   if (!attachment) return;
+  if (attachment->data) {
+    if (pipe_) pipe_->onDatagram(data, size);
+    return;
+  }
   if (attachment->kind == PacketKind::Rtp) media_->onUserRtp(attachment->media, data, size, rtp, context_.loop.now());
   else media_->onUserRtcp(attachment->media, data, size);
 }

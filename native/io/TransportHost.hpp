@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../core/datachannel/DataChannelPipe.hpp"
 #include "../core/media/MediaSession.hpp"
 #include "../core/transport/WebRtcTransport.hpp"
 #include "DatagramOutbox.hpp"
@@ -24,12 +25,25 @@ namespace wg::io {
 // they return. The media policy is the session's; neither core sees a socket.
 class TransportHost : public PortPacketSink,
                       private transport::WebRtcTransport::Output,
-                      private media::MediaSession::Output {
+                      private media::MediaSession::Output,
+                      private datachannel::DataChannelPipe::Output {
 public:
   class Listener {
   public:
     virtual ~Listener() = default;
     virtual void onTransportEvent(uint32_t handle, const transport::TransportEvent& event) = 0;
+    // A data-message event (the slow path); false when the engine's bound on them is reached.
+    virtual bool onTransportDataMessage(uint32_t handle, transport::TransportEvent&& event) = 0;
+  };
+
+  // What transportDataStats reports (the pipe's counters, the channel, SCTP's buffer).
+  struct DataStats {
+    std::optional<uint16_t> stream;
+    sctp::DcepOpen channel;
+    bool open = false;
+    uint32_t bufferedAmount = 0;
+    bool congested = false;
+    datachannel::DataPipeCounters counters;
   };
 
   using PacketKind = media::PacketKind;
@@ -83,6 +97,24 @@ public:
   void setRedirect(PacketKind kind, MediaKind media, std::optional<net::SocketAddress> to) { media_->setRedirect(kind, media, to); }
   bool requestKeyframe() { return media_->requestKeyframe(); }
 
+  // Data channels (config.dataChannels; TransportHostData.cpp). The first channel opened, by
+  // either side, is the connection's: data ports feed it, its messages go to the data redirect.
+  // Call configureData() before activate().
+  bool dataChannels() const { return pipe_ != nullptr; }
+  void configureData(const datachannel::DataPipeConfig& config, std::optional<uint32_t> remoteMaxMessageSize);
+  std::optional<uint16_t> openDataChannel(const sctp::DcepOpen& open, std::optional<uint16_t> negotiatedId);
+  sctp::SctpSendStatus sendDataMessage(bool binary, const uint8_t* data, size_t size);
+  void setDataMaxMessageSize(uint32_t bytes) { transport_->setDataMaxMessageSize(bytes); }
+  void setDataRedirect(std::optional<net::SocketAddress> to) { dataRedirect_ = to; }
+  bool deliverDatagram(const uint8_t* data, size_t size);
+  DataStats dataStats() const;
+  void attachDataPort(UdpPort& port);
+  // The engine's SCTP tick (after UsrsctpLibrary::handleTimers): sends what usrsctp queued for
+  // this association, reports drops (at most once a second).
+  void onSctpTick(int64_t nowUs);
+  // Resets the connection's stream before the transport closes (RFC 8831 section 6.7).
+  void closeData();
+
   RoutingStats routingStats() const;
   MediaStats mediaStats() const { return media_->mediaStats(); }
   std::vector<RelayStreamStats> relayStreamStats() const { return relays_.stats(); }
@@ -100,6 +132,7 @@ private:
     media_->onPeerRtp(packet, size, &header, context_.loop.now());
   }
   void onRtcp(uint8_t* packet, size_t size) override { media_->onPeerRtcp(packet, size, context_.loop.now()); }
+  void onDataChannelEvent(const sctp::DataChannelEvent& event) override;
   bool openRelayStream(size_t relay, int socketIndex, const turn::TurnClientConfig& server, std::string& error) override;
   bool sendRelayStream(size_t relay, const uint8_t* data, size_t size) override { return relays_.send(relay, data, size); }
   bool sendRelayStreamChannelData(size_t relay, uint16_t channel, const uint8_t* data, size_t size) override {
@@ -110,6 +143,13 @@ private:
   bool sendRtpToPeer(uint8_t* packet, size_t size, size_t capacity, const rtp::RtpHeader* header) override;
   bool sendRtcpToPeer(uint8_t* packet, size_t size, size_t capacity) override;
   void sendToUser(const net::SocketAddress& to, const uint8_t* data, size_t size) override;
+  // datachannel::DataChannelPipe::Output
+  sctp::SctpSendStatus sendMessage(const uint8_t* data, size_t size) override;
+  uint32_t bufferedAmount() override;
+  bool sendDatagram(const uint8_t* data, size_t size) override;
+  bool sendToJs(bool binary, const uint8_t* data, size_t size) override;
+  void onRemoteClose() override;
+  void emitData(transport::TransportEventKind kind, uint16_t stream = 0);
 
   uint32_t handle_;
   EngineContext& context_;
@@ -126,6 +166,7 @@ private:
     UdpPort* port;
     PacketKind kind;
     MediaKind media;
+    bool data = false;  // a data port: its datagrams feed the pipe
   };
   std::vector<Attachment> ports_;  // a handful at most: a linear scan beats hashing
   std::optional<TimerQueue::TimerId> timer_;
@@ -133,6 +174,12 @@ private:
   bool active_ = false;
   // Counted by the engine's outbox when it flushes, which the engine does before destroying a host.
   DatagramOutbox::Tally redirects_;
+  std::unique_ptr<datachannel::DataChannelPipe> pipe_;
+  std::optional<uint16_t> dataStream_;  // the connection's channel
+  std::optional<net::SocketAddress> dataRedirect_;
+  std::vector<datachannel::DropReport> dropReports_;
+  int64_t lastDropReportUs_ = 0;
+  DatagramOutbox::Tally dataRedirects_;
 };
 
 }  // namespace wg::io

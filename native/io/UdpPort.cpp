@@ -38,7 +38,7 @@ void UdpPort::onReadable() {
     if (!sourceReported_ || source != lastSource_) noteSource(source);
     const uint8_t* data = batch_.data(i);
     // Parsed (and kept for NACKs) once, before the sinks see it.
-    const rtp::RtpHeader* rtp = fanout_.ingest(data, size, now);
+    const rtp::RtpHeader* rtp = dataPort_ ? nullptr : fanout_.ingest(data, size, now);
     for (PortPacketSink* sink : sinks_) sink->onPortPacket(handle_, data, size, rtp);
   });
   counters_->packets.add(accepted);

@@ -33,6 +33,10 @@ public:
   void onReadable() override;
 
   uint32_t handle() const { return handle_; }
+  int fd() const { return socket_.fd(); }
+  const net::SocketAddress& localAddress() const { return socket_.localAddress(); }
+  // A data port's datagrams are not RTP: the fan-out source does not parse or keep them.
+  void setDataPort(bool data) { dataPort_ = data; }
   // Every datagram is handed to each attached sink, in attach order.
   void attach(PortPacketSink* sink);
   void detach(PortPacketSink* sink);
@@ -59,6 +63,7 @@ private:
   net::SocketAddress lastSource_;
   int64_t lastSourceReportUs_ = 0;
   bool sourceReported_ = false;
+  bool dataPort_ = false;
 };
 
 }  // namespace wg::io

@@ -38,6 +38,7 @@
         "sansio/TurnFunctions.cpp",
         "tests/CoreTestReporter.cpp",
         "tests/CoreTestRunner.cpp",
+        "tests/DataChannelPipeTest.cpp",
         "tests/DcepMessageTest.cpp",
         "tests/FanoutSourceTest.cpp",
         "tests/KeyframeRequestGateTest.cpp",

@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { NativeEngine } from '../../src/native/NativeEngine.js';
-import type { TransportOptions } from '../../src/native/NativeTransport.js';
-import { nativeErrorCode } from '../../src/native/nativeError.js';
 import { waitFor } from '../helpers/proc.js';
 import { collect, connect, gatewayMessages, sendFromWrtc, type Received } from '../helpers/wrtcDataPeer.js';
 
@@ -184,20 +181,6 @@ describe('native data channels (SCTP over our DTLS) against libwebrtc (@roamhq/w
       await waitFor(() => got.at(-1) === 'after', 5000, 'a message after the buffer drained');
     } finally {
       for (const f of cleanup.reverse()) f();
-    }
-  });
-
-  it('the engine refuses dataChannels until it carries their events (ERR_NOT_SUPPORTED)', () => {
-    const engine = new NativeEngine();
-    try {
-      const options = { role: 'controlled', bindAddresses: ['127.0.0.1'], dataChannels: true } as TransportOptions;
-      assert.throws(() => engine.createTransport(options), (e: unknown) => nativeErrorCode(e) === 'ERR_NOT_SUPPORTED');
-      // Without the flag the same engine still makes transports.
-      const t = engine.createTransport({ role: 'controlled', bindAddresses: ['127.0.0.1'] });
-      assert.ok(t.local.fingerprint.length > 0);
-      t.close();
-    } finally {
-      engine.close();
     }
   });
 

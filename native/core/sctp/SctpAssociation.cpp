@@ -16,6 +16,17 @@ namespace wg::sctp {
 
 namespace {
 constexpr size_t kMaxPending = 1024;
+// What usrsctp may queue between two flushes (one congestion window's burst is far less).
+constexpr size_t kMaxQueuedPackets = 2048;
+constexpr size_t kMaxQueuedBytes = 2 * 1024 * 1024;
+// usrsctp's SCTP_GET_SNDBUF_USE (its netinet/sctp.h, not in usrsctp.h): the association's
+// output queue in bytes, sent but unacknowledged included.
+constexpr int kGetSndbufUse = 0x00001101;
+struct SndbufUse {
+  sctp_assoc_t assocId;
+  uint32_t totalSndbuf;
+  uint32_t totalRecvBuf;
+};
 // usrsctp has no "next timer" query; its timers advance at this granularity from our loop.
 constexpr int64_t kTimerTickUs = 10'000;
 // Our SCTP packets ride DTLS over UDP: keep them under a conservative path MTU.
@@ -59,36 +70,50 @@ const char* dataChannelEventName(DataChannelEventKind kind) {
 }
 
 SctpAssociation::SctpAssociation(const SctpConfig& config, bool dtlsClient, Listener& listener)
-    : config_(config), dtlsClient_(dtlsClient), listener_(listener) {
-  pending_.reserve(kMaxPending);
+    : config_(config), dtlsClient_(dtlsClient), listener_(listener), remoteMaxMessageSize_(config.maxMessageSize) {
   UsrsctpLibrary::acquire(this);
 }
 
 SctpAssociation::~SctpAssociation() {
-  if (socket_ != nullptr) usrsctp_close(socket_);  // SO_LINGER 0: an ABORT, no lingering state
-  for (auto& d : pending_) std::free(d.data);
+  if (socket_ != nullptr) {
+    std::lock_guard guard(UsrsctpLibrary::lock());
+    usrsctp_close(socket_);  // SO_LINGER 0: an ABORT, no lingering state
+  }
+  // Deregistered: no callback reaches this object any more, on any thread.
   UsrsctpLibrary::release(this);
+  size_t offset = 0;
+  for (uint32_t size : packets_.sizes) {  // the ABORT
+    listener_.onSctpSend(packets_.bytes.data() + offset, size);
+    offset += size;
+  }
+  for (auto& d : pending_) std::free(d.data);
+  for (auto& d : handling_) std::free(d.data);
 }
 
 void SctpAssociation::start(int64_t nowUs) {
   nowUs_ = nowUs;
   if (socket_ != nullptr) return;
   timersDueUs_ = nowUs + kTimerTickUs;
-  socket_ = usrsctp_socket(AF_CONN, SOCK_STREAM, IPPROTO_SCTP, onReceive, nullptr, 0, this);
-  if (socket_ == nullptr) {
-    failAssociation("cannot create the SCTP socket");
-    return;
+  const char* failure = nullptr;
+  {
+    std::lock_guard guard(UsrsctpLibrary::lock());
+    socket_ = usrsctp_socket(AF_CONN, SOCK_STREAM, IPPROTO_SCTP, onReceive, nullptr, 0, this);
+    if (socket_ == nullptr) {
+      failure = "cannot create the SCTP socket";
+    } else {
+      configureSocket();
+      sockaddr_conn local = connAddress(this, config_.port);
+      sockaddr_conn remote = connAddress(this, config_.port);
+      if (usrsctp_bind(socket_, reinterpret_cast<sockaddr*>(&local), sizeof(local)) != 0) {
+        failure = "cannot bind the SCTP socket";
+      } else if (usrsctp_connect(socket_, reinterpret_cast<sockaddr*>(&remote), sizeof(remote)) != 0 &&
+                 errno != EINPROGRESS) {
+        failure = "cannot start the SCTP association";
+      }
+    }
   }
-  configureSocket();
-  sockaddr_conn local = connAddress(this, config_.port);
-  if (usrsctp_bind(socket_, reinterpret_cast<sockaddr*>(&local), sizeof(local)) != 0) {
-    failAssociation("cannot bind the SCTP socket");
-    return;
-  }
-  sockaddr_conn remote = connAddress(this, config_.port);
-  int result = usrsctp_connect(socket_, reinterpret_cast<sockaddr*>(&remote), sizeof(remote));
-  if (result != 0 && errno != EINPROGRESS) failAssociation("cannot start the SCTP association");
-  drain();
+  if (failure != nullptr) failAssociation(failure);
+  flush();
 }
 
 void SctpAssociation::configureSocket() {
@@ -126,46 +151,94 @@ void SctpAssociation::configureSocket() {
 void SctpAssociation::handlePacket(int64_t nowUs, const uint8_t* data, size_t size) {
   nowUs_ = nowUs;
   if (socket_ == nullptr || failed_) return;
-  usrsctp_conninput(this, data, size, 0);
-  drain();
+  {
+    std::lock_guard guard(UsrsctpLibrary::lock());
+    usrsctp_conninput(this, data, size, 0);
+  }
+  flush();
 }
 
 void SctpAssociation::handleTimeout(int64_t nowUs) {
   nowUs_ = nowUs;
-  if (socket_ == nullptr || nowUs < timersDueUs_) return;
-  // The next tick counts from this one, not from the last packet: steady traffic must not
-  // keep pushing usrsctp's timers (retransmission, delayed SACK) into the future.
-  timersDueUs_ = nowUs + kTimerTickUs;
-  UsrsctpLibrary::handleTimers(nowUs);
-  drain();
+  if (socket_ == nullptr) return;
+  if (config_.ownTimers && nowUs >= timersDueUs_) {
+    // The next tick counts from this one, not from the last packet: steady traffic must not
+    // keep pushing usrsctp's timers (retransmission, delayed SACK) into the future.
+    timersDueUs_ = nowUs + kTimerTickUs;
+    UsrsctpLibrary::handleTimers(nowUs);
+  }
+  flush();
 }
 
 std::optional<int64_t> SctpAssociation::nextTimeout() const {
-  if (socket_ == nullptr || failed_) return std::nullopt;
+  if (socket_ == nullptr) return std::nullopt;
+  if (hasQueued()) return nowUs_;
+  if (failed_ || !config_.ownTimers) return std::nullopt;
   return timersDueUs_;
 }
 
-void SctpAssociation::onSctpPacket(const uint8_t* data, size_t size) { listener_.onSctpSend(data, size); }
+void SctpAssociation::queuePacket(const uint8_t* data, size_t size) {
+  if (packets_.sizes.size() >= kMaxQueuedPackets || packets_.bytes.size() + size > kMaxQueuedBytes) {
+    ++droppedOutput_;  // SCTP retransmits what is lost
+    return;
+  }
+  packets_.bytes.insert(packets_.bytes.end(), data, data + size);
+  packets_.sizes.push_back(static_cast<uint32_t>(size));
+  queued_.store(true, std::memory_order_release);
+}
 
 int SctpAssociation::onReceive(struct socket*, union sctp_sockstore, void* data, size_t size, struct sctp_rcvinfo info,
                                int flags, void* self) {
+  // Under UsrsctpLibrary's lock, on whichever thread made the usrsctp call.
   auto* association = static_cast<SctpAssociation*>(self);
   if (data == nullptr) return 1;
-  if (association->pending_.size() >= kMaxPending) {
-    ++association->stats_.droppedQueueFull;
+  if (!UsrsctpLibrary::live(association) || association->pending_.size() >= kMaxPending) {
+    if (UsrsctpLibrary::live(association)) ++association->droppedQueueFull_;
     std::free(data);
     return 1;
   }
   association->pending_.push_back(Delivery{data, size, info.rcv_sid, ntohl(info.rcv_ppid), flags});
+  association->queued_.store(true, std::memory_order_release);
   return 1;
 }
 
-// Deliveries are handled here, outside usrsctp's calls, so handling may send (a DCEP ACK, a reset).
-void SctpAssociation::drain() {
-  if (draining_) return;
-  draining_ = true;
-  for (size_t i = 0; i < pending_.size(); ++i) {
-    Delivery d = pending_[i];
+// Packets and deliveries are handed over here, outside usrsctp's calls and its lock, so handling
+// may send (a DCEP ACK, a reset): what that queues is taken by the next round of the loop.
+void SctpAssociation::flush() {
+  if (flushing_) return;
+  flushing_ = true;
+  for (;;) {
+    {
+      std::lock_guard guard(UsrsctpLibrary::lock());
+      stats_.droppedQueueFull += droppedQueueFull_;
+      stats_.droppedOutput += droppedOutput_;
+      droppedQueueFull_ = droppedOutput_ = 0;
+      if (pending_.empty() && packets_.sizes.empty()) {
+        queued_.store(false, std::memory_order_release);
+        break;
+      }
+      std::swap(pending_, handling_);
+      std::swap(packets_, sending_);
+      queued_.store(false, std::memory_order_release);
+    }
+    size_t offset = 0;
+    for (uint32_t size : sending_.sizes) {
+      listener_.onSctpSend(sending_.bytes.data() + offset, size);
+      offset += size;
+    }
+    sending_.bytes.clear();
+    sending_.sizes.clear();
+    for (auto& d : handling_) {
+      handleDelivery(d);
+      std::free(d.data);
+    }
+    handling_.clear();
+  }
+  flushing_ = false;
+}
+
+void SctpAssociation::handleDelivery(const Delivery& d) {
+  {
     auto* bytes = static_cast<const uint8_t*>(d.data);
     if ((d.flags & MSG_NOTIFICATION) != 0) {
       handleNotification(bytes, d.size);
@@ -186,11 +259,7 @@ void SctpAssociation::drain() {
     } else {
       handleMessage(d.stream, d.ppid, bytes, d.size);
     }
-    std::free(d.data);
-    pending_[i].data = nullptr;
   }
-  pending_.clear();
-  draining_ = false;
 }
 
 void SctpAssociation::handleNotification(const uint8_t* data, size_t size) {
@@ -312,11 +381,33 @@ std::optional<uint16_t> SctpAssociation::openChannel(const DcepOpen& open) {
   return std::nullopt;
 }
 
+std::optional<uint16_t> SctpAssociation::addNegotiatedChannel(uint16_t stream, const DcepOpen& open) {
+  if (!up_ || failed_ || stream >= config_.maxStreams || channels_.count(stream) != 0) return std::nullopt;
+  Channel& channel = channels_[stream];
+  channel.open = open;
+  channel.acked = true;  // nothing to wait for: the peer knows the channel
+  return stream;
+}
+
+const DcepOpen* SctpAssociation::channel(uint16_t stream) const {
+  auto it = channels_.find(stream);
+  return it == channels_.end() ? nullptr : &it->second.open;
+}
+
+uint32_t SctpAssociation::bufferedAmount() const {
+  if (socket_ == nullptr || failed_) return 0;
+  SndbufUse use{};
+  socklen_t length = sizeof(use);
+  std::lock_guard guard(UsrsctpLibrary::lock());
+  if (usrsctp_getsockopt(socket_, IPPROTO_SCTP, kGetSndbufUse, &use, &length) != 0) return 0;
+  return use.totalSndbuf;
+}
+
 SctpSendStatus SctpAssociation::send(uint16_t stream, bool binary, const uint8_t* data, size_t size) {
   if (!up_ || failed_) return SctpSendStatus::NotConnected;
   auto it = channels_.find(stream);
   if (it == channels_.end() || it->second.resetSent) return SctpSendStatus::UnknownChannel;
-  if (size > config_.maxMessageSize) return SctpSendStatus::TooLarge;
+  if (remoteMaxMessageSize_ != 0 && size > remoteMaxMessageSize_) return SctpSendStatus::TooLarge;
   Ppid ppid = binary ? (size == 0 ? Ppid::BinaryEmpty : Ppid::Binary) : (size == 0 ? Ppid::StringEmpty : Ppid::String);
   // RFC 8831 section 6.6: an empty message is one byte under an "empty" PPID.
   static const uint8_t kEmptyByte = 0;
@@ -346,9 +437,14 @@ SctpSendStatus SctpAssociation::sendRaw(uint16_t stream, uint32_t ppid, const Ch
     spa.sendv_prinfo.pr_policy = SCTP_PR_SCTP_TTL;
     spa.sendv_prinfo.pr_value = *reliability.maxLifetimeMs;
   }
-  ssize_t sent = usrsctp_sendv(socket_, data, size, nullptr, 0, &spa, sizeof(spa), SCTP_SENDV_SPA, 0);
-  int error = errno;
-  drain();
+  ssize_t sent;
+  int error;
+  {
+    std::lock_guard guard(UsrsctpLibrary::lock());
+    sent = usrsctp_sendv(socket_, data, size, nullptr, 0, &spa, sizeof(spa), SCTP_SENDV_SPA, 0);
+    error = errno;
+  }
+  flush();
   if (sent >= 0) return SctpSendStatus::Ok;
   if (error == EWOULDBLOCK || error == EAGAIN) {
     ++stats_.sendFull;
@@ -374,8 +470,11 @@ void SctpAssociation::resetStream(uint16_t stream) {
   request->srs_flags = SCTP_STREAM_RESET_OUTGOING;
   request->srs_number_streams = 1;
   request->srs_stream_list[0] = stream;
-  usrsctp_setsockopt(socket_, IPPROTO_SCTP, SCTP_RESET_STREAMS, buffer, sizeof(buffer));
-  drain();
+  {
+    std::lock_guard guard(UsrsctpLibrary::lock());
+    usrsctp_setsockopt(socket_, IPPROTO_SCTP, SCTP_RESET_STREAMS, buffer, sizeof(buffer));
+  }
+  flush();
 }
 
 void SctpAssociation::failAssociation(const char* why) {

@@ -4,44 +4,46 @@
 
 #include <usrsctp.h>
 
-#include <mutex>
 #include <unordered_set>
 
 namespace wg::sctp {
 
 namespace {
-std::mutex mutex;
-std::unordered_set<SctpAssociation*> live;
+std::unordered_set<const void*> registered;
 size_t references = 0;
 int64_t lastTimersUs = -1;
 
+// Runs inside a usrsctp call, so under lock(), on whichever thread made it.
 int onOutput(void* address, void* buffer, size_t length, uint8_t, uint8_t) {
-  auto* association = static_cast<SctpAssociation*>(address);
-  {
-    std::lock_guard lock(mutex);
-    if (live.count(association) == 0) return 0;
-  }
-  association->onSctpPacket(static_cast<const uint8_t*>(buffer), length);
+  if (registered.count(address) == 0) return 0;
+  static_cast<SctpAssociation*>(address)->queuePacket(static_cast<const uint8_t*>(buffer), length);
   return 0;
 }
 }  // namespace
 
+std::mutex& UsrsctpLibrary::lock() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+bool UsrsctpLibrary::live(const void* association) { return registered.count(association) != 0; }
+
 void UsrsctpLibrary::acquire(SctpAssociation* association) {
-  std::lock_guard lock(mutex);
+  std::lock_guard guard(lock());
   if (references++ == 0) {
     // No UDP encapsulation port, no threads: packets leave through onOutput, timers through handleTimers.
     usrsctp_init_nothreads(0, onOutput, nullptr);
     usrsctp_sysctl_set_sctp_ecn_enable(0);
     lastTimersUs = -1;
   }
-  live.insert(association);
+  registered.insert(association);
   usrsctp_register_address(association);
 }
 
 void UsrsctpLibrary::release(SctpAssociation* association) {
-  std::unique_lock lock(mutex);
+  std::lock_guard guard(lock());
   usrsctp_deregister_address(association);
-  live.erase(association);
+  registered.erase(association);
   if (--references == 0) {
     // usrsctp_finish fails while a closed socket still lingers; it is then left initialised
     // (and reused by the next acquire, which re-initialises nothing).
@@ -50,14 +52,11 @@ void UsrsctpLibrary::release(SctpAssociation* association) {
 }
 
 void UsrsctpLibrary::handleTimers(int64_t nowUs) {
-  uint32_t elapsedMs = 0;
-  {
-    std::lock_guard lock(mutex);
-    if (lastTimersUs < 0) lastTimersUs = nowUs;
-    if (nowUs - lastTimersUs < 1000) return;
-    elapsedMs = static_cast<uint32_t>((nowUs - lastTimersUs) / 1000);
-    lastTimersUs += int64_t{elapsedMs} * 1000;
-  }
+  std::lock_guard guard(lock());
+  if (lastTimersUs < 0) lastTimersUs = nowUs;
+  if (nowUs - lastTimersUs < 1000) return;
+  auto elapsedMs = static_cast<uint32_t>((nowUs - lastTimersUs) / 1000);
+  lastTimersUs += int64_t{elapsedMs} * 1000;
   usrsctp_handle_timers(elapsedMs);
 }
 

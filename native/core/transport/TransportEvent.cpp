@@ -13,6 +13,13 @@ const char* transportEventName(TransportEventKind kind) {
     case TransportEventKind::Closed: return "closed";
     case TransportEventKind::Failed: return "failed";
     case TransportEventKind::TurnFailed: return "turn-failed";
+    case TransportEventKind::SctpUp: return "sctp-up";
+    case TransportEventKind::DataChannelOpen: return "data-channel-open";
+    case TransportEventKind::DataChannelClosed: return "data-channel-closed";
+    case TransportEventKind::SctpFailed: return "sctp-failed";
+    case TransportEventKind::DataMessage: return "data-message";
+    case TransportEventKind::DataRemoteClose: return "data-remote-close";
+    case TransportEventKind::DataDrops: return "data-drops";
   }
   return "unknown";
 }

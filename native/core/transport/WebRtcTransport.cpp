@@ -21,6 +21,7 @@ WebRtcTransport::WebRtcTransport(TransportConfig config, std::shared_ptr<dtls::D
       paths_(output, relays_),
       dataChannels_(config.dataChannels),
       sctpConfig_(config.sctp),
+      remoteMaxMessageSize_(config.sctp.maxMessageSize),
       random_(random) {
   for (auto& planned : relayPlan_) {
     relays_.push_back(std::make_unique<TurnRelay>(relays_.size(), planned.socketIndex, std::move(planned.server), random_,

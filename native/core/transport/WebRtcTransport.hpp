@@ -102,10 +102,18 @@ public:
 
   // Data channels (config.dataChannels; WebRtcTransportData.cpp). Events come through
   // Output::onDataChannelEvent. Sending never blocks: a full SCTP send buffer answers Full.
-  std::optional<uint16_t> openDataChannel(const sctp::DcepOpen& open);
+  // `negotiatedId`: a pre-negotiated channel on that stream (no DCEP, RFC 8832 section 4).
+  std::optional<uint16_t> openDataChannel(const sctp::DcepOpen& open, std::optional<uint16_t> negotiatedId = std::nullopt);
   sctp::SctpSendStatus sendData(uint16_t stream, bool binary, const uint8_t* data, size_t size);
   bool closeDataChannel(uint16_t stream);
   const sctp::SctpAssociation* sctp() const { return sctp_.get(); }
+  // The peer's a=max-message-size (0: no limit), kept for an association not started yet.
+  void setDataMaxMessageSize(uint32_t bytes);
+  uint32_t dataMaxMessageSize() const { return sctp_ ? sctp_->remoteMaxMessageSize() : remoteMaxMessageSize_; }
+  // Hands over what usrsctp queued for this association (config.sctp.ownTimers false: the host's tick).
+  void flushSctp() {
+    if (sctp_) sctp_->flush();
+  }
 
   // Sends close_notify when connected; the transport does nothing afterwards.
   void close();
@@ -176,6 +184,7 @@ private:
   bool dataChannels_;
   sctp::SctpConfig sctpConfig_;
   std::unique_ptr<sctp::SctpAssociation> sctp_;
+  uint32_t remoteMaxMessageSize_;
   size_t hostSockets_;
   Random& random_;
   int64_t nowUs_ = 0;

@@ -7,7 +7,13 @@ void WebRtcTransport::startSctp() {
   if (!dataChannels_ || sctp_ || closed_ || failed_) return;
   bool dtlsClient = dtlsRole_ == dtls::DtlsRole::Client;
   sctp_ = std::make_unique<sctp::SctpAssociation>(sctpConfig_, dtlsClient, static_cast<sctp::SctpAssociation::Listener&>(*this));
+  sctp_->setRemoteMaxMessageSize(remoteMaxMessageSize_);
   sctp_->start(nowUs_);
+}
+
+void WebRtcTransport::setDataMaxMessageSize(uint32_t bytes) {
+  remoteMaxMessageSize_ = bytes;
+  if (sctp_) sctp_->setRemoteMaxMessageSize(bytes);
 }
 
 void WebRtcTransport::onDtlsData(const uint8_t* data, size_t size) {
@@ -21,8 +27,9 @@ void WebRtcTransport::onSctpSend(const uint8_t* data, size_t size) {
 
 void WebRtcTransport::onDataChannelEvent(const sctp::DataChannelEvent& event) { output_.onDataChannelEvent(event); }
 
-std::optional<uint16_t> WebRtcTransport::openDataChannel(const sctp::DcepOpen& open) {
+std::optional<uint16_t> WebRtcTransport::openDataChannel(const sctp::DcepOpen& open, std::optional<uint16_t> negotiatedId) {
   if (!sctp_ || closed_) return std::nullopt;
+  if (negotiatedId) return sctp_->addNegotiatedChannel(*negotiatedId, open);
   return sctp_->openChannel(open);
 }
 

@@ -7,7 +7,7 @@ import { loadTestAddon } from '../../helpers/native/testAddon.js';
 
 const { runCoreTests } = loadTestAddon();
 /** One doctest suite per core class tested, each in native/testing/tests/<Class>Test.cpp. */
-const SUITES = ['DcepMessage', 'FanoutSource', 'KeyframeRequestGate', 'ReplayWindow', 'RtpPacketCache', 'SctpAssociation', 'SharedSocketDemux', 'SocketAddress', 'TurnStreamDeframer'];
+const SUITES = ['DataChannelPipe', 'DcepMessage', 'FanoutSource', 'KeyframeRequestGate', 'ReplayWindow', 'RtpPacketCache', 'SctpAssociation', 'SharedSocketDemux', 'SocketAddress', 'TurnStreamDeframer'];
 /** The test cases written today: a run with fewer means some stopped being compiled in or registered. */
 const MIN_TEST_CASES = 30;
 
