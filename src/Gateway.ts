@@ -97,9 +97,18 @@ export class Gateway {
       return `ws://${host}:${port}${signaling!.config.path}`;
     };
     const admission = new ConnectionAdmission(config.limits, descriptors, logger.child({ subsystem: 'limits' }));
+    // One native transport per connection, media or data: the same sockets, so the same count.
+    const descriptorsPerConnection = transportDescriptors({
+      bindAddresses: config.mediaBindAddresses,
+      sharedPort: config.mediaSharedPort !== undefined,
+      turnServers: ice.mediaTurnServers,
+    });
+    const transport = { bindAddresses: config.mediaBindAddresses, ice };
     const dataConnections = new DataConnectionRegistry({
+      engine,
       ports,
-      ice,
+      transport,
+      descriptorsPerConnection,
       bufferLimitBytes: config.dataBufferLimitBytes,
       admission,
       logger: logger.child({ subsystem: 'data' }),
@@ -108,18 +117,13 @@ export class Gateway {
       engine,
       ports,
       transport: {
-        bindAddresses: config.mediaBindAddresses,
-        ice,
+        ...transport,
         nack: config.mediaNack,
         bandwidthFeedback: config.mediaBandwidthFeedback,
       },
       advertisedIpV4: config.advertisedIpV4,
       admission,
-      descriptorsPerConnection: transportDescriptors({
-        bindAddresses: config.mediaBindAddresses,
-        sharedPort: config.mediaSharedPort !== undefined,
-        turnServers: ice.mediaTurnServers,
-      }),
+      descriptorsPerConnection,
       logger: logger.child({ subsystem: 'media' }),
     });
     const peers = new PeerRegistry({

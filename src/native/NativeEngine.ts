@@ -57,10 +57,13 @@ export class NativeEngine {
     return this.closed;
   }
 
-  /** Binds a UDP socket on this thread and hands it to the I/O thread. The errno is the cause's `code`. */
-  openUdpPort(ip: string, port: number): NativePort {
+  /**
+   * Binds a UDP socket on this thread and hands it to the I/O thread. The errno is the cause's
+   * `code`. `maxDatagramBytes`: the largest datagram received whole (data ports: 65535).
+   */
+  openUdpPort(ip: string, port: number, options: { maxDatagramBytes?: number } = {}): NativePort {
     this.assertOpen();
-    const bound = callNative(() => this.raw.openUdpPort(ip, port));
+    const bound = callNative(() => (options.maxDatagramBytes === undefined ? this.raw.openUdpPort(ip, port) : this.raw.openUdpPort(ip, port, options)));
     return new NativePort(this.portHost, bound.handle, bound.ip, bound.port);
   }
 

@@ -5,6 +5,10 @@ import { callNative } from './nativeError.js';
 import type { NativePort } from './NativePort.js';
 import type {
   Candidate,
+  DataChannelInit,
+  DataSendStatus,
+  DataTransportOptions,
+  DataStats,
   InboundRouting,
   LocalParameters,
   MediaKind,
@@ -19,6 +23,8 @@ import type { TransportEvent } from './TransportEvent.js';
 export interface TransportOptions extends TransportIceOptions {
   /** Local addresses to gather host candidates on: one socket each, on an ephemeral port. */
   bindAddresses: string[];
+  /** With dataChannels: how the transport's one channel carries datagrams (serialization, limits). */
+  data?: DataTransportOptions;
 }
 
 export type TransportEventListener = (event: TransportEvent) => void;
@@ -107,6 +113,49 @@ export class NativeTransport {
   detachPort(port: NativePort): boolean {
     if (this.closed || port.isClosed) return false;
     return callNative(() => this.raw.detachPort(port.handle, this.handle));
+  }
+
+  // ---- Data channels (a transport created with dataChannels) ----
+
+  /** Opens the transport's channel; its stream id, or null while SCTP is not up. Refused options throw INVALID_PARAMETER. */
+  openDataChannel(init: DataChannelInit): number | null {
+    this.assertOpen();
+    return callNative(() => this.raw.transportOpenDataChannel(this.handle, init));
+  }
+
+  /** The remote's a=max-message-size (RFC 8841 section 6); 0 = no limit. */
+  setDataMaxMessageSize(bytes: number): void {
+    this.assertOpen();
+    callNative(() => this.raw.transportSetDataMaxMessageSize(this.handle, bytes));
+  }
+
+  /** Where received messages go as datagrams; null: nowhere (dropped, counted 'no_redirect'). */
+  setDataRedirect(to: { ip: string; port: number } | null): void {
+    this.assertOpen();
+    callNative(() => (to ? this.raw.transportSetDataRedirect(this.handle, to.ip, to.port) : this.raw.transportSetDataRedirect(this.handle, null)));
+  }
+
+  /** Feeds the port's datagrams to this transport's channel; false when either is gone natively. */
+  attachDataPort(port: NativePort): boolean {
+    if (this.closed || port.isClosed) return false;
+    return callNative(() => this.raw.attachDataPort(port.handle, this.handle));
+  }
+
+  /** One message on the channel as it is (no serialization): the slow path only. */
+  sendDataMessage(binary: boolean, data: Buffer): DataSendStatus {
+    if (this.closed) return 'not-connected';
+    return callNative(() => this.raw.transportSendDataMessage(this.handle, binary, data));
+  }
+
+  /** A datagram JavaScript decoded (slow path), sent to the redirect like the native ones; false when it could not go. */
+  deliverDatagram(data: Buffer): boolean {
+    if (this.closed) return false;
+    return callNative(() => this.raw.transportDeliverDatagram(this.handle, data));
+  }
+
+  dataStats(): DataStats {
+    this.assertOpen();
+    return callNative(() => this.raw.transportDataStats(this.handle));
   }
 
   /** Sends a PLI to the peer's video sender; false while none is known or not yet connected. */

@@ -5,6 +5,12 @@
 import type {
   MediaKind,
   RawCandidate,
+  RawDataChannel,
+  RawDataChannelOptions,
+  RawDataDropReason,
+  RawDataOptions,
+  RawDataSendStatus,
+  RawDataStats,
   RawEngineStats,
   RawInboundRouting,
   RawLocalParameters,
@@ -35,6 +41,14 @@ export type SendStreamStats = RawSendStreamStats;
 export type ReceiveStreamStats = RawReceiveStreamStats;
 export type PortStats = RawPortStats;
 export type EngineStats = RawEngineStats;
+export type DataTransportOptions = RawDataOptions;
+export type DataChannelInit = RawDataChannelOptions;
+export type DataChannelInfo = RawDataChannel;
+export type DataSendStatus = RawDataSendStatus;
+export type DataDropReason = RawDataDropReason;
+export type DataDrops = Record<RawDataDropReason, number>;
+/** A data transport's channel, counters and drops (native/binding; names as in DropReason.ts). */
+export type DataStats = RawDataStats;
 
 /** One TURN allocation of a transport: its server, state, relayed address and counters. */
 export type TurnRelayStats = RawTurnStats & RawRelayStreamStats & { url: string; transport: 'udp' | 'tcp' | 'tls'; state: string; relayed?: string };

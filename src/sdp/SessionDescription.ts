@@ -33,6 +33,8 @@ export interface RemoteMediaSection {
   readonly extensions: readonly HeaderExtension[];
   /** a=sctp-port of a DataChannel section (RFC 8841 section 5). */
   readonly sctpPort?: number;
+  /** a=max-message-size of a DataChannel section, as written (RFC 8841 section 6); absent when not given. */
+  readonly maxMessageSize?: number;
   /** The m= line's protocol and format list, echoed when a section is rejected. */
   readonly protocol: string;
   readonly formats: string;
@@ -87,6 +89,8 @@ export interface LocalMediaSection {
   readonly bandwidthKbps?: number;
   /** An accepted DataChannel section (RFC 8841): its SCTP port, echoed. */
   readonly sctpPort?: number;
+  /** A DataChannel section: the largest message we accept (RFC 8841 section 6). */
+  readonly maxMessageSize?: number;
 }
 
 export interface LocalDescription {

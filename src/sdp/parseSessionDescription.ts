@@ -101,6 +101,7 @@ function toSection(m: SdpMedia, index: number): RemoteMediaSection {
     ...(streamId !== undefined && { streamId }),
     extensions,
     ...(m.sctpPort !== undefined && { sctpPort: Number(m.sctpPort) }),
+    ...(m.maxMessageSize !== undefined && { maxMessageSize: Number(m.maxMessageSize) }),
     protocol: m.protocol,
     formats: String(m.payloads ?? ''),
     candidates: (m.candidates ?? []).map(candidateFromSdpTransform).filter((c): c is Candidate => c !== undefined),

@@ -38,6 +38,7 @@ function sectionLines(d: LocalDescription, s: LocalMediaSection, withCandidates:
   ];
   if (s.kind === 'application') {
     const lines = ['m=application 9 UDP/DTLS/SCTP webrtc-datachannel', 'c=IN IP4 0.0.0.0', ...common, `a=sctp-port:${s.sctpPort ?? 5000}`];
+    if (s.maxMessageSize !== undefined) lines.push(`a=max-message-size:${s.maxMessageSize}`);
     if (withCandidates) for (const c of d.candidates) lines.push(`a=${candidateLine(c)}`);
     return lines;
   }

@@ -203,7 +203,7 @@ describe('DataConnections between two peers of one gateway', () => {
     assert.equal((await call(base, 'GET', `/data/${port.data_id}/status`)).status, 404);
   });
 
-  it('frees every PeerConnection, thread and socket of deleted connections', async () => {
+  it('frees every transport, thread and socket of deleted connections', async () => {
     const a = await peer();
     const b = await peer();
     const cycle = async (label: string) => {
@@ -215,12 +215,10 @@ describe('DataConnections between two peers of one gateway', () => {
       caller.udp.close();
       callee.udp.close();
     };
-    const settled = () => waitFor(() => gateway.dataConnections.reaper.pending === 0, 5000, 'closed PeerConnections collected');
+    // A native transport frees its sockets when it closes: nothing to wait for but the check below.
     await cycle('warm-up');
-    await settled();
     const before = { fds: fdCount(), threads: threadCount() };
     for (let i = 0; i < 5; i++) await cycle(`round ${i}`);
-    await settled();
     await waitFor(() => fdCount() <= before.fds && threadCount() <= before.threads, 3000, `fds and threads back to ${JSON.stringify(before)}`);
   });
 });

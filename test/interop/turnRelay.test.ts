@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { loadPeerConnectionFactory, type RtcConfiguration } from '../../src/session/data/wrtc.js';
+import wrtc from '@roamhq/wrtc';
+
+import type { PeerIceConfiguration } from '../../src/session/ice/IceConfiguration.js';
 import { createPeer, openDataPath, openDataPort, UdpEndpoint, waitForEvent, type DataEnd, type RestPeer } from '../helpers/dataPath.js';
 import type { Coturn } from '../helpers/coturn.js';
 import { allocatedFor, startRelayGateway, type RelayGateway } from '../helpers/relayGateway.js';
@@ -10,13 +12,12 @@ import { call } from '../helpers/testGateway.js';
 const SECRET = 'interop-turn-secret-77';
 
 /** Every candidate libwebrtc gathers with `config`, until the end of candidates (10 s at most). */
-async function gather(config: RtcConfiguration): Promise<string[]> {
-  const createPeerConnection = await loadPeerConnectionFactory();
-  const pc = createPeerConnection(config);
+async function gather(config: PeerIceConfiguration['rtc']): Promise<string[]> {
+  const pc = new wrtc.RTCPeerConnection(config);
   const candidates: string[] = [];
   try {
     const done = new Promise<void>((resolve) => {
-      pc.onicecandidate = ({ candidate }) => {
+      pc.onicecandidate = ({ candidate }: RTCPeerConnectionIceEvent) => {
         if (!candidate?.candidate) resolve();
         else candidates.push(candidate.candidate);
       };

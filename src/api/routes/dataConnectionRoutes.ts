@@ -6,7 +6,7 @@ import type { DataConnection } from '../../session/data/DataConnection.js';
 import type { DataConnectionEvent } from '../../session/data/DataConnectionEvent.js';
 import type { DataConnectionRegistry } from '../../session/data/DataConnectionRegistry.js';
 import { SERIALIZATIONS, type SerializationName } from '../../session/data/serialization/DataSerialization.js';
-import type { DataPort } from '../../session/ports/DataPort.js';
+import type { NativeUdpPort } from '../../session/ports/NativeUdpPort.js';
 import { dataChannelInit } from '../../signaling/connectionPayloads.js';
 import { isValidPeerId } from '../../signaling/protocol.js';
 import { command } from '../command.js';
@@ -51,9 +51,9 @@ const putOptions = z.object({
  */
 export function dataConnectionRoutes({ peers, ports, dataConnections, redirects, eventTimeoutMs }: DataConnectionRoutesDeps): Router {
   const router = Router();
-  const dataPort = (id: string, field: string): DataPort => {
+  const dataPort = (id: string, field: string): NativeUdpPort => {
     try {
-      return ports.get(id, ['data']) as DataPort;
+      return ports.get(id, ['data']) as NativeUdpPort;
     } catch {
       throw GatewayError.notFound(field, id);
     }

@@ -1,24 +1,28 @@
-import { pairFromRtcStats, type SelectedCandidatePair } from '../ice/selectedCandidatePair.js';
-import type { GatheringQueue } from './GatheringQueue.js';
-import type { PeerConnectionReaper } from './PeerConnectionReaper.js';
-import type {
-  DataChannelInit,
-  IceCandidateInit,
-  PeerConnectionFactory,
-  RtcConfiguration,
-  SessionDescriptionInit,
-  WrtcDataChannel,
-  WrtcPeerConnection,
-} from './wrtc.js';
+import { randomInt } from 'node:crypto';
+
+import type { NativeEngine } from '../../native/NativeEngine.js';
+import type { NativePort } from '../../native/NativePort.js';
+import type { NativeTransport } from '../../native/NativeTransport.js';
+import type { Candidate, DataDropReason, DataSendStatus, DataStats, DataTransportOptions } from '../../native/NativeTypes.js';
+import type { TransportEvent } from '../../native/TransportEvent.js';
+import { onBundleTransport } from '../../sdp/bundleTransport.js';
+import { candidateLine, parseCandidateLine } from '../../sdp/candidateSdp.js';
+import { parseDataDescription, writeDataAnswer, writeDataOffer, type RemoteDataDescription } from '../../sdp/dataChannelDescription.js';
+import { SdpError } from '../../sdp/SdpError.js';
+import type { DataChannelInitOptions } from '../../signaling/connectionPayloads.js';
+import { pairFromNative, type SelectedCandidatePair } from '../ice/selectedCandidatePair.js';
+import { cannotGatherReason, transportOptionsFor, type TransportSettings } from '../ice/transportOptionsFor.js';
+import { nativeTurnFailureCause } from '../ice/turnFailureMessage.js';
+import type { IceCandidateInit, SessionDescriptionInit } from './signalingTypes.js';
 
 /** What every link is made with. */
 export interface LinkContext {
-  readonly createPeerConnection: PeerConnectionFactory;
-  readonly config: RtcConfiguration;
-  /** Sees each PeerConnection through to its release after close. */
-  readonly reaper: PeerConnectionReaper;
-  /** One PeerConnection gathers at a time (a burst would bind sockets quadratically). */
-  readonly gathering: GatheringQueue;
+  readonly engine: NativeEngine;
+  readonly settings: TransportSettings;
+  /** The gateway peer the connection belongs to: its TURN credentials are minted for it. */
+  readonly peer: { readonly id: string; readonly turn: boolean };
+  /** The connection's serialization and data_buffer_limit (the native codec applies them). */
+  readonly data: DataTransportOptions;
 }
 
 /** What a link reports; nothing is reported after `close()`. */
@@ -26,224 +30,284 @@ export interface DataChannelLinkListener {
   /** Our offer or answer, to send to the remote. */
   onLocalDescription(description: SessionDescriptionInit): void;
   onLocalCandidate(candidate: IceCandidateInit): void;
-  /** A STUN or TURN server gave no candidate: its URL, libwebrtc's error code and text. */
-  onIceServerError(url: string, code: number, text: string): void;
+  /** A TURN server this connection cannot use: its URL, STUN error code (0: none) and why. */
+  onTurnFailed(url: string, code: number, cause: string): void;
   onOpen(): void;
-  onMessage(message: ArrayBuffer | string): void;
-  /** The channel or the PeerConnection ended (`reason` says why when it was not a clean close). */
+  /** A message only JavaScript decodes (the slow path: e.g. a BinaryPack map). */
+  onMessage(binary: boolean, data: Buffer): void;
+  /** The PeerJS in-band close arrived. */
+  onRemoteClose(): void;
+  /** The native path dropped `count` more items for `reason` (at most once a second per reason). */
+  onDrops(direction: 'to_remote' | 'from_remote', reason: DataDropReason, count: number): void;
+  /** The channel or the transport ended (`reason` says why when it was not a clean close). */
   onEnded(reason: string | undefined): void;
 }
 
-/** RFC 8841 §6.1: a remote that states no a=max-message-size accepts 64 KiB. */
-const DEFAULT_MAX_MESSAGE_SIZE = 65536;
+/** Trickled candidates kept until the remote description is in. */
+const MAX_PENDING_CANDIDATES = 64;
 
 /**
- * One RTCPeerConnection (libwebrtc through @roamhq/wrtc) carrying one DataChannel, negotiated
- * with trickle ICE: the offering side creates the channel, the answering side receives it (or
- * creates it itself when it was pre-negotiated, RFC 8832 §6 does not run then).
+ * One native WebRtcTransport with data channels carrying one DataChannel, negotiated with trickle
+ * ICE: the offering side opens the channel once SCTP is up (RFC 8832), the answering side receives
+ * the remote's (or opens the pre-negotiated one itself, with the agreed id). Messages never pass
+ * through here: data ports feed the transport natively and it sends to the redirect natively.
  */
 export class DataChannelLink {
-  /** Both let go on close, so that the closed PeerConnection can be collected (see the reaper). */
-  private pc: WrtcPeerConnection | undefined;
-  private channel: WrtcDataChannel | undefined;
-  private remoteDescriptionSet = false;
-  private readonly pendingCandidates: IceCandidateInit[] = [];
-  private readonly reaper: PeerConnectionReaper;
-  private readonly gathering: GatheringQueue;
-  /** Ends this link's gathering turn; set while it holds one. */
-  private endGatheringTurn: (() => void) | undefined;
+  private transport: NativeTransport | undefined;
   private closed = false;
-  /** Set when the configuration leaves ICE nothing to gather (relay policy, no TURN server). */
-  private readonly cannotGather: string | undefined;
-  /** The remote's a=max-message-size (RFC 8841): larger messages would be refused. */
-  maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+  /** Our channel's stream id, once it is open. */
+  private stream: number | undefined;
+  private remote: RemoteDataDescription | undefined;
+  private pendingCandidates: Candidate[] = [];
+  /** The data section's mid and index: what our trickled candidates name. */
+  private section = { mid: '0', index: 0 };
+  /** The channel to open once SCTP is up (ours, or a pre-negotiated one); undefined: the remote opens it. */
+  private toOpen: { label: string; init: DataChannelInitOptions } | undefined;
+  private readonly answering: boolean;
+  /** The counters when the transport closed: a closed connection's status still shows them. */
+  private finalStats: DataStats | undefined;
 
   private constructor(
     context: LinkContext,
     private readonly listener: DataChannelLinkListener,
-    /** Whose turn this is in the gathering queue: the gateway peer it belongs to. */
-    private readonly queueKey: string,
+    role: 'controlling' | 'controlled',
+    maxMessageSize: number | undefined,
   ) {
-    const pc = context.createPeerConnection(context.config);
-    this.pc = pc;
-    this.reaper = context.reaper;
-    this.gathering = context.gathering;
-    this.cannotGather = cannotGatherReason(context.config);
-    pc.onicecandidate = ({ candidate }) => {
-      // The end of candidates (null, or an empty one) ends the gathering turn.
-      if (!candidate?.candidate) this.endGatheringTurn?.();
-      else if (!this.closed) this.listener.onLocalCandidate(plainCandidate(candidate));
-    };
-    pc.onicecandidateerror = ({ url, errorCode, errorText }) => {
-      if (!this.closed && url) this.listener.onIceServerError(url, errorCode ?? 0, errorText ?? '');
-    };
-    pc.oniceconnectionstatechange = () => {
-      if (pc.iceConnectionState === 'failed') this.end('ICE failed: the remote could not be reached');
-    };
+    this.answering = role === 'controlled';
+    const options = transportOptionsFor(context.settings, context.peer, role);
+    const data = maxMessageSize === undefined ? context.data : { ...context.data, maxMessageSize };
+    const transport = context.engine.createTransport({ ...options, dataChannels: true, data });
+    this.transport = transport;
+    transport.onEvent((event) => this.onTransportEvent(event));
+    const cannotGather = cannotGatherReason(options);
+    // ICE would wait for a candidate that cannot come: end at once (after the caller has the link), saying why.
+    if (cannotGather) queueMicrotask(() => this.end(cannotGather));
   }
 
-  /**
-   * The offering side: creates the channel at once (so an init libwebrtc refuses throws here, as
-   * a TypeError or RangeError) and starts the offer.
-   */
-  static offer(context: LinkContext, label: string, init: DataChannelInit, listener: DataChannelLinkListener, queueKey: string): DataChannelLink {
-    const link = new DataChannelLink(context, listener, queueKey);
-    const pc = link.pc!;
-    try {
-      link.attach(pc.createDataChannel(label, init));
-    } catch (error) {
-      link.close();
-      throw error;
-    }
-    void link.negotiate(async () => {
-      const offer = await pc.createOffer();
-      await link.startGathering(offer);
-      return offer;
+  /** The offering side: our offer goes out at once; the channel opens once SCTP is up. */
+  static offer(context: LinkContext, label: string, init: DataChannelInitOptions, listener: DataChannelLinkListener): DataChannelLink {
+    const link = new DataChannelLink(context, listener, 'controlling', undefined);
+    link.toOpen = { label, init };
+    const sdp = writeDataOffer(link.transport!.local, sessionId());
+    queueMicrotask(() => {
+      if (!link.closed) listener.onLocalDescription({ type: 'offer', sdp });
     });
     return link;
   }
 
   /**
    * The answering side. `negotiated`: the channel was agreed out of band (dcInit.negotiated), so
-   * it is created here with the same label and id instead of arriving from the remote.
+   * it is opened here with the same label and id instead of arriving from the remote. Throws
+   * SdpError when the offer is unusable (nothing was created then).
    */
   static answer(
     context: LinkContext,
     offer: string,
-    negotiated: { label: string; init: DataChannelInit } | undefined,
+    negotiated: { label: string; init: DataChannelInitOptions } | undefined,
     listener: DataChannelLinkListener,
-    queueKey: string,
   ): DataChannelLink {
-    const link = new DataChannelLink(context, listener, queueKey);
-    const pc = link.pc!;
-    if (negotiated) {
-      try {
-        link.attach(pc.createDataChannel(negotiated.label, negotiated.init));
-      } catch (error) {
-        link.close();
-        throw error;
-      }
-    } else {
-      pc.ondatachannel = ({ channel }) => {
-        if (!link.closed && !link.channel) link.attach(channel);
-      };
+    const remote = parseDataDescription(offer);
+    const link = new DataChannelLink(context, listener, 'controlled', remote.maxMessageSize);
+    link.toOpen = negotiated;
+    link.section = { mid: remote.mid, index: remote.index };
+    // RFC 5763 section 5: the answerer picks; as the active side we start the handshake at once.
+    const setup = remote.remote.setup === 'active' ? 'passive' : 'active';
+    const sdp = writeDataAnswer(remote, setup, link.transport!.local, sessionId());
+    try {
+      link.useRemote(remote, setup === 'active' ? 'client' : 'server');
+    } catch (error) {
+      link.close();
+      throw error;
     }
-    void link.negotiate(async () => {
-      await link.applyRemoteDescription({ type: 'offer', sdp: offer });
-      const answer = await pc.createAnswer();
-      await link.startGathering(answer);
-      return answer;
+    queueMicrotask(() => {
+      if (!link.closed) listener.onLocalDescription({ type: 'answer', sdp });
     });
     return link;
   }
 
   /** The remote's answer to our offer. */
   acceptAnswer(sdp: string): void {
-    void this.negotiate(async () => {
-      await this.applyRemoteDescription({ type: 'answer', sdp });
-      return undefined;
-    });
+    if (this.closed || this.remote) return;
+    try {
+      const remote = parseDataDescription(sdp);
+      this.transport!.setDataMaxMessageSize(remote.maxMessageSize);
+      this.useRemote(remote, remote.remote.setup === 'active' ? 'server' : 'client');
+    } catch (error) {
+      this.end(error instanceof SdpError ? error.message : `cannot use the answer: ${(error as Error).message}`);
+    }
   }
 
-  /** A trickled remote candidate; held until the remote description is in place. */
-  addRemoteCandidate(candidate: IceCandidateInit): void {
-    if (this.closed) return;
-    if (!this.remoteDescriptionSet) {
-      if (this.pendingCandidates.length < 64) this.pendingCandidates.push(candidate);
+  /** A trickled remote candidate; held until the remote description is in. */
+  addRemoteCandidate(init: IceCandidateInit): void {
+    if (this.closed || !init.candidate) return;
+    const candidate = parseCandidateLine(init.candidate);
+    if (!candidate) return;
+    if (!this.remote) {
+      if (this.pendingCandidates.length < MAX_PENDING_CANDIDATES) this.pendingCandidates.push(candidate);
       return;
     }
-    this.pc!.addIceCandidate(candidate).catch(() => {
-      // A candidate libwebrtc cannot use (another address family, a bad line) is no reason to
-      // end the connection; ICE fails on its own if no candidate works.
-    });
+    // As the answerer, only the offerer's BUNDLE transport counts (see onBundleTransport).
+    if (this.answering && !onBundleTransport(init, this.remote.mid, this.remote.remote)) return;
+    this.useRemoteCandidate(candidate);
   }
 
-  /** Sends one binary message. Throws when libwebrtc refuses it (the caller counts that). */
-  send(message: Buffer): void {
-    this.channel!.send(message);
+  /** Feeds `port`'s datagrams to the channel (detaching `previous`); false when either is gone natively. */
+  setFeed(port: NativePort | undefined, previous: NativePort | undefined): boolean {
+    const transport = this.liveTransport();
+    if (!transport) return false;
+    if (previous && previous !== port) transport.detachPort(previous);
+    return port ? transport.attachDataPort(port) : true;
   }
 
-  /** Bytes queued in the channel. Costly (a blocking call into libwebrtc): read it sparingly. */
-  bufferedAmount(): number {
-    return this.closed || !this.channel ? 0 : this.channel.bufferedAmount;
+  setRedirect(to: { ip: string; port: number } | null): void {
+    this.liveTransport()?.setDataRedirect(to);
   }
 
-  /** The candidate pair ICE selected, from libwebrtc's stats; null before (and after close). */
-  async selectedCandidatePair(): Promise<SelectedCandidatePair | null> {
-    if (this.closed || !this.pc) return null;
-    try {
-      return pairFromRtcStats(await this.pc.getStats());
-    } catch {
-      // Closed while libwebrtc gathered the stats.
-      return null;
-    }
+  /** One raw message (the slow path). */
+  sendMessage(binary: boolean, data: Buffer): DataSendStatus {
+    return this.liveTransport()?.sendDataMessage(binary, data) ?? 'not-connected';
   }
 
-  /** Closes the channel and the PeerConnection. Idempotent; the listener hears nothing more. */
+  /** A datagram decoded in JavaScript, sent to the redirect natively (and counted there). */
+  deliverDatagram(datagram: Buffer): boolean {
+    return this.liveTransport()?.deliverDatagram(datagram) ?? false;
+  }
+
+  /** The channel's counters: live, or as they were when the transport closed; undefined if it never reported any. */
+  stats(): DataStats | undefined {
+    const transport = this.liveTransport();
+    return transport ? transport.dataStats() : this.finalStats;
+  }
+
+  /** The candidate pair ICE selected; null before (and after close). */
+  selectedCandidatePair(): SelectedCandidatePair | null {
+    const transport = this.liveTransport();
+    if (!transport) return null;
+    const s = transport.stats();
+    return pairFromNative(s.selectedLocal, s.selectedRemote);
+  }
+
+  /** Resets the channel's stream and closes the transport. Idempotent; the listener hears nothing more. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.endGatheringTurn?.();
-    const { pc, channel } = this;
-    this.pc = undefined;
-    this.channel = undefined;
-    if (channel) {
-      channel.onopen = channel.onclose = channel.onerror = channel.onmessage = null;
-      channel.close();
+    const transport = this.transport;
+    this.transport = undefined;
+    if (transport && !transport.isClosed) {
+      try {
+        this.finalStats = transport.dataStats();
+      } catch {
+        // Closed natively meanwhile: the counters are gone with it.
+      }
     }
-    if (pc) {
-      pc.onicecandidate = null;
-      pc.onicecandidateerror = null;
-      pc.oniceconnectionstatechange = null;
-      pc.ondatachannel = null;
-      pc.close();
-      this.reaper.track(pc);
-    }
+    transport?.close();
   }
 
-  private attach(channel: WrtcDataChannel): void {
-    this.channel = channel;
-    channel.binaryType = 'arraybuffer';
-    channel.onopen = () => {
-      if (!this.closed) this.listener.onOpen();
-    };
-    channel.onmessage = ({ data }) => {
-      if (!this.closed) this.listener.onMessage(data);
-    };
-    channel.onclose = () => this.end(undefined);
-    channel.onerror = ({ error }) => this.end(error?.message ?? 'DataChannel error');
+  private useRemote(remote: RemoteDataDescription, dtlsRole: 'client' | 'server'): void {
+    const transport = this.transport!;
+    const { iceUfrag, icePwd, fingerprint } = remote.remote;
+    transport.setRemote({ ufrag: iceUfrag, password: icePwd, fingerprintAlgorithm: fingerprint.algorithm, fingerprint: fingerprint.hash, dtlsRole });
+    this.remote = remote;
+    for (const candidate of remote.remote.candidates) this.useRemoteCandidate(candidate);
+    for (const candidate of this.pendingCandidates.splice(0)) this.useRemoteCandidate(candidate);
   }
 
-  private async negotiate(step: () => Promise<SessionDescriptionInit | undefined>): Promise<void> {
+  /** A candidate the native side refuses (an address it cannot use) is skipped: ICE fails on its own if none works. */
+  private useRemoteCandidate(candidate: Candidate): void {
     try {
-      const local = await step();
-      if (local && !this.closed) this.listener.onLocalDescription({ type: local.type, sdp: local.sdp });
-    } catch (error) {
-      this.end(`negotiation failed: ${(error as Error).message}`);
+      this.transport?.addRemoteCandidate(candidate);
+    } catch {
+      // Skipped.
     }
   }
 
-  /** setLocalDescription starts gathering: it waits for this link's turn (see GatheringQueue). */
-  private async startGathering(description: SessionDescriptionInit): Promise<void> {
-    if (this.cannotGather) {
-      // ICE would wait for a candidate that cannot come; end now, saying why.
-      this.end(this.cannotGather);
-      throw new Error(this.cannotGather);
-    }
-    this.endGatheringTurn = await this.gathering.acquire(this.queueKey);
-    if (this.closed) {
-      this.endGatheringTurn();
-      throw new Error('closed while waiting to gather');
-    }
-    await this.pc!.setLocalDescription(description);
-  }
-
-  private async applyRemoteDescription(description: SessionDescriptionInit): Promise<void> {
+  private onTransportEvent(event: TransportEvent): void {
     if (this.closed) return;
-    await this.pc!.setRemoteDescription(description);
-    this.remoteDescriptionSet = true;
-    this.maxMessageSize = maxMessageSizeOf(description.sdp);
-    for (const candidate of this.pendingCandidates.splice(0)) this.addRemoteCandidate(candidate);
+    switch (event.kind) {
+      case 'local-candidate':
+        // Host candidates are in the description already; trickle the ones gathered later.
+        if (event.candidate.type !== 'host') {
+          this.listener.onLocalCandidate({
+            candidate: candidateLine(event.candidate),
+            sdpMid: this.section.mid,
+            sdpMLineIndex: this.section.index,
+            usernameFragment: this.transport?.local.ufrag ?? null,
+          });
+        }
+        break;
+      case 'sctp-up':
+        this.openChannel();
+        break;
+      case 'data-channel-open':
+        // The first channel is the connection's; a second one the remote opens is the native side's to drop.
+        if (this.stream === undefined || this.stream === event.channel.stream) this.opened(event.channel.stream);
+        break;
+      case 'data-channel-closed':
+        if (event.stream === this.stream) this.end(undefined);
+        break;
+      case 'data-message':
+        if (event.stream === this.stream) this.listener.onMessage(event.binary, event.data);
+        break;
+      case 'data-remote-close':
+        this.listener.onRemoteClose();
+        break;
+      case 'data-drops':
+        this.listener.onDrops(event.direction, event.reason, event.count);
+        break;
+      case 'sctp-failed':
+        // After the channel opened, the association ending is how a remote that went away shows.
+        this.end(this.stream === undefined ? `the SCTP association failed: ${event.text}` : undefined);
+        break;
+      case 'closed':
+        this.end(undefined);
+        break;
+      case 'failed':
+        this.end(/^ICE/.test(event.text) ? 'ICE failed: the remote could not be reached' : `the data transport failed: ${event.text || event.detail}`);
+        break;
+      case 'turn-failed':
+        this.listener.onTurnFailed(event.detail || event.text, event.code, nativeTurnFailureCause(event.text, event.detail, event.code));
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** SCTP is up: we open our channel, or the pre-negotiated one (RFC 8832 section 6: no DCEP then). */
+  private openChannel(): void {
+    const pending = this.toOpen;
+    if (!pending) return;
+    const { label, init } = pending;
+    let stream: number | null;
+    try {
+      stream = this.transport!.openDataChannel({
+        label,
+        protocol: init.protocol ?? '',
+        ordered: init.ordered !== false,
+        ...(init.maxRetransmits !== undefined && { maxRetransmits: init.maxRetransmits }),
+        ...(init.maxPacketLifeTime !== undefined && { maxPacketLifeTime: init.maxPacketLifeTime }),
+        ...(init.negotiated && init.id !== undefined && { negotiatedId: init.id }),
+      });
+    } catch (error) {
+      this.end(`the DataChannel could not be opened: ${(error as Error).message}`);
+      return;
+    }
+    if (stream === null) {
+      this.end('the DataChannel could not be opened: SCTP is not up');
+      return;
+    }
+    this.toOpen = undefined;
+    // A pre-negotiated channel is open at once; ours opens when DCEP is acknowledged (data-channel-open).
+    if (init.negotiated) this.opened(stream);
+  }
+
+  private opened(stream: number): void {
+    const first = this.stream === undefined;
+    this.stream = stream;
+    if (first) this.listener.onOpen();
+  }
+
+  private liveTransport(): NativeTransport | undefined {
+    return this.transport && !this.transport.isClosed ? this.transport : undefined;
   }
 
   private end(reason: string | undefined): void {
@@ -253,21 +317,6 @@ export class DataChannelLink {
   }
 }
 
-/** Only relay candidates allowed and no TURN server to get one from (a `turn: false` peer): why nothing can connect. */
-function cannotGatherReason(config: RtcConfiguration): string | undefined {
-  if (config.iceTransportPolicy !== 'relay') return undefined;
-  const hasTurn = (config.iceServers ?? []).some((s) => [s.urls].flat().some((u) => /^turns?:/.test(u)));
-  return hasTurn ? undefined : 'ICE can gather no candidate: ice_transport_policy is relay and this peer has no TURN server (it was created with turn: false)';
-}
-
-function plainCandidate(c: IceCandidateInit): IceCandidateInit {
-  return { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null, usernameFragment: c.usernameFragment ?? null };
-}
-
-/** RFC 8841 §6: a=max-message-size, 0 meaning "no limit" (we still keep to what SCTP allows). */
-export function maxMessageSizeOf(sdp: string): number {
-  const match = /^a=max-message-size:(\d+)\s*$/m.exec(sdp);
-  if (!match) return DEFAULT_MAX_MESSAGE_SIZE;
-  const size = Number(match[1]);
-  return size === 0 ? 1 << 30 : size;
+function sessionId(): string {
+  return String(randomInt(1, 2 ** 47));
 }

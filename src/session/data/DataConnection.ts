@@ -1,18 +1,17 @@
 import type { Logger } from '../../log/createLogger.js';
+import type { DataDropReason, DataDrops, DataStats } from '../../native/NativeTypes.js';
 import type { DataChannelInitOptions } from '../../signaling/connectionPayloads.js';
 import { PeerJsConnection, type PeerJsConnectionOptions } from '../connections/PeerJsConnection.js';
 import { turnFailureMessage } from '../ice/turnFailureMessage.js';
-import type { DataPort, DatagramSink } from '../ports/DataPort.js';
-import { ChannelBackpressure } from './ChannelBackpressure.js';
+import type { NativeUdpPort } from '../ports/NativeUdpPort.js';
 import type { DataChannelLink, DataChannelLinkListener } from './DataChannelLink.js';
 import type { DataConnectionEvent } from './DataConnectionEvent.js';
-import type { DatagramEgress } from './DatagramEgress.js';
-import { DropCounter } from './DropCounter.js';
-import type { DropReason } from './DropReason.js';
+import { DropCounter, type DropDirection } from './DropCounter.js';
+import { DROP_REASONS, type DropReason } from './DropReason.js';
 import { redirectParams, type RedirectTarget } from './RedirectTarget.js';
 import { createSerialization } from './serialization/createSerialization.js';
 import { SERIALIZATIONS, type DataSerialization, type SerializationName } from './serialization/DataSerialization.js';
-import type { IceCandidateInit, SessionDescriptionInit } from './wrtc.js';
+import type { IceCandidateInit, SessionDescriptionInit } from './signalingTypes.js';
 
 export interface DataConnectionOptions extends PeerJsConnectionOptions {
   readonly label: string;
@@ -22,37 +21,32 @@ export interface DataConnectionOptions extends PeerJsConnectionOptions {
   /** dcInit of an outgoing connection (sent along when the channel is pre-negotiated). */
   readonly dcInit: DataChannelInitOptions | undefined;
   readonly bufferLimitBytes: number;
-  readonly egress: DatagramEgress;
   readonly logger: Logger;
   /** Told once, when the connection has closed for any reason. */
-  readonly onClosed: (connection: DataConnection, feed: DataPort | undefined) => void;
+  readonly onClosed: (connection: DataConnection, feed: NativeUdpPort | undefined) => void;
 }
 
 export type DataConnectionState = 'connecting' | 'open' | 'closed';
 
 /**
- * A PeerJS DataConnection held for a REST user: its DataChannel (through a DataChannelLink),
- * the data port that feeds it, the address its messages are redirected to, its serialization,
- * counters and event queue. Datagrams in become messages out one for one, and back.
+ * A PeerJS DataConnection held for a REST user: its DataChannel (on a native transport, through a
+ * DataChannelLink), the data port that feeds it, the address its messages are redirected to, its
+ * counters and event queue. Datagrams in become messages out one for one, and back, natively;
+ * JavaScript sees only what the native codec hands up (the slow path) and the drop reports.
  */
 export class DataConnection
   extends PeerJsConnection<DataConnectionOptions, DataConnectionState, DataConnectionEvent>
-  implements DatagramSink, DataChannelLinkListener
+  implements DataChannelLinkListener
 {
+  /** Decodes the slow path's messages (a BinaryPack value that is not bytes or a string). */
   private readonly serialization: DataSerialization;
+  /** Reports drops as ERROR events; counts the slow path's own (the native ones are in the transport's stats). */
   private readonly drops: DropCounter;
   private link: DataChannelLink | undefined;
-  /** Candidates that came before the link existed (an incoming offer while libwebrtc loads). */
-  private readonly earlyCandidates: IceCandidateInit[] = [];
-  private backpressure: ChannelBackpressure | undefined;
-  private feedPort: DataPort | undefined;
+  private feedPort: NativeUdpPort | undefined;
   private redirect: RedirectTarget | undefined;
-  private readonly stats = { sentMessages: 0, sentBytes: 0, receivedMessages: 0, receivedBytes: 0 };
   /** TURN servers already reported in an ERROR event (one per server URL). */
   private readonly failedTurnServers = new Set<string>();
-  private readonly onRedirectSent = (error: Error | null): void => {
-    if (error) this.drops.add('from_remote', 'send_failed');
-  };
 
   constructor(options: DataConnectionOptions) {
     super(options, 'connecting');
@@ -62,28 +56,29 @@ export class DataConnection
     );
   }
 
-  get feed(): DataPort | undefined {
+  get feed(): NativeUdpPort | undefined {
     return this.feedPort;
   }
 
   /** Attaches the DataChannelLink that carries this connection (made by the registry). */
   bind(link: DataChannelLink): void {
     this.link = link;
-    this.backpressure = new ChannelBackpressure(() => link.bufferedAmount(), this.options.bufferLimitBytes);
-    for (const candidate of this.earlyCandidates.splice(0)) link.addRemoteCandidate(candidate);
   }
 
   /** Which data port feeds the connection (undefined: none). */
-  setFeed(port: DataPort | undefined): void {
+  setFeed(port: NativeUdpPort | undefined): void {
     if (this.stateValue === 'closed') return;
-    this.feedPort?.detach(this);
+    const previous = this.feedPort;
+    this.link?.setFeed(port?.native, previous?.native);
+    previous?.release(this.id);
+    port?.use(this.id);
     this.feedPort = port;
-    port?.attach(this);
   }
 
   /** Where received messages go as datagrams (undefined: nowhere; they are dropped and counted). */
   setRedirect(target: RedirectTarget | undefined): void {
     this.redirect = target;
+    if (this.stateValue !== 'closed') this.link?.setRedirect(target ? { ip: target.address, port: target.port } : null);
   }
 
   /** A relayed ANSWER or CANDIDATE for this connection. */
@@ -92,21 +87,19 @@ export class DataConnection
   }
 
   addRemoteCandidate(candidate: IceCandidateInit): void {
-    if (this.link) this.link.addRemoteCandidate(candidate);
-    else if (this.earlyCandidates.length < 64) this.earlyCandidates.push(candidate);
+    this.link?.addRemoteCandidate(candidate);
   }
 
   /**
-   * Closes the channel and the PeerConnection, raises ERROR (when `error` says what failed) and
+   * Closes the channel and the transport, raises ERROR (when `error` says what failed) and
    * CLOSE, and tells the registry; `reason` (why it closed otherwise) goes to the log. Idempotent.
    */
   close(error?: string, reason?: string): void {
     if (this.stateValue === 'closed') return;
     this.stateValue = 'closed';
     this.link?.close();
-    this.backpressure?.stop();
     const feed = this.feedPort;
-    feed?.detach(this);
+    feed?.release(this.id);
     if (error) this.events.push({ event: 'ERROR', error_message: error });
     this.events.push({ event: 'CLOSE' });
     this.options.logger.info({ remote: this.remoteId, error, reason }, 'data connection closed');
@@ -115,14 +108,17 @@ export class DataConnection
 
   /** GET /data/connections/{id}/status: the SkyWay fields, then ours. */
   async status(): Promise<Record<string, unknown>> {
-    const { options, stats } = this;
-    const pair = this.stateValue === 'closed' ? null : ((await this.link?.selectedCandidatePair()) ?? null);
+    const { options } = this;
+    const open = this.stateValue === 'open';
+    const s = this.currentStats();
+    const dropped = this.droppedSnapshot(s);
+    const droppedTotal = Object.values(dropped).reduce((sum, byReason) => sum + Object.values(byReason).reduce((a, b) => a + (b ?? 0), 0), 0);
     return {
       remote_id: options.remoteId,
-      buffersize: this.stateValue === 'open' ? (this.link?.bufferedAmount() ?? 0) : 0,
+      buffersize: open ? (s?.bufferedAmount ?? 0) : 0,
       label: options.label,
       metadata: options.metadata ?? null,
-      open: this.stateValue === 'open',
+      open,
       reliable: options.reliable,
       serialization: options.serialization,
       type: 'DATA',
@@ -130,16 +126,16 @@ export class DataConnection
       state: this.stateValue,
       feed_params: this.feedPort ? { data_id: this.feedPort.id } : null,
       redirect_params: this.redirect ? redirectParams(this.redirect) : null,
-      selected_candidate_pair: pair,
+      selected_candidate_pair: this.stateValue === 'closed' ? null : (this.link?.selectedCandidatePair() ?? null),
       stats: {
-        sent_messages: stats.sentMessages,
-        sent_bytes: stats.sentBytes,
-        received_messages: stats.receivedMessages,
-        received_bytes: stats.receivedBytes,
-        dropped_total: this.drops.total,
-        dropped: this.drops.snapshot(),
+        sent_messages: s?.sentMessages ?? 0,
+        sent_bytes: s?.sentBytes ?? 0,
+        received_messages: s?.receivedMessages ?? 0,
+        received_bytes: s?.receivedBytes ?? 0,
+        dropped_total: droppedTotal,
+        dropped,
         buffer_limit: options.bufferLimitBytes,
-        congested: this.backpressure?.congested ?? false,
+        congested: open ? (s?.congested ?? false) : false,
       },
     };
   }
@@ -161,41 +157,6 @@ export class DataConnection
     };
   }
 
-  // ---- DatagramSink: the data port's datagrams, towards the remote ----
-
-  onDatagram(datagram: Buffer): void {
-    if (this.stateValue !== 'open') {
-      this.drops.add('to_remote', 'channel_not_open');
-      return;
-    }
-    const messages = this.serialization.encode(datagram);
-    if (typeof messages === 'string') {
-      this.drops.add('to_remote', messages);
-      return;
-    }
-    const link = this.link!;
-    let bytes = 0;
-    for (const message of messages) {
-      if (message.length > link.maxMessageSize) {
-        this.drops.add('to_remote', 'too_large');
-        return;
-      }
-      bytes += message.length;
-    }
-    if (!this.backpressure!.admit(bytes)) {
-      this.drops.add('to_remote', 'buffer_full');
-      return;
-    }
-    try {
-      for (const message of messages) link.send(message);
-    } catch {
-      this.drops.add('to_remote', 'send_failed');
-      return;
-    }
-    this.stats.sentMessages++;
-    this.stats.sentBytes += datagram.length;
-  }
-
   // ---- DataChannelLinkListener ----
 
   onLocalDescription(description: SessionDescriptionInit): void {
@@ -209,22 +170,12 @@ export class DataConnection
     peer.signal({ type: 'CANDIDATE', dst: remoteId, payload: { candidate, type: 'data', connectionId } });
   }
 
-  /**
-   * A TURN server that refused with a STUN error code (401 for the credentials): an ERROR event
-   * naming it, once per server; the connection goes on with its other candidates. libwebrtc's 701
-   * ("no answer", or "address incompatible" for each local address of another family) is not
-   * evidence enough that the server is unusable: it is only logged.
-   */
-  onIceServerError(url: string, code: number, text: string): void {
-    if (!/^turns?:/.test(url)) return;
-    if (code < 300 || code > 699) {
-      this.options.logger.debug({ url, code, text }, 'TURN server gave no candidate on one local address');
-      return;
-    }
-    this.options.logger.warn({ url, code, text }, 'TURN server unusable for this data connection');
+  /** A TURN server this connection cannot use: an ERROR event naming it, once per server; the connection goes on. */
+  onTurnFailed(url: string, code: number, cause: string): void {
+    this.options.logger.warn({ url, code, cause }, 'TURN server unusable for this data connection');
     if (this.failedTurnServers.has(url) || this.stateValue === 'closed') return;
     this.failedTurnServers.add(url);
-    this.events.push({ event: 'ERROR', error_message: turnFailureMessage(url, code, text) });
+    this.events.push({ event: 'ERROR', error_message: turnFailureMessage(url, code, cause) });
   }
 
   onOpen(): void {
@@ -234,11 +185,13 @@ export class DataConnection
     this.events.push({ event: 'OPEN' });
   }
 
-  onMessage(message: ArrayBuffer | string): void {
-    const decoded = this.serialization.decode(message);
+  /** The slow path: one whole message the native codec could not turn into a datagram itself. */
+  onMessage(binary: boolean, data: Buffer): void {
+    const message = binary ? data.buffer.slice(data.byteOffset, data.byteOffset + data.length) : data.toString('utf8');
+    const decoded = this.serialization.decode(message as ArrayBuffer | string);
     switch (decoded.kind) {
       case 'close':
-        this.close(undefined, 'the remote closed it (in-band close message)');
+        this.onRemoteClose();
         return;
       case 'partial':
         if (decoded.evicted > 0) this.drops.add('from_remote', 'incomplete', decoded.evicted);
@@ -247,29 +200,57 @@ export class DataConnection
         this.drops.add('from_remote', decoded.reason);
         return;
       case 'datagram':
-        this.redirectDatagram(decoded.datagram);
+        // Counted natively (delivered, or dropped under its reason).
+        this.link?.deliverDatagram(decoded.datagram);
     }
+  }
+
+  onRemoteClose(): void {
+    this.close(undefined, 'the remote closed it (in-band close message)');
+  }
+
+  /** A native drop report: the ERROR event says how many so far, as when JavaScript counted them. */
+  onDrops(direction: DropDirection, reason: DataDropReason, count: number): void {
+    if (!isDropReason(reason) || count <= 0) return;
+    const native = this.currentStats();
+    const nativeTotal = native ? (direction === 'to_remote' ? native.droppedToRemote : native.droppedFromRemote)[reason] : count;
+    this.drops.observe(direction, reason, nativeTotal + (this.drops.snapshot()[direction][reason] ?? 0));
   }
 
   onEnded(reason: string | undefined): void {
     this.close(reason);
   }
 
-  private redirectDatagram(datagram: Buffer): void {
-    const target = this.redirect;
-    if (!target) {
-      this.drops.add('from_remote', 'no_redirect');
-      return;
+  /** The transport's counters (kept by the link once it closed). */
+  private currentStats(): DataStats | undefined {
+    try {
+      return this.link?.stats();
+    } catch {
+      // The transport closed natively meanwhile.
+      return undefined;
     }
-    const port = this.feedPort;
-    if (port && port.family === target.family) port.send(datagram, target.port, target.address, this.onRedirectSent);
-    else this.options.egress.send(datagram, target, this.onRedirectSent);
-    this.stats.receivedMessages++;
-    this.stats.receivedBytes += datagram.length;
+  }
+
+  /** Drops by direction and reason, zeros left out: the native counts plus the slow path's. */
+  private droppedSnapshot(s: DataStats | undefined): Record<DropDirection, Partial<Record<DropReason, number>>> {
+    const local = this.drops.snapshot();
+    const merge = (direction: DropDirection, native: DataDrops | undefined): Partial<Record<DropReason, number>> => {
+      const out: Partial<Record<DropReason, number>> = {};
+      for (const reason of DROP_REASONS) {
+        const n = (native?.[reason] ?? 0) + (local[direction][reason] ?? 0);
+        if (n) out[reason] = n;
+      }
+      return out;
+    };
+    return { to_remote: merge('to_remote', s?.droppedToRemote), from_remote: merge('from_remote', s?.droppedFromRemote) };
   }
 }
 
-function dropMessage(direction: 'to_remote' | 'from_remote', reason: DropReason, count: number): string {
+function isDropReason(reason: string): reason is DropReason {
+  return (DROP_REASONS as readonly string[]).includes(reason);
+}
+
+function dropMessage(direction: DropDirection, reason: DropReason, count: number): string {
   const what = direction === 'to_remote' ? 'datagrams for the remote' : 'messages from the remote';
   return `dropped ${what}: ${reason} (${count} so far; see stats.dropped in the status)`;
 }

@@ -2,27 +2,27 @@ import { randomBytes, randomUUID } from 'node:crypto';
 
 import { GatewayError } from '../../errors/GatewayError.js';
 import type { Logger } from '../../log/createLogger.js';
+import type { NativeEngine } from '../../native/NativeEngine.js';
 import { offerPayload, type DataChannelInitOptions, type OfferPayload } from '../../signaling/connectionPayloads.js';
 import { ConnectionRegistry, type TrickledCandidate } from '../connections/ConnectionRegistry.js';
-import type { IceConfiguration } from '../ice/IceConfiguration.js';
-import { DATA_CONNECTION_DESCRIPTORS, type ConnectionAdmission } from '../limits/ConnectionAdmission.js';
+import type { TransportSettings } from '../ice/transportOptionsFor.js';
+import type { ConnectionAdmission } from '../limits/ConnectionAdmission.js';
 import type { GatewayPeer } from '../peers/GatewayPeer.js';
-import type { DataPort } from '../ports/DataPort.js';
+import type { NativeUdpPort } from '../ports/NativeUdpPort.js';
 import type { PortRegistry } from '../ports/PortRegistry.js';
 import { DataChannelLink, type LinkContext } from './DataChannelLink.js';
 import { DataConnection } from './DataConnection.js';
-import { DatagramEgress } from './DatagramEgress.js';
-import { GatheringQueue } from './GatheringQueue.js';
-import { PeerConnectionReaper } from './PeerConnectionReaper.js';
 import type { RedirectTarget } from './RedirectTarget.js';
 import { serializationFromWire, type SerializationName } from './serialization/DataSerialization.js';
-import { loadPeerConnectionFactory, type PeerConnectionFactory, type RtcConfiguration } from './wrtc.js';
 
 export interface DataConnectionRegistryOptions {
+  readonly engine: NativeEngine;
   readonly ports: PortRegistry;
-  /** STUN/TURN servers and policy; each peer's connections get theirs (TURN credentials minted per connection). */
-  readonly ice: IceConfiguration;
-  /** Queued bytes past which a channel refuses datagrams (see ChannelBackpressure). */
+  /** Bind addresses, STUN/TURN servers and policy (TURN credentials minted per connection), as for media. */
+  readonly transport: TransportSettings;
+  /** Descriptors one connection's transport opens (a socket per bind address, or none when shared). */
+  readonly descriptorsPerConnection: number;
+  /** data_buffer_limit: bytes queued in SCTP past which a channel refuses datagrams ('buffer_full'). */
   readonly bufferLimitBytes: number;
   /** Limits on offers and connections, shared with the media registry. */
   readonly admission: ConnectionAdmission;
@@ -36,7 +36,7 @@ export interface DataConnectOptions {
   readonly metadata: unknown;
   readonly serialization: SerializationName;
   readonly dcInit: DataChannelInitOptions;
-  readonly feed: DataPort | undefined;
+  readonly feed: NativeUdpPort | undefined;
   readonly redirect: RedirectTarget | undefined;
 }
 
@@ -49,20 +49,14 @@ const DEFAULT_WIRE_SERIALIZATION = 'binary';
  * frees what a closed connection alone used.
  */
 export class DataConnectionRegistry extends ConnectionRegistry<DataConnection> {
-  private readonly egress = new DatagramEgress();
-  private readonly gathering = new GatheringQueue();
-  readonly reaper: PeerConnectionReaper;
-
   constructor(private readonly options: DataConnectionRegistryOptions) {
-    super({ ...options, idField: 'data_connection_id', offerType: 'data', descriptorsPerConnection: DATA_CONNECTION_DESCRIPTORS });
-    this.reaper = new PeerConnectionReaper(options.logger);
+    super({ ...options, idField: 'data_connection_id', offerType: 'data' });
   }
 
   /** POST /data/connections: sends a data OFFER to `targetId`; OPEN (or ERROR and CLOSE) follow. */
   async connect(peer: GatewayPeer, request: DataConnectOptions): Promise<DataConnection> {
-    const context = await this.linkContext(peer);
     this.assertRunning();
-    this.options.admission.admitOutgoing(peer, DATA_CONNECTION_DESCRIPTORS, request.metadata, 'options.metadata');
+    this.options.admission.admitOutgoing(peer, this.options.descriptorsPerConnection, request.metadata, 'options.metadata');
     const { dcInit } = request;
     const connectionId = `dc_${randomBytes(12).toString('hex')}`;
     const connection = this.add({
@@ -77,20 +71,14 @@ export class DataConnectionRegistry extends ConnectionRegistry<DataConnection> {
       dcInit,
     });
     try {
-      connection.bind(DataChannelLink.offer(context, connectionId, dcInit, connection, peer.id));
+      connection.bind(DataChannelLink.offer(this.linkContext(peer, request.serialization), connectionId, dcInit, connection));
     } catch (error) {
       this.table.forget(connection);
-      throw GatewayError.invalid('options.dcInit', `libwebrtc refused the DataChannel options: ${(error as Error).message}`);
+      throw error;
     }
     connection.setFeed(request.feed);
     connection.setRedirect(request.redirect);
     return connection;
-  }
-
-  /** Gateway shutdown: closes every connection and the egress sockets. */
-  override closeAll(): void {
-    super.closeAll();
-    this.egress.close();
   }
 
   protected receiveOffer(peer: GatewayPeer, remoteId: string, payload: unknown): void {
@@ -109,9 +97,8 @@ export class DataConnectionRegistry extends ConnectionRegistry<DataConnection> {
     if (this.table.closing || peer.isClosed) return;
     // PeerJS replaces a connection when an offer repeats its connectionId.
     this.table.find(peer, remoteId, offer.connectionId)?.close();
-    if (this.options.admission.admitOffer(peer, DATA_CONNECTION_DESCRIPTORS, offer.metadata)) return;
+    if (this.options.admission.admitOffer(peer, this.options.descriptorsPerConnection, offer.metadata)) return;
     const label = offer.label ?? offer.connectionId;
-    // Registered at once, so that candidates trickling in while libwebrtc loads find it.
     const connection = this.add({
       peer,
       remoteId,
@@ -124,40 +111,25 @@ export class DataConnectionRegistry extends ConnectionRegistry<DataConnection> {
       dcInit: offer.dcInit,
     });
     const negotiated = offer.dcInit?.negotiated ? { label, init: offer.dcInit } : undefined;
-    this.linkContext(peer).then(
-      (context) => {
-        if (connection.state === 'closed') return;
-        try {
-          connection.bind(DataChannelLink.answer(context, offer.sdp.sdp, negotiated, connection, peer.id));
-        } catch (error) {
-          log.warn({ err: error }, 'could not answer a data OFFER');
-          connection.close();
-          this.table.forget(connection);
-          return;
-        }
-        peer.events.push({ event: 'CONNECTION', params: peer.params, data_params: { data_connection_id: connection.id } });
-      },
-      (error: unknown) => {
-        log.error({ err: error }, 'could not answer a data OFFER');
-        connection.close();
-        this.table.forget(connection);
-      },
-    );
+    try {
+      connection.bind(DataChannelLink.answer(this.linkContext(peer, serialization), offer.sdp.sdp, negotiated, connection));
+    } catch (error) {
+      log.warn({ err: error }, 'could not answer a data OFFER');
+      connection.close();
+      this.table.forget(connection);
+      return;
+    }
+    peer.events.push({ event: 'CONNECTION', params: peer.params, data_params: { data_connection_id: connection.id } });
   }
 
-  /** libwebrtc, loaded on first use (a platform without it gets a clear error), configured for `peer`. */
-  private async linkContext(peer: GatewayPeer): Promise<LinkContext> {
-    let createPeerConnection: PeerConnectionFactory;
-    try {
-      createPeerConnection = await loadPeerConnectionFactory();
-    } catch (error) {
-      throw new GatewayError('ENGINE_UNAVAILABLE', `DataConnections need @roamhq/wrtc, which could not be loaded: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-    // Minted now: a TURN credential made from turn_secret is valid from this connection's start.
-    const config: RtcConfiguration = this.options.ice.forPeer(peer.id, peer.turn).rtc;
-    return { createPeerConnection, config, reaper: this.reaper, gathering: this.gathering };
+  /** What a link of `peer` is made with: the native engine, the transport settings, the codec. */
+  private linkContext(peer: GatewayPeer, serialization: SerializationName): LinkContext {
+    return {
+      engine: this.options.engine,
+      settings: this.options.transport,
+      peer,
+      data: { serialization, bufferLimitBytes: this.options.bufferLimitBytes },
+    };
   }
 
   protected takeAnswer(connection: DataConnection, sdp: string): boolean {
@@ -181,7 +153,6 @@ export class DataConnectionRegistry extends ConnectionRegistry<DataConnection> {
       ...fields,
       id,
       bufferLimitBytes: this.options.bufferLimitBytes,
-      egress: this.egress,
       logger: this.options.logger.child({ connection: id, peer: fields.peer.id }),
       onClosed: (c, feed) => this.onClosed(c, feed),
     });
@@ -190,7 +161,7 @@ export class DataConnectionRegistry extends ConnectionRegistry<DataConnection> {
   }
 
   /** A closed connection frees the data port only it used, and stays readable for a while. */
-  private onClosed(connection: DataConnection, feed: DataPort | undefined): void {
+  private onClosed(connection: DataConnection, feed: NativeUdpPort | undefined): void {
     if (feed && feed.usedBy().length === 0) {
       this.options.ports.close(feed.id, ['data']).catch(() => {
         // Already deleted by the user: nothing left to free.

@@ -26,6 +26,15 @@ export class DropCounter {
     const total = (this.counts.get(key) ?? 0) + count;
     this.counts.set(key, total);
     this.total += count;
+    this.observe(direction, reason, total);
+  }
+
+  /**
+   * Drops counted elsewhere (natively) reached `total` so far: reported like counted ones, first
+   * and then at most one per `reportEveryMs`; not added here.
+   */
+  observe(direction: DropDirection, reason: DropReason, total: number): void {
+    const key = `${direction}:${reason}`;
     const now = this.now();
     const last = this.lastReport.get(key);
     if (last !== undefined && now - last < this.reportEveryMs) return;

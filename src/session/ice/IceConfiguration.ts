@@ -20,7 +20,7 @@ export interface RtcIceServer {
   credential?: string;
 }
 
-/** The ICE part of the native transport options of one MediaConnection. */
+/** The ICE part of the native transport options of one connection. */
 export interface MediaIceOptions {
   stunServers: { ip: string; port: number }[];
   turnServers?: TurnServerSpec[];
@@ -30,9 +30,9 @@ export interface MediaIceOptions {
 
 /** What one peer's connections, and the browsers talking to it, are given. */
 export interface PeerIceConfiguration {
-  /** RTCConfiguration for libwebrtc (DataConnections): resolved addresses, minted credentials. */
+  /** RTCConfiguration as libwebrtc takes it (resolved addresses, minted credentials): for libwebrtc peers in tests. */
   readonly rtc: { iceServers: RtcIceServer[]; iceTransportPolicy: IceTransportPolicy };
-  /** For the native transport (MediaConnections). */
+  /** For the native transport (Media- and DataConnections). */
   readonly media: MediaIceOptions;
   /** For browsers (GET /peers/{id}/ice_servers, the demo page): the URLs as configured. */
   readonly browser: { ice_servers: RtcIceServer[]; ice_transport_policy: IceTransportPolicy };

@@ -8,7 +8,7 @@ export interface CandidateSummary {
   readonly protocol: string;
   readonly address: string;
   readonly port: number;
-  /** A local relay candidate: the TURN server it was allocated on (media: always; data: when libwebrtc says, RTCIceCandidateStats.url). */
+  /** A local relay candidate: the TURN server it was allocated on. */
   readonly url?: string;
   /** A local relay candidate: how the gateway reaches its TURN server (udp, tcp or tls). */
   readonly relay_protocol?: string;
@@ -20,7 +20,7 @@ export interface SelectedCandidatePair {
   readonly remote: CandidateSummary;
 }
 
-/** From the native transport's stats (MediaConnections). */
+/** From the native transport's stats. */
 export function pairFromNative(local: Candidate | undefined, remote: Candidate | undefined): SelectedCandidatePair | null {
   if (!local || !remote) return null;
   const side = (c: Candidate): CandidateSummary => ({
@@ -37,39 +37,4 @@ export function pairFromNative(local: Candidate | undefined, remote: Candidate |
 function relayProtocolOf(url: string): string {
   if (url.startsWith('turns:')) return 'tls';
   return /[?&]transport=tcp\b/.test(url) ? 'tcp' : 'udp';
-}
-
-type Stats = Record<string, unknown>;
-
-/**
- * From libwebrtc's getStats() (DataConnections): the transport's selectedCandidatePairId (W3C
- * webrtc-stats RTCTransportStats), else a nominated pair that succeeded, and its two candidates.
- */
-export function pairFromRtcStats(report: { values(): Iterable<Stats> }): SelectedCandidatePair | null {
-  const byId = new Map<string, Stats>();
-  for (const s of report.values()) if (typeof s['id'] === 'string') byId.set(s['id'], s);
-  const stats = [...byId.values()];
-  const selectedId = stats.find((s) => s['type'] === 'transport' && typeof s['selectedCandidatePairId'] === 'string')?.['selectedCandidatePairId'];
-  const pair =
-    (typeof selectedId === 'string' ? byId.get(selectedId) : undefined) ??
-    stats.find((s) => s['type'] === 'candidate-pair' && s['nominated'] === true && s['state'] === 'succeeded');
-  if (!pair) return null;
-  const local = byId.get(String(pair['localCandidateId']));
-  const remote = byId.get(String(pair['remoteCandidateId']));
-  if (!local || !remote) return null;
-  return { local: candidateFromStats(local), remote: candidateFromStats(remote) };
-}
-
-function candidateFromStats(s: Stats): CandidateSummary {
-  const text = (key: string): string | undefined => (typeof s[key] === 'string' && s[key] !== '' ? (s[key] as string) : undefined);
-  const url = text('url');
-  const relayProtocol = text('relayProtocol');
-  return {
-    type: text('candidateType') ?? 'unknown',
-    protocol: text('protocol') ?? 'udp',
-    address: text('address') ?? text('ip') ?? '',
-    port: typeof s['port'] === 'number' ? s['port'] : 0,
-    ...(url !== undefined && { url }),
-    ...(relayProtocol !== undefined && { relay_protocol: relayProtocol }),
-  };
 }

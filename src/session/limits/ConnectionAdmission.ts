@@ -19,9 +19,6 @@ export interface ConnectionCounts {
   pendingIncomingOf(peer: GatewayPeer): number;
 }
 
-/** Descriptors a connection opens: a libwebrtc PeerConnection holds about 54 (measured). */
-export const DATA_CONNECTION_DESCRIPTORS = 64;
-
 /** Refusals are logged at most this often per reason, so a flood cannot flood the log. */
 const LOG_EVERY_MS = 10_000;
 

@@ -10,7 +10,7 @@ import type { NegotiatedMedia } from '../../sdp/negotiateMedia.js';
 import { SdpError } from '../../sdp/SdpError.js';
 import type { DtlsSetup, RemoteDescription } from '../../sdp/SessionDescription.js';
 import { PeerJsConnection, type PeerJsConnectionOptions } from '../connections/PeerJsConnection.js';
-import type { IceConfiguration } from '../ice/IceConfiguration.js';
+import { transportOptionsFor, type TransportSettings } from '../ice/transportOptionsFor.js';
 import { nativeTurnFailureCause, turnFailureMessage } from '../ice/turnFailureMessage.js';
 import type { NativeUdpPort } from '../ports/NativeUdpPort.js';
 import { mediaConnectionStatus, type MediaConnectionStatus } from './mediaConnectionStatus.js';
@@ -21,10 +21,7 @@ import type { MediaConstraints, MediaRedirects } from './MediaRequest.js';
 import { candidateSignal, declineSignal, descriptionSignal, type MediaSignal } from './mediaSignals.js';
 import { planMediaRouting, type MediaRoutingPlan } from './planMediaRouting.js';
 
-export interface MediaTransportSettings {
-  readonly bindAddresses: readonly string[];
-  /** STUN/TURN servers, TURN credentials per peer, relay policy, advertised addresses. */
-  readonly ice: IceConfiguration;
+export interface MediaTransportSettings extends TransportSettings {
   /** Video loss repair with NACK (the `media_nack` setting). */
   readonly nack: boolean;
   /** transport-cc and REMB for received video (the `media_bandwidth_feedback` setting). */
@@ -221,11 +218,8 @@ export class MediaConnection extends PeerJsConnection<MediaConnectionOptions, Me
 
   /** Opens the transport; if it cannot be opened, the ports reserved for it are released. */
   private openOrRelease(role: 'controlling' | 'controlled'): NativeTransport {
-    const { bindAddresses, ice } = this.options.transport;
     try {
-      // Minted now: a TURN credential made from turn_secret is valid from this connection's start.
-      const iceOptions = ice.forPeer(this.peer.id, this.peer.turn).media;
-      const transport = this.options.engine.createTransport({ role, bindAddresses: [...bindAddresses], ...iceOptions });
+      const transport = this.options.engine.createTransport(transportOptionsFor(this.options.transport, this.peer, role));
       this.transport = transport;
       transport.onEvent((event) => this.onTransportEvent(event));
       return transport;

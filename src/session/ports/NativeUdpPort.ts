@@ -2,15 +2,15 @@ import type { Logger } from '../../log/createLogger.js';
 import type { NativePort } from '../../native/NativePort.js';
 import type { PortKind, PortTraffic, UdpPortResource } from './UdpPortResource.js';
 
-/** A media or RTCP port: its socket is owned and read by the native I/O thread. */
+/** A media, RTCP or data port: its socket is owned and read by the native I/O thread. */
 export class NativeUdpPort implements UdpPortResource {
-  /** Ids of the MediaConnections this port feeds. */
+  /** Ids of the connections this port feeds. */
   private readonly users = new Set<string>();
   private closed = false;
 
   constructor(
     readonly id: string,
-    readonly kind: Exclude<PortKind, 'data'>,
+    readonly kind: PortKind,
     readonly port: number,
     readonly bindIp: string,
     /** The engine's socket, which transports are attached to. */
@@ -41,7 +41,7 @@ export class NativeUdpPort implements UdpPortResource {
     return [...this.users];
   }
 
-  /** Records that a MediaConnection takes this port's datagrams (attached natively). */
+  /** Records that a connection takes this port's datagrams (attached natively). */
   use(connectionId: string): void {
     this.users.add(connectionId);
   }

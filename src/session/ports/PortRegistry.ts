@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../../errors/GatewayError.js';
 import type { Logger } from '../../log/createLogger.js';
 import type { NativeEngine } from '../../native/NativeEngine.js';
-import { DataPort } from './DataPort.js';
 import { NativeUdpPort } from './NativeUdpPort.js';
 import type { PortAllocator } from './PortAllocator.js';
 import { ID_PREFIX, type PortKind, type UdpPortResource } from './UdpPortResource.js';
@@ -14,6 +13,9 @@ export interface PortRegistryOptions {
   readonly bindIp: string;
   readonly logger: Logger;
 }
+
+/** A data port receives any UDP datagram whole (IPv4 payloads stop at 65507, IPv6 ones at 65527). */
+const DATA_PORT_MAX_DATAGRAM_BYTES = 65535;
 
 /** Which REST field names a port of each kind, for error messages. */
 const ID_FIELD: Record<PortKind, string> = { video: 'media_id', audio: 'media_id', rtcp: 'rtcp_id', data: 'data_id' };
@@ -39,14 +41,9 @@ export class PortRegistry {
     return this.openNative('rtcp');
   }
 
-  /** Opens a data port (POST /data). */
-  async openData(): Promise<DataPort> {
-    const { bindIp, logger } = this.options;
-    const id = newId('data');
-    const { bound } = await this.options.allocator.allocate((port) =>
-      DataPort.bind(id, bindIp, port, logger.child({ subsystem: 'port' })),
-    );
-    return this.add(bound);
+  /** Opens a native data port (POST /data): it takes datagrams up to the largest UDP payload whole. */
+  openData(): Promise<NativeUdpPort> {
+    return this.openNative('data');
   }
 
   /** The port with this id if it is of one of `kinds`; NOT_FOUND otherwise. */
@@ -89,9 +86,10 @@ export class PortRegistry {
     for (const p of all) this.options.allocator.release(p.port);
   }
 
-  private async openNative(kind: Exclude<PortKind, 'data'>): Promise<NativeUdpPort> {
+  private async openNative(kind: PortKind): Promise<NativeUdpPort> {
     const { engine, bindIp, logger } = this.options;
-    const { port, bound } = await this.options.allocator.allocate((candidate) => engine.openUdpPort(bindIp, candidate));
+    const options = kind === 'data' ? { maxDatagramBytes: DATA_PORT_MAX_DATAGRAM_BYTES } : {};
+    const { port, bound } = await this.options.allocator.allocate((candidate) => engine.openUdpPort(bindIp, candidate, options));
     const id = newId(kind);
     return this.add(new NativeUdpPort(id, kind, port, bindIp, bound, logger.child({ subsystem: 'port' })));
   }
