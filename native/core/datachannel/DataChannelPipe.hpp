@@ -23,8 +23,8 @@ const char* directionName(Direction direction);  // "to_remote", "from_remote"
 struct DataPipeCounters {
   uint64_t sentMessages = 0;  // datagrams sent as messages (a chunked one counts once)
   uint64_t sentBytes = 0;     // their datagram bytes
-  uint64_t receivedMessages = 0;  // messages on the connection's channel
-  uint64_t receivedBytes = 0;     // their bytes
+  uint64_t receivedMessages = 0;  // datagrams delivered to the redirect (a chunked message counts once)
+  uint64_t receivedBytes = 0;     // their datagram bytes
   std::array<uint64_t, kDropReasonCount> droppedToRemote{};
   std::array<uint64_t, kDropReasonCount> droppedFromRemote{};
 };

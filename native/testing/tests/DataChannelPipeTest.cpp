@@ -58,10 +58,10 @@ TEST_SUITE("DataChannelPipe") {
     DataChannelPipe pipe({Serialization::None, 100}, out);
     pipe.setOpen(true);
     std::string d(60, 'x');
-    out.buffered = 50;  // 50 + 60 > 100
+    out.buffered = 100;  // at the limit
     pipe.onDatagram(bytes(d), d.size());
     CHECK(toRemote(pipe, DropReason::BufferFull) == 1);
-    out.buffered = 40;  // fits exactly
+    out.buffered = 99;  // under it: goes, the queue ends under the limit plus one datagram
     pipe.onDatagram(bytes(d), d.size());
     CHECK(out.sent.size() == 1);
     out.answer = SctpSendStatus::Full;
@@ -87,8 +87,39 @@ TEST_SUITE("DataChannelPipe") {
     CHECK(fromRemote(pipe, DropReason::NoRedirect) == 1);
     pipe.onStrayMessage();
     CHECK(fromRemote(pipe, DropReason::Malformed) == 1);
-    CHECK(pipe.counters().receivedMessages == 2);
-    CHECK(pipe.counters().receivedBytes == 2 * m.size());
+    // Only what reached the redirect counts as received.
+    CHECK(pipe.counters().receivedMessages == 1);
+    CHECK(pipe.counters().receivedBytes == m.size());
+  }
+
+  TEST_CASE("a chunked BINARY message counts as one datagram received, with the datagram's bytes") {
+    Recorder sender;
+    DataChannelPipe from({Serialization::Binary, 0}, sender);
+    from.setOpen(true);
+    std::vector<uint8_t> big(40000, 0x5a);
+    from.onDatagram(big.data(), big.size());
+    REQUIRE(sender.sent.size() == 3);  // 40000 bytes packed: three PeerJS chunks of at most 16300
+    CHECK(from.counters().sentMessages == 1);
+    Recorder receiver;
+    DataChannelPipe to({Serialization::Binary, 0}, receiver);
+    for (const auto& chunk : sender.sent) to.onMessage(true, reinterpret_cast<const uint8_t*>(chunk.data()), chunk.size());
+    REQUIRE(receiver.datagrams.size() == 1);
+    CHECK(receiver.datagrams[0] == std::string(big.begin(), big.end()));
+    CHECK(to.counters().receivedMessages == 1);
+    CHECK(to.counters().receivedBytes == big.size());
+  }
+
+  TEST_CASE("a datagram that finds less than the limit queued goes, even one larger than the limit") {
+    Recorder out;
+    DataChannelPipe pipe({Serialization::None, 100}, out);
+    pipe.setOpen(true);
+    std::string d(300, 'y');
+    out.buffered = 0;
+    pipe.onDatagram(bytes(d), d.size());
+    CHECK(out.sent.size() == 1);
+    out.buffered = 100;
+    pipe.onDatagram(bytes(d), d.size());
+    CHECK(toRemote(pipe, DropReason::BufferFull) == 1);
   }
 
   TEST_CASE("drop reports carry what is new since the last one, per direction and reason") {
