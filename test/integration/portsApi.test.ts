@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Gateway } from '../../src/Gateway.js';
 import { threadCount, threadExists, waitFor } from '../helpers/proc.js';
 import { assertSkywayError } from '../helpers/skywayError.js';
+import { GatewayProcess } from '../support/gatewayProcess.js';
 import { call, startTestGateway, type LogCapture } from '../helpers/testGateway.js';
 import { bindableByAnotherProcess, sendDatagrams } from '../helpers/udp.js';
 
@@ -89,20 +90,30 @@ describe('port resources over REST', () => {
   }
 
   it('shows datagrams the kernel dropped before the port could read them as kernel_drops', async () => {
-    const { body } = await call(base, 'POST', '/data', {});
-    const count = 20000;
-    // spawnSync blocks this event loop, and with it the in-process port, while the child sends
-    // 24 MB: far more than any socket receive buffer holds, so the kernel must drop some.
-    const child = spawnSync(process.execPath, [BLAST, String(body.port), String(count), '1200'], { timeout: 30_000 });
-    assert.equal(child.status, 0, String(child.stderr));
-    let status: any;
-    await waitFor(async () => {
-      status = (await call(base, 'GET', `/data/${body.data_id}/status`)).body;
-      return status.packets + status.kernel_drops === count;
-    }, 5000, 'every datagram either read or counted as dropped by the kernel');
-    assert.ok(status.kernel_drops > 0, `kernel_drops ${status.kernel_drops}`);
-    assert.ok(status.packets > 0);
-    assert.equal(status.bytes, status.packets * 1200);
+    // Ports are read by the native I/O thread, which keeps up with any sender on this machine: a
+    // gateway process stopped with SIGSTOP reads nothing while a child sends it 24 MB, far more
+    // than any socket receive buffer holds, so the kernel must drop some.
+    const stopped = new GatewayProcess(['--api-port', '0', '--signaling-port', '0', '--port-min', '24000', '--port-max', '24999']);
+    try {
+      const api = await stopped.apiUrl();
+      const { body } = await call(api, 'POST', '/data', {});
+      const count = 20000;
+      stopped.child.kill('SIGSTOP');
+      const child = spawnSync(process.execPath, [BLAST, String(body.port), String(count), '1200'], { timeout: 30_000 });
+      stopped.child.kill('SIGCONT');
+      assert.equal(child.status, 0, String(child.stderr));
+      let status: any;
+      await waitFor(async () => {
+        status = (await call(api, 'GET', `/data/${body.data_id}/status`)).body;
+        return status.packets + status.kernel_drops === count;
+      }, 5000, 'every datagram either read or counted as dropped by the kernel');
+      assert.ok(status.kernel_drops > 0, `kernel_drops ${status.kernel_drops}`);
+      assert.ok(status.packets > 0);
+      assert.equal(status.bytes, status.packets * 1200);
+    } finally {
+      stopped.child.kill('SIGCONT');
+      await stopped.stop();
+    }
   });
 
   it('accepts a missing body, an empty body and a body without content type where the spec asks for {}', async () => {
