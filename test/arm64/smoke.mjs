@@ -2,7 +2,9 @@
 // Emulation is slow, so this proves three things and nothing more:
 //   1. node-gyp-build loads prebuilds/linux-arm64 (PREBUILDS_ONLY=1) and it uses Node's OpenSSL;
 //   2. the native media path works: UDP port -> SRTP over ICE/DTLS -> a second engine -> plain RTP;
-//   3. the gateway itself starts and answers POST /peers with 201 and the OPEN event.
+//   3. the native data path works: data port -> SCTP (usrsctp, linked in) over DTLS -> a second
+//      engine -> datagrams to a UDP socket;
+//   4. the gateway itself starts and answers POST /peers with 201 and the OPEN event.
 // It imports the compiled dist/ (no TypeScript loader under emulation), asserts, and exits non-zero
 // on the first failure or when the whole run exceeds its time bound.
 import assert from 'node:assert/strict';
@@ -60,23 +62,7 @@ async function mediaRoundTrip() {
   const out = createSocket('udp4');
   try {
     // Two transports signalled directly to each other, as test/integration/engineTransport.test.ts does.
-    const x = sender.createTransport({ role: 'controlling', bindAddresses: ['127.0.0.1'] });
-    const y = receiver.createTransport({ role: 'controlled', bindAddresses: ['127.0.0.1'] });
-    const connected = new Set();
-    x.onEvent((e) => e.kind === 'connected' && connected.add('x'));
-    y.onEvent((e) => e.kind === 'connected' && connected.add('y'));
-    const remote = (t, dtlsRole) => ({
-      ufrag: t.local.ufrag,
-      password: t.local.password,
-      fingerprintAlgorithm: 'sha-256',
-      fingerprint: t.local.fingerprint,
-      dtlsRole,
-    });
-    x.setRemote(remote(y, 'server'));
-    y.setRemote(remote(x, 'client'));
-    for (const c of y.local.candidates) x.addRemoteCandidate(c);
-    for (const c of x.local.candidates) y.addRemoteCandidate(c);
-    await waitFor(() => connected.size === 2, 30_000, 'ICE and DTLS on both transports');
+    const { x, y } = await connectedPair(sender, receiver);
 
     const received = [];
     out.on('message', (m) => received.push(m));
@@ -97,6 +83,64 @@ async function mediaRoundTrip() {
     assert.equal(x.stats().rtpSent, sent.length, 'sent as SRTP by the first engine');
     assert.equal(y.stats().rtpReceived, sent.length, 'decrypted by the second engine');
     ok(`media: ${sent.length} RTP packets port -> SRTP -> second engine -> plain RTP, byte for byte`);
+    x.close();
+    y.close();
+  } finally {
+    out.close();
+    sender.close();
+    receiver.close();
+  }
+}
+
+/** Two engine transports signalled directly to each other; resolves once both are connected. */
+async function connectedPair(sender, receiver, extra = {}) {
+  const x = sender.createTransport({ role: 'controlling', bindAddresses: ['127.0.0.1'], ...extra });
+  const y = receiver.createTransport({ role: 'controlled', bindAddresses: ['127.0.0.1'], ...extra });
+  const connected = new Set();
+  x.onEvent((e) => e.kind === 'connected' && connected.add('x'));
+  y.onEvent((e) => e.kind === 'connected' && connected.add('y'));
+  const remote = (t, dtlsRole) => ({
+    ufrag: t.local.ufrag,
+    password: t.local.password,
+    fingerprintAlgorithm: 'sha-256',
+    fingerprint: t.local.fingerprint,
+    dtlsRole,
+  });
+  x.setRemote(remote(y, 'server'));
+  y.setRemote(remote(x, 'client'));
+  for (const c of y.local.candidates) x.addRemoteCandidate(c);
+  for (const c of x.local.candidates) y.addRemoteCandidate(c);
+  await waitFor(() => connected.size === 2, 30_000, 'ICE and DTLS on both transports');
+  return { x, y };
+}
+
+async function dataRoundTrip() {
+  const sender = new NativeEngine();
+  const receiver = new NativeEngine();
+  const out = createSocket('udp4');
+  try {
+    const data = { dataChannels: true, data: { serialization: 'NONE', bufferLimitBytes: 1 << 20 } };
+    const { x, y } = await connectedPair(sender, receiver, data);
+    // null until SCTP is up; then the channel's stream id (RFC 8832 open, acknowledged by y).
+    await waitFor(() => x.openDataChannel({ label: 'smoke', protocol: '', ordered: true }) !== null, 30_000, 'SCTP up');
+    await waitFor(() => x.dataStats().open && y.dataStats().open, 30_000, 'the channel open on both sides');
+
+    const received = [];
+    out.on('message', (m) => received.push(m));
+    await new Promise((r) => out.bind(0, '127.0.0.1', r));
+    y.setDataRedirect({ ip: '127.0.0.1', port: out.address().port });
+    const port = sender.openUdpPort('127.0.0.1', 0, { maxDatagramBytes: 65535 });
+    assert.ok(x.attachDataPort(port));
+    const sent = [Buffer.from('arm64'), Buffer.alloc(0), Buffer.alloc(30000, 7)];
+    const input = createSocket('udp4');
+    for (const d of sent) {
+      await new Promise((r) => input.send(d, port.port, '127.0.0.1', r));
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    input.close();
+    await waitFor(() => received.length === sent.length, 15_000, `all ${sent.length} datagrams redirected`);
+    assert.deepEqual(received, sent, 'the datagrams out are the datagrams in, byte for byte');
+    ok(`data: ${sent.length} datagrams data port -> SCTP over DTLS -> second engine -> UDP, byte for byte`);
     x.close();
     y.close();
   } finally {
@@ -131,5 +175,6 @@ async function gatewayAnswers() {
 
 addonLoads();
 await mediaRoundTrip();
+await dataRoundTrip();
 await gatewayAnswers();
 console.log(`arm64 smoke: every check held in ${((Date.now() - started) / 1000).toFixed(1)} s (${fileURLToPath(import.meta.url).slice(PACKAGE_ROOT.length)})`);
