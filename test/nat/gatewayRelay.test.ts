@@ -364,6 +364,35 @@ describe('the gateway behind a NAT, called by Chromium (stock peerjs) behind ano
       assert.deepEqual([media.pair?.remote.type, media.pair?.remote.address], ['host', scene.net.gatewayNat.publicIp]);
     });
 
+    it('media_advertised_addresses applies to DataConnections: the page connects on a host candidate with the public IP, datagrams both ways', async () => {
+      const { gw, page } = await scene.peers(advertised, 'one-to-one-data');
+      await page.connect(gw.id);
+      const incoming = await peerEvent(gw, 'CONNECTION');
+      const dataId = incoming.data_params.data_connection_id as string;
+      const dataPort = await openDataPort(advertised.base);
+      const udp = await UdpEndpoint.open();
+      scene.cleanups.push(() => udp.close());
+      const put = await call(advertised.base, 'PUT', `/data/connections/${dataId}`, {
+        feed_params: { data_id: dataPort.data_id },
+        redirect_params: { ip_v4: '127.0.0.1', port: udp.port },
+      });
+      assert.equal(put.status, 200, JSON.stringify(put.body));
+      await waitForEvent(advertised.base, dataId, 'OPEN', 8);
+      await waitFor(async () => (await page.data()).open, CONNECT_BOUND_MS, 'the DataConnection open in the page');
+      await udp.send(dataPort.port, 'to the page through a 1:1 NAT');
+      await waitFor(async () => (await page.data()).received.length >= 1, 10_000, 'the datagram in the page');
+      assert.deepEqual((await page.data()).received, ['to the page through a 1:1 NAT']);
+      await page.send('from the page');
+      assert.equal((await udp.next(10_000)).toString(), 'from the page');
+      const pair = await gatewayPair(advertised, dataId, 'data');
+      const data = await page.data();
+      console.log(`data: gateway ${pairText(pair)}; Chromium ${pairText(data.pair)}; gateway candidates ${JSON.stringify(data.remoteCandidates)}`);
+      assert.equal(pair.local.type, 'host');
+      assert.equal(pair.local.address, scene.net.gatewayNat.publicIp);
+      assert.ok(data.remoteCandidates.length > 0 && data.remoteCandidates.every((c) => c.includes(` ${scene.net.gatewayNat.publicIp} `)), 'only the public IP is offered');
+      assert.deepEqual([data.pair?.remote.type, data.pair?.remote.address], ['host', scene.net.gatewayNat.publicIp]);
+    });
+
     it('without it (control): the gateway offers only its private address and the call fails on ICE', async () => {
       const { gw, page } = await scene.peers(plain, 'one-to-one-control');
       const connection = await chromiumCalls(plain, page, gw, { redirectPort: await freeUdpPort() });

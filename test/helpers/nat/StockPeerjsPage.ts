@@ -74,7 +74,13 @@ window.t = {
   },
   async data() {
     const { conn, received } = window.t.d;
-    return { open: conn.open, received: [...received], pair: await pairOf(conn.peerConnection) };
+    const remoteSdp = conn.peerConnection?.remoteDescription?.sdp || '';
+    return {
+      open: conn.open,
+      received: [...received],
+      pair: await pairOf(conn.peerConnection),
+      remoteCandidates: remoteSdp.split(/\\r?\\n/).filter((l) => l.startsWith('a=candidate:')),
+    };
   },
   send(text) { window.t.d.conn.send(text); },
   // Every candidate pair of the call, and the sections and candidates of its offer: what ICE tried.
@@ -127,6 +133,8 @@ export interface PageData {
   /** Messages received, as text. */
   received: string[];
   pair: PagePair | null;
+  /** a=candidate lines of the gateway's answer. */
+  remoteCandidates: string[];
 }
 
 export class StockPeerjsPage {
