@@ -33,4 +33,8 @@ tar -xzf "$tmp/$tarball" -C "$tmp" package/bin/node
 
 # PREBUILDS_ONLY=1: node-gyp-build must find prebuilds/linux-arm64, never a local build. The smoke
 # bounds its own time; timeout is the outer bound should the emulator itself hang.
-PREBUILDS_ONLY=1 timeout 300 qemu-aarch64-static -L "$SYSROOT" "$tmp/package/bin/node" test/arm64/smoke.mjs
+# LD_LIBRARY_PATH: the emulated loader takes the sysroot's libraries even where Debian multiarch
+# arm64 packages are installed (the prebuild machine has libusrsctp-dev:arm64): it would otherwise
+# find their libc through the host's ld.so.cache, whose version differs from the cross loader's,
+# and the mix spins forever.
+PREBUILDS_ONLY=1 timeout 300 qemu-aarch64-static -L "$SYSROOT" -E LD_LIBRARY_PATH="$SYSROOT/lib" "$tmp/package/bin/node" test/arm64/smoke.mjs
