@@ -16,7 +16,12 @@ namespace {
 // Drops are reported at most this often, so a flood of bad datagrams cannot flood the logs.
 constexpr int64_t kDropReportIntervalUs = 1000000;
 // usrsctp has no "next timer" query: its timers advance at this granularity.
+// usrsctp's timers advance only when ticked, and each tick walks its whole list of pending
+// timers (a few per association): 10 ms while SCTP packets flow (retransmission and SACK timers
+// matter then), 50 ms while every association is idle (heartbeats every 30 s are all that run;
+// the first timer after a quiet spell fires up to 50 ms late).
 constexpr int64_t kSctpTickUs = 10'000;
+constexpr int64_t kSctpIdleTickUs = 50'000;
 // The large receive batch of data ports: few slots of a whole UDP datagram each.
 constexpr size_t kLargeBatchCount = 4;
 constexpr size_t kLargeSlotBytes = 65536;
@@ -269,7 +274,10 @@ bool Engine::attachDataPort(uint32_t portHandle, uint32_t transportHandle) {
 void Engine::scheduleSctpTick() {
   if (sctpTickScheduled_ || dataHosts_.empty()) return;
   sctpTickScheduled_ = true;
-  loop_.timers().schedule(loop_.now() + kSctpTickUs, [this] { onSctpTick(); });
+  uint64_t activity = sctp::UsrsctpLibrary::activity();
+  int64_t interval = activity == sctpActivity_ ? kSctpIdleTickUs : kSctpTickUs;
+  sctpActivity_ = activity;
+  loop_.timers().schedule(loop_.now() + interval, [this] { onSctpTick(); });
 }
 
 void Engine::onSctpTick() {

@@ -150,6 +150,7 @@ private:
   bool dropReportScheduled_ = false;
   std::vector<TransportHost*> dataHosts_;
   bool sctpTickScheduled_ = false;
+  uint64_t sctpActivity_ = 0;  // UsrsctpLibrary::activity() when the last tick was scheduled
   size_t dataMessagesQueued_ = 0;  // in events_, bounded
 
   mutable std::mutex lifecycleMutex_;

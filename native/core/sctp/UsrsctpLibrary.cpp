@@ -12,9 +12,11 @@ namespace {
 std::unordered_set<const void*> registered;
 size_t references = 0;
 int64_t lastTimersUs = -1;
+uint64_t packetsSeen = 0;  // under lock(): packets in and out, for activity()
 
 // Runs inside a usrsctp call, so under lock(), on whichever thread made it.
 int onOutput(void* address, void* buffer, size_t length, uint8_t, uint8_t) {
+  ++packetsSeen;
   if (registered.count(address) == 0) return 0;
   static_cast<SctpAssociation*>(address)->queuePacket(static_cast<const uint8_t*>(buffer), length);
   return 0;
@@ -49,6 +51,13 @@ void UsrsctpLibrary::release(SctpAssociation* association) {
     // (and reused by the next acquire, which re-initialises nothing).
     if (usrsctp_finish() != 0) ++references;
   }
+}
+
+void UsrsctpLibrary::countInput() { ++packetsSeen; }
+
+uint64_t UsrsctpLibrary::activity() {
+  std::lock_guard guard(lock());
+  return packetsSeen;
 }
 
 void UsrsctpLibrary::handleTimers(int64_t nowUs) {

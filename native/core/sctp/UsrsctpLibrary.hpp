@@ -8,8 +8,8 @@ namespace wg::sctp {
 
 class SctpAssociation;
 
-// usrsctp's state is process-global: one usrsctp_init_nothreads for the process (no threads of
-// its own), shared by every association of every engine thread, counted by reference and
+// usrsctp's state is process-global: one usrsctp_init_nothreads for the process (no timer
+// thread; usrsctp still starts its "SCTP iterator" thread, one per process, which sleeps), shared by every association of every engine thread, counted by reference and
 // finished with the last one. Every usrsctp call is made under lock(): usrsctp is not
 // thread-safe without its own threads.
 // Its timers advance only through handleTimers(), which a host (an engine's SCTP tick, or an
@@ -28,6 +28,11 @@ public:
   static void handleTimers(int64_t nowUs);
   // Under lock(): whether the association is registered (not yet released).
   static bool live(const void* association);
+  // Under lock(): one SCTP packet handed to usrsctp (usrsctp_conninput).
+  static void countInput();
+  // SCTP packets in and out so far, process-wide (takes lock()): a host that sees it unchanged
+  // since its last tick knows no association is busy, and may tick less often.
+  static uint64_t activity();
 };
 
 }  // namespace wg::sctp
