@@ -31,6 +31,32 @@ interface Footprint {
   rssKb: number;
 }
 
+/** CPU µs of every thread of a process by name (the same name summed), from /proc. */
+function threadsCpu(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = Number(tid) === pid ? 'JS main thread' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(name, (out.get(name) ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return out;
+}
+
+/** The busiest threads between two readings, as "name 12.3 %". */
+function busiest(before: Map<string, number>, after: Map<string, number>, seconds: number): string {
+  return [...after]
+    .map(([name, us]) => [name, us - (before.get(name) ?? 0)] as const)
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, 3)
+    .map(([name, us]) => `${name} ${((us / (seconds * 1e6)) * 100).toFixed(1)} %`)
+    .join(', ');
+}
+
 function footprint(pid: number): Footprint {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return {
@@ -48,7 +74,8 @@ const signaling = (await a.logged('signaling server listening', 'url')).replace(
 const b = new GatewayProcess([...common, '--embedded-signaling', 'false', '--signaling-url', signaling, '--port-min', '42100', '--port-max', '42199'], {}, gateway);
 const [baseA, baseB] = await Promise.all([a.apiUrl(), b.apiUrl()]);
 
-const receiver = createSocket('udp4');
+// Room for a burst: every connection's message arrives within a few milliseconds.
+const receiver = createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
 let received = 0;
 receiver.on('message', () => received++);
 await new Promise<void>((resolve) => receiver.bind(0, '127.0.0.1', resolve));
@@ -107,8 +134,10 @@ try {
   const cpu = () => ({ a: processCpuMicros(a.child.pid!), b: processCpuMicros(b.child.pid!) });
   const percent = (us: number, seconds: number) => `${((us / (seconds * 1e6)) * 100).toFixed(1)} %`;
   const idle0 = cpu();
+  const idleThreads0 = threadsCpu(a.child.pid!);
   await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
   const idle1 = cpu();
+  const idleThreads = busiest(idleThreads0, threadsCpu(a.child.pid!), IDLE_SECONDS);
 
   received = 0;
   const payload = Buffer.alloc(100, 0x61);
@@ -144,6 +173,7 @@ try {
       ],
     ),
   );
+  console.log(`\nA's busiest threads while idle: ${idleThreads}`);
   await Promise.race([accepting, new Promise((r) => setTimeout(r, 100))]);
 } catch (error) {
   console.error(error);
