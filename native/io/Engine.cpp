@@ -17,10 +17,11 @@ namespace {
 constexpr int64_t kDropReportIntervalUs = 1000000;
 // usrsctp has no "next timer" query: its timers advance at this granularity.
 // usrsctp's timers advance only when ticked, and each tick walks its whole list of pending
-// timers (a few per association): 10 ms while SCTP packets flow (retransmission and SACK timers
-// matter then), 50 ms while every association is idle (heartbeats every 30 s are all that run;
-// the first timer after a quiet spell fires up to 50 ms late).
-constexpr int64_t kSctpTickUs = 10'000;
+// timers (a few per association; at 5,000 associations that walk is most of an idle engine's
+// CPU). Every 20 ms while SCTP packets other than heartbeats flow (its timers are 200 ms for a
+// delayed SACK and at least 1 s for a retransmission), every 50 ms while all is idle (only
+// 30-second heartbeats run; the first timer after a quiet spell fires up to 50 ms late).
+constexpr int64_t kSctpTickUs = 20'000;
 constexpr int64_t kSctpIdleTickUs = 50'000;
 // The large receive batch of data ports: few slots of a whole UDP datagram each.
 constexpr size_t kLargeBatchCount = 4;

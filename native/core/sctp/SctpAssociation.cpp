@@ -153,7 +153,7 @@ void SctpAssociation::handlePacket(int64_t nowUs, const uint8_t* data, size_t si
   if (socket_ == nullptr || failed_) return;
   {
     std::lock_guard guard(UsrsctpLibrary::lock());
-    UsrsctpLibrary::countInput();
+    UsrsctpLibrary::countInput(data, size);
     usrsctp_conninput(this, data, size, 0);
   }
   flush();

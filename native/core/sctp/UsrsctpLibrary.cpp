@@ -14,9 +14,13 @@ size_t references = 0;
 int64_t lastTimersUs = -1;
 uint64_t packetsSeen = 0;  // under lock(): packets in and out, for activity()
 
+// RFC 4960 section 3.3.5/3.3.6: HEARTBEAT (4) and HEARTBEAT ACK (5), first chunk after the 12-byte
+// common header. An idle association still exchanges these (every 30 s): they are not activity.
+bool isHeartbeat(const uint8_t* packet, size_t size) { return size > 12 && (packet[12] == 4 || packet[12] == 5); }
+
 // Runs inside a usrsctp call, so under lock(), on whichever thread made it.
 int onOutput(void* address, void* buffer, size_t length, uint8_t, uint8_t) {
-  ++packetsSeen;
+  if (!isHeartbeat(static_cast<const uint8_t*>(buffer), length)) ++packetsSeen;
   if (registered.count(address) == 0) return 0;
   static_cast<SctpAssociation*>(address)->queuePacket(static_cast<const uint8_t*>(buffer), length);
   return 0;
@@ -53,7 +57,9 @@ void UsrsctpLibrary::release(SctpAssociation* association) {
   }
 }
 
-void UsrsctpLibrary::countInput() { ++packetsSeen; }
+void UsrsctpLibrary::countInput(const uint8_t* packet, size_t size) {
+  if (!isHeartbeat(packet, size)) ++packetsSeen;
+}
 
 uint64_t UsrsctpLibrary::activity() {
   std::lock_guard guard(lock());

@@ -29,9 +29,9 @@ public:
   // Under lock(): whether the association is registered (not yet released).
   static bool live(const void* association);
   // Under lock(): one SCTP packet handed to usrsctp (usrsctp_conninput).
-  static void countInput();
-  // SCTP packets in and out so far, process-wide (takes lock()): a host that sees it unchanged
-  // since its last tick knows no association is busy, and may tick less often.
+  static void countInput(const uint8_t* packet, size_t size);
+  // SCTP packets in and out so far, heartbeats left out, process-wide (takes lock()): a host that
+  // sees it unchanged since its last tick knows no association is busy, and may tick less often.
   static uint64_t activity();
 };
 
