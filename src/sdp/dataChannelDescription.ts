@@ -1,8 +1,7 @@
-import type { Candidate } from '../native/NativeTypes.js';
 import { parseSessionDescription } from './parseSessionDescription.js';
 import { SdpError } from './SdpError.js';
 import type { DtlsSetup, LocalMediaSection, RemoteDescription, RemoteMediaSection } from './SessionDescription.js';
-import { writeSessionDescription } from './writeSessionDescription.js';
+import { writeLocalDescription, type LocalTransportParameters } from './writeSessionDescription.js';
 
 /** RFC 8841 section 6.1: a remote that states no a=max-message-size accepts 64 KiB. */
 export const DEFAULT_MAX_MESSAGE_SIZE = 65536;
@@ -31,14 +30,6 @@ export interface RemoteDataDescription {
   readonly maxMessageSize: number;
 }
 
-/** Our side of the description: the native transport's ICE and DTLS parameters. */
-export interface LocalDataParameters {
-  readonly ufrag: string;
-  readonly password: string;
-  readonly fingerprint: string;
-  readonly candidates: readonly Candidate[];
-}
-
 /**
  * Reads the remote's DataChannel section (RFC 8841): its transport's ICE/DTLS parameters,
  * SCTP port and a=max-message-size (absent: 65536; 0: no limit, section 6.1). Throws
@@ -63,17 +54,8 @@ export function parseDataDescription(sdp: string): RemoteDataDescription {
 }
 
 /** Our offer: one DataChannel section, as a browser's (RFC 8829 section 5.2.1, RFC 8841). */
-export function writeDataOffer(local: LocalDataParameters, sessionId: string): string {
-  return writeSessionDescription({
-    sessionId,
-    sessionVersion: 2,
-    iceUfrag: local.ufrag,
-    icePwd: local.password,
-    fingerprint: local.fingerprint,
-    setup: 'actpass',
-    sections: [dataSection('0')],
-    candidates: local.candidates,
-  });
+export function writeDataOffer(local: LocalTransportParameters, sessionId: string): string {
+  return writeLocalDescription(local, 'actpass', [dataSection('0')], sessionId);
 }
 
 /**
@@ -81,20 +63,11 @@ export function writeDataOffer(local: LocalDataParameters, sessionId: string): s
  * (RFC 5763 section 5: active or passive), every other m= line rejected (RFC 8829 section
  * 5.3.1: port 0), BUNDLE naming the data section alone.
  */
-export function writeDataAnswer(offer: RemoteDataDescription, setup: Exclude<DtlsSetup, 'actpass'>, local: LocalDataParameters, sessionId: string): string {
+export function writeDataAnswer(offer: RemoteDataDescription, setup: Exclude<DtlsSetup, 'actpass'>, local: LocalTransportParameters, sessionId: string): string {
   const sections: LocalMediaSection[] = offer.remote.sections.map((s) =>
     s.index === offer.index ? dataSection(s.mid) : { mid: s.mid, kind: s.kind, direction: 'inactive', rejected: { protocol: s.protocol, formats: s.formats } },
   );
-  return writeSessionDescription({
-    sessionId,
-    sessionVersion: 2,
-    iceUfrag: local.ufrag,
-    icePwd: local.password,
-    fingerprint: local.fingerprint,
-    setup,
-    sections,
-    candidates: local.candidates,
-  });
+  return writeLocalDescription(local, setup, sections, sessionId);
 }
 
 function dataSection(mid: string): LocalMediaSection {

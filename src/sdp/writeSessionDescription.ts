@@ -1,5 +1,33 @@
 import { candidateLine } from './candidateSdp.js';
-import type { LocalDescription, LocalMediaSection } from './SessionDescription.js';
+import type { Candidate } from '../native/NativeTypes.js';
+import type { DtlsSetup, LocalDescription, LocalMediaSection } from './SessionDescription.js';
+
+/** Our transport's ICE credentials, DTLS fingerprint and candidates: what every description we write carries. */
+export interface LocalTransportParameters {
+  readonly ufrag: string;
+  readonly password: string;
+  readonly fingerprint: string;
+  readonly candidates: readonly Candidate[];
+}
+
+/** writeSessionDescription for one of our transports: its parameters, the sections, our DTLS setup. */
+export function writeLocalDescription(
+  local: LocalTransportParameters,
+  setup: DtlsSetup,
+  sections: readonly LocalMediaSection[],
+  sessionId: string,
+): string {
+  return writeSessionDescription({
+    sessionId,
+    sessionVersion: 2,
+    iceUfrag: local.ufrag,
+    icePwd: local.password,
+    fingerprint: local.fingerprint,
+    setup,
+    sections,
+    candidates: local.candidates,
+  });
+}
 
 /**
  * Writes the gateway's offer or answer (RFC 8829 sections 5.2, 5.3): every section BUNDLEd on

@@ -72,12 +72,7 @@ async function mediaRoundTrip() {
     assert.ok(sender.attachPort(port.handle, x.handle, 'rtp', 'video'));
 
     const sent = Array.from({ length: 20 }, (_, i) => rtpPacket(0x5eed, i, i * 3000, 96, Buffer.alloc(800, i)));
-    const input = createSocket('udp4');
-    for (const p of sent) {
-      await new Promise((r) => input.send(p, port.port, '127.0.0.1', r));
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    input.close();
+    await sendPaced(port.port, sent);
     await waitFor(() => received.length === sent.length, 15_000, `all ${sent.length} packets redirected`);
     assert.deepEqual(received, sent, 'the plain RTP out is the plain RTP in, byte for byte');
     assert.equal(x.stats().rtpSent, sent.length, 'sent as SRTP by the first engine');
@@ -90,6 +85,16 @@ async function mediaRoundTrip() {
     sender.close();
     receiver.close();
   }
+}
+
+/** Sends datagrams to a local port 5 ms apart, as a user's program would. */
+async function sendPaced(port, datagrams) {
+  const input = createSocket('udp4');
+  for (const d of datagrams) {
+    await new Promise((r) => input.send(d, port, '127.0.0.1', r));
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  input.close();
 }
 
 /** Two engine transports signalled directly to each other; resolves once both are connected. */
@@ -132,12 +137,7 @@ async function dataRoundTrip() {
     const port = sender.openUdpPort('127.0.0.1', 0, { maxDatagramBytes: 65535 });
     assert.ok(x.attachDataPort(port));
     const sent = [Buffer.from('arm64'), Buffer.alloc(0), Buffer.alloc(30000, 7)];
-    const input = createSocket('udp4');
-    for (const d of sent) {
-      await new Promise((r) => input.send(d, port.port, '127.0.0.1', r));
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    input.close();
+    await sendPaced(port.port, sent);
     await waitFor(() => received.length === sent.length, 15_000, `all ${sent.length} datagrams redirected`);
     assert.deepEqual(received, sent, 'the datagrams out are the datagrams in, byte for byte');
     ok(`data: ${sent.length} datagrams data port -> SCTP over DTLS -> second engine -> UDP, byte for byte`);

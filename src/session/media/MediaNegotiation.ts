@@ -6,7 +6,7 @@ import type { FeedbackPolicy } from '../../sdp/codecs.js';
 import { acceptAnswer, planAnswer, planOffer, type AnswerPlan, type MediaIntent, type NegotiatedMedia } from '../../sdp/negotiateMedia.js';
 import { parseSessionDescription } from '../../sdp/parseSessionDescription.js';
 import type { DtlsSetup, LocalMediaSection, LocalSource, RemoteDescription } from '../../sdp/SessionDescription.js';
-import { writeSessionDescription } from '../../sdp/writeSessionDescription.js';
+import { writeLocalDescription } from '../../sdp/writeSessionDescription.js';
 import type { MediaConstraints, StreamParams } from './MediaRequest.js';
 
 /** Trickled candidates kept until the remote description is in. */
@@ -87,16 +87,7 @@ export class MediaNegotiation {
   describe(sections: readonly LocalMediaSection[], setup: DtlsSetup, local: LocalParameters): string {
     const index = sections.findIndex((s) => !s.rejected);
     this.firstMidValue = { mid: sections[index]?.mid ?? '0', index: Math.max(0, index) };
-    return writeSessionDescription({
-      sessionId: String(randomInt(1, 2 ** 47)),
-      sessionVersion: 2,
-      iceUfrag: local.ufrag,
-      icePwd: local.password,
-      fingerprint: local.fingerprint,
-      setup,
-      sections,
-      candidates: local.candidates,
-    });
+    return writeLocalDescription(local, setup, sections, String(randomInt(1, 2 ** 47)));
   }
 
   /** As the answerer, our answer BUNDLEs every live section with the first as its tag (RFC 8843 section 7.3). */
