@@ -19,7 +19,8 @@ import { mediaConnectionStats, type MediaConnectionStats } from './mediaConnecti
 import { MediaNegotiation } from './MediaNegotiation.js';
 import type { MediaConstraints, MediaRedirects } from './MediaRequest.js';
 import { candidateSignal, declineSignal, descriptionSignal, type MediaSignal } from './mediaSignals.js';
-import { planMediaRouting, type MediaRoutingPlan } from './planMediaRouting.js';
+import type { MediaRoutingPlan } from './planMediaRouting.js';
+import { planRoutingFor, wireMediaTransport } from './wireMediaTransport.js';
 
 export interface MediaTransportSettings extends TransportSettings {
   /** Video loss repair with NACK (the `media_nack` setting). */
@@ -207,13 +208,7 @@ export class MediaConnection extends PeerJsConnection<MediaConnectionOptions, Me
   }
 
   private planRouting(media: readonly NegotiatedMedia[], c: MediaConstraints, r: MediaRedirects): MediaRoutingPlan<NativeUdpPort> {
-    return planMediaRouting({
-      media,
-      params: { video: c.videoParams, audio: c.audioParams },
-      redirects: { video: { rtp: r.video, rtcp: r.videoRtcp }, audio: { rtp: r.audio, rtcp: r.audioRtcp } },
-      sources: this.negotiation.sources,
-      cname: this.negotiation.cname,
-    });
+    return planRoutingFor(this.negotiation, media, c, r);
   }
 
   /** Opens the transport; if it cannot be opened, the ports reserved for it are released. */
@@ -229,17 +224,8 @@ export class MediaConnection extends PeerJsConnection<MediaConnectionOptions, Me
     }
   }
 
-  /** Gives the transport the remote's parameters and wires ports to streams and streams to redirect addresses, natively. */
   private wire(remote: RemoteDescription, dtlsRole: 'client' | 'server', plan: MediaRoutingPlan<NativeUdpPort>): void {
-    const transport = this.transport!;
-    transport.setRemote({ ufrag: remote.iceUfrag, password: remote.icePwd, fingerprintAlgorithm: remote.fingerprint.algorithm, fingerprint: remote.fingerprint.hash, dtlsRole });
-    for (const { media: kind, stream } of plan.outbound) transport.setOutboundStream(kind, stream);
-    for (const a of plan.attachments) {
-      if (!transport.attachPort(a.port.native, a.kind, a.media)) throw GatewayError.notFound(a.field, a.port.id);
-      this.attached.push(a.port);
-    }
-    for (const { kind, media: m, to } of plan.redirects) transport.setRedirect(kind, m, to);
-    transport.setInboundRouting(plan.inbound);
+    wireMediaTransport(this.transport!, remote, dtlsRole, plan, this.attached);
   }
 
   /** The remote description is in: its candidates, then the trickled ones, go to the transport; READY. */
