@@ -4,6 +4,7 @@ import type { Logger } from '../log/createLogger.js';
 import type { DataConnectionRegistry } from '../session/data/DataConnectionRegistry.js';
 import type { IceConfiguration } from '../session/ice/IceConfiguration.js';
 import type { MediaConnectionRegistry } from '../session/media/MediaConnectionRegistry.js';
+import type { WhipEndpointRegistry } from '../session/whip/WhipEndpointRegistry.js';
 import type { PeerRegistry } from '../session/peers/PeerRegistry.js';
 import type { PortRegistry } from '../session/ports/PortRegistry.js';
 import type { RedirectPolicy } from '../session/redirect/RedirectPolicy.js';
@@ -16,12 +17,16 @@ import { dataConnectionRoutes } from './routes/dataConnectionRoutes.js';
 import { mediaConnectionRoutes } from './routes/mediaConnectionRoutes.js';
 import { peerRoutes } from './routes/peerRoutes.js';
 import { portRoutes } from './routes/portRoutes.js';
+import { whipEndpointRoutes } from './routes/whipEndpointRoutes.js';
+import { whipResourceRoutes } from './routes/whipResourceRoutes.js';
 
 export interface ApiDeps {
   readonly ports: PortRegistry;
   readonly peers: PeerRegistry;
   readonly dataConnections: DataConnectionRegistry;
   readonly mediaConnections: MediaConnectionRegistry;
+  /** WHIP ingest endpoints (docs/WHIP-WHEP.md). */
+  readonly whipEndpoints: WhipEndpointRegistry;
   readonly advertisedIpV4: string;
   readonly eventTimeoutMs: number;
   /** STUN/TURN servers and policy, for GET /peers/{id}/ice_servers. */
@@ -52,12 +57,15 @@ export function createApp(deps: ApiDeps): Express {
   app.set('etag', false);
   app.use(allowedHost(deps.protection.allowedHosts));
   const demoFile = (path: string): boolean => deps.demo !== undefined && (path === '/demo' || path.startsWith('/demo/'));
+  // WHIP resources answer any origin and take their endpoint's token, not the API's (docs/SECURITY.md).
+  app.use(whipResourceRoutes(deps));
   app.use(allowedOrigin(deps.protection.allowedOrigins, demoFile));
   if (deps.protection.token !== undefined) app.use(bearerToken(deps.protection.token, demoFile));
   app.use(peerRoutes(deps));
   // Before the port routes: /data/connections and /media/connections are not port ids.
   app.use(dataConnectionRoutes(deps));
   app.use(mediaConnectionRoutes(deps));
+  app.use(whipEndpointRoutes(deps));
   app.use(portRoutes(deps));
   if (deps.demo) app.use(demoRoutes(deps.demo));
   app.use(unknownRoute);

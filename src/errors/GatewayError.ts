@@ -17,6 +17,12 @@ export type GatewayErrorCode =
   | 'NOT_FOUND'
   /** The path exists but not with this HTTP method (405). */
   | 'METHOD_NOT_ALLOWED'
+  /** The resource already has what the request would create, e.g. a live WHIP session (409). */
+  | 'CONFLICT'
+  /** The body is not of the content type the resource takes, e.g. a WHIP offer not application/sdp (415). */
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  /** The body parses but cannot be served, e.g. a WHIP offer without a codec the endpoint takes (422). */
+  | 'UNPROCESSABLE'
   /** A long-poll saw no event in time (408). */
   | 'REQUEST_TIMEOUT'
   /** The request body is larger than the API accepts (413). */
@@ -42,6 +48,9 @@ const STATUS: Record<GatewayErrorCode, number> = {
   RESOURCE_IN_USE: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  UNPROCESSABLE: 422,
   REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,
   MISDIRECTED_HOST: 421,

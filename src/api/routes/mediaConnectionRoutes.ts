@@ -18,12 +18,12 @@ export interface MediaConnectionRoutesDeps extends ConnectionRoutesDeps {
   readonly mediaConnections: MediaConnectionRegistry;
 }
 
-const address = z
+export const address = z
   .object({ ip_v4: z.ipv4().optional(), ip_v6: z.ipv6().optional(), port: z.number().int().min(1).max(65535) })
   .refine((o) => o.ip_v4 !== undefined || o.ip_v6 !== undefined, { message: 'ip_v4 or ip_v6 is required', path: ['ip_v4'] });
 
 /** PeerCallRedirectOptions / MediaAnswerRedirectOptions. */
-const redirectOptions = z.object({
+export const redirectOptions = z.object({
   video: address.optional(),
   video_rtcp: address.optional(),
   audio: address.optional(),

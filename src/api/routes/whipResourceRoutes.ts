@@ -1,0 +1,106 @@
+import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+
+import { GatewayError } from '../../errors/GatewayError.js';
+import type { WhipEndpoint } from '../../session/whip/WhipEndpoint.js';
+import type { WhipEndpointRegistry } from '../../session/whip/WhipEndpointRegistry.js';
+import { sendError } from '../errorHandler.js';
+import { whipResourcePath } from './whipEndpointRoutes.js';
+
+/** An SDP offer is a few kilobytes; anything far bigger is no offer. */
+const parseSdp = express.text({ type: 'application/sdp', limit: '64kb' });
+
+/**
+ * The WHIP resources publishers talk to (RFC 9725): POST an offer to /whip/{endpoint_id},
+ * DELETE /whip/{endpoint_id}/sessions/{session_id} to stop. Mounted before the API's origin and
+ * token checks: any origin may call them (CORS, section 4.7 of the RFC), the endpoint's own
+ * bearer token guards them instead.
+ */
+export function whipResourceRoutes({ whipEndpoints }: { whipEndpoints: WhipEndpointRegistry }): Router {
+  const router = Router();
+  const commandType = (type: string): RequestHandler => (_req, res, next) => {
+    res.locals['commandType'] = type;
+    cors(res);
+    next();
+  };
+  // /whip/endpoints is the control API's; WHIP resource ids all start with "wi-".
+  const resource = (req: Request, _res: Response, next: NextFunction): void => next(String(req.params['endpoint_id']).startsWith('wi-') ? undefined : 'router');
+  const authorized = (req: Request): WhipEndpoint => {
+    const id = String(req.params['endpoint_id']);
+    let endpoint: WhipEndpoint | undefined;
+    try {
+      endpoint = whipEndpoints.get(id);
+    } catch {
+      endpoint = undefined;
+    }
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    // Unknown endpoint and wrong token answer alike: a token-less caller learns nothing.
+    if (!endpoint || !match || !endpoint.accepts(match[1]!)) {
+      throw new GatewayError('UNAUTHORIZED', [{ field: 'authorization', message: match ? 'the bearer token is not this endpoint\'s' : 'WHIP needs Authorization: Bearer <token>' }]);
+    }
+    return endpoint;
+  };
+  const run = (handler: (req: Request, res: Response) => void): RequestHandler => (req, res, next) => {
+    try {
+      handler(req, res);
+    } catch (error) {
+      if (error instanceof GatewayError && error.code === 'UNAUTHORIZED') res.setHeader('WWW-Authenticate', 'Bearer realm="whip"');
+      if (error instanceof GatewayError) sendError(res, error);
+      else next(error);
+    }
+  };
+
+  router
+    .route('/whip/:endpoint_id')
+    .all(resource, commandType('WHIP_PUBLISH'))
+    .options((_req, res) => {
+      res.setHeader('Accept-Post', 'application/sdp');
+      res.status(204).end();
+    })
+    .post(
+      run((req) => void authorized(req)),
+      (req, res, next) => (req.is('application/sdp') ? next() : sendError(res, new GatewayError('UNSUPPORTED_MEDIA_TYPE', [{ field: 'content-type', message: 'a WHIP offer is Content-Type: application/sdp' }]))),
+      parseSdp,
+      run((req, res) => {
+        const endpoint = authorized(req);
+        const offer = typeof req.body === 'string' ? req.body : '';
+        if (!offer.trim()) throw GatewayError.invalid('sdp', 'the body is empty: POST the SDP offer');
+        const { session, answer } = whipEndpoints.publish(endpoint, offer);
+        res.setHeader('Location', `${whipResourcePath(endpoint.id)}/sessions/${session.id}`);
+        res.setHeader('ETag', session.etag);
+        res.setHeader('Content-Type', 'application/sdp');
+        res.status(201).send(answer);
+      }),
+    )
+    .all((_req, res) => refuseMethod(res, 'OPTIONS, POST'));
+
+  router
+    .route('/whip/:endpoint_id/sessions/:session_id')
+    .all(resource, commandType('WHIP_SESSION'))
+    .options((_req, res) => res.status(204).end())
+    .delete(
+      run((req, res) => {
+        const endpoint = authorized(req);
+        const session = endpoint.session;
+        if (!session || session.id !== req.params['session_id'] || session.state === 'closed') throw GatewayError.notFound('session_id', String(req.params['session_id']));
+        session.close('the publisher deleted the session');
+        res.status(200).end();
+      }),
+    )
+    .all((_req, res) => refuseMethod(res, 'OPTIONS, DELETE'));
+
+  return router;
+}
+
+/** Any origin (the token guards the resource); the headers a WHIP client sends and reads. */
+function cors(res: Response): void {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Allow-Methods', 'OPTIONS, POST, DELETE');
+  res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, If-Match');
+  res.setHeader('Access-Control-Expose-Headers', 'Location, ETag, Link, Accept-Post');
+  res.setHeader('Access-Control-Max-Age', '600');
+}
+
+function refuseMethod(res: Response, allowed: string): void {
+  res.setHeader('Allow', allowed);
+  sendError(res, new GatewayError('METHOD_NOT_ALLOWED', [{ field: 'method', message: `allowed here: ${allowed}` }]));
+}
