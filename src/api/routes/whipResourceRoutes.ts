@@ -39,9 +39,9 @@ export function whipResourceRoutes({ whipEndpoints }: { whipEndpoints: WhipEndpo
     }
     return endpoint;
   };
-  const run = (handler: (req: Request, res: Response) => void): RequestHandler => (req, res, next) => {
+  const run = (handler: (req: Request, res: Response, next: NextFunction) => void): RequestHandler => (req, res, next) => {
     try {
-      handler(req, res);
+      handler(req, res, next);
     } catch (error) {
       if (error instanceof GatewayError && error.code === 'UNAUTHORIZED') res.setHeader('WWW-Authenticate', 'Bearer realm="whip"');
       if (error instanceof GatewayError) sendError(res, error);
@@ -57,7 +57,11 @@ export function whipResourceRoutes({ whipEndpoints }: { whipEndpoints: WhipEndpo
       res.status(204).end();
     })
     .post(
-      run((req) => void authorized(req)),
+      // The token first (401), then the content type (415): who may not post learns nothing more.
+      run((req, _res, next) => {
+        authorized(req);
+        next();
+      }),
       (req, res, next) => (req.is('application/sdp') ? next() : sendError(res, new GatewayError('UNSUPPORTED_MEDIA_TYPE', [{ field: 'content-type', message: 'a WHIP offer is Content-Type: application/sdp' }]))),
       parseSdp,
       run((req, res) => {

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import type { Gateway } from '../../src/Gateway.js';
+import { call, startTestGateway } from '../helpers/testGateway.js';
+import { bindableByAnotherProcess, udpReceiver } from '../helpers/udp.js';
+import { sendFrames, videoSender, type WrtcPeerConnection } from '../helpers/wrtcVideo.js';
+
+// A plain WHIP client (RFC 9725 section 4.2) on libwebrtc: createOffer, wait for gathering, POST
+// the whole offer, setRemoteDescription with the answer. Nothing of the gateway is imported
+// into the client side, only fetch.
+
+const VIDEO_PT = 110;
+
+async function gathered(pc: WrtcPeerConnection): Promise<string> {
+  await pc.setLocalDescription(await pc.createOffer());
+  const deadline = Date.now() + 5000;
+  while (pc.iceGatheringState !== 'complete' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  // Loopback only: the test's traffic never leaves lo.
+  return pc.localDescription!.sdp.split('\r\n').filter((l) => !l.startsWith('a=candidate:') || / 127\.0\.0\.1 /.test(l)).join('\r\n');
+}
+
+async function until(what: string, done: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const isRtp = (p: Buffer): boolean => p.length >= 12 && p[0]! >> 6 === 2 && !(p[1]! >= 200 && p[1]! <= 207);
+
+describe('WHIP: a libwebrtc publisher to /whip/{id}', () => {
+  let gw: { gateway: Gateway; base: string };
+  const cleanup: (() => void)[] = [];
+  before(async () => {
+    gw = await startTestGateway({ logLevel: 'warn' });
+  });
+  after(async () => {
+    for (const f of cleanup.reverse()) f();
+    await gw.gateway.stop();
+  });
+
+  const whip = (url: string, token: string | undefined, body: string, type = 'application/sdp'): Promise<Response> =>
+    fetch(url, { method: 'POST', headers: { 'content-type': type, ...(token !== undefined && { authorization: `Bearer ${token}` }) }, body });
+
+  it('answers recvonly with candidates and fingerprint, redirects VP8 as RTP with the user payload type, and DELETE frees the transport', async () => {
+    const redirect = await udpReceiver();
+    cleanup.push(() => redirect.socket.close());
+    const created = await call(gw.base, 'POST', '/whip/endpoints', { video_params: { codec: 'vp8', payload_type: VIDEO_PT }, redirect_params: { video: { ip_v4: '127.0.0.1', port: redirect.port } } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const { endpoint_id: id, url, token } = created.body;
+    assert.match(id, /^wi-[0-9a-f-]{36}$/);
+    assert.equal(url, `${gw.base}/whip/${id}`);
+
+    const { pc, source } = videoSender(cleanup);
+    sendFrames(source, cleanup);
+    const offer = await gathered(pc);
+
+    assert.equal((await whip(url, undefined, offer)).status, 401, 'no token');
+    const wrong = await whip(url, `${token}x`, offer);
+    assert.equal(wrong.status, 401, 'wrong token');
+    assert.match(wrong.headers.get('www-authenticate') ?? '', /^Bearer/);
+    assert.equal((await whip(url, token, offer, 'application/json')).status, 415);
+
+    const res = await whip(url, token, offer);
+    assert.equal(res.status, 201);
+    assert.equal(res.headers.get('content-type')?.split(';')[0], 'application/sdp');
+    const location = res.headers.get('location')!;
+    assert.match(location, new RegExp(`^/whip/${id}/sessions/ws-`));
+    assert.match(res.headers.get('etag') ?? '', /^"[0-9a-f]+"$/);
+    const answer = await res.text();
+    assert.match(answer, /^m=video /m);
+    assert.match(answer, /^a=recvonly$/m);
+    assert.doesNotMatch(answer, /^a=(sendrecv|sendonly)$/m);
+    assert.match(answer, /^a=fingerprint:sha-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}$/m);
+    const candidates = answer.match(/^a=candidate:.*$/gm) ?? [];
+    assert.ok(candidates.length >= 1, 'candidates in the answer');
+    assert.ok(!/^a=end-of-candidates/m.test(answer) || candidates.length > 0);
+    const transportPort = Number(/^a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 (\d+) typ host/m.exec(answer)![1]);
+
+    assert.equal((await whip(url, token, offer)).status, 409, 'one live session per endpoint');
+
+    await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+    await until('60 RTP packets at the redirect', () => redirect.packets.filter(isRtp).length >= 60);
+    const rtp = redirect.packets.filter(isRtp);
+    for (const p of rtp) assert.equal(p[1]! & 0x7f, VIDEO_PT, 'payload type rewritten to the user\'s');
+    // VP8 payload descriptor (RFC 7741 section 4.2) then a keyframe header: some packet starts a keyframe.
+    const keyframe = rtp.some((p) => {
+      const cc = p[0]! & 0x0f;
+      let o = 12 + cc * 4;
+      if (p[0]! & 0x10) o += 4 + 4 * p.readUInt16BE(o + 2);
+      const d = p[o]!;
+      if (!(d & 0x10)) return false;
+      o += 1;
+      if (d & 0x80) {
+        const x = p[o]!;
+        o += 1;
+        if (x & 0x80) o += p[o]! & 0x80 ? 2 : 1;
+        if (x & 0x40) o += 1;
+        if (x & 0x30) o += 1;
+      }
+      return (p[o]! & 0x01) === 0 && p[o + 3] === 0x9d && p[o + 4] === 0x01 && p[o + 5] === 0x2a;
+    });
+    assert.ok(keyframe, 'a VP8 keyframe (start code 9d 01 2a) arrived at the redirect');
+
+    const status = await call(gw.base, 'GET', `/whip/endpoints/${id}`);
+    assert.equal(status.status, 200);
+    assert.equal(status.body.sessions[0].state, 'open');
+
+    assert.equal(await bindableByAnotherProcess(transportPort), false, 'the session holds its transport port');
+    assert.equal((await fetch(`${gw.base}${location}`, { method: 'DELETE', headers: { authorization: 'Bearer nope' } })).status, 401);
+    const deleted = await fetch(`${gw.base}${location}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    assert.equal(deleted.status, 200);
+    assert.equal(await bindableByAnotherProcess(transportPort), true, 'DELETE released the transport port');
+    await new Promise((r) => setTimeout(r, 300));
+    const settled = redirect.packets.length;
+    await new Promise((r) => setTimeout(r, 700));
+    assert.equal(redirect.packets.length, settled, 'nothing redirected after DELETE');
+    const after = await call(gw.base, 'GET', `/whip/endpoints/${id}`);
+    assert.equal(after.body.sessions[0].state, 'closed');
+
+    assert.equal((await call(gw.base, 'DELETE', `/whip/endpoints/${id}`)).status, 204);
+    assert.equal((await call(gw.base, 'GET', `/whip/endpoints/${id}`)).status, 404);
+    assert.equal((await whip(url, token, offer)).status, 401, 'a deleted endpoint takes nothing');
+  });
+});
