@@ -20,7 +20,7 @@ import { MediaNegotiation } from './MediaNegotiation.js';
 import type { MediaConstraints, MediaRedirects } from './MediaRequest.js';
 import { candidateSignal, declineSignal, descriptionSignal, type MediaSignal } from './mediaSignals.js';
 import type { MediaRoutingPlan } from './planMediaRouting.js';
-import { planRoutingFor, wireMediaTransport } from './wireMediaTransport.js';
+import { planRoutingFor, unwireMediaTransport, wireMediaTransport } from './wireMediaTransport.js';
 
 export interface MediaTransportSettings extends TransportSettings {
   /** Video loss repair with NACK (the `media_nack` setting). */
@@ -266,9 +266,7 @@ export class MediaConnection extends PeerJsConnection<MediaConnectionOptions, Me
   private unwind(): void {
     const transport = this.transport;
     this.transport = undefined;
-    for (const port of this.attached) transport?.detachPort(port.native);
-    this.attached.length = 0;
-    transport?.close();
+    unwireMediaTransport(transport, this.attached);
     for (const port of this.reserved) port.release(this.id);
     this.reserved.clear();
     if (this.stateValue !== 'closed') this.mediaPorts.clear();

@@ -33,3 +33,10 @@ export function wireMediaTransport(transport: NativeTransport, remote: RemoteDes
   for (const { kind, media: m, to } of plan.redirects) transport.setRedirect(kind, m, to);
   transport.setInboundRouting(plan.inbound);
 }
+
+/** The undo of wireMediaTransport: detaches every port it attached (emptying `attached`) and closes the transport. */
+export function unwireMediaTransport(transport: NativeTransport | undefined, attached: NativeUdpPort[]): void {
+  for (const port of attached) transport?.detachPort(port.native);
+  attached.length = 0;
+  transport?.close();
+}

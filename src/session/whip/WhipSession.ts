@@ -10,7 +10,7 @@ import { transportOptionsFor } from '../ice/transportOptionsFor.js';
 import type { MediaTransportSettings } from '../media/MediaConnection.js';
 import { MediaNegotiation } from '../media/MediaNegotiation.js';
 import type { MediaConstraints, MediaRedirects } from '../media/MediaRequest.js';
-import { planRoutingFor, wireMediaTransport } from '../media/wireMediaTransport.js';
+import { planRoutingFor, unwireMediaTransport, wireMediaTransport } from '../media/wireMediaTransport.js';
 import type { NativeUdpPort } from '../ports/NativeUdpPort.js';
 
 export type WhipSessionState = 'connecting' | 'open' | 'closed';
@@ -115,9 +115,7 @@ export class WhipSession {
   private unwind(): void {
     const transport = this.transport;
     this.transport = undefined;
-    for (const port of this.attached) transport?.detachPort(port.native);
-    this.attached.length = 0;
-    transport?.close();
+    unwireMediaTransport(transport, this.attached);
   }
 
   private onTransportEvent(event: TransportEvent): void {
