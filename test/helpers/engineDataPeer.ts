@@ -83,7 +83,8 @@ export async function connectToWrtc(
   assert.ok(media?.iceUfrag && media.icePwd);
   const fingerprint = media.fingerprint ?? offer.fingerprint;
   assert.ok(fingerprint);
-  engine.raw.transportSetRemote(handle, { ufrag: media.iceUfrag, password: media.icePwd, fingerprintAlgorithm: 'sha-256', fingerprint: fingerprint.hash, dtlsRole: ourRole });
+  // sdp-transform turns an all-digit value (a ufrag such as 4821) into a number.
+  engine.raw.transportSetRemote(handle, { ufrag: String(media.iceUfrag), password: String(media.icePwd), fingerprintAlgorithm: 'sha-256', fingerprint: fingerprint.hash, dtlsRole: ourRole });
   for (const c of (media.candidates ?? []).map(candidateFromSdpTransform)) {
     if (c && c.ip === '127.0.0.1') engine.raw.transportAddCandidate(handle, c);
   }

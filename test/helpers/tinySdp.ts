@@ -70,8 +70,9 @@ export function parseRemoteVideo(sdp: string): RemoteVideoDescription {
   if (!fingerprint || !vp8 || !media.iceUfrag || !media.icePwd) throw new Error('incomplete description');
   const ssrc = media.ssrcs?.find((s) => s.attribute === 'cname')?.id;
   return {
-    ufrag: media.iceUfrag,
-    password: media.icePwd,
+    // sdp-transform turns an all-digit value (a ufrag such as 4821) into a number.
+    ufrag: String(media.iceUfrag),
+    password: String(media.icePwd),
     fingerprint: fingerprint.hash,
     setup: media.setup ?? 'actpass',
     mid: String(media.mid ?? '0'),

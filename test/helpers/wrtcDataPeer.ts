@@ -97,8 +97,9 @@ export async function connect(ourRole: 'client' | 'server', srtpProfiles: readon
   const fingerprint = media.fingerprint ?? offer.fingerprint;
   assert.ok(fingerprint);
   gw.transport.setRemoteParameters(SansIoOverUdp.nowUs(), {
-    ufrag: media.iceUfrag,
-    password: media.icePwd,
+    // sdp-transform turns an all-digit value (a ufrag such as 4821) into a number.
+    ufrag: String(media.iceUfrag),
+    password: String(media.icePwd),
     fingerprintAlgorithm: 'sha-256',
     fingerprint: fingerprint.hash,
     dtlsRole: ourRole,
