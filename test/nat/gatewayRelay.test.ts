@@ -129,6 +129,27 @@ async function chromiumCalls(g: NatGateway, page: StockPeerjsPage, gw: RestPeer,
 }
 
 /** A media connection's events until `wanted` (408s of the long poll are skipped), within `boundMs`. */
+/**
+ * The page connects to `gw` (stock peerjs peer.connect); the gateway's connection is fed by a new
+ * data port and redirected to a UDP endpoint here; resolves once both ends are open.
+ */
+async function pageDataConnection(scene: Scene, g: NatGateway, page: StockPeerjsPage, gw: RestPeer): Promise<{ dataId: string; dataPort: { data_id: string; port: number }; udp: UdpEndpoint }> {
+  await page.connect(gw.id);
+  const incoming = await peerEvent(gw, 'CONNECTION');
+  const dataId = incoming.data_params.data_connection_id as string;
+  const dataPort = await openDataPort(g.base);
+  const udp = await UdpEndpoint.open();
+  scene.cleanups.push(() => udp.close());
+  const put = await call(g.base, 'PUT', `/data/connections/${dataId}`, {
+    feed_params: { data_id: dataPort.data_id },
+    redirect_params: { ip_v4: '127.0.0.1', port: udp.port },
+  });
+  assert.equal(put.status, 200, JSON.stringify(put.body));
+  await waitForEvent(g.base, dataId, 'OPEN', 8);
+  await waitFor(async () => (await page.data()).open, CONNECT_BOUND_MS, 'the DataConnection open in the page');
+  return { dataId, dataPort, udp };
+}
+
 async function eventsUntil(g: NatGateway, id: string, wanted: string, boundMs: number): Promise<{ event: string; error_message?: string; close_options?: { reason: string } }[]> {
   const seen: any[] = [];
   const deadline = Date.now() + boundMs;
@@ -280,20 +301,8 @@ describe('the gateway behind a NAT, called by Chromium (stock peerjs) behind ano
       if (mediaPair.local.type === 'relay') assert.equal(mediaPair.local.relay_protocol, 'udp');
       assert.ok(turn.countInLog(/user <\d+:gw-sym-turn>: incoming packet ALLOCATE processed, success/) >= 1, 'allocations under the minted name');
 
-      // A DataConnection from the page (stock peerjs peer.connect), through libwebrtc in the gateway.
-      await page.connect(gw.id);
-      const incoming = await peerEvent(gw, 'CONNECTION');
-      const dataId = incoming.data_params.data_connection_id as string;
-      const dataPort = await openDataPort(withTurn.base);
-      const udp = await UdpEndpoint.open();
-      scene.cleanups.push(() => udp.close());
-      const put = await call(withTurn.base, 'PUT', `/data/connections/${dataId}`, {
-        feed_params: { data_id: dataPort.data_id },
-        redirect_params: { ip_v4: '127.0.0.1', port: udp.port },
-      });
-      assert.equal(put.status, 200, JSON.stringify(put.body));
-      await waitForEvent(withTurn.base, dataId, 'OPEN', 8);
-      await waitFor(async () => (await page.data()).open, CONNECT_BOUND_MS, 'the DataConnection open in the page');
+      // A DataConnection from the page (stock peerjs peer.connect), on the gateway's native transport.
+      const { dataId, dataPort, udp } = await pageDataConnection(scene, withTurn, page, gw);
       const toPage = ['datagram 1 through the NATs', 'datagram 2 ✓'];
       for (const text of toPage) await udp.send(dataPort.port, text);
       await waitFor(async () => (await page.data()).received.length >= toPage.length, 10_000, 'datagrams in the page');
@@ -366,19 +375,7 @@ describe('the gateway behind a NAT, called by Chromium (stock peerjs) behind ano
 
     it('media_advertised_addresses applies to DataConnections: the page connects on a host candidate with the public IP, datagrams both ways', async () => {
       const { gw, page } = await scene.peers(advertised, 'one-to-one-data');
-      await page.connect(gw.id);
-      const incoming = await peerEvent(gw, 'CONNECTION');
-      const dataId = incoming.data_params.data_connection_id as string;
-      const dataPort = await openDataPort(advertised.base);
-      const udp = await UdpEndpoint.open();
-      scene.cleanups.push(() => udp.close());
-      const put = await call(advertised.base, 'PUT', `/data/connections/${dataId}`, {
-        feed_params: { data_id: dataPort.data_id },
-        redirect_params: { ip_v4: '127.0.0.1', port: udp.port },
-      });
-      assert.equal(put.status, 200, JSON.stringify(put.body));
-      await waitForEvent(advertised.base, dataId, 'OPEN', 8);
-      await waitFor(async () => (await page.data()).open, CONNECT_BOUND_MS, 'the DataConnection open in the page');
+      const { dataId, dataPort, udp } = await pageDataConnection(scene, advertised, page, gw);
       await udp.send(dataPort.port, 'to the page through a 1:1 NAT');
       await waitFor(async () => (await page.data()).received.length >= 1, 10_000, 'the datagram in the page');
       assert.deepEqual((await page.data()).received, ['to the page through a 1:1 NAT']);
