@@ -15,7 +15,7 @@ import { ConnectionAdmission } from './session/limits/ConnectionAdmission.js';
 import { DescriptorBudget } from './session/limits/DescriptorBudget.js';
 import { transportDescriptors } from './session/limits/transportDescriptors.js';
 import { MediaConnectionRegistry } from './session/media/MediaConnectionRegistry.js';
-import { WhipEndpointRegistry } from './session/whip/WhipEndpointRegistry.js';
+import { WishEndpointRegistry } from './session/wish/WishEndpointRegistry.js';
 
 import { PeerRegistry } from './session/peers/PeerRegistry.js';
 import { PortAllocator } from './session/ports/PortAllocator.js';
@@ -24,8 +24,8 @@ import { RedirectPolicy } from './session/redirect/RedirectPolicy.js';
 import { DEFAULT_SIGNALING } from './signaling/server/SignalingConfig.js';
 import { SignalingServer } from './signaling/server/SignalingServer.js';
 
-/** WHIP endpoints at most, each with at most one session (one transport): their own bound, beside max_connections. */
-const WHIP_MAX_ENDPOINTS = 64;
+/** WHIP and WHEP endpoints at most: their own bound, beside max_connections (their sessions: issue 21 admission). */
+const WISH_MAX_ENDPOINTS = 64;
 
 export interface GatewayOptions {
   readonly logger?: Logger;
@@ -47,7 +47,7 @@ export class Gateway {
     readonly peers: PeerRegistry,
     readonly dataConnections: DataConnectionRegistry,
     readonly mediaConnections: MediaConnectionRegistry,
-    readonly whipEndpoints: WhipEndpointRegistry,
+    readonly wishEndpoints: WishEndpointRegistry,
     /** The embedded signaling server, when it runs. */
     readonly signaling: SignalingServer | undefined,
     private readonly server: Server,
@@ -132,11 +132,11 @@ export class Gateway {
       descriptorsPerConnection,
       logger: logger.child({ subsystem: 'media' }),
     });
-    const whipEndpoints = new WhipEndpointRegistry({
+    const wishEndpoints = new WishEndpointRegistry({
       engine,
       transport: { ...transport, nack: config.mediaNack, bandwidthFeedback: config.mediaBandwidthFeedback },
-      maxEndpoints: WHIP_MAX_ENDPOINTS,
-      logger: logger.child({ subsystem: 'whip' }),
+      maxEndpoints: WISH_MAX_ENDPOINTS,
+      logger: logger.child({ subsystem: 'wish' }),
     });
     const peers = new PeerRegistry({
       signalingUrl,
@@ -160,7 +160,7 @@ export class Gateway {
       peers,
       dataConnections,
       mediaConnections,
-      whipEndpoints,
+      wishEndpoints,
       advertisedIpV4: config.advertisedIpV4,
       eventTimeoutMs: config.eventTimeoutMs,
       ice,
@@ -193,7 +193,7 @@ export class Gateway {
       engine.close();
       throw error;
     }
-    const gateway = new Gateway(config, logger, engine, ports, peers, dataConnections, mediaConnections, whipEndpoints, signaling, server);
+    const gateway = new Gateway(config, logger, engine, ports, peers, dataConnections, mediaConnections, wishEndpoints, signaling, server);
     const { address, port } = gateway.apiAddress;
     logger.info({ api: `http://${address.includes(':') ? `[${address}]` : address}:${port}` }, 'REST API listening');
     return gateway;
@@ -218,7 +218,7 @@ export class Gateway {
     await closed;
     this.dataConnections.closeAll();
     this.mediaConnections.closeAll();
-    this.whipEndpoints.closeAll();
+    this.wishEndpoints.closeAll();
     this.peers.closeAll();
     await this.signaling?.stop();
     await this.ports.closeAll();

@@ -4,7 +4,7 @@ import type { Logger } from '../log/createLogger.js';
 import type { DataConnectionRegistry } from '../session/data/DataConnectionRegistry.js';
 import type { IceConfiguration } from '../session/ice/IceConfiguration.js';
 import type { MediaConnectionRegistry } from '../session/media/MediaConnectionRegistry.js';
-import type { WhipEndpointRegistry } from '../session/whip/WhipEndpointRegistry.js';
+import type { WishEndpointRegistry } from '../session/wish/WishEndpointRegistry.js';
 import type { PeerRegistry } from '../session/peers/PeerRegistry.js';
 import type { PortRegistry } from '../session/ports/PortRegistry.js';
 import type { RedirectPolicy } from '../session/redirect/RedirectPolicy.js';
@@ -17,8 +17,8 @@ import { dataConnectionRoutes } from './routes/dataConnectionRoutes.js';
 import { mediaConnectionRoutes } from './routes/mediaConnectionRoutes.js';
 import { peerRoutes } from './routes/peerRoutes.js';
 import { portRoutes } from './routes/portRoutes.js';
-import { whipEndpointRoutes } from './routes/whipEndpointRoutes.js';
-import { whipResourceRoutes } from './routes/whipResourceRoutes.js';
+import { wishEndpointRoutes } from './routes/wishEndpointRoutes.js';
+import { wishResourceRoutes } from './routes/wishResourceRoutes.js';
 
 export interface ApiDeps {
   readonly ports: PortRegistry;
@@ -26,7 +26,7 @@ export interface ApiDeps {
   readonly dataConnections: DataConnectionRegistry;
   readonly mediaConnections: MediaConnectionRegistry;
   /** WHIP ingest endpoints (docs/WHIP-WHEP.md). */
-  readonly whipEndpoints: WhipEndpointRegistry;
+  readonly wishEndpoints: WishEndpointRegistry;
   readonly advertisedIpV4: string;
   readonly eventTimeoutMs: number;
   /** STUN/TURN servers and policy, for GET /peers/{id}/ice_servers. */
@@ -57,15 +57,15 @@ export function createApp(deps: ApiDeps): Express {
   app.set('etag', false);
   app.use(allowedHost(deps.protection.allowedHosts));
   const demoFile = (path: string): boolean => deps.demo !== undefined && (path === '/demo' || path.startsWith('/demo/'));
-  // WHIP resources answer any origin and take their endpoint's token, not the API's (docs/SECURITY.md).
-  app.use(whipResourceRoutes(deps));
+  // WHIP and WHEP resources answer any origin and take their endpoint's token, not the API's (docs/SECURITY.md).
+  app.use(wishResourceRoutes(deps));
   app.use(allowedOrigin(deps.protection.allowedOrigins, demoFile));
   if (deps.protection.token !== undefined) app.use(bearerToken(deps.protection.token, demoFile));
   app.use(peerRoutes(deps));
   // Before the port routes: /data/connections and /media/connections are not port ids.
   app.use(dataConnectionRoutes(deps));
   app.use(mediaConnectionRoutes(deps));
-  app.use(whipEndpointRoutes(deps));
+  app.use(wishEndpointRoutes(deps));
   app.use(portRoutes(deps));
   if (deps.demo) app.use(demoRoutes(deps.demo));
   app.use(unknownRoute);

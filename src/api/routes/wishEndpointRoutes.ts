@@ -5,16 +5,16 @@ import { GatewayError } from '../../errors/GatewayError.js';
 import { AUDIO_CODECS, VIDEO_CODECS, type AudioCodecName, type VideoCodecName } from '../../sdp/codecs.js';
 import type { MediaConstraints, MediaRedirects, StreamParams } from '../../session/media/MediaRequest.js';
 import type { RedirectPolicy } from '../../session/redirect/RedirectPolicy.js';
-import type { WhipEndpoint } from '../../session/whip/WhipEndpoint.js';
-import type { WhipEndpointRegistry } from '../../session/whip/WhipEndpointRegistry.js';
+import type { WishEndpoint, WishKind } from '../../session/wish/WishEndpoint.js';
+import type { WishEndpointRegistry } from '../../session/wish/WishEndpointRegistry.js';
 import { command } from '../command.js';
 import { endpoint } from '../endpoint.js';
 import { methodNotAllowed } from '../errorHandler.js';
 import { validateBody } from '../validateBody.js';
 import { redirectOptions } from './mediaConnectionRoutes.js';
 
-export interface WhipEndpointRoutesDeps {
-  readonly whipEndpoints: WhipEndpointRegistry;
+export interface WishEndpointRoutesDeps {
+  readonly wishEndpoints: WishEndpointRegistry;
   readonly redirects: RedirectPolicy;
 }
 
@@ -34,11 +34,17 @@ const createOptions = z.object({
   redirect_params: redirectOptions,
 });
 
-/** The path of an endpoint's WHIP resource, where publishers POST their offers. */
-export const whipResourcePath = (id: string): string => `/whip/${id}`;
+/** The path of an endpoint's WHIP or WHEP resource, where clients POST their offers. */
+export const wishResourcePath = (kind: WishKind, id: string): string => `/${kind}/${id}`;
 
-/** The control side of WHIP (behind the API's host, origin and token checks): POST /whip/endpoints, GET and DELETE /whip/endpoints/{id}. */
-export function whipEndpointRoutes({ whipEndpoints, redirects }: WhipEndpointRoutesDeps): Router {
+/** A WHIP endpoint takes one publisher at a time: two would send to the same redirect addresses. */
+const WHIP_SESSIONS = 1;
+
+/**
+ * The control side of WHIP and WHEP (behind the API's host, origin and token checks):
+ * POST /whip|whep/endpoints, GET and DELETE /whip|whep/endpoints/{id}.
+ */
+export function wishEndpointRoutes({ wishEndpoints, redirects }: WishEndpointRoutesDeps): Router {
   const router = Router();
   const idField = 'endpoint_id';
 
@@ -71,35 +77,38 @@ export function whipEndpointRoutes({ whipEndpoints, redirects }: WhipEndpointRou
       audioParams: stream<AudioCodecName>(body.audio_params, 'OPUS'),
       metadata: undefined,
     };
-    const created = whipEndpoints.create(constraints, media);
-    res.status(201).json({ endpoint_id: created.id, url: absoluteUrl(req, whipResourcePath(created.id)), token: created.token });
+    const created = wishEndpoints.create('whip', constraints, media, WHIP_SESSIONS);
+    res.status(201).json({ endpoint_id: created.id, url: absoluteUrl(req, wishResourcePath('whip', created.id)), token: created.token });
   });
 
-  router
-    .route(`/whip/endpoints/:${idField}`)
-    .get(
-      ...command('WHIP_ENDPOINT_STATUS', (req, res) => {
-        res.status(200).json(statusOf(whipEndpoints.get(String(req.params[idField]))));
-      }),
-    )
-    .delete(
-      ...command('WHIP_ENDPOINT_DELETE', (req, res) => {
-        whipEndpoints.delete(String(req.params[idField]));
-        res.status(204).end();
-      }),
-    )
-    .all(methodNotAllowed(['GET', 'DELETE'], 'WHIP_ENDPOINT'));
+  for (const kind of ['whip', 'whep'] as const) {
+    const name = kind.toUpperCase();
+    router
+      .route(`/${kind}/endpoints/:${idField}`)
+      .get(
+        ...command(`${name}_ENDPOINT_STATUS`, (req, res) => {
+          res.status(200).json(statusOf(wishEndpoints.get(kind, String(req.params[idField]))));
+        }),
+      )
+      .delete(
+        ...command(`${name}_ENDPOINT_DELETE`, (req, res) => {
+          wishEndpoints.delete(kind, String(req.params[idField]));
+          res.status(204).end();
+        }),
+      )
+      .all(methodNotAllowed(['GET', 'DELETE'], `${name}_ENDPOINT`));
+  }
 
   return router;
 }
 
-function statusOf(e: WhipEndpoint): unknown {
+function statusOf(e: WishEndpoint): unknown {
   const c = e.constraints;
   return {
     endpoint_id: e.id,
     ...(c.videoReceiveEnabled && { video_params: { codec: c.videoParams.codec, ...(c.videoParams.payloadType !== undefined && { payload_type: c.videoParams.payloadType }) } }),
     ...(c.audioReceiveEnabled && { audio_params: { codec: c.audioParams.codec, ...(c.audioParams.payloadType !== undefined && { payload_type: c.audioParams.payloadType }) } }),
-    sessions: e.session ? [e.session.status()] : [],
+    sessions: e.sessions().map((s) => s.status()),
   };
 }
 
