@@ -24,7 +24,7 @@ import { RedirectPolicy } from './session/redirect/RedirectPolicy.js';
 import { DEFAULT_SIGNALING } from './signaling/server/SignalingConfig.js';
 import { SignalingServer } from './signaling/server/SignalingServer.js';
 
-/** WHIP and WHEP endpoints at most: their own bound, beside max_connections (their sessions: issue 21 admission). */
+/** WHIP and WHEP endpoints at most: their own bound; their live sessions count toward max_connections. */
 const WISH_MAX_ENDPOINTS = 64;
 
 export interface GatewayOptions {
@@ -136,6 +136,8 @@ export class Gateway {
       engine,
       transport: { ...transport, nack: config.mediaNack, bandwidthFeedback: config.mediaBandwidthFeedback },
       maxEndpoints: WISH_MAX_ENDPOINTS,
+      admission,
+      descriptorsPerSession: descriptorsPerConnection,
       logger: logger.child({ subsystem: 'wish' }),
     });
     const peers = new PeerRegistry({

@@ -19,6 +19,7 @@ import { peerRoutes } from './routes/peerRoutes.js';
 import { portRoutes } from './routes/portRoutes.js';
 import { wishEndpointRoutes } from './routes/wishEndpointRoutes.js';
 import { wishResourceRoutes } from './routes/wishResourceRoutes.js';
+import { wishSessionRoutes } from './routes/wishSessionRoutes.js';
 
 export interface ApiDeps {
   readonly ports: PortRegistry;
@@ -66,6 +67,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(dataConnectionRoutes(deps));
   app.use(mediaConnectionRoutes(deps));
   app.use(wishEndpointRoutes(deps));
+  app.use(wishSessionRoutes(deps));
   app.use(portRoutes(deps));
   if (deps.demo) app.use(demoRoutes(deps.demo));
   app.use(unknownRoute);

@@ -25,6 +25,10 @@ export type GatewayErrorCode =
   | 'UNPROCESSABLE'
   /** A long-poll saw no event in time (408). */
   | 'REQUEST_TIMEOUT'
+  /** If-Match names another entity-tag than the resource's, e.g. a WHIP PATCH for an old ICE session (412). */
+  | 'PRECONDITION_FAILED'
+  /** The request must be conditional and lacks If-Match, e.g. a WHIP PATCH (428, RFC 6585 section 3). */
+  | 'PRECONDITION_REQUIRED'
   /** The request body is larger than the API accepts (413). */
   | 'PAYLOAD_TOO_LARGE'
   /** The request's Host is not a name this API answers to: DNS rebinding or a misdirected request (421). */
@@ -52,6 +56,8 @@ const STATUS: Record<GatewayErrorCode, number> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNPROCESSABLE: 422,
   REQUEST_TIMEOUT: 408,
+  PRECONDITION_FAILED: 412,
+  PRECONDITION_REQUIRED: 428,
   PAYLOAD_TOO_LARGE: 413,
   MISDIRECTED_HOST: 421,
   LIMIT_REACHED: 503,

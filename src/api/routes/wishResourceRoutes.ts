@@ -1,13 +1,25 @@
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 
 import { GatewayError } from '../../errors/GatewayError.js';
+import { parseTrickleFragment, type TrickleFragment } from '../../sdp/parseTrickleFragment.js';
+import { SdpError } from '../../sdp/SdpError.js';
+import type { IceConfiguration } from '../../session/ice/IceConfiguration.js';
 import type { WishEndpoint, WishKind } from '../../session/wish/WishEndpoint.js';
 import type { WishEndpointRegistry } from '../../session/wish/WishEndpointRegistry.js';
+import type { WishSession } from '../../session/wish/WishSession.js';
 import { sendError } from '../errorHandler.js';
+import { iceServerLinks } from '../iceServerLinks.js';
 import { wishResourcePath } from './wishEndpointRoutes.js';
 
 /** An SDP offer is a few kilobytes; anything far bigger is no offer. */
 const parseSdp = express.text({ type: 'application/sdp', limit: '64kb' });
+
+const SDPFRAG = 'application/trickle-ice-sdpfrag';
+/** A trickle fragment carries a few candidates (RFC 8840); 16 kB holds far more than a session takes. */
+const parseSdpFrag = express.text({ type: SDPFRAG, limit: '16kb' });
+
+/** Retry-After (seconds) on a 503 for the gateway's limits: a session may well have ended by then. */
+const RETRY_AFTER_SECONDS = 5;
 
 /**
  * The resources WHIP publishers (RFC 9725) and WHEP players (draft-ietf-wish-whep) talk to: POST
@@ -15,13 +27,13 @@ const parseSdp = express.text({ type: 'application/sdp', limit: '64kb' });
  * stop. Mounted before the API's origin and token checks: any origin may call them (CORS, RFC 9725
  * section 4.7), the endpoint's own bearer token guards them instead.
  */
-export function wishResourceRoutes({ wishEndpoints }: { wishEndpoints: WishEndpointRegistry }): Router {
+export function wishResourceRoutes({ wishEndpoints, ice }: { wishEndpoints: WishEndpointRegistry; ice: IceConfiguration }): Router {
   const router = Router();
-  for (const kind of ['whip', 'whep'] as const) resourceRoutes(router, kind, wishEndpoints);
+  for (const kind of ['whip', 'whep'] as const) resourceRoutes(router, kind, wishEndpoints, ice);
   return router;
 }
 
-function resourceRoutes(router: Router, kind: WishKind, wishEndpoints: WishEndpointRegistry): void {
+function resourceRoutes(router: Router, kind: WishKind, wishEndpoints: WishEndpointRegistry, ice: IceConfiguration): void {
   const name = kind.toUpperCase();
   const commandType = (type: string): RequestHandler => (_req, res, next) => {
     res.locals['commandType'] = type;
@@ -51,18 +63,43 @@ function resourceRoutes(router: Router, kind: WishKind, wishEndpoints: WishEndpo
       handler(req, res, next);
     } catch (error) {
       if (error instanceof GatewayError && error.code === 'UNAUTHORIZED') res.setHeader('WWW-Authenticate', `Bearer realm="${kind}"`);
+      // RFC 9725 section 4.2: a server that cannot take the session now answers 503 with Retry-After.
+      if (error instanceof GatewayError && error.code === 'LIMIT_REACHED') res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
       if (error instanceof GatewayError) sendError(res, error);
       else next(error);
     }
+  };
+  /** RFC 9725 section 4.6: the ICE servers a client should use, TURN credentials minted for this endpoint. */
+  const linkIceServers = (res: Response, name: string, withTurn: boolean): void => {
+    const links = iceServerLinks(ice.forPeer(name, withTurn).browser.ice_servers);
+    if (links.length > 0) res.setHeader('Link', links);
+  };
+  const liveSession = (req: Request, endpoint: WishEndpoint): WishSession => {
+    const session = endpoint.session(String(req.params['session_id']));
+    if (!session) throw GatewayError.notFound('session_id', String(req.params['session_id']));
+    return session;
   };
 
   router
     .route(`/${kind}/:endpoint_id`)
     .all(resource, commandType(`${name}_OFFER`))
-    .options((_req, res) => {
-      res.setHeader('Accept-Post', 'application/sdp');
-      res.status(204).end();
-    })
+    .options(
+      run((req, res) => {
+        res.setHeader('Accept-Post', 'application/sdp');
+        // RFC 9725 section 4.6: ICE servers on OPTIONS too (whip-client -f reads them there), but not on
+        // a CORS preflight; STUN to anyone, TURN credentials only to a caller with the endpoint's token.
+        if (req.headers['access-control-request-method'] === undefined) {
+          let endpoint: WishEndpoint | undefined;
+          try {
+            endpoint = authorized(req);
+          } catch {
+            endpoint = undefined;
+          }
+          linkIceServers(res, endpoint?.id ?? kind, endpoint !== undefined);
+        }
+        res.status(204).end();
+      }),
+    )
     .post(
       // The token first (401), then the content type (415): who may not post learns nothing more.
       run((req, _res, next) => {
@@ -78,6 +115,7 @@ function resourceRoutes(router: Router, kind: WishKind, wishEndpoints: WishEndpo
         const { session, answer } = wishEndpoints.open(endpoint, offer);
         res.setHeader('Location', `${wishResourcePath(kind, endpoint.id)}/sessions/${session.id}`);
         res.setHeader('ETag', session.etag);
+        linkIceServers(res, endpoint.id, true);
         res.setHeader('Content-Type', 'application/sdp');
         res.status(201).send(answer);
       }),
@@ -87,25 +125,70 @@ function resourceRoutes(router: Router, kind: WishKind, wishEndpoints: WishEndpo
   router
     .route(`/${kind}/:endpoint_id/sessions/:session_id`)
     .all(resource, commandType(`${name}_SESSION`))
-    .options((_req, res) => res.status(204).end())
+    .options((_req, res) => {
+      res.setHeader('Allow', SESSION_METHODS);
+      res.setHeader('Accept-Patch', SDPFRAG);
+      res.status(204).end();
+    })
+    .patch(
+      // As POST: the token (401), the session (404), then the content type (415).
+      run((req, _res, next) => {
+        liveSession(req, authorized(req));
+        next();
+      }),
+      (req, res, next) => (req.is(SDPFRAG) ? next() : sendError(res, new GatewayError('UNSUPPORTED_MEDIA_TYPE', [{ field: 'content-type', message: `a PATCH is Content-Type: ${SDPFRAG}` }]))),
+      parseSdpFrag,
+      run((req, res) => {
+        const session = liveSession(req, authorized(req));
+        patchSession(session, typeof req.body === 'string' ? req.body : '', req.headers['if-match']);
+        res.status(204).end();
+      }),
+    )
     .delete(
       run((req, res) => {
-        const endpoint = authorized(req);
-        const session = endpoint.session(String(req.params['session_id']));
-        if (!session) throw GatewayError.notFound('session_id', String(req.params['session_id']));
+        const session = liveSession(req, authorized(req));
         session.close(`the ${kind === 'whip' ? 'publisher' : 'player'} deleted the session`);
         res.status(200).end();
       }),
     )
-    .all((_req, res) => refuseMethod(res, 'OPTIONS, DELETE'));
+    .all((_req, res) => refuseMethod(res, SESSION_METHODS));
+}
+
+const SESSION_METHODS = 'OPTIONS, PATCH, DELETE';
+
+/**
+ * RFC 9725 section 4.3.1: a PATCH is conditional. No If-Match: 428 (RFC 6585 section 3). An ICE
+ * restart (new ufrag/pwd, section 4.4, sent with If-Match "*"): our ICE agent cannot restart, so
+ * 422 as section 4.3.1 asks of a session that supports trickle but not restarts. Trickle: If-Match
+ * must be "*" or the session's entity-tag, else 412 (a PATCH for an older ICE session).
+ */
+function patchSession(session: WishSession, body: string, ifMatch: string | undefined): void {
+  let fragment: TrickleFragment;
+  try {
+    fragment = parseTrickleFragment(body);
+  } catch (error) {
+    if (error instanceof SdpError) throw GatewayError.invalid('sdpfrag', error.message);
+    throw error;
+  }
+  if (ifMatch === undefined || !ifMatch.trim()) {
+    throw new GatewayError('PRECONDITION_REQUIRED', [{ field: 'if-match', message: `a PATCH needs If-Match: the session's ETag ${session.etag} (trickle) or "*" (ICE restart)` }]);
+  }
+  if (session.isIceRestart(fragment)) {
+    throw new GatewayError('UNPROCESSABLE', [{ field: 'sdpfrag', message: 'ICE restart is not supported: the fragment carries new ICE credentials; DELETE the session and POST a new offer' }]);
+  }
+  const tags = ifMatch.split(',').map((t) => t.trim());
+  if (!tags.includes('*') && !tags.includes(session.etag)) {
+    throw new GatewayError('PRECONDITION_FAILED', [{ field: 'if-match', message: `the session's ETag is ${session.etag}` }]);
+  }
+  session.trickle(fragment);
 }
 
 /** Any origin (the token guards the resource); the headers a WHIP or WHEP client sends and reads. */
 function cors(res: Response): void {
   res.setHeader('Access-Control-Allow-Origin', '*');
-  res.setHeader('Access-Control-Allow-Methods', 'OPTIONS, POST, DELETE');
+  res.setHeader('Access-Control-Allow-Methods', 'OPTIONS, POST, PATCH, DELETE');
   res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, If-Match');
-  res.setHeader('Access-Control-Expose-Headers', 'Location, ETag, Link, Accept-Post');
+  res.setHeader('Access-Control-Expose-Headers', 'Location, ETag, Link, Accept-Post, Accept-Patch, Retry-After');
   res.setHeader('Access-Control-Max-Age', '600');
 }
 

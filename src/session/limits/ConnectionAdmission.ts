@@ -73,6 +73,20 @@ export class ConnectionAdmission {
     throw new GatewayError('LIMIT_REACHED', [{ field: 'peer_id', message }]);
   }
 
+  /**
+   * A session no peer owns (a WHIP or WHEP client's offer): within max_connections and the
+   * descriptor budget, or LIMIT_REACHED (503; retrying later may work).
+   */
+  admitSession(descriptors: number, field: string): void {
+    let message: string | undefined;
+    if (this.tables.reduce((n, t) => n + t.counts.live(), 0) >= this.limits.maxConnections) {
+      message = `the gateway has max_connections (${this.limits.maxConnections}) connections`;
+    } else if (!this.affords(descriptors)) {
+      message = `the process is close to its limit of ${this.descriptors?.limit} open files`;
+    }
+    if (message) throw new GatewayError('LIMIT_REACHED', [{ field, message }]);
+  }
+
   private offerRefusal(peer: GatewayPeer, descriptors: number, metadata: unknown): OfferRefusal | undefined {
     const pending = this.tables.reduce((n, t) => n + t.counts.pendingIncomingOf(peer), 0);
     if (pending >= this.limits.maxPendingOffers) return 'pending_offers';

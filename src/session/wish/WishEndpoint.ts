@@ -1,6 +1,8 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 
+import { EventQueue } from '../events/EventQueue.js';
 import type { MediaConstraints, MediaRedirects } from '../media/MediaRequest.js';
+import type { WishEvent } from './WishEvent.js';
 import type { WishSession } from './WishSession.js';
 
 /**
@@ -11,6 +13,9 @@ export type WishKind = 'whip' | 'whep';
 
 /** Closed sessions an endpoint still shows in its status, newest last. */
 const CLOSED_KEPT = 16;
+
+/** Events kept for GET …/events while nobody polls (the oldest go first). */
+const EVENTS_KEPT = 100;
 
 /**
  * An endpoint made by POST /whip/endpoints or /whep/endpoints: what its sessions send or take
@@ -24,6 +29,9 @@ export class WishEndpoint {
   private readonly tokenDigest = digest(this.token);
   private readonly live = new Map<string, WishSession>();
   private readonly closed: WishSession[] = [];
+  /** Its sessions' READY, STREAM, CLOSE and ERROR, for GET …/events (long poll). */
+  readonly events = new EventQueue<WishEvent>(EVENTS_KEPT);
+  private deletedValue = false;
 
   constructor(
     readonly kind: WishKind,
@@ -62,8 +70,15 @@ export class WishEndpoint {
     if (this.closed.length > CLOSED_KEPT) this.closed.shift();
   }
 
-  closeAll(reason: string): void {
+  /** Whether DELETE or gateway stop ended it: its event polls then end with 404. */
+  get deleted(): boolean {
+    return this.deletedValue;
+  }
+
+  /** Ends every session; `deleted` also ends the event queue once its last event is taken. */
+  closeAll(reason: string, deleted = false): void {
     for (const session of [...this.live.values()]) session.close(reason);
+    if (deleted) this.deletedValue = true;
   }
 }
 

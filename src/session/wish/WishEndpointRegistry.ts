@@ -1,6 +1,7 @@
 import { GatewayError } from '../../errors/GatewayError.js';
 import type { Logger } from '../../log/createLogger.js';
 import type { NativeEngine } from '../../native/NativeEngine.js';
+import type { ConnectionAdmission, ConnectionCounts } from '../limits/ConnectionAdmission.js';
 import type { MediaTransportSettings } from '../media/MediaConnection.js';
 import type { MediaConstraints, MediaRedirects } from '../media/MediaRequest.js';
 import { WishEndpoint, type WishKind } from './WishEndpoint.js';
@@ -11,6 +12,10 @@ export interface WishEndpointRegistryOptions {
   readonly transport: MediaTransportSettings;
   /** Endpoints of both kinds at most. */
   readonly maxEndpoints: number;
+  /** Live sessions count toward max_connections and the descriptor budget. */
+  readonly admission?: ConnectionAdmission;
+  /** Descriptors one session's native transport opens. */
+  readonly descriptorsPerSession?: number;
   readonly logger: Logger;
 }
 
@@ -19,7 +24,22 @@ export class WishEndpointRegistry {
   private readonly endpoints = new Map<string, WishEndpoint>();
   private closing = false;
 
-  constructor(private readonly options: WishEndpointRegistryOptions) {}
+  constructor(private readonly options: WishEndpointRegistryOptions) {
+    // No peer owns a WHIP/WHEP session: it counts toward the gateway's limits only.
+    const counts: ConnectionCounts = {
+      live: () => this.liveSessions((s) => s.state !== 'closed'),
+      liveOf: () => 0,
+      pending: () => this.liveSessions((s) => s.state === 'connecting'),
+      pendingIncomingOf: () => 0,
+    };
+    options.admission?.track(counts, options.descriptorsPerSession ?? 0);
+  }
+
+  private liveSessions(counted: (s: WishSession) => boolean): number {
+    let n = 0;
+    for (const endpoint of this.endpoints.values()) for (const s of endpoint.sessions()) if (counted(s)) n++;
+    return n;
+  }
 
   get size(): number {
     return this.endpoints.size;
@@ -52,6 +72,7 @@ export class WishEndpointRegistry {
           : `${endpoint.id} has ${endpoint.maxSessions} live sessions, its most`;
       throw new GatewayError('CONFLICT', [{ field: 'endpoint_id', message }]);
     }
+    this.options.admission?.admitSession(this.options.descriptorsPerSession ?? 0, 'sdp');
     const result = WishSession.answer(
       {
         endpointId: endpoint.id,
@@ -62,6 +83,7 @@ export class WishEndpointRegistry {
         redirects: endpoint.redirects,
         logger: this.options.logger.child({ endpoint: endpoint.id }),
         onClosed: (session) => endpoint.retire(session),
+        onEvent: (event) => endpoint.events.push(event),
       },
       offerSdp,
     );
@@ -72,13 +94,13 @@ export class WishEndpointRegistry {
   /** DELETE /whip|whep/endpoints/{id}: ends its sessions and forgets it. */
   delete(kind: WishKind, id: string): void {
     const endpoint = this.get(kind, id);
-    endpoint.closeAll('the endpoint was deleted');
+    endpoint.closeAll('the endpoint was deleted', true);
     this.endpoints.delete(id);
   }
 
   closeAll(): void {
     this.closing = true;
-    for (const endpoint of this.endpoints.values()) endpoint.closeAll('the gateway is stopping');
+    for (const endpoint of this.endpoints.values()) endpoint.closeAll('the gateway is stopping', true);
     this.endpoints.clear();
   }
 }

@@ -4,15 +4,27 @@ import { GatewayError } from '../../errors/GatewayError.js';
 import type { Logger } from '../../log/createLogger.js';
 import type { NativeEngine } from '../../native/NativeEngine.js';
 import type { NativeTransport } from '../../native/NativeTransport.js';
+import type { Candidate } from '../../native/NativeTypes.js';
 import type { TransportEvent } from '../../native/TransportEvent.js';
+import type { TrickleFragment } from '../../sdp/parseTrickleFragment.js';
 import { SdpError } from '../../sdp/SdpError.js';
+import { pairFromNative } from '../ice/selectedCandidatePair.js';
 import { transportOptionsFor } from '../ice/transportOptionsFor.js';
 import type { MediaTransportSettings } from '../media/MediaConnection.js';
+import { mediaConnectionStats } from '../media/mediaConnectionStats.js';
 import { MediaNegotiation } from '../media/MediaNegotiation.js';
 import type { MediaConstraints, MediaRedirects } from '../media/MediaRequest.js';
 import { planRoutingFor, unwireMediaTransport, wireMediaTransport } from '../media/wireMediaTransport.js';
+import { transportStatusView } from '../media/transportStatusView.js';
 import type { NativeUdpPort } from '../ports/NativeUdpPort.js';
 import type { WishKind } from './WishEndpoint.js';
+import type { WishEvent } from './WishEvent.js';
+
+/** Remote candidates one session takes, from its offer and PATCHes together; more are refused (422). */
+export const MAX_REMOTE_CANDIDATES = 64;
+
+/** Refused candidates are logged at most this often per session. */
+const REFUSAL_LOG_MS = 10_000;
 
 export type WishSessionState = 'connecting' | 'open' | 'closed';
 
@@ -27,6 +39,8 @@ export interface WishSessionOptions {
   readonly logger: Logger;
   /** Told once, when the session has closed (by DELETE, the remote or a failure). */
   readonly onClosed: (session: WishSession) => void;
+  /** The endpoint's event queue (GET …/events). */
+  readonly onEvent?: (event: WishEvent) => void;
 }
 
 /**
@@ -44,6 +58,13 @@ export class WishSession {
   private readonly attached: NativeUdpPort[] = [];
   private readonly negotiation: MediaNegotiation;
   private closeReason: string | undefined;
+  /** The offer's ICE credentials: a PATCH with others is an ICE restart (RFC 9725 section 4.4). */
+  private remoteIce: { ufrag: string; pwd: string } | undefined;
+  /** Every remote candidate taken, "ip:port typ", from the offer and trickled (at most MAX_REMOTE_CANDIDATES). */
+  private readonly remoteCandidates: string[] = [];
+  private endOfCandidates = false;
+  private refusedCandidates = 0;
+  private lastRefusalLog = -Infinity;
 
   private constructor(private readonly options: WishSessionOptions) {
     this.id = `${options.kind === 'whip' ? 'ws' : 'es'}-${randomUUID()}`;
@@ -68,12 +89,68 @@ export class WishSession {
     return { session_id: this.id, state: this.stateValue, ...(this.closeReason && { close_reason: this.closeReason }) };
   }
 
+  /** GET …/sessions/{sid}/status: state, candidates, the selected pair and the transport's counters. */
+  detailedStatus() {
+    const transport = this.liveTransport()?.stats();
+    return {
+      ...this.status(),
+      endpoint_id: this.options.endpointId,
+      negotiated: this.negotiation.negotiated.map((m) => ({ media: m.kind, codec: m.codec.name, payload_type: m.payloadType, send: m.send, receive: m.receive })),
+      remote_candidates: [...this.remoteCandidates],
+      end_of_candidates: this.endOfCandidates,
+      refused_candidates: this.refusedCandidates,
+      ...(transport && { transport: transportStatusView(transport) }),
+      selected_candidate_pair: pairFromNative(transport?.selectedLocal, transport?.selectedRemote),
+    };
+  }
+
+  /** GET …/sessions/{sid}/stats: per stream packets, bitrate, loss, repair and keyframe requests (as a MediaConnection's). */
+  stats() {
+    const { media_connection_id: _, ...stats } = mediaConnectionStats(this.id, this.liveTransport()?.mediaStats(), (kind) => this.negotiation.clockRateOf(kind));
+    return { session_id: this.id, ...stats };
+  }
+
+  /** POST …/pli: asks the publisher's video sender for a keyframe (RFC 4585 section 6.3.1); false when none can be asked. */
+  requestKeyframe(): boolean {
+    return this.liveTransport()?.requestKeyframe() ?? false;
+  }
+
+  /**
+   * Whether a PATCH fragment restarts ICE: it carries ICE credentials other than the offer's
+   * (RFC 9725 section 4.4; RFC 8839 section 4.4.1.1.1). Credentials equal to the offer's are trickle.
+   */
+  isIceRestart(fragment: TrickleFragment): boolean {
+    if (fragment.ufrag === undefined && fragment.pwd === undefined) return false;
+    return fragment.ufrag !== this.remoteIce?.ufrag || (fragment.pwd !== undefined && fragment.pwd !== this.remoteIce?.pwd);
+  }
+
+  /**
+   * Trickle ICE (RFC 9725 section 4.3.1, RFC 8840): the fragment's candidates of the BUNDLE
+   * transport go to the ICE agent. Throws UNPROCESSABLE (nothing taken) when they would pass
+   * MAX_REMOTE_CANDIDATES.
+   */
+  trickle(fragment: TrickleFragment): void {
+    if (this.stateValue === 'closed') throw GatewayError.notFound('session_id', this.id);
+    const usable = fragment.candidates.filter((c) => c.candidate !== undefined && this.negotiation.usable(c.section));
+    if (this.remoteCandidates.length + usable.length > MAX_REMOTE_CANDIDATES) {
+      this.refusedCandidates += usable.length;
+      if (Date.now() - this.lastRefusalLog >= REFUSAL_LOG_MS) {
+        this.lastRefusalLog = Date.now();
+        this.options.logger.warn({ session: this.id, refused: this.refusedCandidates }, 'trickled candidates over the per-session limit refused');
+      }
+      throw new GatewayError('UNPROCESSABLE', [{ field: 'candidate', message: `a session takes at most ${MAX_REMOTE_CANDIDATES} remote candidates` }]);
+    }
+    for (const c of usable) this.takeCandidate(c.candidate!);
+    if (fragment.endOfCandidates) this.endOfCandidates = true;
+  }
+
   /** Closes the transport (DTLS close_notify; consent stops) and detaches the ports feeding it. Idempotent. */
   close(reason = 'closed'): void {
     if (this.stateValue === 'closed') return;
     this.stateValue = 'closed';
     this.closeReason = reason;
     this.unwind();
+    this.options.onEvent?.({ event: 'CLOSE', session_id: this.id, close_options: { reason } });
     this.options.onClosed(this);
   }
 
@@ -105,19 +182,29 @@ export class WishSession {
       wireMediaTransport(transport, remote, setup === 'active' ? 'client' : 'server', routing, this.attached);
       const answer = this.negotiation.describe(plan.sections, setup, transport.local);
       this.negotiation.answeredOn(remote);
-      for (const c of this.negotiation.remoteDescription(remote, plan.media)) {
-        try {
-          transport.addRemoteCandidate(c);
-        } catch (error) {
-          this.options.logger.warn({ candidate: c, err: error }, 'WHIP/WHEP remote candidate skipped');
-        }
-      }
+      this.remoteIce = { ufrag: remote.iceUfrag, pwd: remote.icePwd };
+      for (const c of this.negotiation.remoteDescription(remote, plan.media).slice(0, MAX_REMOTE_CANDIDATES)) this.takeCandidate(c);
+      this.options.onEvent?.({ event: 'READY', session_id: this.id });
       return answer;
     } catch (error) {
       this.stateValue = 'closed';
       this.unwind();
       throw error;
     }
+  }
+
+  /** A candidate the native side refuses (an address it cannot use) is skipped, not fatal. */
+  private takeCandidate(c: Candidate): void {
+    this.remoteCandidates.push(`${c.ip}:${c.port} ${c.type}`);
+    try {
+      this.transport?.addRemoteCandidate(c);
+    } catch (error) {
+      this.options.logger.warn({ candidate: c, err: error }, 'WHIP/WHEP remote candidate skipped');
+    }
+  }
+
+  private liveTransport(): NativeTransport | undefined {
+    return this.transport && !this.transport.isClosed ? this.transport : undefined;
   }
 
   private unwind(): void {
@@ -131,11 +218,13 @@ export class WishSession {
     switch (event.kind) {
       case 'connected':
         this.stateValue = 'open';
+        this.options.onEvent?.({ event: 'STREAM', session_id: this.id });
         break;
       case 'closed':
         this.close(`the ${this.options.kind === 'whip' ? 'publisher' : 'player'} closed the connection`);
         break;
       case 'failed':
+        this.options.onEvent?.({ event: 'ERROR', session_id: this.id, error_message: `the media transport failed: ${event.text || event.detail}` });
         this.close(`the media transport failed: ${event.text || event.detail}`);
         break;
       default:
