@@ -30,6 +30,24 @@ async function until(what: string, done: () => boolean, ms = 10_000): Promise<vo
 
 const isRtp = (p: Buffer): boolean => p.length >= 12 && p[0]! >> 6 === 2 && !(p[1]! >= 200 && p[1]! <= 207);
 
+/** VP8 payload descriptor (RFC 7741 section 4.2), then a keyframe header: this packet starts a keyframe. */
+function isVp8KeyframeStart(p: Buffer): boolean {
+  const cc = p[0]! & 0x0f;
+  let o = 12 + cc * 4;
+  if (p[0]! & 0x10) o += 4 + 4 * p.readUInt16BE(o + 2);
+  const d = p[o]!;
+  if (!(d & 0x10)) return false;
+  o += 1;
+  if (d & 0x80) {
+    const x = p[o]!;
+    o += 1;
+    if (x & 0x80) o += p[o]! & 0x80 ? 2 : 1;
+    if (x & 0x40) o += 1;
+    if (x & 0x30) o += 1;
+  }
+  return (p[o]! & 0x01) === 0 && p[o + 3] === 0x9d && p[o + 4] === 0x01 && p[o + 5] === 0x2a;
+}
+
 describe('WHIP: a libwebrtc publisher to /whip/{id}', () => {
   let gw: { gateway: Gateway; base: string };
   const cleanup: (() => void)[] = [];
@@ -44,7 +62,7 @@ describe('WHIP: a libwebrtc publisher to /whip/{id}', () => {
   const whip = (url: string, token: string | undefined, body: string, type = 'application/sdp'): Promise<Response> =>
     fetch(url, { method: 'POST', headers: { 'content-type': type, ...(token !== undefined && { authorization: `Bearer ${token}` }) }, body });
 
-  it('answers recvonly with candidates and fingerprint, redirects VP8 as RTP with the user payload type, and DELETE frees the transport', async () => {
+  it('answers recvonly with candidates and fingerprint, redirects VP8 as RTP with the user payload type, reports events, status and stats, answers POST …/pli with a keyframe, and DELETE frees the transport', async () => {
     const redirect = await udpReceiver();
     cleanup.push(() => redirect.socket.close());
     const created = await call(gw.base, 'POST', '/whip/endpoints', { video_params: { codec: 'vp8', payload_type: VIDEO_PT }, redirect_params: { video: { ip_v4: '127.0.0.1', port: redirect.port } } });
@@ -85,28 +103,46 @@ describe('WHIP: a libwebrtc publisher to /whip/{id}', () => {
     await until('60 RTP packets at the redirect', () => redirect.packets.filter(isRtp).length >= 60);
     const rtp = redirect.packets.filter(isRtp);
     for (const p of rtp) assert.equal(p[1]! & 0x7f, VIDEO_PT, 'payload type rewritten to the user\'s');
-    // VP8 payload descriptor (RFC 7741 section 4.2) then a keyframe header: some packet starts a keyframe.
-    const keyframe = rtp.some((p) => {
-      const cc = p[0]! & 0x0f;
-      let o = 12 + cc * 4;
-      if (p[0]! & 0x10) o += 4 + 4 * p.readUInt16BE(o + 2);
-      const d = p[o]!;
-      if (!(d & 0x10)) return false;
-      o += 1;
-      if (d & 0x80) {
-        const x = p[o]!;
-        o += 1;
-        if (x & 0x80) o += p[o]! & 0x80 ? 2 : 1;
-        if (x & 0x40) o += 1;
-        if (x & 0x30) o += 1;
-      }
-      return (p[o]! & 0x01) === 0 && p[o + 3] === 0x9d && p[o + 4] === 0x01 && p[o + 5] === 0x2a;
-    });
+    const keyframe = rtp.some(isVp8KeyframeStart);
     assert.ok(keyframe, 'a VP8 keyframe (start code 9d 01 2a) arrived at the redirect');
 
     const status = await call(gw.base, 'GET', `/whip/endpoints/${id}`);
     assert.equal(status.status, 200);
     assert.equal(status.body.sessions[0].state, 'open');
+    const sessionId = status.body.sessions[0].session_id;
+
+    // Events (long poll): READY when answered, STREAM when ICE and DTLS are up, with the session id.
+    const ready = await call(gw.base, 'GET', `/whip/endpoints/${id}/events`);
+    assert.deepEqual(ready.body, { event: 'READY', session_id: sessionId });
+    assert.deepEqual((await call(gw.base, 'GET', `/whip/endpoints/${id}/events`)).body, { event: 'STREAM', session_id: sessionId });
+
+    // PLI (RFC 4585 section 6.3.1): libwebrtc answers with a keyframe. Keyframes in a quiet window,
+    // then in as long a window after POST …/pli.
+    const keyframes = (): number => redirect.packets.filter((p) => isRtp(p) && isVp8KeyframeStart(p)).length;
+    const quietStart = keyframes();
+    await new Promise((r) => setTimeout(r, 1500));
+    const quiet = keyframes() - quietStart;
+    const pli = await call(gw.base, 'POST', `/whip/endpoints/${id}/pli`, {});
+    assert.equal(pli.status, 201, JSON.stringify(pli.body));
+    assert.deepEqual(pli.body, { sent: 1 });
+    const afterPli = keyframes();
+    await new Promise((r) => setTimeout(r, 1500));
+    const answered = keyframes() - afterPli;
+    console.log(`keyframes at the redirect: ${quiet} in 1.5 s before the PLI, ${answered} in 1.5 s after`);
+    assert.ok(answered >= 1 && answered > quiet, `a keyframe answered the PLI (${quiet} before, ${answered} after)`);
+    assert.equal((await call(gw.base, 'POST', `/whip/endpoints/${id}/pli`, { session_id: 'ws-none' })).status, 404);
+
+    // Status and stats of the session: the selected pair, the received stream, the PLI sent.
+    const detail = await call(gw.base, 'GET', `/whip/endpoints/${id}/sessions/${sessionId}/status`);
+    assert.equal(detail.status, 200);
+    assert.equal(detail.body.state, 'open');
+    assert.equal(detail.body.transport.dtlsState, 'connected');
+    assert.ok(detail.body.remote_candidates.length >= 1);
+    assert.ok(detail.body.selected_candidate_pair, JSON.stringify(detail.body));
+    const stats = await call(gw.base, 'GET', `/whip/endpoints/${id}/sessions/${sessionId}/stats`);
+    const video = stats.body.streams.find((s: { media: string; direction: string }) => s.media === 'video' && s.direction === 'receive');
+    assert.ok(video && video.packets >= 60, JSON.stringify(stats.body));
+    assert.ok(video.pli_sent >= 1, 'the PLI is counted');
 
     assert.equal(await bindableByAnotherProcess(transportPort), false, 'the session holds its transport port');
     assert.equal((await fetch(`${gw.base}${location}`, { method: 'DELETE', headers: { authorization: 'Bearer nope' } })).status, 401);
@@ -119,6 +155,10 @@ describe('WHIP: a libwebrtc publisher to /whip/{id}', () => {
     assert.equal(redirect.packets.length, settled, 'nothing redirected after DELETE');
     const after = await call(gw.base, 'GET', `/whip/endpoints/${id}`);
     assert.equal(after.body.sessions[0].state, 'closed');
+    const closed = await call(gw.base, 'GET', `/whip/endpoints/${id}/events`);
+    assert.equal(closed.body.event, 'CLOSE');
+    assert.equal(closed.body.session_id, sessionId);
+    assert.match(closed.body.close_options.reason, /deleted the session/);
 
     assert.equal((await call(gw.base, 'DELETE', `/whip/endpoints/${id}`)).status, 204);
     assert.equal((await call(gw.base, 'GET', `/whip/endpoints/${id}`)).status, 404);
