@@ -93,7 +93,8 @@ function toSection(m: SdpMedia, index: number): RemoteMediaSection {
     index,
     kind,
     mid: m.mid !== undefined ? String(m.mid) : String(index),
-    rejected: m.port === 0,
+    // RFC 8843 section 6: an offerer's bundle-only section has port 0 yet is live (JSEP max-bundle, e.g. webrtcbin's offers).
+    rejected: m.port === 0 && (m as { bundleOnly?: string }).bundleOnly === undefined,
     direction,
     codecs,
     ssrcs,

@@ -50,3 +50,19 @@ describe('parseSessionDescription: the MediaStream a section belongs to (RFC 883
     assert.equal(parseSessionDescription(withLines('a=msid:- track-1')).sections[0]!.streamId, undefined);
   });
 });
+
+describe('parseSessionDescription: bundle-only sections (RFC 8843 section 6)', () => {
+  const withAudio = (port: number, bundleOnly: boolean): string =>
+    offer('abcd', 'x/y+z0123456789abcdefgh').replace('a=group:BUNDLE 0', 'a=group:BUNDLE 0 1') +
+    [`m=audio ${port} UDP/TLS/RTP/SAVPF 111`, 'c=IN IP4 0.0.0.0', ...(bundleOnly ? ['a=bundle-only'] : []), 'a=mid:1', 'a=sendonly', 'a=rtcp-mux', 'a=rtpmap:111 opus/48000/2', ''].join('\r\n');
+
+  it('a port-0 section marked a=bundle-only is live (webrtcbin and JSEP max-bundle offers write them)', () => {
+    const d = parseSessionDescription(withAudio(0, true));
+    assert.equal(d.sections[1]!.kind, 'audio');
+    assert.equal(d.sections[1]!.rejected, false);
+  });
+
+  it('a port-0 section without it is rejected', () => {
+    assert.equal(parseSessionDescription(withAudio(0, false)).sections[1]!.rejected, true);
+  });
+});
