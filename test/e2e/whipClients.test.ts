@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 
 import type { Gateway } from '../../src/Gateway.js';
 import { parseIceServerUrl, type IceServerUrl } from '../../src/session/ice/IceServerUrl.js';
+import { launchChromium } from '../helpers/chromium.js';
 import { GstPipeline, opusReceiver, videoReceiver } from '../helpers/gstreamer.js';
 import { fileSize, freeUdpPort } from '../helpers/media.js';
 import { waitFor } from '../helpers/proc.js';
@@ -25,6 +26,30 @@ const VIDEO_PT = 96;
 const AUDIO_PT = 111;
 /** 20 ms of 48 kHz stereo S16LE, what opusdec writes per Opus packet of whip-client's opusenc. */
 const OPUS_PACKET_BYTES = 960 * 2 * 2;
+
+const H264_PT = 102;
+
+/** A WHIP client as a web page writes one: plain RTCPeerConnection + fetch, H.264 by setCodecPreferences. */
+const WHIP_PAGE = `<!doctype html><title>WHIP</title><script>
+window.publish = async (url, token) => {
+  const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240 } });
+  const pc = (window.pc = new RTCPeerConnection());
+  const transceiver = pc.addTransceiver(stream.getVideoTracks()[0], { direction: 'sendonly' });
+  transceiver.setCodecPreferences(RTCRtpSender.getCapabilities('video').codecs.filter((c) => c.mimeType === 'video/H264'));
+  await pc.setLocalDescription();
+  await new Promise((done) => { pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && done(); if (pc.iceGatheringState === 'complete') done(); });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/sdp', authorization: 'Bearer ' + token }, body: pc.localDescription.sdp });
+  const answer = await res.text();
+  if (res.status === 201) await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+  window.session = new URL(res.headers.get('location'), url).href;
+  return { status: res.status, location: res.headers.get('location'), etag: res.headers.get('etag'), answer };
+};
+window.unpublish = async (url, token) => {
+  const res = await fetch(window.session, { method: 'DELETE', headers: { authorization: 'Bearer ' + token } });
+  window.pc.close();
+  return res.status;
+};
+</script>`;
 
 const VIDEO = `videotestsrc is-live=true pattern=ball ! video/x-raw,width=${W},height=${H},framerate=30/1 ! videoconvert ! queue ! vp8enc deadline=1 keyframe-max-dist=60 ! rtpvp8pay pt=${VIDEO_PT} ssrc=1 ! queue ! application/x-rtp,media=video,encoding-name=VP8,payload=${VIDEO_PT}`;
 const AUDIO = `audiotestsrc is-live=true wave=sine ! audioconvert ! audioresample ! queue ! opusenc ! rtpopuspay pt=${AUDIO_PT} ssrc=2 ! queue ! application/x-rtp,media=audio,encoding-name=OPUS,payload=${AUDIO_PT}`;
@@ -111,13 +136,15 @@ describe('WHIP with clients nobody here wrote', () => {
 
   it('whip-client with trickle ICE (PATCH): VP8 and Opus decoded at the redirects; SIGINT deletes the session', async () => {
     const { session } = await publishWithWhipClient('trickle', []);
-    // The offer of webrtcbin with trickle carries no candidates: all came by PATCH.
+    // The offer of webrtcbin with trickle carries no candidates: all came by PATCH, end-of-candidates too.
     assert.ok(session.remote_candidates.length >= 1, JSON.stringify(session));
+    assert.equal(session.end_of_candidates, true, 'a PATCH said a=end-of-candidates');
   });
 
   it('whip-client without trickle (-n): candidates in the offer', async () => {
     const { session } = await publishWithWhipClient('no-trickle', ['-n']);
     assert.ok(session.remote_candidates.length >= 1);
+    assert.equal(session.end_of_candidates, false, 'no PATCH came');
   });
 
   it('whip-client following Link headers (-f): it reads the STUN server from OPTIONS and publishes', async () => {
@@ -136,5 +163,52 @@ describe('WHIP with clients nobody here wrote', () => {
     assert.match(client.log, /\[401\] Unauthorized/);
     assert.deepEqual((await call(base, 'GET', `/whip/endpoints/${e.id}`)).body.sessions, []);
     await call(base, 'DELETE', `/whip/endpoints/${e.id}`);
+  });
+
+  it('headless Chromium publishes its fake camera in H.264 from a page of another origin (CORS); GStreamer decodes it at the redirect', async () => {
+    const port = await freeUdpPort();
+    const file = join(dir, 'chromium.i420');
+    // Chromium's camera size is its own choice: scaled to a fixed size so frames can be counted.
+    const receiver = new GstPipeline(
+      `udpsrc address=127.0.0.1 port=${port} caps=application/x-rtp,media=video,encoding-name=H264,clock-rate=90000,payload=${H264_PT} ` +
+        `! rtpjitterbuffer latency=50 ! rtph264depay ! h264parse ! avdec_h264 ! videoconvert ! videoscale ! video/x-raw,format=I420,width=${W},height=${H} ! filesink location=${file}`,
+    );
+    stops.push(() => receiver.stop());
+    const created = await call(base, 'POST', '/whip/endpoints', { video_params: { codec: 'H264', payload_type: H264_PT }, redirect_params: { video: { ip_v4: '127.0.0.1', port } } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const { endpoint_id: id, url, token } = created.body;
+
+    const chromium = await launchChromium();
+    stops.push(() => chromium.close());
+    const page = await chromium.newPage(WHIP_PAGE);
+    assert.notEqual(new URL(page.url()).origin, new URL(base).origin, 'the page is of another origin than the API');
+    const published = await page.evaluate(([u, t]) => (window as any).publish(u, t), [url, token] as const);
+    assert.equal(published.status, 201, JSON.stringify(published));
+    assert.match(published.location, /^\/whip\/wi-.*\/sessions\/ws-/, 'Location is exposed to the page (CORS)');
+    assert.match(published.etag, /^"[0-9a-f]+"$/);
+    assert.match(published.answer, /^a=rtpmap:\d+ H264\/90000/m);
+
+    const frameBytes = i420Bytes(W, H);
+    try {
+      await waitFor(
+        async () => {
+          if (fileSize(file) < frameBytes) await call(base, 'POST', `/whip/endpoints/${id}/pli`, {});
+          return fileSize(file) >= 60 * frameBytes;
+        },
+        25_000,
+        '60 H.264 frames decoded',
+      );
+    } catch (error) {
+      const state = await page.evaluate(() => (window as any).pc?.connectionState);
+      throw new Error(`${(error as Error).message}: ${fileSize(file)} B, page connection ${state}`);
+    }
+    console.log(`chromium: ${Math.floor(fileSize(file) / frameBytes)} H.264 frames decoded`);
+
+    // The page ends its session: DELETE from another origin passes the CORS preflight.
+    assert.equal(await page.evaluate(([u, t]) => (window as any).unpublish(u, t), [url, token] as const), 200);
+    const shown = await call(base, 'GET', `/whip/endpoints/${id}`);
+    assert.equal(shown.body.sessions[0].state, 'closed');
+    await receiver.stop();
+    await call(base, 'DELETE', `/whip/endpoints/${id}`);
   });
 });

@@ -31,6 +31,7 @@ export class WhipClient {
   log = '';
 
   constructor(args: string[], libraryPath: string) {
+    // WHIP_CLIENT_LOG=7 shows the SDP and every candidate when a run needs looking into.
     this.process = spawn('whip-client', ['-l', process.env['WHIP_CLIENT_LOG'] ?? '4', '-o', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LD_LIBRARY_PATH: libraryPath } });
     const keep = (chunk: Buffer): void => {
       if (this.log.length < 65536) this.log += chunk.toString();
