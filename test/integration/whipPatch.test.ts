@@ -140,7 +140,18 @@ describe('WHIP sessions: PATCH, Link, 503', () => {
 
     assert.equal((await fetch(sessionUrl, { method: 'DELETE', headers: { authorization: `Bearer ${e.token}` } })).status, 200);
     assert.equal((await patch(sessionUrl, e.token, fragment([candidate(40005)]), { 'if-match': etag })).status, 404);
+
+    // The endpoint's events: READY when answered, CLOSE with the reason; none once the endpoint is gone.
+    const sessionId = sessionUrl.split('/').pop();
+    assert.deepEqual((await call(gw.base, 'GET', `/whip/endpoints/${e.id}/events`, undefined, auth)).body, { event: 'READY', session_id: sessionId });
+    const closed = (await call(gw.base, 'GET', `/whip/endpoints/${e.id}/events`, undefined, auth)).body;
+    assert.deepEqual(closed, { event: 'CLOSE', session_id: sessionId, close_options: { reason: 'the publisher deleted the session' } });
     await call(gw.base, 'DELETE', `/whip/endpoints/${e.id}`, undefined, auth);
+    assert.equal((await call(gw.base, 'GET', `/whip/endpoints/${e.id}/events`, undefined, auth)).status, 404);
+    // The same routes serve WHEP endpoints: an unknown one is 404 (not 405 or an unknown route).
+    const whep = await call(gw.base, 'GET', '/whep/endpoints/we-00000000-0000-4000-8000-000000000000/events', undefined, auth);
+    assert.equal(whep.status, 404);
+    assert.equal(whep.body.command_type, 'WHEP_ENDPOINT_EVENTS');
   });
 
   it('a session over max_connections is refused 503 with Retry-After; it is admitted once the first ends', async () => {
