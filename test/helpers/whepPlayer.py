@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A WHEP player (draft-ietf-wish-whep section 4.2) on GStreamer's webrtcbin, for the e2e tests.
+"""A WHEP player (draft-ietf-wish-whep-03 section 4.2) on GStreamer's webrtcbin, for the e2e tests.
 
     whepPlayer.py URL TOKEN CODEC SECONDS
 
@@ -92,7 +92,7 @@ def main():
         return False
 
     def wait_gathered(tries=[100]):
-        # No trickle: the offer is posted with every candidate, as RFC 9725 section 4.2 allows.
+        # No trickle: the offer is posted with every candidate (draft-ietf-wish-whep-03 section 4.4.2 allows it).
         tries[0] -= 1
         if webrtc.get_property('ice-gathering-state') == GstWebRTC.WebRTCICEGatheringState.COMPLETE or tries[0] <= 0:
             post_offer()

@@ -154,6 +154,7 @@ describe('WHEP endpoints over REST', () => {
     assert.notEqual(otherSsrc, ssrc[1], 'each player has its own SSRC');
     assert.equal((await post(url, token, offer('video', 'recvonly'))).status, 409, 'max_sessions 2');
 
+    assert.equal((await api('DELETE', `/media/${video}`)).status, 403, 'the port stays while players are fed by it');
     const listed = (await api('GET', `/whep/endpoints/${id}`)).body.sessions as { session_id: string; state: string }[];
     assert.equal(listed.length, 2);
     assert.deepEqual(listed.map((s) => s.state), ['connecting', 'connecting']);

@@ -9,7 +9,7 @@ import { call, startTestGateway } from '../helpers/testGateway.js';
 import { bindableByAnotherProcess } from '../helpers/udp.js';
 import { HEIGHT, sendFrames, videoSender, WIDTH, type WrtcPeerConnection } from '../helpers/wrtcVideo.js';
 
-// WHEP players (draft-ietf-wish-whep section 4.2) on libwebrtc: a recvonly transceiver,
+// WHEP players (draft-ietf-wish-whep-03 section 4.2) on libwebrtc: a recvonly transceiver,
 // createOffer, wait for gathering, POST the offer with fetch, setRemoteDescription with the
 // answer. Nothing of the gateway is imported into the players, only fetch.
 //

@@ -100,7 +100,8 @@ export function wishEndpointRoutes({ wishEndpoints, redirects, ports }: WishEndp
     res.status(201).json({ endpoint_id: created.id, url: absoluteUrl(req, wishResourcePath('whip', created.id)), token: created.token });
   });
 
-  // draft-ietf-wish-whep: the media ports feed every player, as one media_id feeds several MediaConnections.
+  // draft-ietf-wish-whep-03: players offer recvonly (or sendrecv) and get a sendonly answer (section 4.2.5);
+  // the media ports feed every player, as one media_id feeds several MediaConnections.
   endpoint(router, 'post', '/whep/endpoints', 'WHEP_ENDPOINT_CREATE', (req, res) => {
     const body = validateBody(playbackOptions, req.body);
     if (!body.video_params && !body.audio_params) throw GatewayError.invalid('video_params', 'name video_params or audio_params (with its media_id): the endpoint would play nothing');
