@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 
 import type { Gateway } from '../../src/Gateway.js';
 import { launchChromium, type TestBrowser } from '../helpers/chromium.js';
-import { rtpbinVp8Sender, vp8Sender, type GstPipeline } from '../helpers/gstreamer.js';
+import { opusSender, rtpbinVp8Sender, vp8Sender, type GstPipeline } from '../helpers/gstreamer.js';
 import { h264Sender } from '../helpers/h264.js';
 import { freeUdpPort } from '../helpers/media.js';
 import { waitFor } from '../helpers/proc.js';
@@ -22,9 +22,11 @@ import { call, startTestGateway } from '../helpers/testGateway.js';
 
 /** The whole player: a recvonly offer with its candidates, POST, the answer; then decoded frames from getStats. */
 const PLAYER_PAGE = `<!doctype html><title>WHEP player</title><script>
-async function play(url, token) {
+async function play(url, token, kinds) {
   const pc = window.pc = new RTCPeerConnection();
-  pc.addTransceiver('video', { direction: 'recvonly' });
+  for (const kind of kinds) pc.addTransceiver(kind, { direction: 'recvonly' });
+  // Played in an element, as a player does (Chromium decodes audio only for a track that plays out).
+  pc.ontrack = ({ track }) => { const el = document.createElement(track.kind); el.autoplay = el.muted = true; el.srcObject = new MediaStream([track]); document.body.append(el); };
   await pc.setLocalDescription(await pc.createOffer());
   for (let i = 0; i < 100 && pc.iceGatheringState !== 'complete'; i++) await new Promise((r) => setTimeout(r, 50));
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/sdp', authorization: 'Bearer ' + token }, body: pc.localDescription.sdp });
@@ -34,10 +36,13 @@ async function play(url, token) {
   return { status: res.status, location: new URL(res.headers.get('location'), url).href, answer };
 }
 async function decoded() {
-  let frames = 0, codec = '';
+  let frames = 0, codec = '', samples = 0, concealed = 0, audioCodec = '';
   const report = await pc.getStats();
-  report.forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'video') { frames = s.framesDecoded || 0; codec = report.get(s.codecId)?.mimeType || ''; } });
-  return { frames, codec };
+  report.forEach((s) => {
+    if (s.type === 'inbound-rtp' && s.kind === 'video') { frames = s.framesDecoded || 0; codec = report.get(s.codecId)?.mimeType || ''; }
+    if (s.type === 'inbound-rtp' && s.kind === 'audio') { samples = s.totalSamplesReceived || 0; concealed = s.concealedSamples || 0; audioCodec = report.get(s.codecId)?.mimeType || ''; }
+  });
+  return { frames, codec, samples, concealed, audioCodec };
 }
 async function stop(location, token) {
   const res = await fetch(location, { method: 'DELETE', headers: { authorization: 'Bearer ' + token } });
@@ -94,15 +99,16 @@ describe('WHEP players: headless Chromium from another origin and GStreamer webr
     return res.body as { endpoint_id: string; url: string; token: string };
   }
 
-  async function chromiumPlays(url: string, token: string): Promise<{ page: Page; location: string; answer: string }> {
+  async function chromiumPlays(url: string, token: string, kinds = ['video']): Promise<{ page: Page; location: string; answer: string }> {
     const page = await chromium.newPage(PLAYER_PAGE);
     assert.notEqual(new URL(page.url()).origin, new URL(url).origin, 'the page is of another origin than the API');
-    const played = await page.evaluate(({ url, token }) => (window as any).play(url, token), { url, token });
+    const played = await page.evaluate(({ url, token, kinds }) => (window as any).play(url, token, kinds), { url, token, kinds });
     assert.equal(played.status, 201, JSON.stringify(played));
     return { page, location: played.location, answer: played.answer };
   }
 
-  const framesIn = async (page: Page): Promise<{ frames: number; codec: string }> => page.evaluate(() => (window as any).decoded());
+  const framesIn = async (page: Page): Promise<{ frames: number; codec: string; samples: number; concealed: number; audioCodec: string }> =>
+    page.evaluate(() => (window as any).decoded());
 
   it('Chromium plays VP8 whose keyframes come only on request: its PLI reaches rtpbin through redirect_params.video_rtcp; DELETE from the page ends the session', async () => {
     const rtcp = (await call(base, 'POST', '/media/rtcp', {})).body;
@@ -146,6 +152,29 @@ describe('WHEP players: headless Chromium from another origin and GStreamer webr
     const { frames, codec } = await framesIn(page);
     assert.equal(codec, 'video/H264');
     console.log(`# Chromium H264: ${frames} frames decoded`);
+    await page.close();
+  });
+
+  it('Chromium plays VP8 and Opus from one endpoint in one BUNDLEd session', async () => {
+    const audio = (await call(base, 'POST', '/media', { is_video: false })).body;
+    pipelines.push(opusSender(audio.port, { payloadType: 111, seconds: 40 }));
+    const { url, token } = await fedEndpoint('VP8', 96, (port) => vp8Sender(port, { width: 320, height: 240, payloadType: 96, seconds: 40 }), {
+      audio_params: { codec: 'OPUS', media_id: audio.media_id, payload_type: 111 },
+    });
+    const { page, answer } = await chromiumPlays(url, token, ['audio', 'video']);
+    assert.equal(answer.match(/^a=sendonly$/gm)?.length, 2, 'both sections answered sendonly');
+    assert.match(answer, /^a=group:BUNDLE 0 1$/m);
+    // 2 s of 48 kHz audio, mostly real (not concealment), and 60 frames.
+    let last = {};
+    await waitFor(async () => {
+      const d = await framesIn(page);
+      last = d;
+      return d.frames >= 60 && d.samples - d.concealed >= 96000;
+    }, 20000, '60 frames and 2 s of received Opus in Chromium').catch((e) => { throw new Error(`${e.message}: ${JSON.stringify(last)}`); });
+    const d = await framesIn(page);
+    assert.equal(d.audioCodec, 'audio/opus');
+    assert.ok(d.concealed < d.samples / 4, `little concealment: ${JSON.stringify(d)}`);
+    console.log(`# Chromium VP8 + Opus: ${d.frames} frames, ${d.samples} samples (${d.concealed} concealed)`);
     await page.close();
   });
 
