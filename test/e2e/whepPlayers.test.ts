@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -52,6 +53,7 @@ async function stop(location, token) {
 </script>`;
 
 const PLAYER = join(import.meta.dirname, '..', 'helpers', 'whepPlayer.py');
+const EXAMPLE_PLAYER = join(import.meta.dirname, '..', '..', 'examples', 'wish', 'whep-player.html');
 /** Debian's Python: python3-gst-1.0 and python3-gi are installed for it, not for a python3 earlier on PATH (pyenv). */
 const PYTHON = '/usr/bin/python3';
 
@@ -155,13 +157,16 @@ describe('WHEP players: headless Chromium from another origin and GStreamer webr
     await page.close();
   });
 
-  it('Chromium plays VP8 and Opus from one endpoint in one BUNDLEd session', async () => {
+  it('Chromium plays VP8 and Opus from one endpoint in one BUNDLEd session, beside the examples/wish player of the same endpoint', async () => {
     const audio = (await call(base, 'POST', '/media', { is_video: false })).body;
     pipelines.push(opusSender(audio.port, { payloadType: 111, seconds: 40 }));
     const { url, token } = await fedEndpoint('VP8', 96, (port) => vp8Sender(port, { width: 320, height: 240, payloadType: 96, seconds: 40 }), {
       audio_params: { codec: 'OPUS', media_id: audio.media_id, payload_type: 111 },
     });
     const { page, answer } = await chromiumPlays(url, token, ['audio', 'video']);
+    // A second player of the same endpoint: the page the package ships (examples/wish), from another origin too.
+    const example = await chromium.newPage(readFileSync(EXAMPLE_PLAYER, 'utf8'));
+    await example.goto(`${example.url()}?${new URLSearchParams({ url, token })}`);
     assert.equal(answer.match(/^a=sendonly$/gm)?.length, 2, 'both sections answered sendonly');
     assert.match(answer, /^a=group:BUNDLE 0 1$/m);
     // 2 s of 48 kHz audio, mostly real (not concealment), and 60 frames.
@@ -174,7 +179,12 @@ describe('WHEP players: headless Chromium from another origin and GStreamer webr
     const d = await framesIn(page);
     assert.equal(d.audioCodec, 'audio/opus');
     assert.ok(d.concealed < d.samples / 4, `little concealment: ${JSON.stringify(d)}`);
-    console.log(`# Chromium VP8 + Opus: ${d.frames} frames, ${d.samples} samples (${d.concealed} concealed)`);
+    await waitFor(async () => (await example.evaluate(() => (window as any).whep.framesDecoded)) >= 60, 20000, '60 frames in examples/wish/whep-player.html');
+    const shipped = await example.evaluate(() => (window as any).whep);
+    assert.equal(shipped.state, 'connected');
+    assert.ok(shipped.audioPackets > 0, JSON.stringify(shipped));
+    console.log(`# Chromium VP8 + Opus: ${d.frames} frames, ${d.samples} samples (${d.concealed} concealed); examples/wish player ${JSON.stringify(shipped)}`);
+    await example.close();
     await page.close();
   });
 
