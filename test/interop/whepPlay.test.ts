@@ -41,6 +41,8 @@ interface Player {
   /** The session URL (Location). */
   session: string;
   answer: string;
+  /** The MediaStream ids libwebrtc gave the remote track (from our a=msid). */
+  streamIds: string[];
 }
 
 describe('WHEP: libwebrtc players of one endpoint fed by RTP at its media port', () => {
@@ -59,13 +61,17 @@ describe('WHEP: libwebrtc players of one endpoint fed by RTP at its media port',
     cleanup.push(() => pc.close());
     const media = new DecodedMedia();
     cleanup.push(() => media.stop());
-    pc.ontrack = ({ track }: { track: unknown }) => media.attach({ getTracks: () => [track] });
+    const streamIds: string[] = [];
+    pc.ontrack = ({ track, streams }: { track: unknown; streams: { id: string }[] }) => {
+      streamIds.push(...streams.map((st) => st.id));
+      media.attach({ getTracks: () => [track] });
+    };
     pc.addTransceiver('video', { direction: 'recvonly' });
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/sdp', authorization: `Bearer ${token}` }, body: await gatheredOffer(pc) });
     assert.equal(res.status, 201);
     const answer = await res.text();
     await pc.setRemoteDescription({ type: 'answer', sdp: answer });
-    return { pc, media, session: new URL(res.headers.get('location')!, url).href, answer };
+    return { pc, media, session: new URL(res.headers.get('location')!, url).href, answer, streamIds };
   }
 
   it('every player decodes the one input; DELETE of one session frees its transport and leaves the other playing', async () => {
@@ -79,7 +85,9 @@ describe('WHEP: libwebrtc players of one endpoint fed by RTP at its media port',
     const players = [await play(url, token), await play(url, token)];
     for (const p of players) {
       assert.match(p.answer, /^a=sendonly$/m);
-      assert.match(p.answer, /^a=ssrc:\d+ msid:\S+ \S+$/m);
+      const msid = /^a=ssrc:\d+ msid:(\S+) \S+$/m.exec(p.answer);
+      assert.ok(msid, 'the answer ties our SSRC to a stream');
+      assert.deepEqual(p.streamIds, [msid[1]], 'libwebrtc put the track in the stream our msid names');
     }
     await until('both players connected', () => players.every((p) => p.pc.connectionState === 'connected'));
     const states = async (): Promise<string[]> => (await call(gw.base, 'GET', `/whep/endpoints/${id}`)).body.sessions.map((s: { state: string }) => s.state);
