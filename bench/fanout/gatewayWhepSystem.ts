@@ -1,0 +1,104 @@
+/**
+ * gateway-whep in the fan-out benchmark: our gateway (its own process, as `gateway`) playing the
+ * input to WHEP players (draft-ietf-wish-whep). One WHEP endpoint is made on the two media ports
+ * the replay feeds; each viewer is a receive-only call placed by gateway B's peer, which
+ * whepRelay.ts turns into a WHEP POST to that endpoint (B offers, A answers: the other systems'
+ * calls go the other way). Its setup time is from B's POST /media/connections to B's STREAM (B's
+ * media transport up), as a gateway viewer's is to A's STREAM. Every session is DELETEd at stop.
+ *
+ * The 5 quality connections (decoders and latency probes answer calls, they do not offer) are
+ * MediaConnections from the same two ports, on the same native fan-out as the WHEP sessions.
+ */
+import { callSendOnly, openPeer, type RestPeer } from '../lib/mediaCall.js';
+import { MediaGateway } from '../lib/mediaGateway.js';
+import { AUDIO_PT, VIDEO_PT } from '../lib/rtpStream.js';
+import { rest } from '../../test/support/rest.js';
+import { atMostConcurrently } from './atMostConcurrently.js';
+import { stopGateway } from './stopping.js';
+import type { SystemUnderTest } from './systemsUnderTest.js';
+import type { ViewerGateway } from './viewerGateway.js';
+import { WhepRelay } from './whepRelay.js';
+
+/** The PeerJS id B's peer calls for a WHEP session. */
+const RELAY_ID = 'fanout-gateway-whep';
+
+export class GatewayWhepSystem implements SystemUnderTest {
+  private constructor(
+    private readonly gateway: MediaGateway,
+    private readonly b: ViewerGateway,
+    private readonly relay: WhepRelay,
+    private readonly endpointId: string,
+    private readonly source: RestPeer,
+    private readonly media: { video: string; audio: string },
+    readonly videoPort: number,
+    readonly audioPort: number,
+  ) {}
+
+  static async start(b: ViewerGateway, portMin: number): Promise<GatewayWhepSystem> {
+    // On B's signaling server, for the quality probes' MediaConnections.
+    const gateway = await MediaGateway.start(portMin, b.signalingUrl);
+    try {
+      const source = await openPeer(gateway.api, 'source');
+      const video = await rest(gateway.api, 'POST', '/media', { is_video: true });
+      const audio = await rest(gateway.api, 'POST', '/media', { is_video: false });
+      const endpoint = await rest(gateway.api, 'POST', '/whep/endpoints', {
+        video_params: { codec: 'VP8', media_id: video.media_id, payload_type: VIDEO_PT },
+        audio_params: { codec: 'OPUS', media_id: audio.media_id, payload_type: AUDIO_PT },
+      });
+      const relay = await WhepRelay.open(b.signalingUrl, RELAY_ID, endpoint.url, endpoint.token);
+      return new GatewayWhepSystem(gateway, b, relay, endpoint.endpoint_id, source, { video: video.media_id, audio: audio.media_id }, video.port, audio.port);
+    } catch (e) {
+      await stopGateway(gateway);
+      throw e;
+    }
+  }
+
+  get measurePid(): number {
+    return this.gateway.pid;
+  }
+
+  async connect(n: number, concurrency: number): Promise<string[]> {
+    const errors = await atMostConcurrently(n, concurrency, () => this.b.callReceiveOnly(this.relay.id));
+    // A viewer whose offer the endpoint refused waits for an answer in vain: say why here.
+    for (const e of this.relay.errors) console.error(`gateway-whep: ${e}`);
+    return errors;
+  }
+
+  async callExtra(targets: string[]): Promise<string[]> {
+    const errors: string[] = [];
+    for (const target of targets) {
+      try {
+        await callSendOnly(this.source, this.media, target);
+      } catch (e) {
+        errors.push(`${target}: ${(e as Error).message}`);
+      }
+    }
+    return errors;
+  }
+
+  async counters(): Promise<{ sent: number; errors: number }> {
+    const stats = await this.gateway.engineStats();
+    return { sent: stats.datagramsSent ?? 0, errors: stats.datagramsSendDropped ?? 0 };
+  }
+
+  /** DELETEs every WHEP session (and says if one outlived it), then stops the gateway. */
+  async stop(): Promise<void> {
+    try {
+      const sessions = this.relay.liveSessions;
+      const failed = await this.relay.deleteSessions();
+      for (const e of failed.slice(0, 5)) console.error(`gateway-whep: ${e}`);
+      const status = await rest(this.gateway.api, 'GET', `/whep/endpoints/${this.endpointId}`);
+      const live = (status.sessions as { state: string }[]).filter((s) => s.state !== 'closed').length;
+      const c = this.relay.counts;
+      console.log(
+        `gateway-whep: ${sessions - failed.length} of ${sessions} sessions deleted (${live} still live at A); ` +
+          `${c.offersWithCandidates} offers carried B's candidates, ${c.trickledIgnored} trickled CANDIDATEs ignored, ${c.failedOffers} offers refused`,
+      );
+    } catch (e) {
+      console.error(`gateway-whep: deleting the sessions: ${(e as Error).message}`);
+    } finally {
+      this.relay.close();
+      await stopGateway(this.gateway);
+    }
+  }
+}
