@@ -1,8 +1,8 @@
 /**
  * CI smoke test of the fan-out benchmark: 50 viewers of each system (our gateway in its three
  * setups and the two JS systems, which set up 50 viewers in a few seconds; not Janus, which
- * needs a network namespace), a few seconds of the recorded input, the benchmark's table, with its quality probes (3 decoding
- * viewers, 2 latency probes).
+ * needs a network namespace), a few seconds of the recorded input, the benchmark's table, with
+ * its quality probes (3 decoding viewers, 2 latency probes).
  * Exits 1 only when a viewer did not connect, lost a packet, a system counted a failed send, a
  * quality probe did not connect or a decoder decoded no frame at all, or a run failed; never
  * because of how fast or slow anything was.
