@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 
 import type { MediaConstraints, MediaRedirects } from '../media/MediaRequest.js';
+import type { NativeUdpPort } from '../ports/NativeUdpPort.js';
 import type { WishSession } from './WishSession.js';
 
 /**
@@ -32,6 +33,8 @@ export class WishEndpoint {
     readonly maxSessions: number,
   ) {
     this.id = `${kind === 'whip' ? 'wi' : 'we'}-${randomUUID()}`;
+    // A WHEP endpoint's ports are in use while it exists, as a MediaConnection's are (DELETE /media/{id} answers 403).
+    for (const port of this.ports()) port.use(this.id);
   }
 
   /** Constant time, through digests so lengths do not leak either. */
@@ -62,8 +65,15 @@ export class WishEndpoint {
     if (this.closed.length > CLOSED_KEPT) this.closed.shift();
   }
 
+  /** Ends every session and gives back the ports the endpoint named (endpoint DELETE, gateway stop). */
   closeAll(reason: string): void {
     for (const session of [...this.live.values()]) session.close(reason);
+    for (const port of this.ports()) port.release(this.id);
+  }
+
+  private ports(): NativeUdpPort[] {
+    const { videoParams: v, audioParams: a } = this.constraints;
+    return [v.mediaPort, v.rtcpPort, a.mediaPort, a.rtcpPort].filter((p): p is NativeUdpPort => p !== undefined);
   }
 }
 
