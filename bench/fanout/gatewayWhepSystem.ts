@@ -6,14 +6,16 @@
  * calls go the other way). Its setup time is from B's POST /media/connections to B's STREAM (B's
  * media transport up), as a gateway viewer's is to A's STREAM. Every session is DELETEd at stop.
  *
- * The 5 quality connections (decoders and latency probes answer calls, they do not offer) are
- * MediaConnections from the same two ports, on the same native fan-out as the WHEP sessions.
+ * The quality connections are WHEP sessions of the same endpoint too: each decoder is a libwebrtc
+ * WHEP player of its own (POST straight to the endpoint, no relay), each latency probe places a
+ * receive-only call through the relay as B's peer does.
  */
-import { callSendOnly, openPeer, type RestPeer } from '../lib/mediaCall.js';
 import { MediaGateway } from '../lib/mediaGateway.js';
 import { AUDIO_PT, VIDEO_PT } from '../lib/rtpStream.js';
 import { rest } from '../../test/support/rest.js';
 import { atMostConcurrently } from './atMostConcurrently.js';
+import type { LatencyProbes } from './quality/latencyProbes.js';
+import type { DecodingViewers } from './quality/wrtcViewers.js';
 import { stopGateway } from './stopping.js';
 import type { SystemUnderTest } from './systemsUnderTest.js';
 import type { ViewerGateway } from './viewerGateway.js';
@@ -22,23 +24,27 @@ import { WhepRelay } from './whepRelay.js';
 /** The PeerJS id B's peer calls for a WHEP session. */
 const RELAY_ID = 'fanout-gateway-whep';
 
+/** The run's quality probes, which callExtra makes players of the endpoint. */
+export interface QualityPlayers {
+  decoders?: DecodingViewers | undefined;
+  probes?: LatencyProbes | undefined;
+}
+
 export class GatewayWhepSystem implements SystemUnderTest {
   private constructor(
     private readonly gateway: MediaGateway,
     private readonly b: ViewerGateway,
     private readonly relay: WhepRelay,
-    private readonly endpointId: string,
-    private readonly source: RestPeer,
-    private readonly media: { video: string; audio: string },
+    private readonly endpoint: { endpoint_id: string; url: string; token: string },
+    private readonly quality: QualityPlayers,
     readonly videoPort: number,
     readonly audioPort: number,
   ) {}
 
-  static async start(b: ViewerGateway, portMin: number): Promise<GatewayWhepSystem> {
-    // On B's signaling server, for the quality probes' MediaConnections.
+  static async start(b: ViewerGateway, portMin: number, quality: QualityPlayers): Promise<GatewayWhepSystem> {
+    // As `gateway` is started (on B's signaling server), though no peer of A signals here.
     const gateway = await MediaGateway.start(portMin, b.signalingUrl);
     try {
-      const source = await openPeer(gateway.api, 'source');
       const video = await rest(gateway.api, 'POST', '/media', { is_video: true });
       const audio = await rest(gateway.api, 'POST', '/media', { is_video: false });
       const endpoint = await rest(gateway.api, 'POST', '/whep/endpoints', {
@@ -46,7 +52,7 @@ export class GatewayWhepSystem implements SystemUnderTest {
         audio_params: { codec: 'OPUS', media_id: audio.media_id, payload_type: AUDIO_PT },
       });
       const relay = await WhepRelay.open(b.signalingUrl, RELAY_ID, endpoint.url, endpoint.token);
-      return new GatewayWhepSystem(gateway, b, relay, endpoint.endpoint_id, source, { video: video.media_id, audio: audio.media_id }, video.port, audio.port);
+      return new GatewayWhepSystem(gateway, b, relay, endpoint, quality, video.port, audio.port);
     } catch (e) {
       await stopGateway(gateway);
       throw e;
@@ -66,9 +72,12 @@ export class GatewayWhepSystem implements SystemUnderTest {
 
   async callExtra(targets: string[]): Promise<string[]> {
     const errors: string[] = [];
+    const { decoders, probes } = this.quality;
     for (const target of targets) {
       try {
-        await callSendOnly(this.source, this.media, target);
+        if (decoders?.ids.includes(target)) await decoders.playWhep(target, this.endpoint.url, this.endpoint.token);
+        else if (probes?.ids.includes(target)) await probes.callReceiveOnly(target, this.relay.id);
+        else throw new Error('neither a decoder nor a latency probe: gateway-whep cannot call it');
       } catch (e) {
         errors.push(`${target}: ${(e as Error).message}`);
       }
@@ -84,14 +93,15 @@ export class GatewayWhepSystem implements SystemUnderTest {
   /** DELETEs every WHEP session (and says if one outlived it), then stops the gateway. */
   async stop(): Promise<void> {
     try {
+      await this.quality.decoders?.endWhep();
       const sessions = this.relay.liveSessions;
       const failed = await this.relay.deleteSessions();
       for (const e of failed.slice(0, 5)) console.error(`gateway-whep: ${e}`);
-      const status = await rest(this.gateway.api, 'GET', `/whep/endpoints/${this.endpointId}`);
+      const status = await rest(this.gateway.api, 'GET', `/whep/endpoints/${this.endpoint.endpoint_id}`);
       const live = (status.sessions as { state: string }[]).filter((s) => s.state !== 'closed').length;
       const c = this.relay.counts;
       console.log(
-        `gateway-whep: ${sessions - failed.length} of ${sessions} sessions deleted (${live} still live at A); ` +
+        `gateway-whep: ${sessions - failed.length} of ${sessions} relayed sessions deleted, the decoders' too (${live} still live at A); ` +
           `${c.offersWithCandidates} offers carried B's candidates, ${c.trickledIgnored} trickled CANDIDATEs ignored, ${c.failedOffers} offers refused`,
       );
     } catch (e) {

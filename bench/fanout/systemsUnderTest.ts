@@ -16,7 +16,7 @@ import { callSendOnly, openPeer, type RestPeer } from '../lib/mediaCall.js';
 import { MediaGateway } from '../lib/mediaGateway.js';
 import { rest } from '../../test/support/rest.js';
 import { atMostConcurrently } from './atMostConcurrently.js';
-import { GatewayWhepSystem } from './gatewayWhepSystem.js';
+import { GatewayWhepSystem, type QualityPlayers } from './gatewayWhepSystem.js';
 import { PeerjsRelay } from './peerjsRelay.js';
 import { stopGateway } from './stopping.js';
 import { addViewer, addViewers, SystemProcess } from './systemProcess.js';
@@ -73,10 +73,14 @@ export function unavailable(name: SystemName): string | undefined {
   }
 }
 
-/** Starts `name`; viewers will be calls to `b`. Our gateway's ports start at `portMin`. */
-export async function startSystem(name: SystemName, b: ViewerGateway, portMin: number): Promise<SystemUnderTest> {
+/**
+ * Starts `name`; viewers will be calls to `b`. Our gateway's ports start at `portMin`. `quality`:
+ * the run's decoders and latency probes, for a system that cannot call them (gateway-whep: they
+ * become players instead).
+ */
+export async function startSystem(name: SystemName, b: ViewerGateway, portMin: number, quality: QualityPlayers = {}): Promise<SystemUnderTest> {
   if (name === 'gateway' || name === 'gateway-shared-port') return GatewaySystem.start(b, portMin, name === 'gateway-shared-port');
-  if (name === 'gateway-whep') return GatewayWhepSystem.start(b, portMin);
+  if (name === 'gateway-whep') return GatewayWhepSystem.start(b, portMin, quality);
   const script = { 'node-datachannel': 'nodeDatachannel.ts', werift: 'werift.ts', janus: 'janus.ts' }[name];
   // FANOUT_JANUS_ARGS: e.g. "--event-loops 2" instead of Janus's thread per viewer.
   const args = name === 'janus' ? (process.env['FANOUT_JANUS_ARGS'] ?? '').split(/\s+/).filter(Boolean) : [];
