@@ -21,8 +21,17 @@ import type { SystemUnderTest } from './systemsUnderTest.js';
 import type { ViewerGateway } from './viewerGateway.js';
 import { WhepRelay } from './whepRelay.js';
 
-/** The PeerJS id B's peer calls for a WHEP session. */
+/** The PeerJS ids B's peer, and the latency probes, call for a WHEP session. */
 const RELAY_ID = 'fanout-gateway-whep';
+const QUALITY_RELAY_ID = 'fanout-gateway-whep-quality';
+/** Players of one endpoint at most (the gateway's WHEP_MAX_SESSIONS, also max_sessions' default). */
+const MAX_PLAYERS = 1000;
+
+interface WhepEndpoint {
+  endpoint_id: string;
+  url: string;
+  token: string;
+}
 
 /** The run's quality probes, which callExtra makes players of the endpoint. */
 export interface QualityPlayers {
@@ -34,8 +43,11 @@ export class GatewayWhepSystem implements SystemUnderTest {
   private constructor(
     private readonly gateway: MediaGateway,
     private readonly b: ViewerGateway,
+    /** The viewers' endpoint, and one of the same ports for the quality players (so N can be 1000). */
     private readonly relay: WhepRelay,
-    private readonly endpoint: { endpoint_id: string; url: string; token: string },
+    private readonly qualityRelay: WhepRelay,
+    private readonly qualityEndpoint: WhepEndpoint,
+    private readonly endpointIds: string[],
     private readonly quality: QualityPlayers,
     readonly videoPort: number,
     readonly audioPort: number,
@@ -47,12 +59,19 @@ export class GatewayWhepSystem implements SystemUnderTest {
     try {
       const video = await rest(gateway.api, 'POST', '/media', { is_video: true });
       const audio = await rest(gateway.api, 'POST', '/media', { is_video: false });
-      const endpoint = await rest(gateway.api, 'POST', '/whep/endpoints', {
-        video_params: { codec: 'VP8', media_id: video.media_id, payload_type: VIDEO_PT },
-        audio_params: { codec: 'OPUS', media_id: audio.media_id, payload_type: AUDIO_PT },
+      const endpoint = async (): Promise<WhepEndpoint> =>
+        rest(gateway.api, 'POST', '/whep/endpoints', {
+          video_params: { codec: 'VP8', media_id: video.media_id, payload_type: VIDEO_PT },
+          audio_params: { codec: 'OPUS', media_id: audio.media_id, payload_type: AUDIO_PT },
+          max_sessions: MAX_PLAYERS,
+        });
+      const [viewers, players] = [await endpoint(), await endpoint()];
+      const relay = await WhepRelay.open(b.signalingUrl, RELAY_ID, viewers.url, viewers.token);
+      const qualityRelay = await WhepRelay.open(b.signalingUrl, QUALITY_RELAY_ID, players.url, players.token).catch((e: Error) => {
+        relay.close();
+        throw e;
       });
-      const relay = await WhepRelay.open(b.signalingUrl, RELAY_ID, endpoint.url, endpoint.token);
-      return new GatewayWhepSystem(gateway, b, relay, endpoint, quality, video.port, audio.port);
+      return new GatewayWhepSystem(gateway, b, relay, qualityRelay, players, [viewers.endpoint_id, players.endpoint_id], quality, video.port, audio.port);
     } catch (e) {
       await stopGateway(gateway);
       throw e;
@@ -64,6 +83,7 @@ export class GatewayWhepSystem implements SystemUnderTest {
   }
 
   async connect(n: number, concurrency: number): Promise<string[]> {
+    if (n > MAX_PLAYERS) throw new Error(`one WHEP endpoint plays to at most ${MAX_PLAYERS} players`);
     const errors = await atMostConcurrently(n, concurrency, () => this.b.callReceiveOnly(this.relay.id));
     // A viewer whose offer the endpoint refused waits for an answer in vain: say why here.
     for (const e of this.relay.errors) console.error(`gateway-whep: ${e}`);
@@ -75,8 +95,8 @@ export class GatewayWhepSystem implements SystemUnderTest {
     const { decoders, probes } = this.quality;
     for (const target of targets) {
       try {
-        if (decoders?.ids.includes(target)) await decoders.playWhep(target, this.endpoint.url, this.endpoint.token);
-        else if (probes?.ids.includes(target)) await probes.callReceiveOnly(target, this.relay.id);
+        if (decoders?.ids.includes(target)) await decoders.playWhep(target, this.qualityEndpoint.url, this.qualityEndpoint.token);
+        else if (probes?.ids.includes(target)) await probes.callReceiveOnly(target, this.qualityRelay.id);
         else throw new Error('neither a decoder nor a latency probe: gateway-whep cannot call it');
       } catch (e) {
         errors.push(`${target}: ${(e as Error).message}`);
@@ -94,20 +114,21 @@ export class GatewayWhepSystem implements SystemUnderTest {
   async stop(): Promise<void> {
     try {
       await this.quality.decoders?.endWhep();
-      const sessions = this.relay.liveSessions;
-      const failed = await this.relay.deleteSessions();
+      const sessions = this.relay.liveSessions + this.qualityRelay.liveSessions;
+      const failed = [...(await this.relay.deleteSessions()), ...(await this.qualityRelay.deleteSessions())];
       for (const e of failed.slice(0, 5)) console.error(`gateway-whep: ${e}`);
-      const status = await rest(this.gateway.api, 'GET', `/whep/endpoints/${this.endpoint.endpoint_id}`);
-      const live = (status.sessions as { state: string }[]).filter((s) => s.state !== 'closed').length;
+      let live = 0;
+      for (const id of this.endpointIds) live += ((await rest(this.gateway.api, 'GET', `/whep/endpoints/${id}`)).sessions as { state: string }[]).filter((s) => s.state !== 'closed').length;
       const c = this.relay.counts;
       console.log(
         `gateway-whep: ${sessions - failed.length} of ${sessions} relayed sessions deleted, the decoders' too (${live} still live at A); ` +
-          `${c.offersWithCandidates} offers carried B's candidates, ${c.trickledIgnored} trickled CANDIDATEs ignored, ${c.failedOffers} offers refused`,
+          `${c.offersWithCandidates} viewers' offers carried B's candidates, ${c.trickledIgnored} trickled CANDIDATEs ignored, ${c.failedOffers} offers refused`,
       );
     } catch (e) {
       console.error(`gateway-whep: deleting the sessions: ${(e as Error).message}`);
     } finally {
       this.relay.close();
+      this.qualityRelay.close();
       await stopGateway(this.gateway);
     }
   }
