@@ -62,8 +62,8 @@ export class WhepRelay {
   }
 
   /**
-   * DELETEs every session (draft-ietf-wish-whep: the player ends its session by a DELETE of the
-   * session URL), `concurrency` at a time; the errors of those that did not answer 200.
+   * DELETEs every session (draft-ietf-wish-whep section 4.2: a player ends its session by a DELETE
+   * of the session URL), `concurrency` at a time; the errors of those that did not answer 200.
    */
   async deleteSessions(concurrency = 16): Promise<string[]> {
     const urls = [...this.sessions.entries()];

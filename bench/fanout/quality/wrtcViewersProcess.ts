@@ -113,7 +113,7 @@ const viewers: Viewer[] = ids.map((id) => {
   return v;
 });
 
-/** WHEP playback (draft-ietf-wish-whep): a recvonly offer POSTed without trickle, the 201's answer applied; resolves once connected. */
+/** WHEP playback (draft-ietf-wish-whep section 4.2): a recvonly offer POSTed without trickle, the 201's answer applied; resolves once connected. */
 async function playWhep(v: Viewer, url: string, token: string, timeoutMs = 20_000): Promise<void> {
   const pc = new wrtc.RTCPeerConnection({ iceServers: [] });
   v.calls.push({ peerConnection: pc, close: () => pc.close() });
