@@ -6,9 +6,10 @@
  * calls go the other way). Its setup time is from B's POST /media/connections to B's STREAM (B's
  * media transport up), as a gateway viewer's is to A's STREAM. Every session is DELETEd at stop.
  *
- * The quality connections are WHEP sessions of the same endpoint too: each decoder is a libwebrtc
+ * The quality connections are WHEP sessions too, of a second endpoint on the same two ports (one
+ * endpoint holds at most 1000 players, which the viewers may take): each decoder is a libwebrtc
  * WHEP player of its own (POST straight to the endpoint, no relay), each latency probe places a
- * receive-only call through the relay as B's peer does.
+ * receive-only call through a relay of its own as B's peer does.
  */
 import { MediaGateway } from '../lib/mediaGateway.js';
 import { AUDIO_PT, VIDEO_PT } from '../lib/rtpStream.js';
@@ -33,7 +34,7 @@ interface WhepEndpoint {
   token: string;
 }
 
-/** The run's quality probes, which callExtra makes players of the endpoint. */
+/** The run's quality probes, which callExtra makes players of the second endpoint. */
 export interface QualityPlayers {
   decoders?: DecodingViewers | undefined;
   probes?: LatencyProbes | undefined;
@@ -43,7 +44,7 @@ export class GatewayWhepSystem implements SystemUnderTest {
   private constructor(
     private readonly gateway: MediaGateway,
     private readonly b: ViewerGateway,
-    /** The viewers' endpoint, and one of the same ports for the quality players (so N can be 1000). */
+    /** Relays to the viewers' endpoint and to the quality players' one. */
     private readonly relay: WhepRelay,
     private readonly qualityRelay: WhepRelay,
     private readonly qualityEndpoint: WhepEndpoint,
