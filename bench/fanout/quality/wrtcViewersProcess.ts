@@ -113,7 +113,10 @@ const viewers: Viewer[] = ids.map((id) => {
   return v;
 });
 
-/** WHEP playback (draft-ietf-wish-whep section 4.2): a recvonly offer POSTed without trickle, the 201's answer applied; resolves once connected. */
+/**
+ * WHEP playback (draft-ietf-wish-whep section 4.2): a recvonly offer with all its candidates
+ * POSTed (no trickle), the 201's answer applied; resolves once connected.
+ */
 async function playWhep(v: Viewer, url: string, token: string, timeoutMs = 20_000): Promise<void> {
   const pc = new wrtc.RTCPeerConnection({ iceServers: [] });
   v.calls.push({ peerConnection: pc, close: () => pc.close() });
@@ -144,8 +147,11 @@ async function playWhep(v: Viewer, url: string, token: string, timeoutMs = 20_00
 /** DELETE of every WHEP session, within 3 s together. */
 async function deleteWhepSessions(): Promise<void> {
   const sessions = viewers.flatMap((v) => v.whepSessions.splice(0));
-  const deletes = sessions.map((s) => fetch(s.url, { method: 'DELETE', headers: { Authorization: `Bearer ${s.token}` }, signal: AbortSignal.timeout(3000) }).catch((e: Error) => console.error(`decoding viewers: DELETE ${s.url}: ${e.message}`)));
-  await Promise.all(deletes);
+  const remove = (s: { url: string; token: string }) =>
+    fetch(s.url, { method: 'DELETE', headers: { Authorization: `Bearer ${s.token}` }, signal: AbortSignal.timeout(3000) }).catch((e: Error) =>
+      console.error(`decoding viewers: DELETE ${s.url}: ${e.message}`),
+    );
+  await Promise.all(sessions.map(remove));
 }
 
 /** peerjs fires 'stream' once per track with the same stream: each track gets one sink. */
