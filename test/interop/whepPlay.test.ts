@@ -62,7 +62,7 @@ describe('WHEP: libwebrtc players of one endpoint fed by RTP at its media port',
     const media = new DecodedMedia();
     cleanup.push(() => media.stop());
     const streamIds: string[] = [];
-    pc.ontrack = ({ track, streams }: { track: unknown; streams: { id: string }[] }) => {
+    pc.ontrack = ({ track, streams }: { track: unknown; streams: readonly { id: string }[] }) => {
       streamIds.push(...streams.map((st) => st.id));
       media.attach({ getTracks: () => [track] });
     };
