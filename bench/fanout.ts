@@ -1,7 +1,9 @@
 /**
  * Fan-out: one VP8 1.5 Mbit/s + Opus 64 kbit/s input to N WebRTC viewers, the same for four
  * systems side by side in one run:
- * - gateway: ours (its own process), one REST call per viewer;
+ * - gateway: ours (its own process), one REST call per viewer (gateway-shared-port: with
+ *   media_shared_port; gateway-whep: the viewers are WHEP players of one endpoint,
+ *   fanout/gatewayWhepSystem.ts);
  * - node-datachannel: libdatachannel, JS hands every packet to N tracks (systems/nodeDatachannel.ts);
  * - werift: WebRTC in pure TypeScript (systems/werift.ts);
  * - janus: Janus 1.1's streaming plugin with one RTP mountpoint (systems/janus.ts).

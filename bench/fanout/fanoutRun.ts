@@ -150,7 +150,7 @@ async function measure(o: FanoutOptions, own: (stop: () => Promise<void> | void)
     else notes.push(`latency probes did not start: ${(p.reason as Error).message}`);
   }
   at('starting the system');
-  const system = await startSystem(o.system, b, o.portMin + 100);
+  const system = await startSystem(o.system, b, o.portMin + 100, { decoders, probes });
   const pid = system.measurePid;
   // The last resort for a measured process that outlives its stop (stops run in reverse order).
   own(() => killQuietly(pid));

@@ -28,7 +28,34 @@ export interface RelayedCall {
   sendCandidate(candidate: IceCandidate): void;
 }
 
-const HEARTBEAT_MS = 5_000;
+/** How often a PeerJS client says it is alive (the server drops silent clients). */
+export const HEARTBEAT_MS = 5_000;
+
+/**
+ * A WebSocket registered as `id` on the PeerJS server at `signalingUrl` (ws://host:port/path/),
+ * once the server said OPEN; the caller sends HEARTBEATs every HEARTBEAT_MS from then on.
+ */
+export function openPeerjsSocket(signalingUrl: string, id: string, timeoutMs = 10_000): Promise<WebSocket> {
+  const token = randomBytes(8).toString('hex');
+  const url = new URL(`peerjs?key=peerjs&id=${encodeURIComponent(id)}&token=${token}`, signalingUrl);
+  const ws = new WebSocket(url);
+  return new Promise((resolve, reject) => {
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      ws.terminate();
+      reject(new Error(`PeerJS client ${id} at ${url}: ${why}`));
+    };
+    const timer = setTimeout(() => fail(`no OPEN within ${timeoutMs} ms`), timeoutMs);
+    ws.once('error', (error) => fail(error.message));
+    ws.once('message', (data) => {
+      const message = JSON.parse(String(data));
+      if (message.type !== 'OPEN') return fail(`${message.type} ${JSON.stringify(message.payload ?? {})} instead of OPEN`);
+      clearTimeout(timer);
+      ws.removeAllListeners('error');
+      resolve(ws);
+    });
+  });
+}
 
 export class PeerjsRelay {
   private readonly calls = new Map<string, PendingCall>();
@@ -47,26 +74,8 @@ export class PeerjsRelay {
   }
 
   /** Connects as `id` to the server at `signalingUrl` (ws://host:port/path/) once it says OPEN. */
-  static open(signalingUrl: string, id: string, target: string, timeoutMs = 10_000): Promise<PeerjsRelay> {
-    const token = randomBytes(8).toString('hex');
-    const url = new URL(`peerjs?key=peerjs&id=${encodeURIComponent(id)}&token=${token}`, signalingUrl);
-    const ws = new WebSocket(url);
-    return new Promise((resolve, reject) => {
-      const fail = (why: string) => {
-        clearTimeout(timer);
-        ws.terminate();
-        reject(new Error(`PeerJS relay ${id} at ${url}: ${why}`));
-      };
-      const timer = setTimeout(() => fail(`no OPEN within ${timeoutMs} ms`), timeoutMs);
-      ws.once('error', (error) => fail(error.message));
-      ws.once('message', (data) => {
-        const message = JSON.parse(String(data));
-        if (message.type !== 'OPEN') return fail(`${message.type} ${JSON.stringify(message.payload ?? {})} instead of OPEN`);
-        clearTimeout(timer);
-        ws.removeAllListeners('error');
-        resolve(new PeerjsRelay(ws, id, target));
-      });
-    });
+  static async open(signalingUrl: string, id: string, target: string, timeoutMs = 10_000): Promise<PeerjsRelay> {
+    return new PeerjsRelay(await openPeerjsSocket(signalingUrl, id, timeoutMs), id, target);
   }
 
   /**

@@ -1,12 +1,12 @@
 /**
- * CI smoke test of the fan-out benchmark: 50 viewers of each system (our gateway and the two JS
- * systems, which set up 50 viewers in a few seconds; not Janus, which needs a network namespace),
- * a few seconds of the recorded input, the benchmark's table, with its quality probes (3 decoding
- * viewers, 2 latency probes).
+ * CI smoke test of the fan-out benchmark: 50 viewers of each system (our gateway in its three
+ * setups and the two JS systems, which set up 50 viewers in a few seconds; not Janus, which
+ * needs a network namespace), a few seconds of the recorded input, the benchmark's table, with
+ * its quality probes (3 decoding viewers, 2 latency probes).
  * Exits 1 only when a viewer did not connect, lost a packet, a system counted a failed send, a
  * quality probe did not connect or a decoder decoded no frame at all, or a run failed; never
  * because of how fast or slow anything was.
- * Usage: node --import tsx bench/fanout/smoke.ts [viewers=50] [seconds=3] [systems=gateway,gateway-shared-port,node-datachannel,werift]
+ * Usage: node --import tsx bench/fanout/smoke.ts [viewers=50] [seconds=3] [systems=gateway,gateway-shared-port,gateway-whep,node-datachannel,werift]
  */
 import { markdownTable } from '../lib/table.js';
 import { runFanout } from './fanoutRun.js';
@@ -16,7 +16,7 @@ import { SYSTEM_NAMES, unavailable, type SystemName } from './systemsUnderTest.j
 
 const VIEWERS = Number(process.argv[2] ?? 50);
 const SECONDS = Number(process.argv[3] ?? 3);
-const SYSTEMS = (process.argv[4] ?? 'gateway,gateway-shared-port,node-datachannel,werift').split(',') as SystemName[];
+const SYSTEMS = (process.argv[4] ?? 'gateway,gateway-shared-port,gateway-whep,node-datachannel,werift').split(',') as SystemName[];
 for (const s of SYSTEMS) if (!SYSTEM_NAMES.includes(s)) throw new Error(`unknown system ${s}: one of ${SYSTEM_NAMES.join(', ')}`);
 
 const input = await recordInput(SECONDS);

@@ -3,6 +3,8 @@
  * UDP ports and forwards it to viewers that are calls to gateway B's answering peer.
  * - gateway: ours, in its own process, calling B through the REST API (one call per viewer);
  * - gateway-shared-port: the same with media_shared_port (one UDP socket for all connections);
+ * - gateway-whep: ours playing to WHEP players: B's peer offers, a relay POSTs each offer to one
+ *   WHEP endpoint on the two ports (gatewayWhepSystem.ts);
  * - node-datachannel, werift, janus: a child speaking systemProcess.ts's protocol, whose offers
  *   go to B through the PeerJS relay.
  */
@@ -13,13 +15,15 @@ import { join } from 'node:path';
 import { callSendOnly, openPeer, type RestPeer } from '../lib/mediaCall.js';
 import { MediaGateway } from '../lib/mediaGateway.js';
 import { rest } from '../../test/support/rest.js';
+import { atMostConcurrently } from './atMostConcurrently.js';
+import { GatewayWhepSystem, type QualityPlayers } from './gatewayWhepSystem.js';
 import { PeerjsRelay } from './peerjsRelay.js';
 import { stopGateway } from './stopping.js';
 import { addViewer, addViewers, SystemProcess } from './systemProcess.js';
 import { janusLibDir } from './systems/janusConfig.js';
 import type { ViewerGateway } from './viewerGateway.js';
 
-export const SYSTEM_NAMES = ['gateway', 'gateway-shared-port', 'node-datachannel', 'werift', 'janus'] as const;
+export const SYSTEM_NAMES = ['gateway', 'gateway-shared-port', 'gateway-whep', 'node-datachannel', 'werift', 'janus'] as const;
 export type SystemName = (typeof SYSTEM_NAMES)[number];
 
 export interface SystemUnderTest {
@@ -50,6 +54,7 @@ export function unavailable(name: SystemName): string | undefined {
   switch (name) {
     case 'gateway':
     case 'gateway-shared-port':
+    case 'gateway-whep':
       return undefined;
     case 'node-datachannel':
       return installed('node-datachannel');
@@ -68,9 +73,14 @@ export function unavailable(name: SystemName): string | undefined {
   }
 }
 
-/** Starts `name`; viewers will be calls to `b`. Our gateway's ports start at `portMin`. */
-export async function startSystem(name: SystemName, b: ViewerGateway, portMin: number): Promise<SystemUnderTest> {
+/**
+ * Starts `name`; viewers will be calls to `b`. Our gateway's ports start at `portMin`. `quality`:
+ * the run's decoders and latency probes, for a system that cannot call them (gateway-whep: they
+ * become players instead).
+ */
+export async function startSystem(name: SystemName, b: ViewerGateway, portMin: number, quality: QualityPlayers = {}): Promise<SystemUnderTest> {
   if (name === 'gateway' || name === 'gateway-shared-port') return GatewaySystem.start(b, portMin, name === 'gateway-shared-port');
+  if (name === 'gateway-whep') return GatewayWhepSystem.start(b, portMin, quality);
   const script = { 'node-datachannel': 'nodeDatachannel.ts', werift: 'werift.ts', janus: 'janus.ts' }[name];
   // FANOUT_JANUS_ARGS: e.g. "--event-loops 2" instead of Janus's thread per viewer.
   const args = name === 'janus' ? (process.env['FANOUT_JANUS_ARGS'] ?? '').split(/\s+/).filter(Boolean) : [];
@@ -105,21 +115,8 @@ class GatewaySystem implements SystemUnderTest {
     return this.gateway.pid;
   }
 
-  async connect(n: number, concurrency: number): Promise<string[]> {
-    const errors: string[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < n) {
-        next++;
-        try {
-          await this.call();
-        } catch (e) {
-          errors.push((e as Error).message);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, n)) }, worker));
-    return errors;
+  connect(n: number, concurrency: number): Promise<string[]> {
+    return atMostConcurrently(n, concurrency, () => this.call());
   }
 
   async callExtra(targets: string[]): Promise<string[]> {

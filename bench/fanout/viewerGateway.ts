@@ -1,10 +1,10 @@
 /**
  * The fan-out benchmark's viewers, the same for every system: gateway B in its own process,
  * whose one peer answers every media call receive-only (VP8 + Opus) without redirecting what
- * arrives; each connection counts its packets and losses, read at the end from
- * GET /media/connections/{id}/stats.
+ * arrives, or, for a system that answers (WHEP), places receive-only calls itself; each
+ * connection counts its packets and losses, read at the end from GET /media/connections/{id}/stats.
  */
-import { autoAnswer, openPeer, type RestPeer } from '../lib/mediaCall.js';
+import { autoAnswer, awaitEvent, openPeer, postReceiveOnlyCall, type RestPeer } from '../lib/mediaCall.js';
 import { MediaGateway } from '../lib/mediaGateway.js';
 import { rest } from '../../test/support/rest.js';
 import { stopGateway } from './stopping.js';
@@ -19,6 +19,7 @@ export interface ViewerCounts {
 
 export class ViewerGateway {
   private readonly answerer: { answered: string[]; stop(): void };
+  private readonly placed: string[] = [];
 
   private constructor(
     readonly gateway: MediaGateway,
@@ -41,10 +42,20 @@ export class ViewerGateway {
     return this.answerer.answered;
   }
 
-  /** What each answered connection received, from its stats. */
+  /**
+   * A receive-only call from B's peer to `target` (a system that answers, e.g. through
+   * whepRelay.ts), counted with the answered ones; resolves once its media transport is up (STREAM).
+   */
+  async callReceiveOnly(target: string): Promise<void> {
+    const id = await postReceiveOnlyCall(this.peer, target);
+    this.placed.push(id);
+    await awaitEvent(this.peer.base, id, 'STREAM');
+  }
+
+  /** What each answered or placed connection received, from its stats. */
   async counts(): Promise<ViewerCounts[]> {
     const out: ViewerCounts[] = [];
-    for (const connection of this.answered) {
+    for (const connection of [...this.answered, ...this.placed]) {
       const stats = await rest(this.peer.base, 'GET', `/media/connections/${connection}/stats`);
       const stream = (media: string) => stats.streams?.find((s: any) => s.direction === 'receive' && s.media === media);
       out.push({

@@ -72,6 +72,29 @@ export async function answerReceiveOnly(callee: RestPeer, id: string, port?: num
   });
 }
 
+/**
+ * A receive-only VP8 + Opus call from `caller` to `targetId` (the offer is recvonly, as a WHEP
+ * player's), both streams redirected to 127.0.0.1:`port` (or nowhere); the media_connection_id.
+ */
+export async function postReceiveOnlyCall(caller: RestPeer, targetId: string, port?: number): Promise<string> {
+  const redirect = port === undefined ? undefined : { ip_v4: '127.0.0.1', port };
+  const { params } = await rest(caller.base, 'POST', '/media/connections', {
+    peer_id: caller.id,
+    token: caller.token,
+    target_id: targetId,
+    constraints: {
+      video: false,
+      videoReceiveEnabled: true,
+      audio: false,
+      audioReceiveEnabled: true,
+      video_params: { codec: 'VP8', payload_type: VIDEO_PT },
+      audio_params: { codec: 'OPUS', payload_type: AUDIO_PT },
+    },
+    ...(redirect ? { redirect_params: { video: redirect, audio: redirect } } : {}),
+  });
+  return params.media_connection_id as string;
+}
+
 export interface PlacedCall {
   id: string;
   /** The caller's media ports (media_id and UDP port) the call sends from. */

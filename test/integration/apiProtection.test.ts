@@ -127,5 +127,10 @@ describe('REST API: api_token', () => {
   it('serves the demo page without the token (a browser loads it by navigation; it holds no secret)', async () => {
     assert.equal((await rawRequest(base, 'GET', '/demo/')).status, 200);
     assert.equal((await rawRequest(base, 'GET', '/demo/config.json')).status, 200);
+    for (const page of ['/demo/whep-player.html', '/demo/whip-publisher.html']) {
+      const res = await rawRequest(base, 'GET', page);
+      assert.equal(res.status, 200, page);
+      assert.match(res.text, /RTCPeerConnection/, page);
+    }
   });
 });

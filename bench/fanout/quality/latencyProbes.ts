@@ -14,7 +14,7 @@
  * bound for the system's own.
  */
 import type { SendTimes } from '../replayProcess.js';
-import { autoAnswer, openPeer } from '../../lib/mediaCall.js';
+import { autoAnswer, awaitEvent, openPeer, postReceiveOnlyCall, type RestPeer } from '../../lib/mediaCall.js';
 import { MediaGateway } from '../../lib/mediaGateway.js';
 import { TsChild } from '../../lib/tsChild.js';
 import { killQuietly } from '../stopping.js';
@@ -30,6 +30,11 @@ export interface LatencyProbes {
   readonly mirrorPort: number;
   /** The sink's and the probe gateway's, for their CPU. */
   readonly pids: number[];
+  /**
+   * For a system that answers instead of calling (gateway-whep): probe `id` places a receive-only
+   * call to `target`, redirected to its sink as an answered call is; resolves at STREAM.
+   */
+  callReceiveOnly(id: string, target: string): Promise<void>;
   /** Latencies of everything that arrived so far, given the replay's send times (its done message's sendTimes). */
   result(sendTimes: SendTimes): Promise<SinkResult>;
   /** Stops answering, ends the probe gateway and the sink (each killed after 5 s). */
@@ -50,11 +55,21 @@ export async function startLatencyProbes(signalingUrl: string, portMin: number, 
   try {
     const ready = await nextOrExit(sink, 'ready', 30_000);
     gateway = await MediaGateway.start(portMin, signalingUrl);
-    for (const [i, id] of ids.entries()) answerers.push(autoAnswer(await openPeer(gateway.api, id), ready.probePorts[i]));
+    const peers = new Map<string, { peer: RestPeer; port: number }>();
+    for (const [i, id] of ids.entries()) {
+      const peer = await openPeer(gateway.api, id);
+      peers.set(id, { peer, port: ready.probePorts[i] });
+      answerers.push(autoAnswer(peer, ready.probePorts[i]));
+    }
     return {
       ids,
       mirrorPort: ready.directPort,
       pids: [sink.process.pid!, gateway.pid],
+      callReceiveOnly: async (id, target) => {
+        const probe = peers.get(id);
+        if (!probe) throw new Error(`no latency probe ${id}`);
+        await awaitEvent(probe.peer.base, await postReceiveOnlyCall(probe.peer, target, probe.port), 'STREAM');
+      },
       result: async (sendTimes) => {
         const ask = { type: 'result', sendTimes };
         const { type: _, ...r } = await sink.request(ask, 30_000);

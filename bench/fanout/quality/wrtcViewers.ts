@@ -16,6 +16,10 @@ export interface DecodingViewers {
   /** The PeerJS ids to call, one call each. */
   readonly ids: string[];
   readonly pid: number;
+  /** Makes viewer `id` a WHEP player of the endpoint at `url` (bearer `token`); resolves once it is connected. */
+  playWhep(id: string, url: string, token: string): Promise<void>;
+  /** DELETEs the WHEP players' sessions (each within 3 s). */
+  endWhep(): Promise<void>;
   /** Starts the measured window (frames and audio are counted from here): call just before the replay starts. */
   mark(): Promise<void>;
   /** What each viewer decoded since the mark. */
@@ -37,6 +41,15 @@ export async function startDecodingViewers(signalingUrl: string, k = 3, idPrefix
   return {
     ids,
     pid: child.process.pid!,
+    playWhep: async (id, url, token) => {
+      const played = child.next('whep', 30_000, (m) => m.id === id);
+      child.send({ type: 'whep', id, url, token });
+      const m = await played;
+      if (m.error) throw new Error(m.error);
+    },
+    endWhep: async () => {
+      await child.request({ type: 'whepEnd' }, 10_000);
+    },
     mark: async () => {
       const m = await child.request({ type: 'mark' }, 10_000);
       if (m.error) throw new Error(`decoding viewers' mark: ${m.error}`);

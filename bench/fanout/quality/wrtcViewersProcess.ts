@@ -2,7 +2,10 @@
  * Decoding viewers in their own process (forked by wrtcViewers.ts): libwebrtc (@roamhq/wrtc)
  * behind the stock peerjs client, one PeerJS peer per id on a signaling server. Each answers
  * every media call receive-only and decodes it: RTCVideoSink gets every decoded frame, RTCAudioSink
- * every 10 ms of played-out audio.
+ * every 10 ms of played-out audio. For a system that answers instead of calling (gateway-whep), a
+ * viewer can be a WHEP player instead (draft-ietf-wish-whep): {type:'whep', id, url, token} makes
+ * it POST a recvonly offer with all its candidates to `url` (answered {type:'whep', id, error?} once
+ * connected); {type:'whepEnd'} DELETEs its session (answered {type:'whepEnd'}), as exit does.
  * Usage (forked with IPC): wrtcViewersProcess.ts <signalingUrl> <id>...
  * Sends {type:'ready', ids} once every peer is registered; {type:'mark'} starts the measured
  * window (answered with 'mark'); {type:'stats'} is answered with {type:'stats', viewers: DecoderStats[]};
@@ -62,7 +65,10 @@ type Counters = Record<(typeof COUNTERS)[number], number>;
 interface Viewer {
   id: string;
   peer: any;
+  /** peerjs MediaConnections, or for a WHEP player {peerConnection, close()}. */
   calls: any[];
+  /** The WHEP session URLs (201 Location) and their token, DELETEd at exit. */
+  whepSessions: { url: string; token: string }[];
   tracks: Set<string>;
   sinks: { stop(): void }[];
   /** performance.now() of each frame since the mark (the first MAX_FRAMES). */
@@ -97,7 +103,7 @@ const url = new URL(signalingUrl);
 const viewers: Viewer[] = ids.map((id) => {
   // No ICE servers: peerjs would otherwise add public STUN and TURN servers.
   const peer = new Peer(id, { host: url.hostname, port: Number(url.port), path: url.pathname, secure: false, debug: 0, config: { iceServers: [] } });
-  const v: Viewer = { id, peer, calls: [], tracks: new Set(), sinks: [], frames: [], width: 0, height: 0, audioSamples: 0, audibleSamples: 0, sampleRate: 48000, atMark: null };
+  const v: Viewer = { id, peer, calls: [], whepSessions: [], tracks: new Set(), sinks: [], frames: [], width: 0, height: 0, audioSamples: 0, audibleSamples: 0, sampleRate: 48000, atMark: null };
   peer.on('error', (e: Error) => console.error(`decoding viewer ${id}: ${e.message}`));
   peer.on('call', (mc: any) => {
     v.calls.push(mc);
@@ -106,6 +112,47 @@ const viewers: Viewer[] = ids.map((id) => {
   });
   return v;
 });
+
+/**
+ * WHEP playback (draft-ietf-wish-whep section 4.2): a recvonly offer with all its candidates
+ * POSTed (no trickle), the 201's answer applied; resolves once connected.
+ */
+async function playWhep(v: Viewer, url: string, token: string, timeoutMs = 20_000): Promise<void> {
+  const pc = new wrtc.RTCPeerConnection({ iceServers: [] });
+  v.calls.push({ peerConnection: pc, close: () => pc.close() });
+  pc.ontrack = (e: any) => attach(v, e.streams[0] ?? new wrtc.MediaStream([e.track]));
+  pc.addTransceiver('video', { direction: 'recvonly' });
+  pc.addTransceiver('audio', { direction: 'recvonly' });
+  await pc.setLocalDescription(await pc.createOffer());
+  const deadline = Date.now() + timeoutMs;
+  while (pc.iceGatheringState !== 'complete' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/sdp' },
+    body: pc.localDescription!.sdp,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const answer = await res.text();
+  const location = res.headers.get('location');
+  if (res.status !== 201 || !location) throw new Error(`WHEP POST: ${res.status} ${answer.slice(0, 300)}`);
+  v.whepSessions.push({ url: new URL(location, url).href, token });
+  await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+  const state = (): string => pc.connectionState ?? pc.iceConnectionState;
+  while (state() !== 'connected') {
+    if (state() === 'failed' || Date.now() > deadline) throw new Error(`WHEP player ${v.id}: ${state()} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** DELETE of every WHEP session, within 3 s together. */
+async function deleteWhepSessions(): Promise<void> {
+  const sessions = viewers.flatMap((v) => v.whepSessions.splice(0));
+  const remove = (s: { url: string; token: string }) =>
+    fetch(s.url, { method: 'DELETE', headers: { Authorization: `Bearer ${s.token}` }, signal: AbortSignal.timeout(3000) }).catch((e: Error) =>
+      console.error(`decoding viewers: DELETE ${s.url}: ${e.message}`),
+    );
+  await Promise.all(sessions.map(remove));
+}
 
 /** peerjs fires 'stream' once per track with the same stream: each track gets one sink. */
 function attach(v: Viewer, stream: any): void {
@@ -234,7 +281,16 @@ process.on('message', (m: { type: string }) => {
       (viewers) => process.send!({ type: 'stats', viewers }),
       (e: Error) => process.send!({ type: 'stats', error: e.message }),
     );
-  } else if (m.type === 'exit') exit(0);
+  } else if (m.type === 'whep') {
+    const w = m as unknown as { id: string; url: string; token: string };
+    const v = viewers.find((x) => x.id === w.id);
+    (v ? playWhep(v, w.url, w.token) : Promise.reject(new Error(`no viewer ${w.id}`))).then(
+      () => process.send!({ type: 'whep', id: w.id }),
+      (e: Error) => process.send!({ type: 'whep', id: w.id, error: e.message }),
+    );
+  } else if (m.type === 'whepEnd') {
+    void deleteWhepSessions().finally(() => process.send!({ type: 'whepEnd' }));
+  } else if (m.type === 'exit') void deleteWhepSessions().finally(() => exit(0));
 });
 process.on('disconnect', () => exit(0));
 

@@ -45,6 +45,9 @@ function demoFiles(): Record<string, string> {
   return {
     '/': join(dir, 'index.html'),
     '/demo.js': join(dir, 'demo.js'),
+    // A WHEP player and a WHIP publisher: they need only an endpoint's url and token (docs/WHIP-WHEP.md).
+    '/whep-player.html': join(PACKAGE_ROOT, 'examples', 'wish', 'whep-player.html'),
+    '/whip-publisher.html': join(PACKAGE_ROOT, 'examples', 'wish', 'whip-publisher.html'),
     // The stock client, exactly as published on npm.
     '/peerjs.min.js': createRequire(import.meta.url).resolve('peerjs/dist/peerjs.min.js'),
   };
@@ -52,7 +55,7 @@ function demoFiles(): Record<string, string> {
 
 /**
  * The browser demo (examples/demo) at /demo/, when `demo_page` is on: the stock peerjs client
- * calling or answering gateway peers. `signaling` is read per request because the embedded
+ * calling or answering gateway peers, and the WHEP player and WHIP publisher of examples/wish. `signaling` is read per request because the embedded
  * server's port is known only once it listens.
  */
 export function demoRoutes(signaling: () => DemoSignaling): Router {

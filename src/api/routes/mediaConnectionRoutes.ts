@@ -7,12 +7,12 @@ import type { MediaConnection } from '../../session/media/MediaConnection.js';
 import type { MediaConnectionEvent } from '../../session/media/MediaConnectionEvent.js';
 import type { MediaConnectionRegistry } from '../../session/media/MediaConnectionRegistry.js';
 import type { MediaConstraints, MediaRedirects, StreamParams } from '../../session/media/MediaRequest.js';
-import type { NativeUdpPort } from '../../session/ports/NativeUdpPort.js';
 import type { PortKind } from '../../session/ports/UdpPortResource.js';
 import { isValidPeerId } from '../../signaling/protocol.js';
 import { validateBody } from '../validateBody.js';
 import { endpoint } from '../endpoint.js';
 import { connectionIdOf, connectionReadEndpoints, liveConnection, type ConnectionRoutesDeps } from './connectionEndpoints.js';
+import { namedPort } from './namedPort.js';
 
 export interface MediaConnectionRoutesDeps extends ConnectionRoutesDeps {
   readonly mediaConnections: MediaConnectionRegistry;
@@ -76,14 +76,7 @@ const pliOptions = address;
  */
 export function mediaConnectionRoutes({ peers, ports, mediaConnections, redirects, eventTimeoutMs }: MediaConnectionRoutesDeps): Router {
   const router = Router();
-  const port = (id: string | undefined, kind: PortKind, field: string): NativeUdpPort | undefined => {
-    if (id === undefined) return undefined;
-    try {
-      return ports.get(id, [kind]) as NativeUdpPort;
-    } catch {
-      throw GatewayError.notFound(field, id);
-    }
-  };
+  const port = (id: string | undefined, kind: PortKind, field: string) => namedPort(ports, id, kind, field);
   const resolve = (c: z.infer<typeof constraints>): MediaConstraints => {
     const stream = <C extends string>(params: typeof c.video_params | typeof c.audio_params, kind: 'video' | 'audio', fallback: C): StreamParams<C> => ({
       codec: (params?.codec ?? fallback) as C,

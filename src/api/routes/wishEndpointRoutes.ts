@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { GatewayError } from '../../errors/GatewayError.js';
 import { AUDIO_CODECS, VIDEO_CODECS, type AudioCodecName, type VideoCodecName } from '../../sdp/codecs.js';
 import type { MediaConstraints, MediaRedirects, StreamParams } from '../../session/media/MediaRequest.js';
+import type { PortRegistry } from '../../session/ports/PortRegistry.js';
 import type { RedirectPolicy } from '../../session/redirect/RedirectPolicy.js';
 import type { WishEndpoint, WishKind } from '../../session/wish/WishEndpoint.js';
 import type { WishEndpointRegistry } from '../../session/wish/WishEndpointRegistry.js';
@@ -11,11 +12,13 @@ import { command } from '../command.js';
 import { endpoint } from '../endpoint.js';
 import { methodNotAllowed } from '../errorHandler.js';
 import { validateBody } from '../validateBody.js';
-import { redirectOptions } from './mediaConnectionRoutes.js';
+import { address, redirectOptions } from './mediaConnectionRoutes.js';
+import { namedPort } from './namedPort.js';
 
 export interface WishEndpointRoutesDeps {
   readonly wishEndpoints: WishEndpointRegistry;
   readonly redirects: RedirectPolicy;
+  readonly ports: PortRegistry;
 }
 
 function ingestParams<T extends readonly [string, ...string[]]>(codecs: T) {
@@ -34,6 +37,22 @@ const createOptions = z.object({
   redirect_params: redirectOptions,
 });
 
+/** What a WHEP endpoint plays: the codec the user's RTP at `media_id` carries (with `payload_type`), its RTCP at `rtcp_id`. */
+function playbackParams<T extends readonly [string, ...string[]]>(codecs: T) {
+  return ingestParams(codecs).extend({ media_id: z.string().min(1), rtcp_id: z.string().min(1).optional() });
+}
+
+/** Players per WHEP endpoint: each is a transport (a socket, DTLS, SRTP) on the native fan-out. */
+export const WHEP_MAX_SESSIONS = 1000;
+
+const playbackOptions = z.object({
+  video_params: playbackParams(VIDEO_CODECS).optional(),
+  audio_params: playbackParams(AUDIO_CODECS).optional(),
+  max_sessions: z.number().int().min(1).max(WHEP_MAX_SESSIONS).optional(),
+  // Players' RTCP about the stream (receiver reports, PLI/FIR for the user's encoder), as for a MediaConnection that sends.
+  redirect_params: z.strictObject({ video_rtcp: address.optional(), audio_rtcp: address.optional() }).optional(),
+});
+
 /** The path of an endpoint's WHIP or WHEP resource, where clients POST their offers. */
 export const wishResourcePath = (kind: WishKind, id: string): string => `/${kind}/${id}`;
 
@@ -44,7 +63,7 @@ const WHIP_SESSIONS = 1;
  * The control side of WHIP and WHEP (behind the API's host, origin and token checks):
  * POST /whip|whep/endpoints, GET and DELETE /whip|whep/endpoints/{id}.
  */
-export function wishEndpointRoutes({ wishEndpoints, redirects }: WishEndpointRoutesDeps): Router {
+export function wishEndpointRoutes({ wishEndpoints, redirects, ports }: WishEndpointRoutesDeps): Router {
   const router = Router();
   const idField = 'endpoint_id';
 
@@ -81,6 +100,37 @@ export function wishEndpointRoutes({ wishEndpoints, redirects }: WishEndpointRou
     res.status(201).json({ endpoint_id: created.id, url: absoluteUrl(req, wishResourcePath('whip', created.id)), token: created.token });
   });
 
+  // draft-ietf-wish-whep-03: players offer recvonly (or sendrecv) and get a sendonly answer (section 4.2.5);
+  // the media ports feed every player, as one media_id feeds several MediaConnections.
+  endpoint(router, 'post', '/whep/endpoints', 'WHEP_ENDPOINT_CREATE', (req, res) => {
+    const body = validateBody(playbackOptions, req.body);
+    if (!body.video_params && !body.audio_params) throw GatewayError.invalid('video_params', 'name video_params or audio_params (with its media_id): the endpoint would play nothing');
+    const stream = <C extends string>(p: { codec: C; media_id: string; payload_type?: number | undefined; rtcp_id?: string | undefined } | undefined, kind: 'video' | 'audio', fallback: C): StreamParams<C> => ({
+      codec: p?.codec ?? fallback,
+      mediaPort: namedPort(ports, p?.media_id, kind, `${kind}_params.media_id`),
+      rtcpPort: namedPort(ports, p?.rtcp_id, 'rtcp', `${kind}_params.rtcp_id`),
+      payloadType: p?.payload_type,
+      bandwidthKbps: undefined,
+    });
+    // As a MediaConnection that only sends: the players' answers are sendonly.
+    const constraints: MediaConstraints = {
+      video: body.video_params !== undefined,
+      videoReceiveEnabled: false,
+      audio: body.audio_params !== undefined,
+      audioReceiveEnabled: false,
+      videoParams: stream<VideoCodecName>(body.video_params, 'video', 'VP8'),
+      audioParams: stream<AudioCodecName>(body.audio_params, 'audio', 'OPUS'),
+      metadata: undefined,
+    };
+    const r = body.redirect_params;
+    const media: MediaRedirects = {
+      ...(r?.video_rtcp && { videoRtcp: redirects.target(r.video_rtcp, 'redirect_params.video_rtcp') }),
+      ...(r?.audio_rtcp && { audioRtcp: redirects.target(r.audio_rtcp, 'redirect_params.audio_rtcp') }),
+    };
+    const created = wishEndpoints.create('whep', constraints, media, body.max_sessions ?? WHEP_MAX_SESSIONS);
+    res.status(201).json({ endpoint_id: created.id, url: absoluteUrl(req, wishResourcePath('whep', created.id)), token: created.token });
+  });
+
   for (const kind of ['whip', 'whep'] as const) {
     const name = kind.toUpperCase();
     router
@@ -106,9 +156,20 @@ function statusOf(e: WishEndpoint): unknown {
   const c = e.constraints;
   return {
     endpoint_id: e.id,
-    ...(c.videoReceiveEnabled && { video_params: { codec: c.videoParams.codec, ...(c.videoParams.payloadType !== undefined && { payload_type: c.videoParams.payloadType }) } }),
-    ...(c.audioReceiveEnabled && { audio_params: { codec: c.audioParams.codec, ...(c.audioParams.payloadType !== undefined && { payload_type: c.audioParams.payloadType }) } }),
+    ...((c.video || c.videoReceiveEnabled) && { video_params: paramsOf(c.videoParams) }),
+    ...((c.audio || c.audioReceiveEnabled) && { audio_params: paramsOf(c.audioParams) }),
+    ...(e.kind === 'whep' && { max_sessions: e.maxSessions }),
     sessions: e.sessions().map((s) => s.status()),
+  };
+}
+
+/** video_params / audio_params as the endpoint was created with them (WHEP's name its ports). */
+function paramsOf(p: StreamParams<string>): unknown {
+  return {
+    codec: p.codec,
+    ...(p.mediaPort && { media_id: p.mediaPort.id }),
+    ...(p.payloadType !== undefined && { payload_type: p.payloadType }),
+    ...(p.rtcpPort && { rtcp_id: p.rtcpPort.id }),
   };
 }
 

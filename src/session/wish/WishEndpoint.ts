@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 
 import { EventQueue } from '../events/EventQueue.js';
 import type { MediaConstraints, MediaRedirects } from '../media/MediaRequest.js';
+import type { NativeUdpPort } from '../ports/NativeUdpPort.js';
 import type { WishEvent } from './WishEvent.js';
 import type { WishSession } from './WishSession.js';
 
@@ -40,6 +41,8 @@ export class WishEndpoint {
     readonly maxSessions: number,
   ) {
     this.id = `${kind === 'whip' ? 'wi' : 'we'}-${randomUUID()}`;
+    // A WHEP endpoint's ports are in use while it exists, as a MediaConnection's are (DELETE /media/{id} answers 403).
+    for (const port of this.ports()) port.use(this.id);
   }
 
   /** Constant time, through digests so lengths do not leak either. */
@@ -75,10 +78,19 @@ export class WishEndpoint {
     return this.deletedValue;
   }
 
-  /** Ends every session; `deleted` also ends the event queue once its last event is taken. */
-  closeAll(reason: string, deleted = false): void {
+  /**
+   * Ends every session and gives back the ports the endpoint named (endpoint DELETE, gateway
+   * stop); marks it deleted, which ends its event queue once the last event is taken.
+   */
+  closeAll(reason: string): void {
     for (const session of [...this.live.values()]) session.close(reason);
-    if (deleted) this.deletedValue = true;
+    for (const port of this.ports()) port.release(this.id);
+    this.deletedValue = true;
+  }
+
+  private ports(): NativeUdpPort[] {
+    const { videoParams: v, audioParams: a } = this.constraints;
+    return [v.mediaPort, v.rtcpPort, a.mediaPort, a.rtcpPort].filter((p): p is NativeUdpPort => p !== undefined);
   }
 }
 

@@ -94,13 +94,13 @@ export class WishEndpointRegistry {
   /** DELETE /whip|whep/endpoints/{id}: ends its sessions and forgets it. */
   delete(kind: WishKind, id: string): void {
     const endpoint = this.get(kind, id);
-    endpoint.closeAll('the endpoint was deleted', true);
+    endpoint.closeAll('the endpoint was deleted');
     this.endpoints.delete(id);
   }
 
   closeAll(): void {
     this.closing = true;
-    for (const endpoint of this.endpoints.values()) endpoint.closeAll('the gateway is stopping', true);
+    for (const endpoint of this.endpoints.values()) endpoint.closeAll('the gateway is stopping');
     this.endpoints.clear();
   }
 }
