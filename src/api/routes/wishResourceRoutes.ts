@@ -18,6 +18,8 @@ const SDPFRAG = 'application/trickle-ice-sdpfrag';
 /** A trickle fragment carries a few candidates (RFC 8840); 16 kB holds far more than a session takes. */
 const parseSdpFrag = express.text({ type: SDPFRAG, limit: '16kb' });
 
+const SESSION_METHODS = 'OPTIONS, PATCH, DELETE';
+
 /** Retry-After (seconds) on a 503 for the gateway's limits: a session may well have ended by then. */
 const RETRY_AFTER_SECONDS = 5;
 
@@ -70,8 +72,8 @@ function resourceRoutes(router: Router, kind: WishKind, wishEndpoints: WishEndpo
     }
   };
   /** RFC 9725 section 4.6: the ICE servers a client should use, TURN credentials minted for this endpoint. */
-  const linkIceServers = (res: Response, name: string, withTurn: boolean): void => {
-    const links = iceServerLinks(ice.forPeer(name, withTurn).browser.ice_servers);
+  const linkIceServers = (res: Response, credentialName: string, withTurn: boolean): void => {
+    const links = iceServerLinks(ice.forPeer(credentialName, withTurn).browser.ice_servers);
     if (links.length > 0) res.setHeader('Link', links);
   };
   const liveSession = (req: Request, endpoint: WishEndpoint): WishSession => {
@@ -153,8 +155,6 @@ function resourceRoutes(router: Router, kind: WishKind, wishEndpoints: WishEndpo
     )
     .all((_req, res) => refuseMethod(res, SESSION_METHODS));
 }
-
-const SESSION_METHODS = 'OPTIONS, PATCH, DELETE';
 
 /**
  * RFC 9725 section 4.3.1: a PATCH is conditional. No If-Match: 428 (RFC 6585 section 3). An ICE
