@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -29,27 +29,8 @@ const OPUS_PACKET_BYTES = 960 * 2 * 2;
 
 const H264_PT = 102;
 
-/** A WHIP client as a web page writes one: plain RTCPeerConnection + fetch, H.264 by setCodecPreferences. */
-const WHIP_PAGE = `<!doctype html><title>WHIP</title><script>
-window.publish = async (url, token) => {
-  const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240 } });
-  const pc = (window.pc = new RTCPeerConnection());
-  const transceiver = pc.addTransceiver(stream.getVideoTracks()[0], { direction: 'sendonly' });
-  transceiver.setCodecPreferences(RTCRtpSender.getCapabilities('video').codecs.filter((c) => c.mimeType === 'video/H264'));
-  await pc.setLocalDescription();
-  await new Promise((done) => { pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && done(); if (pc.iceGatheringState === 'complete') done(); });
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/sdp', authorization: 'Bearer ' + token }, body: pc.localDescription.sdp });
-  const answer = await res.text();
-  if (res.status === 201) await pc.setRemoteDescription({ type: 'answer', sdp: answer });
-  window.session = new URL(res.headers.get('location'), url).href;
-  return { status: res.status, location: res.headers.get('location'), etag: res.headers.get('etag'), answer };
-};
-window.unpublish = async (url, token) => {
-  const res = await fetch(window.session, { method: 'DELETE', headers: { authorization: 'Bearer ' + token } });
-  window.pc.close();
-  return res.status;
-};
-</script>`;
+/** The WHIP publisher page the package ships: plain RTCPeerConnection + fetch, the codec by setCodecPreferences. */
+const PUBLISHER_PAGE = join(import.meta.dirname, '..', '..', 'examples', 'wish', 'whip-publisher.html');
 
 const VIDEO = `videotestsrc is-live=true pattern=ball ! video/x-raw,width=${W},height=${H},framerate=30/1 ! videoconvert ! queue ! vp8enc deadline=1 keyframe-max-dist=60 ! rtpvp8pay pt=${VIDEO_PT} ssrc=1 ! queue ! application/x-rtp,media=video,encoding-name=VP8,payload=${VIDEO_PT}`;
 const AUDIO = `audiotestsrc is-live=true wave=sine ! audioconvert ! audioresample ! queue ! opusenc ! rtpopuspay pt=${AUDIO_PT} ssrc=2 ! queue ! application/x-rtp,media=audio,encoding-name=OPUS,payload=${AUDIO_PT}`;
@@ -165,7 +146,7 @@ describe('WHIP with clients nobody here wrote', () => {
     await call(base, 'DELETE', `/whip/endpoints/${e.id}`);
   });
 
-  it('headless Chromium publishes its fake camera in H.264 from a page of another origin (CORS); GStreamer decodes it at the redirect', async () => {
+  it('headless Chromium publishes its fake camera in H.264 with examples/wish/whip-publisher.html from another origin (CORS); GStreamer decodes it at the redirect', async () => {
     const port = await freeUdpPort();
     const file = join(dir, 'chromium.i420');
     // Chromium's camera size is its own choice: scaled to a fixed size so frames can be counted.
@@ -180,13 +161,15 @@ describe('WHIP with clients nobody here wrote', () => {
 
     const chromium = await launchChromium();
     stops.push(() => chromium.close());
-    const page = await chromium.newPage(WHIP_PAGE);
+    const page = await chromium.newPage(readFileSync(PUBLISHER_PAGE, 'utf8'));
     assert.notEqual(new URL(page.url()).origin, new URL(base).origin, 'the page is of another origin than the API');
-    const published = await page.evaluate(([u, t]) => (window as any).publish(u, t), [url, token] as const);
-    assert.equal(published.status, 201, JSON.stringify(published));
-    assert.match(published.location, /^\/whip\/wi-.*\/sessions\/ws-/, 'Location is exposed to the page (CORS)');
-    assert.match(published.etag, /^"[0-9a-f]+"$/);
-    assert.match(published.answer, /^a=rtpmap:\d+ H264\/90000/m);
+    await page.goto(`${page.url()}?${new URLSearchParams({ url, token, codec: 'H264' })}`);
+    const whip = (): Promise<{ state: string; error?: string; session?: string; etag?: string; deleted?: number }> => page.evaluate(() => (window as any).whip);
+    await waitFor(async () => (await whip()).session !== undefined || (await whip()).state === 'failed', 15_000, 'the page POSTed its offer');
+    const published = await whip();
+    assert.equal(published.error, undefined, JSON.stringify(published));
+    assert.match(new URL(published.session!).pathname, /^\/whip\/wi-.*\/sessions\/ws-/, 'Location is exposed to the page (CORS)');
+    assert.match(published.etag ?? '', /^"[0-9a-f]+"$/, 'ETag is exposed to the page (CORS)');
 
     const frameBytes = i420Bytes(W, H);
     try {
@@ -199,13 +182,14 @@ describe('WHIP with clients nobody here wrote', () => {
         '60 H.264 frames decoded',
       );
     } catch (error) {
-      const state = await page.evaluate(() => (window as any).pc?.connectionState);
-      throw new Error(`${(error as Error).message}: ${fileSize(file)} B, page connection ${state}`);
+      throw new Error(`${(error as Error).message}: ${fileSize(file)} B, page ${JSON.stringify(await whip())}`);
     }
     console.log(`chromium: ${Math.floor(fileSize(file) / frameBytes)} H.264 frames decoded`);
 
     // The page ends its session: DELETE from another origin passes the CORS preflight.
-    assert.equal(await page.evaluate(([u, t]) => (window as any).unpublish(u, t), [url, token] as const), 200);
+    await page.click('#stop');
+    await waitFor(async () => (await whip()).deleted !== undefined, 10_000, 'the page DELETEd its session');
+    assert.equal((await whip()).deleted, 200);
     const shown = await call(base, 'GET', `/whip/endpoints/${id}`);
     assert.equal(shown.body.sessions[0].state, 'closed');
     await receiver.stop();
