@@ -138,6 +138,7 @@ export class Gateway {
       maxEndpoints: WISH_MAX_ENDPOINTS,
       admission,
       descriptorsPerSession: descriptorsPerConnection,
+      connectTimeoutMs: config.limits.offerTimeoutMs,
       logger: logger.child({ subsystem: 'wish' }),
     });
     const peers = new PeerRegistry({

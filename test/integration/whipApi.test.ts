@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import type { Gateway } from '../../src/Gateway.js';
+import { DEFAULT_CONNECTION_LIMITS } from '../../src/session/limits/ConnectionLimits.js';
 import { call, startTestGateway } from '../helpers/testGateway.js';
 
 // The WHIP control API and the WHIP resource's refusals, over REST. The publishing path itself is
@@ -87,5 +88,38 @@ describe('WHIP endpoints over REST', () => {
 
     assert.equal((await call(gw.base, 'DELETE', `/whip/endpoints/${id}`, undefined, auth)).status, 204);
     assert.equal((await call(gw.base, 'GET', `/whip/endpoints/${id}`, undefined, auth)).status, 404);
+  });
+});
+
+describe('A WHIP session whose publisher never connects', () => {
+  let gw: { gateway: Gateway; base: string };
+  before(async () => {
+    gw = await startTestGateway({ logLevel: 'warn', limits: { ...DEFAULT_CONNECTION_LIMITS, offerTimeoutMs: 1000 } });
+  });
+  after(() => gw.gateway.stop());
+
+  it('closes after offer_timeout_ms, says why in its events, and frees the endpoint for the next publisher', async () => {
+    const created = await call(gw.base, 'POST', '/whip/endpoints', { audio_params: { codec: 'OPUS' }, redirect_params: { audio: { ip_v4: '127.0.0.1', port: 5006 } } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const { endpoint_id: id, url, token } = created.body;
+    const post = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/sdp', authorization: `Bearer ${token}` }, body: audioOnly });
+    // The offer has no candidates and nothing ever sends a check: the session can only wait.
+    const first = await post();
+    assert.equal(first.status, 201, await first.text());
+    assert.equal((await post()).status, 409, 'one publisher at a time while the first is live');
+    const events: string[] = [];
+    for (let i = 0; i < 3 && !events.includes('CLOSE'); i++) {
+      const e = await call(gw.base, 'GET', `/whip/endpoints/${id}/events`);
+      assert.equal(e.status, 200, JSON.stringify(e.body));
+      events.push(e.body.event);
+      if (e.body.event === 'ERROR') assert.match(e.body.error_message, /did not connect within 1 s .*offer_timeout_ms/);
+    }
+    assert.deepEqual(events, ['READY', 'ERROR', 'CLOSE']);
+    const [session] = (await call(gw.base, 'GET', `/whip/endpoints/${id}`)).body.sessions;
+    assert.equal(session.state, 'closed');
+    assert.match(session.close_reason, /did not connect/);
+    const next = await post();
+    assert.equal(next.status, 201, 'the endpoint takes the next publisher');
+    assert.equal((await call(gw.base, 'DELETE', `/whip/endpoints/${id}`)).status, 204);
   });
 });

@@ -16,6 +16,8 @@ export interface WishEndpointRegistryOptions {
   readonly admission?: ConnectionAdmission;
   /** Descriptors one session's native transport opens. */
   readonly descriptorsPerSession?: number;
+  /** A session not connected this long after its answer closes (offer_timeout_ms). */
+  readonly connectTimeoutMs: number;
   readonly logger: Logger;
 }
 
@@ -84,6 +86,7 @@ export class WishEndpointRegistry {
         logger: this.options.logger.child({ endpoint: endpoint.id }),
         onClosed: (session) => endpoint.retire(session),
         onEvent: (event) => endpoint.events.push(event),
+        connectTimeoutMs: this.options.connectTimeoutMs,
       },
       offerSdp,
     );

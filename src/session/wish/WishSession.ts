@@ -41,6 +41,8 @@ export interface WishSessionOptions {
   readonly onClosed: (session: WishSession) => void;
   /** The endpoint's event queue (GET …/events). */
   readonly onEvent?: (event: WishEvent) => void;
+  /** A session not connected (ICE and DTLS) this long after its answer closes: offer_timeout_ms. */
+  readonly connectTimeoutMs: number;
 }
 
 /**
@@ -65,6 +67,8 @@ export class WishSession {
   private endOfCandidates = false;
   private refusedCandidates = 0;
   private lastRefusalLog = -Infinity;
+  /** Closes a session whose client never connects, so that it cannot hold its endpoint (409) and socket for ever. */
+  private connectTimer: NodeJS.Timeout | undefined;
 
   private constructor(private readonly options: WishSessionOptions) {
     this.id = `${options.kind === 'whip' ? 'ws' : 'es'}-${randomUUID()}`;
@@ -149,6 +153,7 @@ export class WishSession {
     if (this.stateValue === 'closed') return;
     this.stateValue = 'closed';
     this.closeReason = reason;
+    clearTimeout(this.connectTimer);
     this.unwind();
     this.options.onEvent?.({ event: 'CLOSE', session_id: this.id, close_options: { reason } });
     this.options.onClosed(this);
@@ -185,12 +190,21 @@ export class WishSession {
       this.remoteIce = { ufrag: remote.iceUfrag, pwd: remote.icePwd };
       for (const c of this.negotiation.remoteDescription(remote, plan.media).slice(0, MAX_REMOTE_CANDIDATES)) this.takeCandidate(c);
       this.options.onEvent?.({ event: 'READY', session_id: this.id });
+      this.connectTimer = setTimeout(() => this.connectTimedOut(), this.options.connectTimeoutMs);
+      this.connectTimer.unref();
       return answer;
     } catch (error) {
       this.stateValue = 'closed';
       this.unwind();
       throw error;
     }
+  }
+
+  private connectTimedOut(): void {
+    if (this.stateValue !== 'connecting') return;
+    const reason = `the ${this.options.kind === 'whip' ? 'publisher' : 'player'} did not connect within ${this.options.connectTimeoutMs / 1000} s of the answer (offer_timeout_ms)`;
+    this.options.onEvent?.({ event: 'ERROR', session_id: this.id, error_message: reason });
+    this.close(reason);
   }
 
   /** A candidate the native side refuses (an address it cannot use) is skipped, not fatal. */
@@ -217,6 +231,7 @@ export class WishSession {
     if (this.stateValue === 'closed') return;
     switch (event.kind) {
       case 'connected':
+        clearTimeout(this.connectTimer);
         this.stateValue = 'open';
         this.options.onEvent?.({ event: 'STREAM', session_id: this.id });
         break;
