@@ -56,10 +56,10 @@ export function autoAnswer(callee: RestPeer, port?: number): { answered: string[
   return { answered, stop: () => (running = false) };
 }
 
-/** Answers the call `id` on `callee` receive-only VP8 + Opus, both streams to 127.0.0.1:`port` (or nowhere). */
-export async function answerReceiveOnly(callee: RestPeer, id: string, port?: number): Promise<void> {
+/** Receive-only VP8 + Opus constraints, both streams redirected to 127.0.0.1:`port` (or nowhere). */
+function receiveOnly(port: number | undefined) {
   const redirect = port === undefined ? undefined : { ip_v4: '127.0.0.1', port };
-  await rest(callee.base, 'POST', `/media/connections/${id}/answer`, {
+  return {
     constraints: {
       video: false,
       videoReceiveEnabled: true,
@@ -69,7 +69,12 @@ export async function answerReceiveOnly(callee: RestPeer, id: string, port?: num
       audio_params: { codec: 'OPUS', payload_type: AUDIO_PT },
     },
     ...(redirect ? { redirect_params: { video: redirect, audio: redirect } } : {}),
-  });
+  };
+}
+
+/** Answers the call `id` on `callee` receive-only VP8 + Opus, both streams to 127.0.0.1:`port` (or nowhere). */
+export async function answerReceiveOnly(callee: RestPeer, id: string, port?: number): Promise<void> {
+  await rest(callee.base, 'POST', `/media/connections/${id}/answer`, receiveOnly(port));
 }
 
 /**
@@ -77,20 +82,11 @@ export async function answerReceiveOnly(callee: RestPeer, id: string, port?: num
  * player's), both streams redirected to 127.0.0.1:`port` (or nowhere); the media_connection_id.
  */
 export async function postReceiveOnlyCall(caller: RestPeer, targetId: string, port?: number): Promise<string> {
-  const redirect = port === undefined ? undefined : { ip_v4: '127.0.0.1', port };
   const { params } = await rest(caller.base, 'POST', '/media/connections', {
     peer_id: caller.id,
     token: caller.token,
     target_id: targetId,
-    constraints: {
-      video: false,
-      videoReceiveEnabled: true,
-      audio: false,
-      audioReceiveEnabled: true,
-      video_params: { codec: 'VP8', payload_type: VIDEO_PT },
-      audio_params: { codec: 'OPUS', payload_type: AUDIO_PT },
-    },
-    ...(redirect ? { redirect_params: { video: redirect, audio: redirect } } : {}),
+    ...receiveOnly(port),
   });
   return params.media_connection_id as string;
 }

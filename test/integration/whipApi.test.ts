@@ -4,30 +4,12 @@ import { after, before, describe, it } from 'node:test';
 import type { Gateway } from '../../src/Gateway.js';
 import { DEFAULT_CONNECTION_LIMITS } from '../../src/session/limits/ConnectionLimits.js';
 import { call, startTestGateway } from '../helpers/testGateway.js';
+import { opusSendonlyOffer } from '../helpers/wishOffer.js';
 
 // The WHIP control API and the WHIP resource's refusals, over REST. The publishing path itself is
 // proven in test/interop/whipPublish.test.ts with libwebrtc.
 
-/** An Opus-only sendonly offer, as a browser writes one (RFC 8829), with what WebRTC requires. */
-const audioOnly = [
-  'v=0',
-  'o=- 1 2 IN IP4 127.0.0.1',
-  's=-',
-  't=0 0',
-  'a=group:BUNDLE 0',
-  'm=audio 9 UDP/TLS/RTP/SAVPF 111',
-  'c=IN IP4 0.0.0.0',
-  'a=mid:0',
-  'a=ice-ufrag:abcd',
-  'a=ice-pwd:abcdefghijklmnopqrstuvwx',
-  `a=fingerprint:sha-256 ${Array(32).fill('AB').join(':')}`,
-  'a=setup:actpass',
-  'a=sendonly',
-  'a=rtcp-mux',
-  'a=rtpmap:111 opus/48000/2',
-  'a=ssrc:1234 cname:x',
-  '',
-].join('\r\n');
+const audioOnly = opusSendonlyOffer();
 
 describe('WHIP endpoints over REST', () => {
   let gw: { gateway: Gateway; base: string };

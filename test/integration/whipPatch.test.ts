@@ -6,6 +6,7 @@ import { DEFAULT_CONNECTION_LIMITS } from '../../src/session/limits/ConnectionLi
 import type { Gateway } from '../../src/Gateway.js';
 import { parseIceServerUrl, type IceServerUrl } from '../../src/session/ice/IceServerUrl.js';
 import { call, startTestGateway } from '../helpers/testGateway.js';
+import { opusSendonlyOffer } from '../helpers/wishOffer.js';
 
 // The WHIP session resource beyond POST/DELETE (RFC 9725): PATCH (trickle, ICE restart refusal,
 // If-Match rules), Link headers with the gateway's STUN/TURN, and 503 + Retry-After at max_connections.
@@ -15,27 +16,7 @@ const url = (text: string): IceServerUrl => parseIceServerUrl(text) as IceServer
 const SECRET = 'whip-turn-secret-7a1c';
 const SDPFRAG = 'application/trickle-ice-sdpfrag';
 
-/** An Opus-only sendonly offer without candidates (they trickle), as a WHIP client writes one. */
-const offer = (ufrag = 'abcd', pwd = 'abcdefghijklmnopqrstuvwx'): string =>
-  [
-    'v=0',
-    'o=- 1 2 IN IP4 127.0.0.1',
-    's=-',
-    't=0 0',
-    'a=group:BUNDLE 0',
-    'm=audio 9 UDP/TLS/RTP/SAVPF 111',
-    'c=IN IP4 0.0.0.0',
-    'a=mid:0',
-    `a=ice-ufrag:${ufrag}`,
-    `a=ice-pwd:${pwd}`,
-    `a=fingerprint:sha-256 ${Array(32).fill('AB').join(':')}`,
-    'a=setup:actpass',
-    'a=sendonly',
-    'a=rtcp-mux',
-    'a=rtpmap:111 opus/48000/2',
-    'a=ssrc:1234 cname:x',
-    '',
-  ].join('\r\n');
+const offer = opusSendonlyOffer;
 
 const fragment = (lines: string[], ufrag = 'abcd', pwd = 'abcdefghijklmnopqrstuvwx'): string =>
   [`a=ice-ufrag:${ufrag}`, `a=ice-pwd:${pwd}`, 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=mid:0', ...lines, ''].join('\r\n');

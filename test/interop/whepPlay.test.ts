@@ -5,8 +5,10 @@ import wrtc from '@roamhq/wrtc';
 
 import type { Gateway } from '../../src/Gateway.js';
 import { DecodedMedia } from '../helpers/decodedMedia.js';
+import { waitFor } from '../helpers/proc.js';
 import { call, startTestGateway } from '../helpers/testGateway.js';
 import { bindableByAnotherProcess } from '../helpers/udp.js';
+import { gatheredLoopbackOffer } from '../helpers/wishOffer.js';
 import { HEIGHT, sendFrames, videoSender, WIDTH, type WrtcPeerConnection } from '../helpers/wrtcVideo.js';
 
 // WHEP players (draft-ietf-wish-whep-03 section 4.2) on libwebrtc: a recvonly transceiver,
@@ -19,21 +21,7 @@ import { HEIGHT, sendFrames, videoSender, WIDTH, type WrtcPeerConnection } from 
 
 const PT = 96;
 
-async function gatheredOffer(pc: WrtcPeerConnection): Promise<string> {
-  await pc.setLocalDescription(await pc.createOffer());
-  const deadline = Date.now() + 5000;
-  while (pc.iceGatheringState !== 'complete' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  // Loopback only: the test's traffic never leaves lo.
-  return pc.localDescription!.sdp.split('\r\n').filter((l) => !l.startsWith('a=candidate:') || / 127\.0\.0\.1 /.test(l)).join('\r\n');
-}
 
-async function until(what: string, done: () => boolean, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 interface Player {
   pc: WrtcPeerConnection;
@@ -67,7 +55,7 @@ describe('WHEP: libwebrtc players of one endpoint fed by RTP at its media port',
       media.attach({ getTracks: () => [track] });
     };
     pc.addTransceiver('video', { direction: 'recvonly' });
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/sdp', authorization: `Bearer ${token}` }, body: await gatheredOffer(pc) });
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/sdp', authorization: `Bearer ${token}` }, body: await gatheredLoopbackOffer(pc) });
     assert.equal(res.status, 201);
     const answer = await res.text();
     await pc.setRemoteDescription({ type: 'answer', sdp: answer });
@@ -89,7 +77,7 @@ describe('WHEP: libwebrtc players of one endpoint fed by RTP at its media port',
       assert.ok(msid, 'the answer ties our SSRC to a stream');
       assert.deepEqual(p.streamIds, [msid[1]], 'libwebrtc put the track in the stream our msid names');
     }
-    await until('both players connected', () => players.every((p) => p.pc.connectionState === 'connected'));
+    await waitFor(() => players.every((p) => p.pc.connectionState === 'connected'), 15000, 'both players connected');
     const states = async (): Promise<string[]> => (await call(gw.base, 'GET', `/whep/endpoints/${id}`)).body.sessions.map((s: { state: string }) => s.state);
     for (let i = 0; i < 50 && (await states()).join() !== 'open,open'; i++) await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(await states(), ['open', 'open']);
@@ -99,11 +87,11 @@ describe('WHEP: libwebrtc players of one endpoint fed by RTP at its media port',
     assert.equal(whip.status, 201, JSON.stringify(whip.body));
     const { pc: publisher, source } = videoSender(cleanup);
     sendFrames(source, cleanup);
-    const published = await fetch(whip.body.url, { method: 'POST', headers: { 'content-type': 'application/sdp', authorization: `Bearer ${whip.body.token}` }, body: await gatheredOffer(publisher) });
+    const published = await fetch(whip.body.url, { method: 'POST', headers: { 'content-type': 'application/sdp', authorization: `Bearer ${whip.body.token}` }, body: await gatheredLoopbackOffer(publisher) });
     assert.equal(published.status, 201);
     await publisher.setRemoteDescription({ type: 'answer', sdp: await published.text() });
 
-    await until('30 decoded frames at each player', () => players.every((p) => p.media.frames.length >= 30));
+    await waitFor(() => players.every((p) => p.media.frames.length >= 30), 15000, '30 decoded frames at each player');
     for (const p of players) assert.deepEqual(p.media.sizes(), [`${WIDTH}x${HEIGHT}`]);
     const portStats = await call(gw.base, 'GET', `/media/${mediaId}/status`);
     assert.ok(portStats.body.packets >= 30, `RTP came in at the media port: ${JSON.stringify(portStats.body)}`);
@@ -116,7 +104,7 @@ describe('WHEP: libwebrtc players of one endpoint fed by RTP at its media port',
     const deletedAt = Date.now();
     assert.equal(await bindableByAnotherProcess(gonePort), true, 'DELETE released the transport port');
 
-    await until('30 more frames at the remaining player', () => stays.media.framesBetween(deletedAt).length >= 30);
+    await waitFor(() => stays.media.framesBetween(deletedAt).length >= 30, 15000, '30 more frames at the remaining player');
     await new Promise((r) => setTimeout(r, 500));
     const goneSince = gone.media.framesBetween(deletedAt + 500).length;
     assert.ok(goneSince <= 1, `the deleted player decodes nothing more (${goneSince} frames)`);

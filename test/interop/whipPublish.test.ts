@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import type { Gateway } from '../../src/Gateway.js';
+import { waitFor } from '../helpers/proc.js';
 import { call, startTestGateway } from '../helpers/testGateway.js';
 import { bindableByAnotherProcess, udpReceiver } from '../helpers/udp.js';
-import { sendFrames, videoSender, type WrtcPeerConnection } from '../helpers/wrtcVideo.js';
+import { gatheredLoopbackOffer } from '../helpers/wishOffer.js';
+import { sendFrames, videoSender } from '../helpers/wrtcVideo.js';
 
 // A plain WHIP client (RFC 9725 section 4.2) on libwebrtc: createOffer, wait for gathering, POST
 // the whole offer, setRemoteDescription with the answer. Nothing of the gateway is imported
@@ -12,21 +14,7 @@ import { sendFrames, videoSender, type WrtcPeerConnection } from '../helpers/wrt
 
 const VIDEO_PT = 110;
 
-async function gathered(pc: WrtcPeerConnection): Promise<string> {
-  await pc.setLocalDescription(await pc.createOffer());
-  const deadline = Date.now() + 5000;
-  while (pc.iceGatheringState !== 'complete' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  // Loopback only: the test's traffic never leaves lo.
-  return pc.localDescription!.sdp.split('\r\n').filter((l) => !l.startsWith('a=candidate:') || / 127\.0\.0\.1 /.test(l)).join('\r\n');
-}
 
-async function until(what: string, done: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const isRtp = (p: Buffer): boolean => p.length >= 12 && p[0]! >> 6 === 2 && !(p[1]! >= 200 && p[1]! <= 207);
 
@@ -73,7 +61,7 @@ describe('WHIP: a libwebrtc publisher to /whip/{id}', () => {
 
     const { pc, source } = videoSender(cleanup);
     sendFrames(source, cleanup);
-    const offer = await gathered(pc);
+    const offer = await gatheredLoopbackOffer(pc);
 
     assert.equal((await whip(url, undefined, offer)).status, 401, 'no token');
     const wrong = await whip(url, `${token}x`, offer);
@@ -100,7 +88,7 @@ describe('WHIP: a libwebrtc publisher to /whip/{id}', () => {
     assert.equal((await whip(url, token, offer)).status, 409, 'one live session per endpoint');
 
     await pc.setRemoteDescription({ type: 'answer', sdp: answer });
-    await until('60 RTP packets at the redirect', () => redirect.packets.filter(isRtp).length >= 60);
+    await waitFor(() => redirect.packets.filter(isRtp).length >= 60, 10000, '60 RTP packets at the redirect');
     const rtp = redirect.packets.filter(isRtp);
     for (const p of rtp) assert.equal(p[1]! & 0x7f, VIDEO_PT, 'payload type rewritten to the user\'s');
     const keyframe = rtp.some(isVp8KeyframeStart);
