@@ -3,35 +3,13 @@ import { after, before, describe, it } from 'node:test';
 
 import type { Gateway } from '../../src/Gateway.js';
 import { call, startTestGateway } from '../helpers/testGateway.js';
+import { oneSectionOffer } from '../helpers/wishOffer.js';
 import { bindableByAnotherProcess } from '../helpers/udp.js';
 
 // The WHEP control API and the WHEP resource's refusals, over REST. Playback itself is proven in
 // test/interop/whepPlay.test.ts (libwebrtc players) and test/e2e/whepPlayers.test.ts (Chromium, GStreamer).
 
-/** A one-section offer as a browser writes one (RFC 8829), with what WebRTC requires. */
-function offer(kind: 'video' | 'audio', direction: 'recvonly' | 'sendonly' | 'sendrecv'): string {
-  const [pt, rtpmap] = kind === 'video' ? [96, 'VP8/90000'] : [111, 'opus/48000/2'];
-  return [
-    'v=0',
-    'o=- 1 2 IN IP4 127.0.0.1',
-    's=-',
-    't=0 0',
-    'a=group:BUNDLE 0',
-    `m=${kind} 9 UDP/TLS/RTP/SAVPF ${pt}`,
-    'c=IN IP4 0.0.0.0',
-    'a=mid:0',
-    'a=ice-ufrag:abcd',
-    'a=ice-pwd:abcdefghijklmnopqrstuvwx',
-    `a=fingerprint:sha-256 ${Array(32).fill('AB').join(':')}`,
-    'a=setup:actpass',
-    `a=${direction}`,
-    'a=rtcp-mux',
-    `a=rtpmap:${pt} ${rtpmap}`,
-    ...(kind === 'video' ? [`a=rtcp-fb:${pt} nack`, `a=rtcp-fb:${pt} nack pli`] : []),
-    ...(direction !== 'recvonly' ? ['a=ssrc:1234 cname:x'] : []),
-    '',
-  ].join('\r\n');
-}
+const offer = (kind: 'video' | 'audio', direction: 'recvonly' | 'sendonly' | 'sendrecv'): string => oneSectionOffer(kind, direction);
 
 const transportPortOf = (answer: string): number => Number(/^a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 (\d+) typ host/m.exec(answer)![1]);
 
