@@ -172,9 +172,13 @@ bool IceAgent::restart(int64_t nowUs, const std::string& ufrag, const std::strin
   remoteCredentialsUs_.reset();
   if (remotePassword_) remoteCredentialsUs_ = nowUs;
   remoteEndOfCandidates_ = false;
+  // The peer's data may come from any path of the previous generation it selected (not always
+  // the one we route on): those stay trusted, as check sources, while the new checks run.
+  for (const auto& p : checklist_.pairs()) {
+    if (p.valid) authenticated_.addCheckSource(checklist_.local(p).socketIndex, checklist_.remote(p).address);
+  }
   checklist_.restart();
   transactions_.eraseAllBut(TransactionPurpose::Gathering);  // they name pairs of the old list
-  authenticated_ = AuthenticatedSources{};
   nominatedPair_.reset();
   routePair_.reset();
   nominationDeadlineUs_.reset();

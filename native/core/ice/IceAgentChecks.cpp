@@ -122,8 +122,10 @@ void IceAgent::handleRequest(int64_t nowUs, int socketIndex, const net::SocketAd
 }
 
 // During a restart the peer may keep checking (refreshing consent on) the previous pair with the
-// old credentials until it has our new ones: libwebrtc does, and drops a pair whose checks get
-// 401. Answered, signed with the old password, without touching the new checklist.
+// old credentials until it has our new ones: answered, signed with the old password, without
+// touching the new checklist. The old ufrag with the peer's new one (libwebrtc's new ports check
+// so before our answer reaches it) is no username of either generation: 401 (RFC 8489 section
+// 9.1.3); libwebrtc pairs those ports again once it has our new credentials.
 bool IceAgent::answerPreviousGeneration(int socketIndex, const net::SocketAddress& from, const stun::StunMessage& m,
                                         std::string_view username) {
   const PreviousGeneration& old = *previous_;

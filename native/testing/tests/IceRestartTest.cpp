@@ -193,6 +193,11 @@ TEST_SUITE("IceAgent restart") {
     CHECK(gateway.selectedPair()->second.address == firstPath);
     CHECK(gateway.checklist().pairs().empty());
     CHECK(gateway.checklist().remotes().empty());
+    // The previous generation's paths still deliver data (the client's second interface sent
+    // checks and became a valid pair too, though the route is the first).
+    CHECK(gateway.isAuthenticatedSource(0, firstPath));
+    CHECK(gateway.isAuthenticatedSource(0, secondPath));
+    CHECK_FALSE(gateway.isAuthenticatedSource(0, address("10.0.0.9", 9000)));
 
     // No candidates yet: consent on the previous pair runs with the old credentials, both ways.
     uint64_t clientConsent = client.stats().consentResponses;
