@@ -53,16 +53,16 @@ function restartedAnswer(previous: string, fragment: string): string {
 
 /** libwebrtc's transport stats: its current local ufrag, ICE state, how often the pair changed, the selected pair's local port. */
 async function clientIce(pc: WrtcPeerConnection): Promise<{ ufrag: string; state: string; pairChanges: number; localPort: number | undefined }> {
-  const stats = await pc.getStats();
-  let transport: Record<string, unknown> | undefined;
-  for (const r of stats.values()) if (r.type === 'transport') transport = r;
-  const pair = transport?.selectedCandidatePairId ? stats.get(transport.selectedCandidatePairId as string) : undefined;
-  const local = pair ? stats.get(pair.localCandidateId) : undefined;
+  const byId = new Map<string, Record<string, unknown>>();
+  (await pc.getStats()).forEach((r: Record<string, unknown>) => byId.set(String(r.id), r));
+  const transport = [...byId.values()].find((r) => r.type === 'transport');
+  const pair = byId.get(String(transport?.selectedCandidatePairId));
+  const local = byId.get(String(pair?.localCandidateId));
   return {
     ufrag: String(transport?.iceLocalUsernameFragment ?? ''),
     state: String(transport?.iceState ?? ''),
     pairChanges: Number(transport?.selectedCandidatePairChanges ?? 0),
-    localPort: local?.port,
+    localPort: local?.port === undefined ? undefined : Number(local.port),
   };
 }
 
