@@ -150,6 +150,9 @@ describe('WHIP sessions: PATCH, Link, 503', () => {
     // Credentials must both come: a new ufrag without a password is a bad fragment.
     const noPwd = await patch(sessionUrl, e.token, ['a=ice-ufrag:efgh', 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=mid:0', candidate(40011), ''].join('\r\n'), { 'if-match': '*' });
     assert.equal(noPwd.status, 400);
+    // RFC 8839 section 5.4: a password of 21 characters, a ufrag with ':' (it would split USERNAME).
+    assert.equal((await patch(sessionUrl, e.token, fragment([candidate(40012)], 'efgh', 'zyxwvutsrqponmlkjihgf'), { 'if-match': '*' })).status, 400);
+    assert.equal((await patch(sessionUrl, e.token, fragment([candidate(40012)], 'ef:gh', 'zyxwvutsrqponmlkjihgfedc'), { 'if-match': '*' })).status, 400);
     let status = (await call(gw.base, 'GET', statusPath, undefined, auth)).body;
     assert.equal(status.ice_restarts, 0);
     assert.equal(status.remote_ice_ufrag, 'abcd');

@@ -178,6 +178,10 @@ export class WishSession {
     if (!fragment.ufrag || !fragment.pwd) {
       throw GatewayError.invalid('sdpfrag', 'an ICE restart fragment carries both a=ice-ufrag and a=ice-pwd (RFC 8839 section 4.4.1.1.1)');
     }
+    // RFC 8839 section 5.4: ice-ufrag is 4 to 256 ice-chars, ice-pwd 22 to 256.
+    if (!/^[A-Za-z0-9+/]{4,256}$/.test(fragment.ufrag) || !/^[A-Za-z0-9+/]{22,256}$/.test(fragment.pwd)) {
+      throw GatewayError.invalid('sdpfrag', 'a=ice-ufrag must be 4 to 256 and a=ice-pwd 22 to 256 characters of ALPHA, DIGIT, "+" and "/" (RFC 8839 section 5.4)');
+    }
     const usable = fragment.candidates.filter((c) => c.candidate !== undefined && this.negotiation.usable(c.section));
     if (usable.length > MAX_REMOTE_CANDIDATES) {
       throw new GatewayError('UNPROCESSABLE', [{ field: 'candidate', message: `a session takes at most ${MAX_REMOTE_CANDIDATES} remote candidates` }]);
