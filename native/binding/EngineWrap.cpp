@@ -45,6 +45,7 @@ Napi::Function EngineWrap::define(Napi::Env env) {
                          InstanceMethod<&EngineWrap::transportSetRemote>("transportSetRemote"),
                          InstanceMethod<&EngineWrap::transportAddCandidate>("transportAddCandidate"),
                          InstanceMethod<&EngineWrap::transportEndOfCandidates>("transportEndOfCandidates"),
+                         InstanceMethod<&EngineWrap::transportRestartIce>("transportRestartIce"),
                          InstanceMethod<&EngineWrap::transportSetRedirect>("transportSetRedirect"),
                          InstanceMethod<&EngineWrap::transportSetOutbound>("transportSetOutbound"),
                          InstanceMethod<&EngineWrap::transportSetInbound>("transportSetInbound"),

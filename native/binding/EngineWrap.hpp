@@ -37,6 +37,7 @@ private:
   Napi::Value transportSetRemote(const Napi::CallbackInfo& info);
   Napi::Value transportAddCandidate(const Napi::CallbackInfo& info);
   Napi::Value transportEndOfCandidates(const Napi::CallbackInfo& info);
+  Napi::Value transportRestartIce(const Napi::CallbackInfo& info);
   Napi::Value transportSetRedirect(const Napi::CallbackInfo& info);
   Napi::Value transportSetOutbound(const Napi::CallbackInfo& info);
   Napi::Value transportSetInbound(const Napi::CallbackInfo& info);

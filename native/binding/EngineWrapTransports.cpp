@@ -129,6 +129,34 @@ Napi::Value EngineWrap::transportEndOfCandidates(const Napi::CallbackInfo& info)
   return info.Env().Undefined();
 }
 
+// transportRestartIce(handle, {ufrag, password}) -> {ufrag, password, candidates}: an ICE
+// restart with the peer's new credentials; ours, new, and our candidates come back.
+Napi::Value EngineWrap::transportRestartIce(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = objectArg(info, 1, "remote ICE credentials");
+  std::string ufrag = requireString(o, "ufrag");
+  std::string password = requireString(o, "password");
+  bool restarted = false;
+  std::string localUfrag;
+  std::string localPassword;
+  std::vector<ice::Candidate> candidates;
+  onTransport(info, [&](io::TransportHost& host) {
+    restarted = host.restartIce(ufrag, password);
+    localUfrag = host.core().iceUfrag();
+    localPassword = host.core().icePassword();
+    candidates = host.core().localCandidates();
+  });
+  if (!restarted) throwWithCode(env, "ERR_INVALID_STATE", "ICE has failed or the transport is closed: it cannot restart");
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("ufrag", localUfrag);
+  result.Set("password", localPassword);
+  Napi::Array list = Napi::Array::New(env);
+  uint32_t n = 0;
+  for (const auto& c : candidates) list.Set(n++, candidateToJs(env, c));
+  result.Set("candidates", list);
+  return result;
+}
+
 // transportSetRedirect(handle, 'rtp'|'rtcp', 'video'|'audio', ip|null, port?)
 Napi::Value EngineWrap::transportSetRedirect(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

@@ -223,6 +223,7 @@ Napi::Object transportSnapshotToJs(Napi::Env env, const TransportSnapshot& s) {
   n("roleConflicts", s.ice.roleConflicts);
   n("stunUnauthenticated", s.ice.unauthenticated);
   n("stunMalformed", s.ice.malformed);
+  n("iceRestarts", s.ice.restarts);
   Napi::Array turn = Napi::Array::New(env, s.relays.size());
   for (size_t i = 0; i < s.relays.size(); ++i) {
     Napi::Object r = turnStatsToJs(env, s.relays[i].stats);

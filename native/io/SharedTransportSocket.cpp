@@ -33,6 +33,12 @@ void SharedTransportSocket::detach(TransportHost& host) {
   hosts_.erase(it);
 }
 
+void SharedTransportSocket::addUfrag(TransportHost& host) {
+  auto it = hosts_.find(host.handle());
+  if (it == hosts_.end() || it->second.host != &host) return;
+  if (!demux_.addUfrag(host.handle(), host.core().iceUfrag())) ++ufragCollisions_;
+}
+
 void SharedTransportSocket::send(TransportHost& host, const net::SocketAddress& to, const uint8_t* data, size_t size) {
   // RFC 7983: only STUN (first byte 0..3) teaches the demultiplexer anything.
   if (size > 0 && data[0] <= 3) demux_.onSend(host.handle(), to, data, size, context_.loop.now());

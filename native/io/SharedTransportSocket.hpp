@@ -36,6 +36,8 @@ public:
   // The host receives what is for it as datagrams of its socket `socketIndex`.
   void attach(TransportHost& host, int socketIndex);
   void detach(TransportHost& host);
+  // The host's ICE restarted: requests naming its new ufrag are its too (the old ones still route).
+  void addUfrag(TransportHost& host);
   void send(TransportHost& host, const net::SocketAddress& to, const uint8_t* data, size_t size);
   void onReadable() override;
   Stats stats() const;

@@ -70,6 +70,14 @@ void TransportHost::activate(int64_t nowUs) {
   reschedule();
 }
 
+bool TransportHost::restartIce(const std::string& ufrag, const std::string& password) {
+  if (!transport_->restartIce(context_.loop.now(), ufrag, password)) return false;
+  for (auto& s : sockets_) {
+    if (s.shared && active_) s.shared->addUfrag(*this);
+  }
+  return true;
+}
+
 void TransportHost::handleDatagram(int socketIndex, const net::SocketAddress& from, uint8_t* data, size_t size) {
   transport_->handleDatagram(context_.loop.now(), socketIndex, from, data, size);
 }

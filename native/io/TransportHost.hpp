@@ -81,6 +81,9 @@ public:
   // Call after anything that may move the transport's or the session's next deadline.
   void reschedule();
 
+  // ICE restart (WebRtcTransport::restartIce), and shared sockets taught the new ufrag.
+  bool restartIce(const std::string& ufrag, const std::string& password);
+
   void attachPort(UdpPort& port, PacketKind kind, MediaKind media);
   void detachPort(UdpPort& port);
   void detachAllPorts();

@@ -42,6 +42,7 @@
         "tests/DataChannelPipeTest.cpp",
         "tests/DcepMessageTest.cpp",
         "tests/FanoutSourceTest.cpp",
+        "tests/IceRestartTest.cpp",
         "tests/KeyframeRequestGateTest.cpp",
         "tests/PeerJsCodecTest.cpp",
         "tests/ReplayWindowTest.cpp",

@@ -38,7 +38,7 @@ export type TransportEventListener = (event: TransportEvent) => void;
 export class NativeTransport {
   /** The engine's id of this transport: for the engine and tests, never for session code. */
   readonly handle: number;
-  readonly local: LocalParameters;
+  private localParameters: LocalParameters;
   private readonly listeners = new Set<TransportEventListener>();
   private readonly unsubscribe: () => void;
   private closed = false;
@@ -50,11 +50,16 @@ export class NativeTransport {
   ) {
     const { handle, ...local } = callNative(() => raw.createTransport(options));
     this.handle = handle;
-    this.local = local;
+    this.localParameters = local;
     this.unsubscribe = subscribe(handle, (event) => {
       if (event.kind !== 'transport') return;
       for (const listener of this.listeners) listener(event.event);
     });
+  }
+
+  /** Our ICE credentials, fingerprint and candidates: new ICE credentials after restartIce(). */
+  get local(): LocalParameters {
+    return this.localParameters;
   }
 
   onEvent(listener: TransportEventListener): () => void {
@@ -78,6 +83,19 @@ export class NativeTransport {
 
   endOfRemoteCandidates(): void {
     if (!this.closed) callNative(() => this.raw.transportEndOfCandidates(this.handle));
+  }
+
+  /**
+   * ICE restart (RFC 8445 section 9) with the peer's new credentials: remote candidates start
+   * afresh (add the new ones after), media stays on the previous pair until a new one is
+   * nominated, DTLS and SRTP go on. Returns our new credentials and candidates. A transport whose
+   * ICE has failed cannot restart: CONFLICT.
+   */
+  restartIce(remote: { ufrag: string; password: string }): LocalParameters {
+    this.assertOpen();
+    const restarted = callNative(() => this.raw.transportRestartIce(this.handle, remote));
+    this.localParameters = { ...this.localParameters, ...restarted };
+    return this.localParameters;
   }
 
   /** Where decrypted RTP or RTCP of the peer's video or audio is sent as plain UDP; null stops it. */

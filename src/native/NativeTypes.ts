@@ -111,5 +111,7 @@ export interface TransportStats {
   roleConflicts: number;
   stunUnauthenticated: number;
   stunMalformed: number;
+  /** ICE restarts (RFC 8445 section 9) this transport made. */
+  iceRestarts: number;
   turn: TurnRelayStats[];
 }

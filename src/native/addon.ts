@@ -65,6 +65,8 @@ export interface RawEngine {
   transportSetRemote(handle: number, remote: RawRemoteParameters): void;
   transportAddCandidate(handle: number, candidate: RawCandidate): void;
   transportEndOfCandidates(handle: number): void;
+  /** ICE restart (RFC 8445 section 9) with the peer's new credentials: our new ones come back. */
+  transportRestartIce(handle: number, remote: { ufrag: string; password: string }): RawRestartedIce;
   transportSetRedirect(handle: number, kind: 'rtp' | 'rtcp', media: MediaKind, ip: string | null, port?: number): void;
   transportSetOutbound(handle: number, media: MediaKind, stream: RawOutboundStream | null): void;
   transportSetInbound(handle: number, inbound: RawInboundRouting): void;
@@ -325,6 +327,9 @@ export interface RawLocalParameters {
   fingerprint: string;
   candidates: RawCandidate[];
 }
+
+/** Our ICE credentials and candidates after a restart (the DTLS fingerprint does not change). */
+export type RawRestartedIce = Pick<RawLocalParameters, 'ufrag' | 'password' | 'candidates'>;
 
 export interface RawRemoteParameters {
   ufrag: string;

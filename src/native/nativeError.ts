@@ -13,6 +13,8 @@ const NATIVE_CODES: Readonly<Record<string, GatewayErrorCode>> = {
   // The transport was closed natively (it failed, or the remote ended it) before this call ran.
   ERR_UNKNOWN_TRANSPORT: 'NOT_FOUND',
   ERR_INVALID_ARG: 'INVALID_PARAMETER',
+  // A command the transport's state refuses (an ICE restart once ICE has failed).
+  ERR_INVALID_STATE: 'CONFLICT',
   ERR_INVALID_ADDRESS: 'INVALID_PARAMETER',
   ERR_SHARED_SOCKET_EXISTS: 'RESOURCE_IN_USE',
   EMFILE: 'LIMIT_REACHED',

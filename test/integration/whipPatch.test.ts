@@ -8,7 +8,7 @@ import { parseIceServerUrl, type IceServerUrl } from '../../src/session/ice/IceS
 import { call, startTestGateway } from '../helpers/testGateway.js';
 import { opusSendonlyOffer } from '../helpers/wishOffer.js';
 
-// The WHIP session resource beyond POST/DELETE (RFC 9725): PATCH (trickle, ICE restart refusal,
+// The WHIP session resource beyond POST/DELETE (RFC 9725): PATCH (trickle, ICE restart,
 // If-Match rules), Link headers with the gateway's STUN/TURN, and 503 + Retry-After at max_connections.
 // The offers here come from no live peer: the answers and the session state are what is checked.
 
@@ -72,7 +72,7 @@ describe('WHIP sessions: PATCH, Link, 503', () => {
     await call(gw.base, 'DELETE', `/whip/endpoints/${e.id}`, undefined, auth);
   });
 
-  it('PATCH trickles candidates (204) under the If-Match rules of RFC 9725 section 4.3.1, and refuses an ICE restart (422)', async () => {
+  it('PATCH trickles candidates (204) under the If-Match rules of RFC 9725 section 4.3.1', async () => {
     const e = await endpoint();
     const res = await publish(e);
     assert.equal(res.status, 201, await res.text());
@@ -99,11 +99,6 @@ describe('WHIP sessions: PATCH, Link, 503', () => {
     const trickled = await patch(sessionUrl, e.token, fragment([candidate(40001), candidate(40002)]), { 'if-match': etag });
     assert.equal(trickled.status, 204, await trickled.text());
     assert.equal((await patch(sessionUrl, e.token, fragment([candidate(40003), 'a=end-of-candidates']), { 'if-match': '*' })).status, 204);
-
-    // New credentials are an ICE restart (section 4.4): not supported, 422; the session lives on.
-    const restart = await patch(sessionUrl, e.token, fragment([candidate(40004)], 'efgh', 'zyxwvutsrqponmlkjihgfedc'), { 'if-match': '*' });
-    assert.equal(restart.status, 422);
-    assert.match(JSON.stringify(await restart.json()), /ICE restart is not supported/);
 
     const status = await call(gw.base, 'GET', `/whip/endpoints/${e.id}/sessions/${sessionUrl.split('/').pop()}/status`, undefined, auth);
     assert.equal(status.status, 200, JSON.stringify(status.body));
@@ -133,6 +128,81 @@ describe('WHIP sessions: PATCH, Link, 503', () => {
     const whep = await call(gw.base, 'GET', '/whep/endpoints/we-00000000-0000-4000-8000-000000000000/events', undefined, auth);
     assert.equal(whep.status, 404);
     assert.equal(whep.body.command_type, 'WHEP_ENDPOINT_EVENTS');
+  });
+
+  it('PATCH with new ICE credentials and If-Match "*" restarts ICE (RFC 9725 section 4.4): 200, our new credentials and candidates, a new ETag', async () => {
+    const e = await endpoint();
+    const res = await publish(e);
+    const answer = await res.text();
+    assert.equal(res.status, 201, answer);
+    const sessionUrl = new URL(res.headers.get('location')!, e.url).href;
+    const statusPath = `/whip/endpoints/${e.id}/sessions/${sessionUrl.split('/').pop()}/status`;
+    const firstEtag = res.headers.get('etag')!;
+    const answerLine = (prefix: string): string => answer.split('\r\n').find((l) => l.startsWith(prefix))!;
+    const answerCandidates = answer.split('\r\n').filter((l) => l.startsWith('a=candidate:'));
+    assert.ok(answerCandidates.length > 0, answer);
+    assert.equal((await patch(sessionUrl, e.token, fragment([candidate(40001)]), { 'if-match': firstEtag })).status, 204);
+
+    // New credentials under the session's own ETag (not "*"): 412, and nothing changed.
+    const notStar = await patch(sessionUrl, e.token, fragment([candidate(40010)], 'efgh', 'zyxwvutsrqponmlkjihgfedc'), { 'if-match': firstEtag });
+    assert.equal(notStar.status, 412);
+    assert.match(JSON.stringify(await notStar.json()), /If-Match: \\"\*\\"/);
+    // Credentials must both come: a new ufrag without a password is a bad fragment.
+    const noPwd = await patch(sessionUrl, e.token, ['a=ice-ufrag:efgh', 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=mid:0', candidate(40011), ''].join('\r\n'), { 'if-match': '*' });
+    assert.equal(noPwd.status, 400);
+    // RFC 8839 section 5.4: a password of 21 characters, a ufrag with ':' (it would split USERNAME).
+    assert.equal((await patch(sessionUrl, e.token, fragment([candidate(40012)], 'efgh', 'zyxwvutsrqponmlkjihgf'), { 'if-match': '*' })).status, 400);
+    assert.equal((await patch(sessionUrl, e.token, fragment([candidate(40012)], 'ef:gh', 'zyxwvutsrqponmlkjihgfedc'), { 'if-match': '*' })).status, 400);
+    let status = (await call(gw.base, 'GET', statusPath, undefined, auth)).body;
+    assert.equal(status.ice_restarts, 0);
+    assert.equal(status.remote_ice_ufrag, 'abcd');
+    assert.deepEqual(status.remote_candidates, ['127.0.0.1:40001 host']);
+
+    const restart = await patch(sessionUrl, e.token, fragment([candidate(40002), candidate(40003), 'a=end-of-candidates'], 'efgh', 'zyxwvutsrqponmlkjihgfedc'), { 'if-match': '*' });
+    const body = await restart.text();
+    assert.equal(restart.status, 200, body);
+    assert.equal(restart.headers.get('content-type')?.split(';')[0], SDPFRAG);
+    const newEtag = restart.headers.get('etag')!;
+    assert.match(newEtag, /^"[0-9a-f]+"$/);
+    assert.notEqual(newEtag, firstEtag);
+    const lines = body.split('\r\n').filter(Boolean);
+    // Section 4.4's shape: credentials, the BUNDLE's first m= line of our answer with its mid, our candidates.
+    const ufrag = lines.find((l) => l.startsWith('a=ice-ufrag:'))!;
+    const pwd = lines.find((l) => l.startsWith('a=ice-pwd:'))!;
+    assert.ok(ufrag && pwd, body);
+    assert.notEqual(ufrag, answerLine('a=ice-ufrag:'));
+    assert.notEqual(pwd, answerLine('a=ice-pwd:'));
+    assert.ok(pwd.length - 'a=ice-pwd:'.length >= 22, pwd);
+    assert.equal(lines.find((l) => l.startsWith('m=')), answerLine('m='));
+    assert.equal(lines[lines.indexOf(answerLine('m=')) + 1], answerLine('a=mid:'));
+    // The same sockets: the same candidates as the answer.
+    assert.deepEqual(lines.filter((l) => l.startsWith('a=candidate:')), answerCandidates);
+    assert.equal(lines.at(-1), 'a=end-of-candidates');
+
+    status = (await call(gw.base, 'GET', statusPath, undefined, auth)).body;
+    assert.equal(status.ice_restarts, 1);
+    assert.equal(status.remote_ice_ufrag, 'efgh');
+    assert.deepEqual(status.remote_candidates, ['127.0.0.1:40002 host', '127.0.0.1:40003 host']);
+    assert.equal(status.end_of_candidates, true);
+    assert.equal(status.transport.iceState === 'failed', false);
+
+    // The old ETag names the previous ICE session: 412; the new one trickles (204).
+    assert.equal((await patch(sessionUrl, e.token, fragment([candidate(40004)], 'efgh', 'zyxwvutsrqponmlkjihgfedc'), { 'if-match': firstEtag })).status, 412);
+    assert.equal((await patch(sessionUrl, e.token, fragment([candidate(40004)], 'efgh', 'zyxwvutsrqponmlkjihgfedc'), { 'if-match': newEtag })).status, 204);
+    // A fragment with the previous credentials is one more restart, not trickle: under an ETag, 412.
+    assert.equal((await patch(sessionUrl, e.token, fragment([candidate(40005)]), { 'if-match': newEtag })).status, 412);
+
+    // A second restart: another ETag, the counter at 2.
+    const again = await patch(sessionUrl, e.token, fragment([candidate(40006)], 'ijkl', 'lkjihgfedcbazyxwvutsrqpo'), { 'if-match': '*' });
+    assert.equal(again.status, 200, await again.text());
+    assert.notEqual(again.headers.get('etag'), newEtag);
+    status = (await call(gw.base, 'GET', statusPath, undefined, auth)).body;
+    assert.equal(status.ice_restarts, 2);
+    assert.deepEqual(status.remote_candidates, ['127.0.0.1:40006 host']);
+
+    assert.equal((await fetch(sessionUrl, { method: 'DELETE', headers: { authorization: `Bearer ${e.token}` } })).status, 200);
+    assert.equal((await patch(sessionUrl, e.token, fragment([], 'mnop', 'ponmlkjihgfedcbazyxwvuts'), { 'if-match': '*' })).status, 404);
+    await call(gw.base, 'DELETE', `/whip/endpoints/${e.id}`, undefined, auth);
   });
 
   it('a session over max_connections is refused 503 with Retry-After; it is admitted once the first ends', async () => {

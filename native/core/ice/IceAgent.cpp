@@ -144,6 +144,51 @@ void IceAgent::setRemoteCredentials(int64_t nowUs, const std::string& ufrag, con
   scheduleCheckSoon(nowUs);
 }
 
+bool IceAgent::restart(int64_t nowUs, const std::string& ufrag, const std::string& password) {
+  if (state_ == IceState::Failed || state_ == IceState::Closed) return false;
+  // The pair data uses stays until the new generation nominates one; a restart during a
+  // restart keeps the pair that still carries data.
+  if (routePair_ && remoteUfrag_ && remotePassword_) {
+    const CandidatePair& p = checklist_.pairs()[*routePair_];
+    previous_ = PreviousGeneration{localUfrag_, localPassword_, *remoteUfrag_, *remotePassword_,
+                                   checklist_.local(p), checklist_.remote(p)};
+  }
+  if (!previous_) {
+    // Never connected: a route learned from an old-credential check is no proof any more.
+    route_ = IceRoute{};
+    nextConsentUs_.reset();
+  }
+  // RFC 8445 section 9: new ufrag and password (RFC 8839 section 4.4.1.1.1: both change).
+  localUfrag_ = random_.iceString(8);
+  localPassword_ = random_.iceString(24);
+  // An offerer restarts before the answer brings the peer's new credentials (then empty here,
+  // given later with setRemoteCredentials()).
+  remoteUfrag_.reset();
+  remotePassword_.reset();
+  if (!ufrag.empty() && !password.empty()) {
+    remoteUfrag_ = ufrag;
+    remotePassword_ = password;
+  }
+  remoteCredentialsUs_.reset();
+  if (remotePassword_) remoteCredentialsUs_ = nowUs;
+  remoteEndOfCandidates_ = false;
+  // The peer's data may come from any path of the previous generation it selected (not always
+  // the one we route on): those stay trusted, as check sources, while the new checks run.
+  for (const auto& p : checklist_.pairs()) {
+    if (p.valid) authenticated_.addCheckSource(checklist_.local(p).socketIndex, checklist_.remote(p).address);
+  }
+  checklist_.restart();
+  transactions_.eraseAllBut(TransactionPurpose::Gathering);  // they name pairs of the old list
+  nominatedPair_.reset();
+  routePair_.reset();
+  nominationDeadlineUs_.reset();
+  nextCheckUs_.reset();
+  ++stats_.restarts;
+  updateState();
+  scheduleCheckSoon(nowUs);
+  return true;
+}
+
 void IceAgent::addRemoteCandidate(int64_t nowUs, Candidate candidate) {
   if (state_ == IceState::Closed || state_ == IceState::Failed) return;
   if (auto existing = checklist_.findRemote(candidate.address)) {
@@ -188,10 +233,13 @@ void IceAgent::finishGatherJob(size_t job) {
 }
 
 void IceAgent::updateRoute(int64_t nowUs) {
-  auto route = nominatedPair_ ? nominatedPair_ : checklist_.bestValid();
+  // During a restart only a nominated pair replaces the previous one (RFC 8445 section 9).
+  auto route = nominatedPair_ ? nominatedPair_ : previous_ ? std::nullopt : checklist_.bestValid();
   if (!route || route == routePair_) return;
   bool first = !routePair_;
   routePair_ = route;
+  // The restart is over: old-credential checks get 401 from now on, consent runs on the new pair.
+  previous_.reset();
   const CandidatePair& p = checklist_.pairs()[*route];
   setRoute(checklist_.local(p).socketIndex, checklist_.remote(p).address);
   if (first) {
@@ -214,7 +262,7 @@ void IceAgent::updateState() {
   if (state_ == IceState::Failed || state_ == IceState::Closed) return;
   IceState next = state_;
   if (nominatedPair_) next = IceState::Completed;
-  else if (routePair_) next = IceState::Connected;
+  else if (routePair_ || previous_) next = IceState::Connected;
   else if (remotePassword_ || !checklist_.pairs().empty()) next = IceState::Checking;
   if (next != state_) {
     state_ = next;
@@ -234,8 +282,9 @@ void IceAgent::fail() {
 
 void IceAgent::checkForFailure(int64_t nowUs) {
   if (!started_ || state_ == IceState::Failed || state_ == IceState::Closed) return;
-  if (routePair_) {
-    // RFC 7675 section 5.1: no consent for 30 s ends the session.
+  if (routePair_ || previous_) {
+    // RFC 7675 section 5.1: no consent for 30 s ends the session. A restart whose checks fail
+    // does not: the previous pair stays in use while its consent lasts.
     if (nowUs - lastConsentUs_ >= config_.timings.consentTimeoutUs) fail();
     return;
   }
@@ -273,10 +322,13 @@ void IceAgent::handleTimeout(int64_t nowUs) {
     nominationDeadlineUs_.reset();
     if (auto best = checklist_.bestValid(); best && !nominatedPair_) startNomination(nowUs, *best);
   }
-  if (nextConsentUs_ && nowUs >= *nextConsentUs_ && routePair_ && state_ != IceState::Failed) {
-    sendCheck(nowUs, *routePair_, TransactionPurpose::Consent);
+  if (nextConsentUs_ && nowUs >= *nextConsentUs_ && state_ != IceState::Failed) {
+    if (routePair_) sendCheck(nowUs, *routePair_, TransactionPurpose::Consent);
+    else if (previous_) sendPreviousConsent(nowUs);
     int64_t interval = config_.timings.consentIntervalUs;
-    nextConsentUs_ = nowUs + interval * 8 / 10 + static_cast<int64_t>(random_.below(interval * 4 / 10 + 1));
+    nextConsentUs_.reset();
+    if (routePair_ || previous_)
+      nextConsentUs_ = nowUs + interval * 8 / 10 + static_cast<int64_t>(random_.below(interval * 4 / 10 + 1));
   }
   // An agent that became controlling through a role conflict may hold valid pairs already.
   considerNomination(nowUs);
@@ -292,12 +344,13 @@ std::optional<int64_t> IceAgent::nextTimeout() const {
   consider(nextCheckUs_);
   consider(nominationDeadlineUs_);
   consider(nextConsentUs_);
-  if (started_) consider(routePair_ ? std::optional<int64_t>(lastConsentUs_ + config_.timings.consentTimeoutUs)
+  if (started_) consider(routePair_ || previous_ ? std::optional<int64_t>(lastConsentUs_ + config_.timings.consentTimeoutUs)
                                     : connectDeadline());
   return earliest;
 }
 
 std::optional<std::pair<Candidate, Candidate>> IceAgent::selectedPair() const {
+  if (!routePair_ && previous_) return std::make_pair(previous_->local, previous_->remote);
   if (!routePair_) return std::nullopt;
   const CandidatePair& p = checklist_.pairs()[*routePair_];
   return std::make_pair(checklist_.local(p), checklist_.remote(p));

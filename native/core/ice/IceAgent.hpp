@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace wg::ice {
@@ -52,6 +53,7 @@ struct IceStats {
   uint64_t roleConflicts = 0;
   uint64_t unauthenticated = 0;  // requests or responses whose integrity or username failed
   uint64_t malformed = 0;
+  uint64_t restarts = 0;  // RFC 8445 section 9
 };
 
 // A full ICE agent (RFC 8445) with trickle (RFC 8838) and consent freshness (RFC 7675) for one
@@ -87,6 +89,17 @@ public:
   void setRemoteCredentials(int64_t nowUs, const std::string& ufrag, const std::string& password);
   void addRemoteCandidate(int64_t nowUs, Candidate candidate);
   void setRemoteEndOfCandidates(int64_t nowUs);
+  // ICE restart (RFC 8445 section 9, RFC 8839 section 4.4.1.1.1): new local credentials, the
+  // peer's new ones, remote candidates and pairs afresh (local candidates, sockets and relays
+  // stay). Data keeps the previous selected pair, whose old-credential checks are still answered
+  // and whose consent is still refreshed, until a pair of the new generation is nominated. A
+  // restart whose checks never succeed leaves that pair in use for as long as consent holds.
+  // Empty remote credentials: not known yet (an offerer's restart), see setRemoteCredentials().
+  // False, and nothing changed, once ICE failed or closed.
+  bool restart(int64_t nowUs, const std::string& remoteUfrag, const std::string& remotePassword);
+  uint64_t restarts() const { return stats_.restarts; }
+  // Data still goes through the pair selected before the last restart.
+  bool restarting() const { return previous_.has_value(); }
 
   // The socket index ICE uses for relay `relay`'s path.
   int relayPath(size_t relay) const { return static_cast<int>(config_.hostAddresses.size() + relay); }
@@ -133,7 +146,11 @@ private:
   void handleResponse(int64_t nowUs, int socketIndex, const net::SocketAddress& from, const stun::StunMessage& m);
   void handleGatherResponse(int64_t nowUs, const StunTransaction& t, const stun::StunMessage& m);
   void handleCheckSuccess(int64_t nowUs, const StunTransaction& t, const stun::StunMessage& m);
-  void respond(int socketIndex, const net::SocketAddress& to, const stun::StunMessage& request, uint16_t errorCode);
+  void respond(int socketIndex, const net::SocketAddress& to, const stun::StunMessage& request, uint16_t errorCode,
+               const std::string& password);
+  bool answerPreviousGeneration(int socketIndex, const net::SocketAddress& from, const stun::StunMessage& m,
+                                std::string_view username);
+  void sendPreviousConsent(int64_t nowUs);
 
   void sendCheck(int64_t nowUs, size_t pair, TransactionPurpose purpose);
   void sendNextCheck(int64_t nowUs);
@@ -154,6 +171,17 @@ private:
   uint32_t peerReflexivePriority(int socketIndex) const;
   uint32_t localPreference(int socketIndex) const;
   stun::TransactionId newTransactionId();
+
+  // The generation whose pair carries data while a restart's checks run (RFC 8445 section 9:
+  // the previous pair stays in use until the new one is nominated).
+  struct PreviousGeneration {
+    std::string localUfrag;
+    std::string localPassword;
+    std::string remoteUfrag;
+    std::string remotePassword;
+    Candidate local;
+    Candidate remote;
+  };
 
   IceConfig config_;
   Random& random_;
@@ -188,6 +216,7 @@ private:
   bool gatheringComplete_ = false;
   size_t relaysPending_ = 0;
   size_t peerReflexiveCount_ = 0;
+  std::optional<PreviousGeneration> previous_;
 };
 
 }  // namespace wg::ice

@@ -32,7 +32,7 @@ void IceAgent::handleStun(int64_t nowUs, int socketIndex, const net::SocketAddre
 }
 
 void IceAgent::respond(int socketIndex, const net::SocketAddress& to, const stun::StunMessage& request,
-                       uint16_t errorCode) {
+                       uint16_t errorCode, const std::string& password) {
   uint8_t buffer[kStunBufferSize];
   bool success = errorCode == 0;
   stun::StunMessageBuilder b(buffer, sizeof(buffer), static_cast<uint16_t>(stun::Method::Binding),
@@ -40,13 +40,13 @@ void IceAgent::respond(int socketIndex, const net::SocketAddress& to, const stun
                              request.transactionId());
   if (success) {
     b.addXorAddress(stun::attr::XorMappedAddress, to);
-    b.addMessageIntegrity(localPassword_);
+    b.addMessageIntegrity(password);
   } else {
     b.addErrorCode(errorCode, errorCode == stun::error::RoleConflict ? "Role Conflict"
                               : errorCode == stun::error::Unauthorized ? "Unauthorized"
                                                                        : "Bad Request");
     // A role conflict comes from an authenticated request, so its answer is signed too.
-    if (errorCode == stun::error::RoleConflict) b.addMessageIntegrity(localPassword_);
+    if (errorCode == stun::error::RoleConflict) b.addMessageIntegrity(password);
   }
   b.addFingerprint();
   if (b.ok()) listener_.onIceSend(socketIndex, to, b.data(), b.size());
@@ -59,23 +59,24 @@ void IceAgent::handleRequest(int64_t nowUs, int socketIndex, const net::SocketAd
   auto username = m.username();
   if (!m.hasMessageIntegrity() || !username) {
     ++stats_.unauthenticated;
-    respond(socketIndex, from, m, stun::error::BadRequest);
+    respond(socketIndex, from, m, stun::error::BadRequest, localPassword_);
     return;
   }
   // USERNAME is "<our ufrag>:<their ufrag>" (RFC 8445 section 7.2.2).
+  if (previous_ && answerPreviousGeneration(socketIndex, from, m, *username)) return;
   size_t colon = username->find(':');
   bool ours = colon != std::string_view::npos && username->substr(0, colon) == localUfrag_;
   std::string_view theirs = ours ? username->substr(colon + 1) : std::string_view();
   if (!ours || !m.verifyMessageIntegrity(localPassword_) || (remoteUfrag_ && theirs != *remoteUfrag_)) {
     ++stats_.unauthenticated;
-    respond(socketIndex, from, m, stun::error::Unauthorized);
+    respond(socketIndex, from, m, stun::error::Unauthorized, localPassword_);
     return;
   }
   // RFC 8445 section 7.3.1.1: role conflict, decided by the tie-breakers.
   if (role_ == IceRole::Controlling && m.iceControlling()) {
     ++stats_.roleConflicts;
     if (tieBreaker_ >= *m.iceControlling()) {
-      respond(socketIndex, from, m, stun::error::RoleConflict);
+      respond(socketIndex, from, m, stun::error::RoleConflict, localPassword_);
       return;
     }
     switchRole(IceRole::Controlled);
@@ -84,11 +85,11 @@ void IceAgent::handleRequest(int64_t nowUs, int socketIndex, const net::SocketAd
     if (tieBreaker_ >= *m.iceControlled()) {
       switchRole(IceRole::Controlling);
     } else {
-      respond(socketIndex, from, m, stun::error::RoleConflict);
+      respond(socketIndex, from, m, stun::error::RoleConflict, localPassword_);
       return;
     }
   }
-  respond(socketIndex, from, m, 0);
+  respond(socketIndex, from, m, 0, localPassword_);
 
   authenticated_.addCheckSource(socketIndex, from);
   // RFC 8445 section 7.3.1.3: an unknown source is a peer-reflexive remote candidate.
@@ -120,6 +121,53 @@ void IceAgent::handleRequest(int64_t nowUs, int socketIndex, const net::SocketAd
   updateState();
 }
 
+// During a restart the peer may keep checking (refreshing consent on) the previous pair with the
+// old credentials until it has our new ones: answered, signed with the old password, without
+// touching the new checklist. The old ufrag with the peer's new one (libwebrtc's new ports check
+// so before our answer reaches it) is no username of either generation: 401 (RFC 8489 section
+// 9.1.3); libwebrtc pairs those ports again once it has our new credentials.
+bool IceAgent::answerPreviousGeneration(int socketIndex, const net::SocketAddress& from, const stun::StunMessage& m,
+                                        std::string_view username) {
+  const PreviousGeneration& old = *previous_;
+  size_t colon = username.find(':');
+  if (colon == std::string_view::npos || username.substr(0, colon) != old.localUfrag) return false;
+  if (!m.verifyMessageIntegrity(old.localPassword) || username.substr(colon + 1) != old.remoteUfrag) {
+    ++stats_.unauthenticated;
+    respond(socketIndex, from, m, stun::error::Unauthorized, old.localPassword);
+    return true;
+  }
+  respond(socketIndex, from, m, 0, old.localPassword);
+  return true;
+}
+
+// RFC 7675 consent on the previous pair while a restart runs, with that pair's credentials.
+void IceAgent::sendPreviousConsent(int64_t nowUs) {
+  const PreviousGeneration& old = *previous_;
+  uint8_t buffer[kStunBufferSize];
+  stun::TransactionId id = newTransactionId();
+  stun::StunMessageBuilder b(buffer, sizeof(buffer), static_cast<uint16_t>(stun::Method::Binding),
+                             stun::MessageClass::Request, id);
+  b.addString(stun::attr::Username, old.remoteUfrag + ":" + old.localUfrag);
+  b.addU32(stun::attr::Priority, peerReflexivePriority(old.local.socketIndex));
+  b.addU64(role_ == IceRole::Controlling ? stun::attr::IceControlling : stun::attr::IceControlled, tieBreaker_);
+  b.addMessageIntegrity(old.remotePassword);
+  b.addFingerprint();
+  if (!b.ok()) return;
+  StunTransaction t;
+  t.purpose = TransactionPurpose::PreviousConsent;
+  t.socketIndex = old.local.socketIndex;
+  t.destination = old.remote.address;
+  t.sentControlling = role_ == IceRole::Controlling;
+  t.request.assign(b.data(), b.data() + b.size());
+  t.rtoUs = config_.timings.consentIntervalUs;
+  t.maxRtoUs = config_.timings.maxCheckRtoUs;
+  t.retransmitsLeft = 0;
+  t.nextUs = nowUs + t.rtoUs;
+  ++stats_.consentRequestsSent;
+  listener_.onIceSend(t.socketIndex, t.destination, t.request.data(), t.request.size());
+  transactions_.add(id, std::move(t));
+}
+
 // RFC 8445 section 7.2.5: the answer to one of our requests.
 void IceAgent::handleResponse(int64_t nowUs, int socketIndex, const net::SocketAddress& from,
                               const stun::StunMessage& m) {
@@ -129,6 +177,18 @@ void IceAgent::handleResponse(int64_t nowUs, int socketIndex, const net::SocketA
   if (pending->purpose == TransactionPurpose::Gathering) {
     StunTransaction t = *transactions_.take(m.transactionId());
     handleGatherResponse(nowUs, t, m);
+    return;
+  }
+  if (pending->purpose == TransactionPurpose::PreviousConsent) {
+    bool fresh = previous_ && m.messageClass() == stun::MessageClass::SuccessResponse && from == pending->destination &&
+                 socketIndex == pending->socketIndex && m.verifyMessageIntegrity(previous_->remotePassword);
+    if (!fresh) {
+      if (previous_ && !m.verifyMessageIntegrity(previous_->remotePassword)) ++stats_.unauthenticated;
+      return;
+    }
+    transactions_.take(m.transactionId());
+    ++stats_.consentResponses;
+    lastConsentUs_ = nowUs;
     return;
   }
   // Check and consent responses are signed with the peer's password; anything else may be

@@ -20,6 +20,15 @@ size_t IceChecklist::addLocal(const Candidate& candidate) {
   return locals_.size() - 1;
 }
 
+void IceChecklist::restart() {
+  locals_.erase(std::remove_if(locals_.begin(), locals_.end(),
+                               [](const Candidate& c) { return c.type == CandidateType::PeerReflexive; }),
+                locals_.end());
+  remotes_.clear();
+  pairs_.clear();
+  triggered_.clear();
+}
+
 void IceChecklist::pairWithRemotes(size_t local) {
   for (size_t remote = 0; remote < remotes_.size(); ++remote) {
     if (remotes_[remote].address.family() == locals_[local].address.family()) ensurePair(local, remote, PairState::Frozen);

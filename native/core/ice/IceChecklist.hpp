@@ -27,6 +27,10 @@ public:
   // nullopt if the list is full.
   std::optional<size_t> addRemote(const Candidate& candidate);
 
+  // ICE restart (RFC 8445 section 9): remote candidates and pairs start afresh; the local
+  // candidates gathered stay, the peer-reflexive ones (learned from old checks) go.
+  void restart();
+
   const std::vector<Candidate>& locals() const { return locals_; }
   const std::vector<Candidate>& remotes() const { return remotes_; }
   std::vector<CandidatePair>& pairs() { return pairs_; }

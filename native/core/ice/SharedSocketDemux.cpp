@@ -44,14 +44,28 @@ SharedSocketDemux::AddressKey SharedSocketDemux::keyOf(const net::SocketAddress&
 bool SharedSocketDemux::addOwner(Owner owner, std::string ufrag) {
   if (byUfrag_.count(ufrag) != 0 || ufrags_.count(owner) != 0) return false;
   byUfrag_.emplace(ufrag, owner);
-  ufrags_.emplace(owner, std::move(ufrag));
+  ufrags_[owner].push_back(std::move(ufrag));
+  return true;
+}
+
+bool SharedSocketDemux::addUfrag(Owner owner, std::string ufrag) {
+  auto own = ufrags_.find(owner);
+  if (own == ufrags_.end()) return false;
+  auto taken = byUfrag_.find(ufrag);
+  if (taken != byUfrag_.end()) return taken->second == owner;
+  byUfrag_.emplace(ufrag, owner);
+  own->second.push_back(std::move(ufrag));
+  if (own->second.size() > kMaxUfragsPerOwner) {
+    byUfrag_.erase(own->second.front());
+    own->second.pop_front();
+  }
   return true;
 }
 
 void SharedSocketDemux::removeOwner(Owner owner) {
   auto ufrag = ufrags_.find(owner);
   if (ufrag != ufrags_.end()) {
-    byUfrag_.erase(ufrag->second);
+    for (const std::string& u : ufrag->second) byUfrag_.erase(u);
     ufrags_.erase(ufrag);
   }
   auto addresses = addressesOf_.find(owner);

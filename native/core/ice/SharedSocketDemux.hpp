@@ -46,7 +46,12 @@ public:
 
   // The owner's local ICE username fragment; false if another owner already has it.
   bool addOwner(Owner owner, std::string ufrag);
-  // Forgets the owner's ufrag and addresses (its pending transactions expire by themselves).
+  // An ICE restart gave the owner a new ufrag; its older ones keep routing (the peer checks the
+  // previous pair with them until the new one is nominated), the oldest beyond
+  // kMaxUfragsPerOwner are forgotten. False if the owner is unknown or another owner has it.
+  static constexpr size_t kMaxUfragsPerOwner = 3;
+  bool addUfrag(Owner owner, std::string ufrag);
+  // Forgets the owner's ufrags and addresses (its pending transactions expire by themselves).
   void removeOwner(Owner owner);
 
   // Learns from a datagram the owner sends: its requests' transaction IDs, the addresses its
@@ -87,7 +92,7 @@ private:
   void expireTransactions(int64_t nowUs);
 
   std::unordered_map<std::string, Owner, UfragHash, std::equal_to<>> byUfrag_;
-  std::unordered_map<Owner, std::string> ufrags_;
+  std::unordered_map<Owner, std::deque<std::string>> ufrags_;  // oldest first
   std::unordered_map<AddressKey, Owner, AddressKeyHash> byAddress_;
   std::unordered_map<Owner, std::vector<AddressKey>> addressesOf_;
   std::unordered_map<stun::TransactionId, Pending, TransactionIdHash> transactions_;

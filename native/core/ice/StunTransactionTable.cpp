@@ -22,6 +22,13 @@ void StunTransactionTable::eraseFor(TransactionPurpose purpose, size_t subject) 
   }
 }
 
+void StunTransactionTable::eraseAllBut(TransactionPurpose keep) {
+  for (auto it = table_.begin(); it != table_.end();) {
+    if (it->second.purpose != keep) it = table_.erase(it);
+    else ++it;
+  }
+}
+
 std::optional<int64_t> StunTransactionTable::nextDeadline() const {
   std::optional<int64_t> earliest;
   for (const auto& [id, t] : table_) {

@@ -15,6 +15,7 @@ enum class TransactionPurpose : uint8_t {
   ConnectivityCheck,  // RFC 8445 section 7.2.4
   Consent,            // RFC 7675
   Gathering,          // a Binding request to a STUN server for a server-reflexive candidate
+  PreviousConsent,    // RFC 7675 on the pair selected before an ICE restart, with its old credentials
 };
 
 struct StunTransaction {
@@ -39,6 +40,8 @@ public:
   // Removes and returns the transaction a response answers.
   std::optional<StunTransaction> take(const stun::TransactionId& id);
   void eraseFor(TransactionPurpose purpose, size_t subject);
+  // Forgets every transaction but those for `keep` (an ICE restart drops checks and consent).
+  void eraseAllBut(TransactionPurpose keep);
 
   // The earliest retransmission or expiry.
   std::optional<int64_t> nextDeadline() const;

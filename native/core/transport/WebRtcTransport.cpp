@@ -61,6 +61,12 @@ void WebRtcTransport::addRemoteCandidate(int64_t nowUs, const ice::Candidate& ca
   if (!closed_ && !failed_) ice_.addRemoteCandidate(nowUs, candidate);
 }
 
+bool WebRtcTransport::restartIce(int64_t nowUs, const std::string& ufrag, const std::string& password) {
+  nowUs_ = nowUs;
+  if (closed_ || failed_) return false;
+  return ice_.restart(nowUs, ufrag, password);
+}
+
 void WebRtcTransport::endOfRemoteCandidates(int64_t nowUs) {
   nowUs_ = nowUs;
   if (!closed_ && !failed_) ice_.setRemoteEndOfCandidates(nowUs);

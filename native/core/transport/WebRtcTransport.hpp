@@ -71,6 +71,10 @@ public:
                            dtls::DtlsRole role);
   void addRemoteCandidate(int64_t nowUs, const ice::Candidate& candidate);
   void endOfRemoteCandidates(int64_t nowUs);
+  // ICE restart with the peer's new credentials (RFC 8445 section 9); DTLS and SRTP go on
+  // untouched (RFC 8842 section 5: no new DTLS association). Our new ones are iceUfrag() and
+  // icePassword() afterwards. False once the transport failed or closed.
+  bool restartIce(int64_t nowUs, const std::string& ufrag, const std::string& password);
 
   // One datagram received on local socket `socketIndex`; `data` may be decrypted in place.
   void handleDatagram(int64_t nowUs, int socketIndex, const net::SocketAddress& from, uint8_t* data, size_t size);

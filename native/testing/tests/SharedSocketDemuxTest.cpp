@@ -51,6 +51,28 @@ TEST_SUITE("SharedSocketDemux") {
     CHECK(demux.stats().unknown == 1);
   }
 
+  TEST_CASE("after an ICE restart the owner's new and old ufrags both route, a bounded number of them") {
+    SharedSocketDemux demux;
+    REQUIRE(demux.addOwner(1, "gen0"));
+    REQUIRE(demux.addOwner(2, "other"));
+    CHECK_FALSE(demux.addUfrag(3, "gen1"));    // no such owner
+    CHECK_FALSE(demux.addUfrag(1, "other"));   // another owner's
+    REQUIRE(demux.addUfrag(1, "gen1"));
+    auto from = address("192.0.2.1", 4000);
+    auto old = binding(stun::MessageClass::Request, transaction(1), "gen0:remote");
+    auto fresh = binding(stun::MessageClass::Request, transaction(2), "gen1:remote");
+    CHECK(demux.route(from, old.data(), old.size(), 0) == 1u);
+    CHECK(demux.route(from, fresh.data(), fresh.size(), 0) == 1u);
+    REQUIRE(demux.addUfrag(1, "gen2"));
+    REQUIRE(demux.addUfrag(1, "gen3"));  // the oldest, gen0, goes
+    CHECK_FALSE(demux.route(from, old.data(), old.size(), 0).has_value());
+    auto newest = binding(stun::MessageClass::Request, transaction(3), "gen3:remote");
+    CHECK(demux.route(from, newest.data(), newest.size(), 0) == 1u);
+    demux.removeOwner(1);
+    CHECK_FALSE(demux.route(from, newest.data(), newest.size(), 0).has_value());
+    CHECK(demux.addOwner(4, "gen1"));  // forgotten with its owner
+  }
+
   TEST_CASE("a response goes to the owner of the request; its success proves the address") {
     SharedSocketDemux demux;
     REQUIRE(demux.addOwner(7, "seven"));

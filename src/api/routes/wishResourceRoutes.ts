@@ -142,8 +142,7 @@ function resourceRoutes(router: Router, kind: WishKind, wishEndpoints: WishEndpo
       parseSdpFrag,
       run((req, res) => {
         const session = liveSession(req, authorized(req));
-        patchSession(session, typeof req.body === 'string' ? req.body : '', req.headers['if-match']);
-        res.status(204).end();
+        patchSession(session, typeof req.body === 'string' ? req.body : '', req.headers['if-match'], res);
       }),
     )
     .delete(
@@ -157,12 +156,15 @@ function resourceRoutes(router: Router, kind: WishKind, wishEndpoints: WishEndpo
 }
 
 /**
- * RFC 9725 section 4.3.1: a PATCH is conditional. No If-Match: 428 (RFC 6585 section 3). An ICE
- * restart (new ufrag/pwd, section 4.4, sent with If-Match "*"): our ICE agent cannot restart, so
- * 422 as section 4.3.1 asks of a session that supports trickle but not restarts. Trickle: If-Match
- * must be "*" or the session's entity-tag, else 412 (a PATCH for an older ICE session).
+ * RFC 9725 section 4.3.1: a PATCH is conditional. No If-Match: 428 (RFC 6585 section 3).
+ * An ICE restart (new ufrag/pwd, section 4.4) must come with If-Match "*": restarted, 200 with
+ * our new credentials and candidates and a new ETag. New credentials under any other If-Match
+ * are 412: an entity tag names an ICE session, and the fragment's credentials are not those of
+ * the session it names (an old one, or a client that has not seen a restart's answer yet).
+ * Trickle: If-Match must be "*" or the session's entity-tag, else 412 (a PATCH for an older ICE
+ * session); 204.
  */
-function patchSession(session: WishSession, body: string, ifMatch: string | undefined): void {
+function patchSession(session: WishSession, body: string, ifMatch: string | undefined, res: Response): void {
   let fragment: TrickleFragment;
   try {
     fragment = parseTrickleFragment(body);
@@ -173,14 +175,22 @@ function patchSession(session: WishSession, body: string, ifMatch: string | unde
   if (ifMatch === undefined || !ifMatch.trim()) {
     throw new GatewayError('PRECONDITION_REQUIRED', [{ field: 'if-match', message: `a PATCH needs If-Match: the session's ETag ${session.etag} (trickle) or "*" (ICE restart)` }]);
   }
-  if (session.isIceRestart(fragment)) {
-    throw new GatewayError('UNPROCESSABLE', [{ field: 'sdpfrag', message: 'ICE restart is not supported: the fragment carries new ICE credentials; DELETE the session and POST a new offer' }]);
-  }
   const tags = ifMatch.split(',').map((t) => t.trim());
+  if (session.isIceRestart(fragment)) {
+    if (!tags.includes('*')) {
+      throw new GatewayError('PRECONDITION_FAILED', [{ field: 'if-match', message: `an ICE restart (new ice-ufrag/ice-pwd) is sent with If-Match: "*" (RFC 9725 section 4.4); the session's ETag is ${session.etag}` }]);
+    }
+    const restarted = session.restartIce(fragment);
+    res.setHeader('ETag', restarted.etag);
+    res.setHeader('Content-Type', SDPFRAG);
+    res.status(200).send(restarted.fragment);
+    return;
+  }
   if (!tags.includes('*') && !tags.includes(session.etag)) {
     throw new GatewayError('PRECONDITION_FAILED', [{ field: 'if-match', message: `the session's ETag is ${session.etag}` }]);
   }
   session.trickle(fragment);
+  res.status(204).end();
 }
 
 /** Any origin (the token guards the resource); the headers a WHIP or WHEP client sends and reads. */

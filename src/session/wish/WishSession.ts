@@ -8,6 +8,7 @@ import type { Candidate } from '../../native/NativeTypes.js';
 import type { TransportEvent } from '../../native/TransportEvent.js';
 import type { TrickleFragment } from '../../sdp/parseTrickleFragment.js';
 import { SdpError } from '../../sdp/SdpError.js';
+import { writeTrickleFragment } from '../../sdp/writeTrickleFragment.js';
 import { pairFromNative } from '../ice/selectedCandidatePair.js';
 import { transportOptionsFor } from '../ice/transportOptionsFor.js';
 import type { MediaTransportSettings } from '../media/MediaConnection.js';
@@ -22,6 +23,11 @@ import type { WishEvent } from './WishEvent.js';
 
 /** Remote candidates one session takes, from its offer and PATCHes together; more are refused (422). */
 export const MAX_REMOTE_CANDIDATES = 64;
+
+/** An opaque entity tag (RFC 9110 section 8.8.3) for one ICE session. */
+function newEntityTag(): string {
+  return `"${randomBytes(8).toString('hex')}"`;
+}
 
 /** Refused candidates are logged at most this often per session. */
 const REFUSAL_LOG_MS = 10_000;
@@ -53,8 +59,12 @@ export interface WishSessionOptions {
  */
 export class WishSession {
   readonly id: string;
-  /** RFC 9725 section 4.3.1: an entity tag of the ICE session, changed by an ICE restart (none yet). */
-  readonly etag = `"${randomBytes(8).toString('hex')}"`;
+  /** RFC 9725 section 4.3.1: the entity tag of the ICE session; each ICE restart makes a new one. */
+  private etagValue = newEntityTag();
+  /** ICE restarts done (RFC 9725 section 4.4). */
+  private restarts = 0;
+  /** Our answer's first m= line (the BUNDLE's tagged section): what a restart's fragment names. */
+  private mediaLine = '';
   private stateValue: WishSessionState = 'connecting';
   private transport: NativeTransport | undefined;
   private readonly attached: NativeUdpPort[] = [];
@@ -89,6 +99,10 @@ export class WishSession {
     return this.stateValue;
   }
 
+  get etag(): string {
+    return this.etagValue;
+  }
+
   status(): { session_id: string; state: WishSessionState; close_reason?: string } {
     return { session_id: this.id, state: this.stateValue, ...(this.closeReason && { close_reason: this.closeReason }) };
   }
@@ -103,6 +117,8 @@ export class WishSession {
       remote_candidates: [...this.remoteCandidates],
       end_of_candidates: this.endOfCandidates,
       refused_candidates: this.refusedCandidates,
+      remote_ice_ufrag: this.remoteIce?.ufrag,
+      ice_restarts: this.restarts,
       ...(transport && { transport: transportStatusView(transport) }),
       selected_candidate_pair: pairFromNative(transport?.selectedLocal, transport?.selectedRemote),
     };
@@ -148,6 +164,50 @@ export class WishSession {
     if (fragment.endOfCandidates) this.endOfCandidates = true;
   }
 
+  /**
+   * ICE restart (RFC 9725 section 4.4, RFC 8839 section 4.4.1.1.1): the fragment's new
+   * credentials and candidates go to the ICE agent, which starts its checks afresh while media
+   * stays on the previous pair until the client nominates a new one. Returns the 200 OK body
+   * (our new credentials and candidates) and the new entity tag. Throws INVALID_PARAMETER for a
+   * fragment without both ice-ufrag and ice-pwd, UNPROCESSABLE over MAX_REMOTE_CANDIDATES, and
+   * CONFLICT once the transport's ICE has failed (nothing changed then).
+   */
+  restartIce(fragment: TrickleFragment): { fragment: string; etag: string } {
+    const transport = this.liveTransport();
+    if (this.stateValue === 'closed' || !transport) throw GatewayError.notFound('session_id', this.id);
+    if (!fragment.ufrag || !fragment.pwd) {
+      throw GatewayError.invalid('sdpfrag', 'an ICE restart fragment carries both a=ice-ufrag and a=ice-pwd (RFC 8839 section 4.4.1.1.1)');
+    }
+    // RFC 8839 section 5.4: ice-ufrag is 4 to 256 ice-chars, ice-pwd 22 to 256.
+    if (!/^[A-Za-z0-9+/]{4,256}$/.test(fragment.ufrag) || !/^[A-Za-z0-9+/]{22,256}$/.test(fragment.pwd)) {
+      throw GatewayError.invalid('sdpfrag', 'a=ice-ufrag must be 4 to 256 and a=ice-pwd 22 to 256 characters of ALPHA, DIGIT, "+" and "/" (RFC 8839 section 5.4)');
+    }
+    const usable = fragment.candidates.filter((c) => c.candidate !== undefined && this.negotiation.usable(c.section));
+    if (usable.length > MAX_REMOTE_CANDIDATES) {
+      throw new GatewayError('UNPROCESSABLE', [{ field: 'candidate', message: `a session takes at most ${MAX_REMOTE_CANDIDATES} remote candidates` }]);
+    }
+    const local = transport.restartIce({ ufrag: fragment.ufrag, password: fragment.pwd });
+    this.restarts += 1;
+    this.etagValue = newEntityTag();
+    this.remoteIce = { ufrag: fragment.ufrag, pwd: fragment.pwd };
+    // The previous generation's candidates are gone from the agent: the list starts afresh too.
+    this.remoteCandidates.length = 0;
+    this.endOfCandidates = false;
+    for (const c of usable) this.takeCandidate(c.candidate!);
+    // As trickle: recorded, not told to the agent (a peer-reflexive path may still show up).
+    if (fragment.endOfCandidates) this.endOfCandidates = true;
+    this.options.logger.info({ session: this.id, restarts: this.restarts, candidates: usable.length }, 'WHIP/WHEP ICE restart');
+    const body = writeTrickleFragment({
+      ufrag: local.ufrag,
+      pwd: local.password,
+      mediaLine: this.mediaLine,
+      mid: this.negotiation.firstMid.mid,
+      candidates: local.candidates,
+      endOfCandidates: true,
+    });
+    return { fragment: body, etag: this.etagValue };
+  }
+
   /** Closes the transport (DTLS close_notify; consent stops) and detaches the ports feeding it. Idempotent. */
   close(reason = 'closed'): void {
     if (this.stateValue === 'closed') return;
@@ -186,6 +246,7 @@ export class WishSession {
     try {
       wireMediaTransport(transport, remote, setup === 'active' ? 'client' : 'server', routing, this.attached);
       const answer = this.negotiation.describe(plan.sections, setup, transport.local);
+      this.mediaLine = answer.split(/\r?\n/).find((line) => line.startsWith('m=')) ?? '';
       this.negotiation.answeredOn(remote);
       this.remoteIce = { ufrag: remote.iceUfrag, pwd: remote.icePwd };
       for (const c of this.negotiation.remoteDescription(remote, plan.media).slice(0, MAX_REMOTE_CANDIDATES)) this.takeCandidate(c);
