@@ -48,6 +48,12 @@ export class MediaGateway {
     return (await this.child.request({ type: 'stats' })).stats as RawEngineStats;
   }
 
+  /** What the fan-out bench reads as the system's own counts: datagrams sent, and sends dropped. */
+  async sendCounters(): Promise<{ sent: number; errors: number }> {
+    const stats = await this.engineStats();
+    return { sent: stats.datagramsSent ?? 0, errors: stats.datagramsSendDropped ?? 0 };
+  }
+
   async stop(): Promise<void> {
     if (this.child.process.exitCode !== null) return;
     const exited = new Promise((r) => this.child.process.once('exit', r));
