@@ -43,6 +43,7 @@
         "tests/DcepMessageTest.cpp",
         "tests/FanoutSourceTest.cpp",
         "tests/IceRestartTest.cpp",
+        "tests/IceSelectedPairTest.cpp",
         "tests/KeyframeRequestGateTest.cpp",
         "tests/PeerJsCodecTest.cpp",
         "tests/ReplayWindowTest.cpp",

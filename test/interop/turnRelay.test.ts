@@ -6,6 +6,7 @@ import wrtc from '@roamhq/wrtc';
 import type { PeerIceConfiguration } from '../../src/session/ice/IceConfiguration.js';
 import { createPeer, openDataPath, openDataPort, UdpEndpoint, waitForEvent, type DataEnd, type RestPeer } from '../helpers/dataPath.js';
 import type { Coturn } from '../helpers/coturn.js';
+import { waitFor } from '../helpers/proc.js';
 import { allocatedFor, startRelayGateway, type RelayGateway } from '../helpers/relayGateway.js';
 import { call } from '../helpers/testGateway.js';
 
@@ -76,7 +77,13 @@ describe('TURN on loopback (coturn, use-auth-secret): minted credentials and Dat
     // coturn took each side's minted credentials (its own check of the HMAC).
     for (const peer of [a, b]) await coturn.waitForLog(allocatedFor(peer.id));
     for (const end of [caller, callee]) {
-      const status = (await call(base, 'GET', `/data/connections/${end.connectionId}/status`)).body;
+      // A check through the relay can arrive before the trickled candidate naming its source:
+      // the remote is peer-reflexive until that candidate comes (bounded wait, then the asserts say what was seen).
+      let status: any;
+      await waitFor(async () => {
+        status = (await call(base, 'GET', `/data/connections/${end.connectionId}/status`)).body;
+        return status.selected_candidate_pair?.remote?.type === 'relay';
+      }, 5000).catch(() => {});
       const pair = status.selected_candidate_pair;
       assert.ok(pair, `a selected pair: ${JSON.stringify(status)}`);
       assert.equal(pair.local.type, 'relay');

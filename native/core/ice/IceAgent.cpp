@@ -351,9 +351,17 @@ std::optional<int64_t> IceAgent::nextTimeout() const {
 
 std::optional<std::pair<Candidate, Candidate>> IceAgent::selectedPair() const {
   if (!routePair_ && previous_) return std::make_pair(previous_->local, previous_->remote);
-  if (!routePair_) return std::nullopt;
-  const CandidatePair& p = checklist_.pairs()[*routePair_];
-  return std::make_pair(checklist_.local(p), checklist_.remote(p));
+  if (routePair_) {
+    const CandidatePair& p = checklist_.pairs()[*routePair_];
+    return std::make_pair(checklist_.local(p), checklist_.remote(p));
+  }
+  // No pair valid yet, but data already answers where the peer's check came from (see
+  // handleRequest): that path carries it, so it is the one to report.
+  if (!route_.valid()) return std::nullopt;
+  auto local = checklist_.baseOf(route_.socketIndex);
+  auto remote = checklist_.findRemote(route_.remote);
+  if (!local || !remote) return std::nullopt;
+  return std::make_pair(checklist_.locals()[*local], checklist_.remotes()[*remote]);
 }
 
 void IceAgent::close() {

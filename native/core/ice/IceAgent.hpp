@@ -126,7 +126,8 @@ public:
   bool isAuthenticatedSource(int socketIndex, const net::SocketAddress& from) const {
     return route_.sameSource(socketIndex, from) || authenticated_.contains(socketIndex, from);
   }
-  // The pair data goes through: nominated if any, else the best valid one.
+  // The pair data goes through: nominated if any, else the best valid one, else (before any
+  // check of ours succeeded) the path the peer's check came from.
   std::optional<std::pair<Candidate, Candidate>> selectedPair() const;
   const IceChecklist& checklist() const { return checklist_; }
   const IceConfig& config() const { return config_; }
