@@ -14,7 +14,7 @@ export interface CandidateSummary {
   readonly relay_protocol?: string;
 }
 
-/** `selected_candidate_pair` of a connection's status; null while ICE has selected none. */
+/** `selected_candidate_pair` of a connection's status: the path data takes; null while ICE has none. */
 export interface SelectedCandidatePair {
   readonly local: CandidateSummary;
   readonly remote: CandidateSummary;
