@@ -8,6 +8,7 @@ import { DecodedMedia } from '../helpers/decodedMedia.js';
 import { waitFor } from '../helpers/proc.js';
 import { call, startTestGateway } from '../helpers/testGateway.js';
 import { bindableByAnotherProcess } from '../helpers/udp.js';
+import { candidatePorts, clientIce, restartedAnswer, restartFragment, SDPFRAG, sdpValue } from '../helpers/wishIceRestart.js';
 import { gatheredLoopbackOffer } from '../helpers/wishOffer.js';
 import { HEIGHT, sendFrames, videoSender, WIDTH, type WrtcPeerConnection } from '../helpers/wrtcVideo.js';
 
@@ -62,14 +63,29 @@ describe('WHEP: libwebrtc players of one endpoint fed by RTP at its media port',
     return { pc, media, session: new URL(res.headers.get('location')!, url).href, answer, streamIds };
   }
 
-  it('every player decodes the one input; DELETE of one session frees its transport and leaves the other playing', async () => {
+  /** The input: libwebrtc's VP8, which a WHIP endpoint redirects as plain RTP with payload type PT to `port`. */
+  async function feed(port: number): Promise<void> {
+    const whip = await call(gw.base, 'POST', '/whip/endpoints', { video_params: { codec: 'VP8', payload_type: PT }, redirect_params: { video: { ip_v4: '127.0.0.1', port } } });
+    assert.equal(whip.status, 201, JSON.stringify(whip.body));
+    const { pc: publisher, source } = videoSender(cleanup);
+    sendFrames(source, cleanup);
+    const published = await fetch(whip.body.url, { method: 'POST', headers: { 'content-type': 'application/sdp', authorization: `Bearer ${whip.body.token}` }, body: await gatheredLoopbackOffer(publisher) });
+    assert.equal(published.status, 201);
+    await publisher.setRemoteDescription({ type: 'answer', sdp: await published.text() });
+  }
+
+  /** A WHEP endpoint on a new video media port, fed by `feed`. */
+  async function fedEndpoint(): Promise<{ id: string; url: string; token: string; mediaId: string; port: number }> {
     const mediaPort = await call(gw.base, 'POST', '/media', { is_video: true });
     assert.equal(mediaPort.status, 201);
     const { media_id: mediaId, port } = mediaPort.body;
     const whep = await call(gw.base, 'POST', '/whep/endpoints', { video_params: { codec: 'VP8', media_id: mediaId, payload_type: PT } });
     assert.equal(whep.status, 201, JSON.stringify(whep.body));
-    const { endpoint_id: id, url, token } = whep.body;
+    return { id: whep.body.endpoint_id, url: whep.body.url, token: whep.body.token, mediaId, port };
+  }
 
+  it('every player decodes the one input; DELETE of one session frees its transport and leaves the other playing', async () => {
+    const { id, url, token, mediaId, port } = await fedEndpoint();
     const players = [await play(url, token), await play(url, token)];
     for (const p of players) {
       assert.match(p.answer, /^a=sendonly$/m);
@@ -82,14 +98,7 @@ describe('WHEP: libwebrtc players of one endpoint fed by RTP at its media port',
     for (let i = 0; i < 50 && (await states()).join() !== 'open,open'; i++) await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(await states(), ['open', 'open']);
 
-    // The input: libwebrtc's VP8 as plain RTP with payload type PT to the media port.
-    const whip = await call(gw.base, 'POST', '/whip/endpoints', { video_params: { codec: 'VP8', payload_type: PT }, redirect_params: { video: { ip_v4: '127.0.0.1', port } } });
-    assert.equal(whip.status, 201, JSON.stringify(whip.body));
-    const { pc: publisher, source } = videoSender(cleanup);
-    sendFrames(source, cleanup);
-    const published = await fetch(whip.body.url, { method: 'POST', headers: { 'content-type': 'application/sdp', authorization: `Bearer ${whip.body.token}` }, body: await gatheredLoopbackOffer(publisher) });
-    assert.equal(published.status, 201);
-    await publisher.setRemoteDescription({ type: 'answer', sdp: await published.text() });
+    await feed(port);
 
     await waitFor(() => players.every((p) => p.media.frames.length >= 30), 15000, '30 decoded frames at each player');
     for (const p of players) assert.deepEqual(p.media.sizes(), [`${WIDTH}x${HEIGHT}`]);
@@ -110,5 +119,57 @@ describe('WHEP: libwebrtc players of one endpoint fed by RTP at its media port',
     assert.ok(goneSince <= 1, `the deleted player decodes nothing more (${goneSince} frames)`);
     assert.deepEqual(await states(), ['closed', 'open']);
     console.log(`# frames decoded: deleted player ${gone.media.frames.length}, remaining player ${stays.media.frames.length}`);
+  });
+
+  // RFC 9725 section 4.4 as draft-ietf-wish-whep takes it over: the player restarts, the
+  // gateway's video goes on over the previous pair until the player has the new credentials,
+  // then over a pair of the new generation.
+  it('a player restarts ICE over PATCH (200, new credentials and ETag): it decodes on while restarting and over its new pair after', async () => {
+    const { id, url, token, port } = await fedEndpoint();
+    const player = await play(url, token);
+    await feed(port);
+    await waitFor(() => player.media.frames.length >= 30, 15000, '30 decoded frames before the restart');
+    const statusPath = `/whep/endpoints/${id}/sessions/${player.session.split('/').pop()}/status`;
+    const firstPorts = candidatePorts(player.pc.localDescription!.sdp);
+
+    player.pc.restartIce();
+    const restartOffer = await gatheredLoopbackOffer(player.pc);
+    const newUfrag = sdpValue(restartOffer, 'a=ice-ufrag:');
+    const newPorts = candidatePorts(player.pc.localDescription!.sdp);
+    assert.ok(newPorts.length >= 1 && newPorts.every((p) => !firstPorts.includes(p)), `a new generation on new ports: ${firstPorts} -> ${newPorts}`);
+    const patched = await fetch(player.session, { method: 'PATCH', headers: { 'content-type': SDPFRAG, authorization: `Bearer ${token}`, 'if-match': '*' }, body: restartFragment(restartOffer) });
+    const fragment = await patched.text();
+    assert.equal(patched.status, 200, fragment);
+    assert.ok(patched.headers.get('etag'));
+    assert.notEqual(sdpValue(fragment, 'a=ice-ufrag:'), sdpValue(player.answer, 'a=ice-ufrag:'));
+
+    // The player has not got our answer yet: video goes on over the previous pair.
+    const patchedAt = Date.now();
+    await new Promise((r) => setTimeout(r, 2000));
+    const during = (await call(gw.base, 'GET', statusPath)).body;
+    const framesWhileRestarting = player.media.framesBetween(patchedAt).length;
+    assert.ok(framesWhileRestarting >= 20, `frames decoded while restarting: ${framesWhileRestarting} in 2 s`);
+    assert.equal(during.ice_restarts, 1);
+    assert.equal(during.remote_ice_ufrag, newUfrag);
+    assert.equal(during.transport.iceState, 'connected');
+    assert.ok(firstPorts.includes(during.selected_candidate_pair.remote.port), `the previous pair meanwhile: ${JSON.stringify(during.selected_candidate_pair)}`);
+
+    await player.pc.setRemoteDescription({ type: 'answer', sdp: restartedAnswer(player.answer, fragment) });
+    await waitFor(async () => {
+      const c = await clientIce(player.pc);
+      return c.ufrag === newUfrag && c.state === 'connected' && newPorts.includes(c.localPort ?? -1);
+    }, 10000, 'the player selects a pair of the new ICE generation');
+    await waitFor(async () => (await call(gw.base, 'GET', statusPath)).body.transport.iceState === 'completed', 10000, 'the gateway nominates a new pair');
+    const after = (await call(gw.base, 'GET', statusPath)).body;
+    assert.ok(newPorts.includes(after.selected_candidate_pair.remote.port), `the gateway sends to a new candidate: ${JSON.stringify(after.selected_candidate_pair)} vs ${newPorts}`);
+    assert.equal(after.state, 'open');
+    assert.equal(after.transport.dtlsState, 'connected');
+
+    const movedAt = Date.now();
+    await waitFor(() => player.media.framesBetween(movedAt).length >= 30, 15000, '30 frames over the new pair');
+    assert.deepEqual(player.media.sizes(), [`${WIDTH}x${HEIGHT}`]);
+    console.log(`# WHEP restart: ${framesWhileRestarting} frames in the 2 s before the answer, ${player.media.frames.length} in all`);
+    assert.equal((await fetch(player.session, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } })).status, 200);
+    assert.equal((await call(gw.base, 'DELETE', `/whep/endpoints/${id}`)).status, 204);
   });
 });

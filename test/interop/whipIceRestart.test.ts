@@ -6,66 +6,16 @@ import { waitFor } from '../helpers/proc.js';
 import { call, startTestGateway } from '../helpers/testGateway.js';
 import { freeUdpPort } from '../helpers/media.js';
 import { udpReceiver } from '../helpers/udp.js';
+import { candidatePorts, clientIce, restartedAnswer, restartFragment, SDPFRAG, sdpLines, sdpValue } from '../helpers/wishIceRestart.js';
 import { gatheredLoopbackOffer } from '../helpers/wishOffer.js';
-import { sendFrames, videoSender, type WrtcPeerConnection } from '../helpers/wrtcVideo.js';
+import { sendFrames, videoSender } from '../helpers/wrtcVideo.js';
 
 // ICE restart of a WHIP session (RFC 9725 section 4.4) with libwebrtc as the publisher: what a
-// browser's WHIP client does after pc.restartIce(). No new offer goes to the server, only a PATCH
-// with the new credentials and candidates (If-Match "*"); the 200's fragment carries the server's
-// new credentials, which the client writes into its previous answer for setRemoteDescription.
+// browser's WHIP client does after pc.restartIce() (test/helpers/wishIceRestart.ts).
 
 const VIDEO_PT = 110;
-const SDPFRAG = 'application/trickle-ice-sdpfrag';
 
 const isRtp = (p: Buffer): boolean => p.length >= 12 && p[0]! >> 6 === 2 && !(p[1]! >= 200 && p[1]! <= 207);
-const lines = (sdp: string): string[] => sdp.split(/\r?\n/).filter(Boolean);
-const value = (sdp: string, prefix: string): string => lines(sdp).find((l) => l.startsWith(prefix))!.slice(prefix.length);
-/** The ports of every UDP candidate libwebrtc gathered (any interface: a check from one shows up as peer-reflexive). */
-const candidatePorts = (sdp: string): number[] => lines(sdp).filter((l) => l.startsWith('a=candidate:') && / udp /i.test(l)).map((l) => Number(l.split(' ')[5]));
-
-/** The client's PATCH body: its new credentials, the first m= section with its mid, its loopback candidates. */
-function restartFragment(offer: string): string {
-  const all = lines(offer);
-  const candidates = all.filter((l) => l.startsWith('a=candidate:') && / 127\.0\.0\.1 /.test(l) && / udp /i.test(l));
-  return [
-    `a=ice-ufrag:${value(offer, 'a=ice-ufrag:')}`,
-    `a=ice-pwd:${value(offer, 'a=ice-pwd:')}`,
-    all.find((l) => l.startsWith('m='))!,
-    `a=mid:${value(offer, 'a=mid:')}`,
-    ...candidates,
-    'a=end-of-candidates',
-    '',
-  ].join('\r\n');
-}
-
-/** The previous answer with the server's new credentials and candidates from the 200's fragment. */
-function restartedAnswer(previous: string, fragment: string): string {
-  const candidates = lines(fragment).filter((l) => l.startsWith('a=candidate:'));
-  const out: string[] = [];
-  for (const l of lines(previous)) {
-    if (l.startsWith('a=ice-ufrag:')) out.push(`a=ice-ufrag:${value(fragment, 'a=ice-ufrag:')}`);
-    else if (l.startsWith('a=ice-pwd:')) out.push(`a=ice-pwd:${value(fragment, 'a=ice-pwd:')}`);
-    else if (l.startsWith('a=candidate:')) continue;
-    else out.push(l);
-    if (l.startsWith('a=mid:')) out.push(...candidates);
-  }
-  return `${out.join('\r\n')}\r\n`;
-}
-
-/** libwebrtc's transport stats: its current local ufrag, ICE state, how often the pair changed, the selected pair's local port. */
-async function clientIce(pc: WrtcPeerConnection): Promise<{ ufrag: string; state: string; pairChanges: number; localPort: number | undefined }> {
-  const byId = new Map<string, Record<string, unknown>>();
-  (await pc.getStats()).forEach((r: Record<string, unknown>) => byId.set(String(r.id), r));
-  const transport = [...byId.values()].find((r) => r.type === 'transport');
-  const pair = byId.get(String(transport?.selectedCandidatePairId));
-  const local = byId.get(String(pair?.localCandidateId));
-  return {
-    ufrag: String(transport?.iceLocalUsernameFragment ?? ''),
-    state: String(transport?.iceState ?? ''),
-    pairChanges: Number(transport?.selectedCandidatePairChanges ?? 0),
-    localPort: local?.port === undefined ? undefined : Number(local.port),
-  };
-}
 
 describe('WHIP: ICE restart of a libwebrtc publisher', () => {
   let gw: { gateway: Gateway; base: string };
@@ -115,7 +65,7 @@ async function restartScenario(gw: { gateway: Gateway; base: string }, cleanup: 
   const before = (await call(gw.base, 'GET', statusPath)).body;
   assert.equal(before.ice_restarts, 0);
   assert.equal(before.transport.iceState, 'completed');
-  const firstClientUfrag = value(offer, 'a=ice-ufrag:');
+  const firstClientUfrag = sdpValue(offer, 'a=ice-ufrag:');
   const firstClientPorts = candidatePorts(pc.localDescription!.sdp);
   const clientBefore = await clientIce(pc);
   assert.equal(clientBefore.ufrag, firstClientUfrag);
@@ -124,11 +74,11 @@ async function restartScenario(gw: { gateway: Gateway; base: string }, cleanup: 
   // The client restarts: new credentials and a new generation of candidates (new ports).
   pc.restartIce();
   const restartOffer = await gatheredLoopbackOffer(pc);
-  const newClientUfrag = value(restartOffer, 'a=ice-ufrag:');
+  const newClientUfrag = sdpValue(restartOffer, 'a=ice-ufrag:');
   assert.notEqual(newClientUfrag, firstClientUfrag);
   const body = restartFragment(restartOffer);
   const newClientPorts = candidatePorts(pc.localDescription!.sdp);
-  assert.ok(newClientPorts.length >= 1 && lines(body).some((l) => l.startsWith('a=candidate:')), body);
+  assert.ok(newClientPorts.length >= 1 && sdpLines(body).some((l) => l.startsWith('a=candidate:')), body);
   assert.ok(newClientPorts.every((p) => !firstClientPorts.includes(p)), `a new generation on new ports: ${firstClientPorts} -> ${newClientPorts}`);
   const patched = await fetch(sessionUrl, { method: 'PATCH', headers: { 'content-type': SDPFRAG, authorization: `Bearer ${token}`, 'if-match': '*' }, body });
   const fragment = await patched.text();
@@ -136,7 +86,7 @@ async function restartScenario(gw: { gateway: Gateway; base: string }, cleanup: 
   assert.equal(patched.headers.get('content-type')?.split(';')[0], SDPFRAG);
   const newEtag = patched.headers.get('etag')!;
   assert.notEqual(newEtag, firstEtag);
-  assert.notEqual(value(fragment, 'a=ice-ufrag:'), value(answer, 'a=ice-ufrag:'));
+  assert.notEqual(sdpValue(fragment, 'a=ice-ufrag:'), sdpValue(answer, 'a=ice-ufrag:'));
   // Until libwebrtc has our new credentials it cannot nominate: the gateway keeps the old pair.
   const during = (await call(gw.base, 'GET', statusPath)).body;
   assert.equal(during.ice_restarts, 1);
@@ -183,7 +133,7 @@ async function restartScenario(gw: { gateway: Gateway; base: string }, cleanup: 
   assert.ok(perSecond >= 10, `RTP still arriving on the new pair (${perSecond} in 1 s)`);
 
   // The old ETag now names the previous ICE session.
-  const stale = await fetch(sessionUrl, { method: 'PATCH', headers: { 'content-type': SDPFRAG, authorization: `Bearer ${token}`, 'if-match': firstEtag }, body: `a=ice-ufrag:${newClientUfrag}\r\na=ice-pwd:${value(restartOffer, 'a=ice-pwd:')}\r\n` });
+  const stale = await fetch(sessionUrl, { method: 'PATCH', headers: { 'content-type': SDPFRAG, authorization: `Bearer ${token}`, 'if-match': firstEtag }, body: `a=ice-ufrag:${newClientUfrag}\r\na=ice-pwd:${sdpValue(restartOffer, 'a=ice-pwd:')}\r\n` });
   assert.equal(stale.status, 412);
   assert.equal((await fetch(sessionUrl, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } })).status, 200);
   assert.equal((await call(gw.base, 'DELETE', `/whip/endpoints/${id}`)).status, 204);
