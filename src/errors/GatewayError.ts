@@ -41,6 +41,8 @@ export type GatewayErrorCode =
   | 'PORT_RANGE_EXHAUSTED'
   /** The native engine is closed or failed (503). */
   | 'ENGINE_UNAVAILABLE'
+  /** A WHIP/WHEP answer has no ICE candidate to give, e.g. the TURN server refused under the relay policy (503). */
+  | 'GATHERING_FAILED'
   /** Anything unexpected (500). */
   | 'INTERNAL';
 
@@ -64,6 +66,7 @@ const STATUS: Record<GatewayErrorCode, number> = {
   SIGNALING_UNAVAILABLE: 503,
   PORT_RANGE_EXHAUSTED: 503,
   ENGINE_UNAVAILABLE: 503,
+  GATHERING_FAILED: 503,
   INTERNAL: 500,
 };
 

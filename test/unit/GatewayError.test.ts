@@ -25,6 +25,7 @@ describe('GatewayError', () => {
       SIGNALING_UNAVAILABLE: 503,
       PORT_RANGE_EXHAUSTED: 503,
       ENGINE_UNAVAILABLE: 503,
+    GATHERING_FAILED: 503,
       INTERNAL: 500,
     };
     for (const [code, status] of Object.entries(expected)) {

@@ -60,15 +60,19 @@ function resourceRoutes(router: Router, kind: WishKind, wishEndpoints: WishEndpo
     }
     return endpoint;
   };
-  const run = (handler: (req: Request, res: Response, next: NextFunction) => void): RequestHandler => (req, res, next) => {
+  const fail = (error: unknown, res: Response, next: NextFunction): void => {
+    if (error instanceof GatewayError && error.code === 'UNAUTHORIZED') res.setHeader('WWW-Authenticate', `Bearer realm="${kind}"`);
+    // RFC 9725 section 4.2: a server that cannot take the session now answers 503 with Retry-After.
+    if (error instanceof GatewayError && error.code === 'LIMIT_REACHED') res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    if (error instanceof GatewayError) sendError(res, error);
+    else next(error);
+  };
+  const run = (handler: (req: Request, res: Response, next: NextFunction) => void | Promise<void>): RequestHandler => (req, res, next) => {
     try {
-      handler(req, res, next);
+      const done = handler(req, res, next);
+      if (done) done.catch((error: unknown) => fail(error, res, next));
     } catch (error) {
-      if (error instanceof GatewayError && error.code === 'UNAUTHORIZED') res.setHeader('WWW-Authenticate', `Bearer realm="${kind}"`);
-      // RFC 9725 section 4.2: a server that cannot take the session now answers 503 with Retry-After.
-      if (error instanceof GatewayError && error.code === 'LIMIT_REACHED') res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-      if (error instanceof GatewayError) sendError(res, error);
-      else next(error);
+      fail(error, res, next);
     }
   };
   /** RFC 9725 section 4.6: the ICE servers a client should use, TURN credentials minted for this endpoint. */
@@ -110,11 +114,11 @@ function resourceRoutes(router: Router, kind: WishKind, wishEndpoints: WishEndpo
       }),
       (req, res, next) => (req.is('application/sdp') ? next() : sendError(res, new GatewayError('UNSUPPORTED_MEDIA_TYPE', [{ field: 'content-type', message: `a ${name} offer is Content-Type: application/sdp` }]))),
       parseSdp,
-      run((req, res) => {
+      run(async (req, res) => {
         const endpoint = authorized(req);
         const offer = typeof req.body === 'string' ? req.body : '';
         if (!offer.trim()) throw GatewayError.invalid('sdp', 'the body is empty: POST the SDP offer');
-        const { session, answer } = wishEndpoints.open(endpoint, offer);
+        const { session, answer } = await wishEndpoints.open(endpoint, offer);
         res.setHeader('Location', `${wishResourcePath(kind, endpoint.id)}/sessions/${session.id}`);
         res.setHeader('ETag', session.etag);
         linkIceServers(res, endpoint.id, true);

@@ -111,7 +111,7 @@ export class MediaConnection extends PeerJsConnection<MediaConnectionOptions, Me
     }
     this.stateValue = 'connecting';
     this.signal(descriptionSignal(this, 'ANSWER', this.negotiation.describe(plan.sections, setup, transport.local), undefined));
-    this.negotiation.answeredOn(remote);
+    this.negotiation.answeredOn(remote, plan.sections);
     this.useRemoteCandidates(remote, plan.media);
   }
 

@@ -85,14 +85,22 @@ export class MediaNegotiation {
 
   /** Our description of `sections` on this transport; its first live section becomes the BUNDLE tag. */
   describe(sections: readonly LocalMediaSection[], setup: DtlsSetup, local: LocalParameters): string {
-    const index = sections.findIndex((s) => !s.rejected);
-    this.firstMidValue = { mid: sections[index]?.mid ?? '0', index: Math.max(0, index) };
+    this.tagFirstLive(sections);
     return writeLocalDescription(local, setup, sections, String(randomInt(1, 2 ** 47)));
   }
 
-  /** As the answerer, our answer BUNDLEs every live section with the first as its tag (RFC 8843 section 7.3). */
-  answeredOn(remote: RemoteDescription): void {
+  /**
+   * As the answerer of `sections`, our answer BUNDLEs every live section with the first as its
+   * tag (RFC 8843 section 7.3); known before the answer is described (a WHIP answer waits for candidates).
+   */
+  answeredOn(remote: RemoteDescription, sections: readonly LocalMediaSection[]): void {
+    this.tagFirstLive(sections);
     this.bundle = { remote, taggedMid: this.firstMidValue.mid };
+  }
+
+  private tagFirstLive(sections: readonly LocalMediaSection[]): void {
+    const index = sections.findIndex((s) => !s.rejected);
+    this.firstMidValue = { mid: sections[index]?.mid ?? '0', index: Math.max(0, index) };
   }
 
   /** The remote description is in: what was agreed, and the candidates it lists (BUNDLE transport only, as the answerer). */

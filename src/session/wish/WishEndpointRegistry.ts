@@ -64,8 +64,12 @@ export class WishEndpointRegistry {
     return endpoint;
   }
 
-  /** A client's offer: answers it in a new session (409 when the endpoint has maxSessions live). */
-  open(endpoint: WishEndpoint, offerSdp: string): { session: WishSession; answer: string } {
+  /**
+   * A client's offer: answers it in a new session (409 when the endpoint has maxSessions live).
+   * The session counts (limits, the endpoint's sessions, DELETE) from its transport's start,
+   * while the answer may still wait for candidates.
+   */
+  async open(endpoint: WishEndpoint, offerSdp: string): Promise<{ session: WishSession; answer: string }> {
     if (this.closing) throw new GatewayError('ENGINE_UNAVAILABLE', 'the gateway is shutting down');
     if (endpoint.liveSessions >= endpoint.maxSessions) {
       const message =
@@ -75,7 +79,7 @@ export class WishEndpointRegistry {
       throw new GatewayError('CONFLICT', [{ field: 'endpoint_id', message }]);
     }
     this.options.admission?.admitSession(this.options.descriptorsPerSession ?? 0, 'sdp');
-    const result = WishSession.answer(
+    const session = WishSession.offered(
       {
         endpointId: endpoint.id,
         kind: endpoint.kind,
@@ -90,8 +94,8 @@ export class WishEndpointRegistry {
       },
       offerSdp,
     );
-    endpoint.add(result.session);
-    return result;
+    endpoint.add(session);
+    return { session, answer: await session.answer() };
   }
 
   /** DELETE /whip|whep/endpoints/{id}: ends its sessions and forgets it. */

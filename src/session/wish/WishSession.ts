@@ -8,7 +8,9 @@ import type { Candidate } from '../../native/NativeTypes.js';
 import type { TransportEvent } from '../../native/TransportEvent.js';
 import type { TrickleFragment } from '../../sdp/parseTrickleFragment.js';
 import { SdpError } from '../../sdp/SdpError.js';
+import type { DtlsSetup, LocalMediaSection } from '../../sdp/SessionDescription.js';
 import { writeTrickleFragment } from '../../sdp/writeTrickleFragment.js';
+import { AnswerGathering } from '../ice/AnswerGathering.js';
 import { pairFromNative } from '../ice/selectedCandidatePair.js';
 import { transportOptionsFor } from '../ice/transportOptionsFor.js';
 import type { MediaTransportSettings } from '../media/MediaConnection.js';
@@ -28,6 +30,12 @@ export const MAX_REMOTE_CANDIDATES = 64;
 function newEntityTag(): string {
   return `"${randomBytes(8).toString('hex')}"`;
 }
+
+/**
+ * How long an answer waits for the candidates the gateway's STUN and TURN servers give it
+ * (server-reflexive, relayed): a WHIP/WHEP server sends its candidates in the answer only.
+ */
+export const ANSWER_GATHER_WAIT_MS = 3000;
 
 /** Refused candidates are logged at most this often per session. */
 const REFUSAL_LOG_MS = 10_000;
@@ -77,6 +85,11 @@ export class WishSession {
   private endOfCandidates = false;
   private refusedCandidates = 0;
   private lastRefusalLog = -Infinity;
+  /** What the answer describes, once the candidates it waits for are in. */
+  private answerSections: readonly LocalMediaSection[] = [];
+  private answerSetup: DtlsSetup = 'passive';
+  /** The wait for STUN and TURN candidates; none without such servers. */
+  private gathering: AnswerGathering | undefined;
   /** Closes a session whose client never connects, so that it cannot hold its endpoint (409) and socket for ever. */
   private connectTimer: NodeJS.Timeout | undefined;
 
@@ -86,13 +99,41 @@ export class WishSession {
   }
 
   /**
-   * Answers `offerSdp`; returns the session and our answer with every candidate we have (we
-   * trickle nothing). Throws INVALID_PARAMETER (400) for SDP that does not parse or lacks what
-   * WebRTC needs, UNPROCESSABLE (422) for an offer nothing of which the endpoint takes.
+   * A session for `offerSdp`, its transport open and wired; `answer()` gives the answer. Throws
+   * INVALID_PARAMETER (400) for SDP that does not parse or lacks what WebRTC needs,
+   * UNPROCESSABLE (422) for an offer nothing of which the endpoint takes.
    */
-  static answer(options: WishSessionOptions, offerSdp: string): { session: WishSession; answer: string } {
+  static offered(options: WishSessionOptions, offerSdp: string): WishSession {
     const session = new WishSession(options);
-    return { session, answer: session.answerOffer(offerSdp) };
+    session.takeOffer(offerSdp);
+    return session;
+  }
+
+  /**
+   * Our answer with every candidate we have (we trickle nothing): with STUN or TURN servers it
+   * waits for theirs, ANSWER_GATHER_WAIT_MS at most. Throws GATHERING_FAILED (503), the session
+   * closed, when it has no candidate to give (a TURN server refused under the relay policy) or
+   * closed meanwhile (its endpoint was deleted).
+   */
+  async answer(): Promise<string> {
+    await this.gathering?.finished;
+    const transport = this.liveTransport();
+    if (this.stateValue === 'closed' || !transport) {
+      throw new GatewayError('GATHERING_FAILED', `the session closed while the gateway gathered its candidates: ${this.closeReason ?? 'closed'}`);
+    }
+    const candidates = this.gathering?.candidatesWith(transport.local.candidates) ?? transport.local.candidates;
+    if (candidates.length === 0) {
+      const why = this.gathering?.turnFailures.length ? ` (${this.gathering.turnFailures.join('; ')})` : '';
+      const reason = `the gateway gathered no ICE candidate for the session${why}`;
+      this.close(reason);
+      throw new GatewayError('GATHERING_FAILED', reason);
+    }
+    const answer = this.negotiation.describe(this.answerSections, this.answerSetup, { ...transport.local, candidates });
+    this.mediaLine = answer.split(/\r?\n/).find((line) => line.startsWith('m=')) ?? '';
+    this.options.onEvent?.({ event: 'READY', session_id: this.id });
+    this.connectTimer = setTimeout(() => this.connectTimedOut(), this.options.connectTimeoutMs);
+    this.connectTimer.unref();
+    return answer;
   }
 
   get state(): WishSessionState {
@@ -214,12 +255,13 @@ export class WishSession {
     this.stateValue = 'closed';
     this.closeReason = reason;
     clearTimeout(this.connectTimer);
+    this.gathering?.finish();
     this.unwind();
     this.options.onEvent?.({ event: 'CLOSE', session_id: this.id, close_options: { reason } });
     this.options.onClosed(this);
   }
 
-  private answerOffer(sdp: string): string {
+  private takeOffer(sdp: string): void {
     this.negotiation.receiveOffer(sdp);
     let planned: ReturnType<MediaNegotiation['planAnswer']>;
     try {
@@ -237,23 +279,24 @@ export class WishSession {
       throw new GatewayError('UNPROCESSABLE', [{ field: 'sdp', message: 'the offer receives no video or audio this endpoint plays (it must offer recvonly or sendrecv media)' }]);
     }
     const routing = planRoutingFor(this.negotiation, plan.media, this.options.constraints, this.options.redirects);
-    const peer = { id: this.options.endpointId, turn: false };
-    const transport = this.options.engine.createTransport(transportOptionsFor(this.options.transport, peer, 'controlled'));
+    // The gateway answers and the client reaches it: TURN only where nothing else may connect.
+    const peer = { id: this.options.endpointId, turn: this.options.transport.ice.policy === 'relay' };
+    const transportOptions = transportOptionsFor(this.options.transport, peer, 'controlled');
+    const transport = this.options.engine.createTransport(transportOptions);
     this.transport = transport;
+    if ((transportOptions.stunServers?.length ?? 0) + (transportOptions.turnServers?.length ?? 0) > 0) {
+      this.gathering = new AnswerGathering(ANSWER_GATHER_WAIT_MS);
+    }
     transport.onEvent((event) => this.onTransportEvent(event));
     // RFC 9725 section 4.2 (and WHEP alike) leave DTLS roles to RFC 8842: the answerer picks; active starts at once.
     const setup = remote.setup === 'active' ? 'passive' : 'active';
     try {
       wireMediaTransport(transport, remote, setup === 'active' ? 'client' : 'server', routing, this.attached);
-      const answer = this.negotiation.describe(plan.sections, setup, transport.local);
-      this.mediaLine = answer.split(/\r?\n/).find((line) => line.startsWith('m=')) ?? '';
-      this.negotiation.answeredOn(remote);
+      this.answerSections = plan.sections;
+      this.answerSetup = setup;
+      this.negotiation.answeredOn(remote, plan.sections);
       this.remoteIce = { ufrag: remote.iceUfrag, pwd: remote.icePwd };
       for (const c of this.negotiation.remoteDescription(remote, plan.media).slice(0, MAX_REMOTE_CANDIDATES)) this.takeCandidate(c);
-      this.options.onEvent?.({ event: 'READY', session_id: this.id });
-      this.connectTimer = setTimeout(() => this.connectTimedOut(), this.options.connectTimeoutMs);
-      this.connectTimer.unref();
-      return answer;
     } catch (error) {
       this.stateValue = 'closed';
       this.unwind();
@@ -290,6 +333,7 @@ export class WishSession {
 
   private onTransportEvent(event: TransportEvent): void {
     if (this.stateValue === 'closed') return;
+    this.gathering?.onTransportEvent(event);
     switch (event.kind) {
       case 'connected':
         clearTimeout(this.connectTimer);
