@@ -299,6 +299,7 @@ export class WishSession {
       for (const c of this.negotiation.remoteDescription(remote, plan.media).slice(0, MAX_REMOTE_CANDIDATES)) this.takeCandidate(c);
     } catch (error) {
       this.stateValue = 'closed';
+      this.gathering?.finish();
       this.unwind();
       throw error;
     }
