@@ -5,7 +5,7 @@ import type { Gateway } from '../../src/Gateway.js';
 import { waitFor } from '../helpers/proc.js';
 import { call, startTestGateway } from '../helpers/testGateway.js';
 import { freeUdpPort } from '../helpers/media.js';
-import { udpReceiver } from '../helpers/udp.js';
+import { vp8WhipEndpoint } from '../helpers/whipEndpoint.js';
 import { candidatePorts, clientIce, restartedAnswer, restartFragment, SDPFRAG, sdpLines, sdpValue } from '../helpers/wishIceRestart.js';
 import { gatheredLoopbackOffer } from '../helpers/wishOffer.js';
 import { sendFrames, videoSender } from '../helpers/wrtcVideo.js';
@@ -45,11 +45,7 @@ describe('WHIP: ICE restart of a libwebrtc publisher', () => {
 
 /** Publishes, restarts, checks both sides and the media; returns the port of the gateway's candidate. */
 async function restartScenario(gw: { gateway: Gateway; base: string }, cleanup: (() => void)[]): Promise<number> {
-  const redirect = await udpReceiver();
-  cleanup.push(() => redirect.socket.close());
-  const created = await call(gw.base, 'POST', '/whip/endpoints', { video_params: { codec: 'vp8', payload_type: VIDEO_PT }, redirect_params: { video: { ip_v4: '127.0.0.1', port: redirect.port } } });
-  assert.equal(created.status, 201, JSON.stringify(created.body));
-  const { endpoint_id: id, url, token } = created.body;
+  const { id, url, token, redirect } = await vp8WhipEndpoint(gw.base, VIDEO_PT, cleanup);
 
   const { pc, source } = videoSender(cleanup);
   sendFrames(source, cleanup);

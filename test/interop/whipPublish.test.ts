@@ -4,7 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Gateway } from '../../src/Gateway.js';
 import { waitFor } from '../helpers/proc.js';
 import { call, startTestGateway } from '../helpers/testGateway.js';
-import { bindableByAnotherProcess, udpReceiver } from '../helpers/udp.js';
+import { bindableByAnotherProcess } from '../helpers/udp.js';
+import { vp8WhipEndpoint } from '../helpers/whipEndpoint.js';
 import { gatheredLoopbackOffer } from '../helpers/wishOffer.js';
 import { sendFrames, videoSender } from '../helpers/wrtcVideo.js';
 
@@ -51,11 +52,7 @@ describe('WHIP: a libwebrtc publisher to /whip/{id}', () => {
     fetch(url, { method: 'POST', headers: { 'content-type': type, ...(token !== undefined && { authorization: `Bearer ${token}` }) }, body });
 
   it('answers recvonly with candidates and fingerprint, redirects VP8 as RTP with the user payload type, reports events, status and stats, answers POST …/pli with a keyframe, and DELETE frees the transport', async () => {
-    const redirect = await udpReceiver();
-    cleanup.push(() => redirect.socket.close());
-    const created = await call(gw.base, 'POST', '/whip/endpoints', { video_params: { codec: 'vp8', payload_type: VIDEO_PT }, redirect_params: { video: { ip_v4: '127.0.0.1', port: redirect.port } } });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    const { endpoint_id: id, url, token } = created.body;
+    const { id, url, token, redirect } = await vp8WhipEndpoint(gw.base, VIDEO_PT, cleanup);
     assert.match(id, /^wi-[0-9a-f-]{36}$/);
     assert.equal(url, `${gw.base}/whip/${id}`);
 

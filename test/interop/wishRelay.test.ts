@@ -8,7 +8,7 @@ import { parseIceServerUrl, type IceServerUrl } from '../../src/session/ice/IceS
 import { waitFor } from '../helpers/proc.js';
 import { allocatedFor, startRelayGateway, type RelayGateway } from '../helpers/relayGateway.js';
 import { call, startTestGateway } from '../helpers/testGateway.js';
-import { udpReceiver } from '../helpers/udp.js';
+import { vp8WhipEndpoint } from '../helpers/whipEndpoint.js';
 import { gatheredLoopbackOffer, opusSendonlyOffer } from '../helpers/wishOffer.js';
 import { sendFrames, videoSender } from '../helpers/wrtcVideo.js';
 
@@ -37,11 +37,7 @@ describe('WHIP and WHEP on a gateway with ice_transport_policy relay (coturn, tu
   });
 
   it('a libwebrtc publisher reaches the session through its TURN allocation: relay candidates only in the answer, VP8 at the redirect, a relay pair in the status', async () => {
-    const redirect = await udpReceiver();
-    cleanup.push(() => redirect.socket.close());
-    const created = await call(relay.base, 'POST', '/whip/endpoints', { video_params: { codec: 'VP8', payload_type: VIDEO_PT }, redirect_params: { video: { ip_v4: '127.0.0.1', port: redirect.port } } });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    const { endpoint_id: id, url, token } = created.body;
+    const { id, url, token, redirect } = await vp8WhipEndpoint(relay.base, VIDEO_PT, cleanup);
 
     const { pc, source } = videoSender(cleanup);
     sendFrames(source, cleanup);
