@@ -104,6 +104,12 @@ describe('WHIP and WHEP on a gateway with ice_transport_policy relay (coturn, tu
     assert.equal(endpoint.sessions.length, 1);
     assert.equal(endpoint.sessions[0].state, 'closed');
     assert.match(endpoint.sessions[0].close_reason, /no ICE candidate/);
+    // The events say it as a MediaConnection's would: ERROR naming the server, then CLOSE.
+    const error = (await call(refusing.base, 'GET', `/whip/endpoints/${id}/events`)).body;
+    assert.equal(error.event, 'ERROR', JSON.stringify(error));
+    assert.equal(error.error_message, `TURN server ${relay.turnUrl} refused the credentials: 401 Unauthorized`);
+    const closed = (await call(refusing.base, 'GET', `/whip/endpoints/${id}/events`)).body;
+    assert.equal(closed.event, 'CLOSE', JSON.stringify(closed));
     // Nothing is left holding the endpoint: a client may try again (and is refused again, not 409).
     const again = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/sdp', authorization: `Bearer ${token}` }, body: opusSendonlyOffer() });
     assert.equal(again.status, 503);

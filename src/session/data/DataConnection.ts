@@ -2,7 +2,7 @@ import type { Logger } from '../../log/createLogger.js';
 import type { DataDropReason, DataDrops, DataStats } from '../../native/NativeTypes.js';
 import type { DataChannelInitOptions } from '../../signaling/connectionPayloads.js';
 import { PeerJsConnection, type PeerJsConnectionOptions } from '../connections/PeerJsConnection.js';
-import { turnFailureMessage } from '../ice/turnFailureMessage.js';
+import { TurnFailureReports } from '../ice/TurnFailureReports.js';
 import type { NativeUdpPort } from '../ports/NativeUdpPort.js';
 import type { DataChannelLink, DataChannelLinkListener } from './DataChannelLink.js';
 import type { DataConnectionEvent } from './DataConnectionEvent.js';
@@ -46,7 +46,7 @@ export class DataConnection
   private feedPort: NativeUdpPort | undefined;
   private redirect: RedirectTarget | undefined;
   /** TURN servers already reported in an ERROR event (one per server URL). */
-  private readonly failedTurnServers = new Set<string>();
+  private readonly turnFailures = new TurnFailureReports();
 
   constructor(options: DataConnectionOptions) {
     super(options, 'connecting');
@@ -173,9 +173,9 @@ export class DataConnection
   /** A TURN server this connection cannot use: an ERROR event naming it, once per server; the connection goes on. */
   onTurnFailed(url: string, code: number, cause: string): void {
     this.options.logger.warn({ url, code, cause }, 'TURN server unusable for this data connection');
-    if (this.failedTurnServers.has(url) || this.stateValue === 'closed') return;
-    this.failedTurnServers.add(url);
-    this.events.push({ event: 'ERROR', error_message: turnFailureMessage(url, code, cause) });
+    if (this.stateValue === 'closed') return;
+    const message = this.turnFailures.firstReport(url, code, cause);
+    if (message) this.events.push({ event: 'ERROR', error_message: message });
   }
 
   onOpen(): void {

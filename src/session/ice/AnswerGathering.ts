@@ -13,7 +13,6 @@ const MAX_GATHERED = 32;
 export class AnswerGathering {
   readonly finished: Promise<void>;
   private readonly gathered: Candidate[] = [];
-  private readonly turnFailuresSeen: string[] = [];
   private end: () => void = () => {};
   private timer: NodeJS.Timeout | undefined;
 
@@ -29,9 +28,6 @@ export class AnswerGathering {
     switch (event.kind) {
       case 'local-candidate':
         if (this.gathered.length < MAX_GATHERED) this.gathered.push(event.candidate);
-        break;
-      case 'turn-failed':
-        if (this.turnFailuresSeen.length < MAX_GATHERED) this.turnFailuresSeen.push(`${event.detail}: ${event.text}`);
         break;
       case 'gathering-complete':
         this.finish();
@@ -55,10 +51,5 @@ export class AnswerGathering {
       seen.add(key);
       return true;
     });
-  }
-
-  /** Why TURN servers gave no candidate: "url: reason" each. */
-  get turnFailures(): readonly string[] {
-    return this.turnFailuresSeen;
   }
 }

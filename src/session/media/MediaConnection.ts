@@ -11,7 +11,8 @@ import { SdpError } from '../../sdp/SdpError.js';
 import type { DtlsSetup, RemoteDescription } from '../../sdp/SessionDescription.js';
 import { PeerJsConnection, type PeerJsConnectionOptions } from '../connections/PeerJsConnection.js';
 import { transportOptionsFor, type TransportSettings } from '../ice/transportOptionsFor.js';
-import { nativeTurnFailureCause, turnFailureMessage } from '../ice/turnFailureMessage.js';
+import { TurnFailureReports } from '../ice/TurnFailureReports.js';
+import { nativeTurnFailureCause } from '../ice/turnFailureMessage.js';
 import type { NativeUdpPort } from '../ports/NativeUdpPort.js';
 import { mediaConnectionStatus, type MediaConnectionStatus } from './mediaConnectionStatus.js';
 import type { MediaConnectionEvent, StreamOptions } from './MediaConnectionEvent.js';
@@ -61,7 +62,7 @@ export class MediaConnection extends PeerJsConnection<MediaConnectionOptions, Me
   /** A call's constraints, used once the answer says what was agreed. */
   private pending: { constraints: MediaConstraints; redirects: MediaRedirects } | undefined;
   /** TURN servers already reported in an ERROR event (one per server, whatever its relays do). */
-  private readonly failedTurnServers = new Set<string>();
+  private readonly turnFailures = new TurnFailureReports();
 
   constructor(options: MediaConnectionOptions) {
     super(options, options.originator ? 'connecting' : 'offered');
@@ -312,11 +313,9 @@ export class MediaConnection extends PeerJsConnection<MediaConnectionOptions, Me
    * its other candidates, so this is no reason to close it.
    */
   private reportTurnFailure(event: TurnFailedEvent): void {
-    const url = event.detail || event.text;
     this.options.logger.warn({ turn: event.text }, 'TURN server unusable for this media connection');
-    if (this.failedTurnServers.has(url)) return;
-    this.failedTurnServers.add(url);
-    this.events.push({ event: 'ERROR', error_message: turnFailureMessage(url, event.code, nativeTurnFailureCause(event.text, event.detail, event.code)) });
+    const message = this.turnFailures.firstReport(event.detail || event.text, event.code, nativeTurnFailureCause(event.text, event.detail, event.code));
+    if (message) this.events.push({ event: 'ERROR', error_message: message });
   }
 
   /**

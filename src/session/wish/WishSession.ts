@@ -12,6 +12,8 @@ import type { DtlsSetup, LocalMediaSection } from '../../sdp/SessionDescription.
 import { writeTrickleFragment } from '../../sdp/writeTrickleFragment.js';
 import { AnswerGathering } from '../ice/AnswerGathering.js';
 import { pairFromNative } from '../ice/selectedCandidatePair.js';
+import { TurnFailureReports } from '../ice/TurnFailureReports.js';
+import { nativeTurnFailureCause } from '../ice/turnFailureMessage.js';
 import { transportOptionsFor } from '../ice/transportOptionsFor.js';
 import type { MediaTransportSettings } from '../media/MediaConnection.js';
 import { mediaConnectionStats } from '../media/mediaConnectionStats.js';
@@ -88,6 +90,7 @@ export class WishSession {
   /** What the answer describes, once the candidates it waits for are in. */
   private answerSections: readonly LocalMediaSection[] = [];
   private answerSetup: DtlsSetup = 'passive';
+  private readonly turnFailures = new TurnFailureReports();
   /** The wait for STUN and TURN candidates; none without such servers. */
   private gathering: AnswerGathering | undefined;
   /** Closes a session whose client never connects, so that it cannot hold its endpoint (409) and socket for ever. */
@@ -123,7 +126,7 @@ export class WishSession {
     }
     const candidates = this.gathering?.candidatesWith(transport.local.candidates) ?? transport.local.candidates;
     if (candidates.length === 0) {
-      const why = this.gathering?.turnFailures.length ? ` (${this.gathering.turnFailures.join('; ')})` : '';
+      const why = this.turnFailures.messages.length > 0 ? ` (${this.turnFailures.messages.join('; ')})` : '';
       const reason = `the gateway gathered no ICE candidate for the session${why}`;
       this.close(reason);
       throw new GatewayError('GATHERING_FAILED', reason);
@@ -344,6 +347,13 @@ export class WishSession {
       case 'closed':
         this.close(`the ${this.options.kind === 'whip' ? 'publisher' : 'player'} closed the connection`);
         break;
+      case 'turn-failed': {
+        // As a MediaConnection's: an ERROR event naming the server, once; the session goes on with its other candidates.
+        this.options.logger.warn({ session: this.id, turn: event.text }, 'TURN server unusable for this WHIP/WHEP session');
+        const message = this.turnFailures.firstReport(event.detail || event.text, event.code, nativeTurnFailureCause(event.text, event.detail, event.code));
+        if (message) this.options.onEvent?.({ event: 'ERROR', session_id: this.id, error_message: message });
+        break;
+      }
       case 'failed':
         this.options.onEvent?.({ event: 'ERROR', session_id: this.id, error_message: `the media transport failed: ${event.text || event.detail}` });
         this.close(`the media transport failed: ${event.text || event.detail}`);

@@ -30,12 +30,10 @@ describe('AnswerGathering: the candidates a WHIP/WHEP answer waits for', () => {
     await g.finished;
   });
 
-  it('keeps why TURN servers failed, and at most 32 gathered candidates', () => {
+  it('keeps at most 32 gathered candidates', () => {
     const g = new AnswerGathering(60_000);
-    g.onTransportEvent({ kind: 'turn-failed', code: 401, text: 'the server refused the credentials', detail: 'turn:192.0.2.9:3478?transport=udp' });
     for (let port = 1; port <= 40; port++) g.onTransportEvent({ kind: 'local-candidate', candidate: candidate('relay', port), ...text });
     g.finish();
-    assert.deepEqual(g.turnFailures, ['turn:192.0.2.9:3478?transport=udp: the server refused the credentials']);
     assert.equal(g.candidatesWith([]).length, 32);
   });
 });
